@@ -1,0 +1,135 @@
+// Package bigmath holds the domain types of the bigmath corpus service:
+// sources, problems, answers, stage verdicts and the sentinel errors that every
+// layer shares. It imports nothing from this module, so every other package
+// can depend on it.
+//
+// The flow of data is described in DESIGN.md: sources are read by ingest,
+// normalized, classified, verified, deduplicated and decontaminated into
+// Postgres, and served by the api package.
+package bigmath
+
+import (
+	"encoding/hex"
+	"time"
+
+	"github.com/zeebo/xxh3"
+)
+
+// Version is the version of the bigmath binary and of its verifier. Reward
+// responses carry it so trainers can log which verifier scored a sample.
+// Release builds override it with -ldflags "-X github.com/bigmath/bigmath.Version=...".
+var Version = "0.1.0-dev"
+
+// SourceRole says what a source is used for.
+type SourceRole string
+
+// Source roles.
+const (
+	// RoleCorpus marks a source whose problems may go into training splits.
+	RoleCorpus SourceRole = "corpus"
+	// RoleBenchmark marks an evaluation set: it is used to decontaminate the
+	// corpus and for evaluation splits, never for training.
+	RoleBenchmark SourceRole = "benchmark"
+)
+
+// Valid reports whether r is a known role.
+func (r SourceRole) Valid() bool { return r == RoleCorpus || r == RoleBenchmark }
+
+// Source is one dataset that problems are ingested from.
+type Source struct {
+	ID       int64
+	Name     string     // unique, e.g. "gsm8k-train"
+	Role     SourceRole // corpus or benchmark
+	Location string     // a local path or a Hub dataset id
+	Revision string     // the pinned revision (commit sha) or a content hash for local files
+	License  string
+	Priority int // which copy of a duplicate is canonical: higher wins
+}
+
+// Status is where a problem stands after the pipeline.
+type Status string
+
+// Problem statuses.
+const (
+	// StatusKept: the problem passed every stage.
+	StatusKept Status = "kept"
+	// StatusDropped: a stage dropped the problem; Stage and Reason say which and why.
+	StatusDropped Status = "dropped"
+	// StatusPending: the problem was read but not every stage has run yet.
+	StatusPending Status = "pending"
+)
+
+// Stage names one step of the curation pipeline.
+type Stage string
+
+// Pipeline stages, in order.
+const (
+	StageNormalize     Stage = "normalize"
+	StageClassify      Stage = "classify"
+	StageVerify        Stage = "verify"
+	StageDedup         Stage = "dedup"
+	StageDecontaminate Stage = "decontaminate"
+)
+
+// Stages lists the pipeline stages in the order they run.
+var Stages = []Stage{StageNormalize, StageClassify, StageVerify, StageDedup, StageDecontaminate}
+
+// StageVerdict is the outcome of one stage for one problem.
+type StageVerdict struct {
+	Stage  Stage  `json:"stage"`
+	Pass   bool   `json:"pass"`
+	Reason string `json:"reason"`
+}
+
+// Problem is one math problem with its lineage and the verdict of every stage.
+type Problem struct {
+	ID             string // stable: see ProblemID
+	SourceID       int64
+	SourceName     string
+	SourceRevision string
+	RowKey         string // the row's id in its source, or its position when it has none
+	RawHash        []byte // hash of the raw row bytes
+	License        string
+
+	ProblemRaw  string
+	ProblemNorm string
+	Solution    string
+	Domain      string
+	Difficulty  *float64
+	Level       string
+	Extra       []byte // the source columns that were not mapped, as a JSON object
+
+	Answer Answer
+
+	Status   Status
+	Stage    Stage  // the stage that dropped the problem, when Status is dropped
+	Reason   string // why
+	Verdicts []StageVerdict
+
+	TextHash     []byte
+	ClusterID    string // the id of the first member of its duplicate cluster
+	DuplicateOf  string // the canonical member, empty when this is canonical
+	Conflict     bool   // a duplicate of it has a different gold answer
+	Contaminated []string
+
+	Attempts int64
+	Correct  int64
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Answer is a gold answer: as the source wrote it, and as the verifier reads it.
+type Answer struct {
+	Raw       string // as extracted from the source
+	Canonical string // the verifier's canonical form; equal values have equal forms
+	Kind      string // the verifier's kind: integer, rational, real, set, ...
+}
+
+// ProblemID returns the stable id of the row with key rowKey in the named
+// source. It depends only on its inputs, so re-ingesting a source yields the
+// same ids, and a database rebuilt from the same sources serves the same ids.
+func ProblemID(source, rowKey string) string {
+	h := xxh3.HashString128(source + "\x00" + rowKey).Bytes()
+	return "p_" + hex.EncodeToString(h[:10])
+}
