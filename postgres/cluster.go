@@ -1,0 +1,459 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrNoServerBinaries means that initdb, pg_ctl and postgres were found
+// neither on PATH nor under /usr/lib/postgresql/*/bin.
+var ErrNoServerBinaries = errors.New("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or under /usr/lib/postgresql/*/bin: install them (Debian/Ubuntu: apt-get install postgresql; Fedora: dnf install postgresql-server; macOS: brew install postgresql) or set DATABASE_URL")
+
+// DatabaseName is the database bigmath creates in its embedded cluster.
+const DatabaseName = "bigmath"
+
+// Cluster is the private PostgreSQL cluster that bigmath runs under its data
+// directory when no DATABASE_URL is given. Its files live in Dir/pg, its log
+// in Dir/log, its unix socket in Dir/run, and its port in Dir/cluster.json.
+// It listens on 127.0.0.1 only, on a port that was free when it was first
+// started, so a server already on 5432 does not matter.
+//
+// initdb and postgres refuse to run as root; when the process is root, the
+// cluster runs as the unprivileged system user RunAs (default "postgres").
+//
+// Start, Stop and Status are safe to call from several processes at once: a
+// file lock in Dir serialises them.
+type Cluster struct {
+	Dir    string       // the data directory (BIGMATH_DATA_DIR)
+	RunAs  string       // the user to run as when root; "" means "postgres"
+	Logger *slog.Logger // nil discards
+}
+
+// clusterState is what Dir/cluster.json records.
+type clusterState struct {
+	Port   int    `json:"port"`
+	BinDir string `json:"bin_dir"`
+}
+
+func (c *Cluster) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}
+
+func (c *Cluster) pgdata() string    { return filepath.Join(c.Dir, "pg") }
+func (c *Cluster) sockDir() string   { return filepath.Join(c.Dir, "run") }
+func (c *Cluster) statePath() string { return filepath.Join(c.Dir, "cluster.json") }
+func (c *Cluster) logDir() string    { return filepath.Join(c.Dir, "log") }
+func (c *Cluster) logPath() string   { return filepath.Join(c.logDir(), "postgres.log") }
+
+// FindBinDir returns the directory holding initdb, pg_ctl and postgres: from
+// PATH, else the newest /usr/lib/postgresql/<version>/bin. It returns
+// ErrNoServerBinaries when there is none.
+func FindBinDir() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		dir := filepath.Dir(p)
+		if isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(matches, func(i, j int) bool { return versionOf(matches[i]) > versionOf(matches[j]) })
+	for _, dir := range matches {
+		if isExec(filepath.Join(dir, "pg_ctl")) && isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
+	return "", ErrNoServerBinaries
+}
+
+func versionOf(binDir string) float64 {
+	v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(binDir)), 64)
+	return v
+}
+
+func isExec(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+}
+
+// Status describes a cluster.
+type Status struct {
+	Initialized bool
+	Running     bool
+	Port        int
+	URL         string
+}
+
+// Status reports whether the cluster exists and runs, and its URL.
+func (c *Cluster) Status(ctx context.Context) (Status, error) {
+	var st Status
+	s, err := c.readState()
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.Initialized = true
+	st.Port = s.Port
+	st.URL = c.url(s.Port)
+	st.Running = c.running(ctx, s)
+	return st, nil
+}
+
+// URL returns the connection URL of the cluster (TCP on 127.0.0.1). It fails
+// when the cluster was never initialized.
+func (c *Cluster) URL() (string, error) {
+	s, err := c.readState()
+	if err != nil {
+		return "", fmt.Errorf("embedded cluster in %s is not initialized (run bigmath db start): %w", c.Dir, err)
+	}
+	return c.url(s.Port), nil
+}
+
+func (c *Cluster) url(port int) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", port, DatabaseName)
+}
+
+// Start initializes the cluster if needed and starts it if it is not
+// running. started reports whether this call started it, so that the caller
+// that started it can stop it when done.
+func (c *Cluster) Start(ctx context.Context) (url string, started bool, err error) {
+	if c.Dir == "" {
+		return "", false, errors.New("embedded cluster: no data directory")
+	}
+	dir, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return "", false, fmt.Errorf("data directory %s: %w", c.Dir, err)
+	}
+	c.Dir = dir
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return "", false, fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	unlock, err := c.lock()
+	if err != nil {
+		return "", false, err
+	}
+	defer unlock()
+
+	cred, err := c.credential()
+	if err != nil {
+		return "", false, err
+	}
+	s, err := c.readState()
+	if errors.Is(err, os.ErrNotExist) {
+		if s, err = c.initdb(ctx, cred); err != nil {
+			return "", false, err
+		}
+	} else if err != nil {
+		return "", false, err
+	}
+	if c.running(ctx, s) {
+		return c.url(s.Port), false, nil
+	}
+	if !portFree(s.Port) {
+		// Another server took our port while we were stopped: move.
+		if s.Port, err = freePort(); err != nil {
+			return "", false, err
+		}
+		if err := c.writeState(s); err != nil {
+			return "", false, err
+		}
+	}
+	if err := c.pgctlStart(ctx, s, cred); err != nil {
+		return "", false, err
+	}
+	if err := c.ensureDatabase(ctx, s.Port); err != nil {
+		return "", true, err
+	}
+	c.logger().Info("embedded postgres started", "data_dir", c.Dir, "port", s.Port)
+	return c.url(s.Port), true, nil
+}
+
+// Stop stops the cluster if it runs (fast shutdown: open sessions are
+// disconnected, data is flushed).
+func (c *Cluster) Stop(ctx context.Context) error {
+	unlock, err := c.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	s, err := c.readState()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !c.pidFileExists() {
+		return nil
+	}
+	cred, err := c.credential()
+	if err != nil {
+		return err
+	}
+	out, err := c.command(ctx, cred, filepath.Join(s.BinDir, "pg_ctl"), "-D", c.pgdata(), "-m", "fast", "-w", "-t", "60", "stop")
+	if err != nil {
+		return fmt.Errorf("stop embedded postgres: %s", lastLine(out, err))
+	}
+	c.logger().Info("embedded postgres stopped", "data_dir", c.Dir)
+	return nil
+}
+
+func (c *Cluster) pidFileExists() bool {
+	_, err := os.Stat(filepath.Join(c.pgdata(), "postmaster.pid"))
+	return err == nil
+}
+
+// running reports whether the cluster's server accepts connections.
+func (c *Cluster) running(ctx context.Context, s clusterState) bool {
+	if !c.pidFileExists() {
+		return false
+	}
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(cctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", s.Port))
+	if err != nil {
+		return false
+	}
+	conn.Close(ctx)
+	return true
+}
+
+func (c *Cluster) initdb(ctx context.Context, cred *syscall.Credential) (clusterState, error) {
+	binDir, err := FindBinDir()
+	if err != nil {
+		return clusterState{}, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return clusterState{}, err
+	}
+	pgdata := c.pgdata()
+	if err := os.RemoveAll(pgdata); err != nil { // a half-made cluster from a killed initdb
+		return clusterState{}, fmt.Errorf("data directory %s: %w", c.Dir, rootCause(err))
+	}
+	for _, d := range []string{pgdata, c.sockDir(), c.logDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return clusterState{}, fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+		}
+		if cred != nil {
+			if err := os.Chown(d, int(cred.Uid), int(cred.Gid)); err != nil {
+				return clusterState{}, fmt.Errorf("give %s to user %s: %w", d, c.runAs(), rootCause(err))
+			}
+		}
+	}
+	if cred != nil {
+		if err := c.checkReachable(ctx, cred); err != nil {
+			return clusterState{}, err
+		}
+	}
+	c.logger().Info("creating embedded postgres cluster", "data_dir", c.Dir, "bin_dir", binDir)
+	out, err := c.command(ctx, cred, filepath.Join(binDir, "initdb"), "-D", pgdata, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
+	if err != nil {
+		return clusterState{}, fmt.Errorf("initdb: %s", lastLine(out, err))
+	}
+	conf := fmt.Sprintf("\n# written by bigmath\nlisten_addresses = '127.0.0.1'\nmax_connections = 200\nshared_buffers = 128MB\nunix_socket_permissions = 0770\n")
+	f, err := os.OpenFile(filepath.Join(pgdata, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return clusterState{}, fmt.Errorf("configure cluster: %w", err)
+	}
+	_, werr := f.WriteString(conf)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return clusterState{}, fmt.Errorf("configure cluster: %w", werr)
+	}
+	s := clusterState{Port: port, BinDir: binDir}
+	// The state file is written last: its presence means "initialized".
+	if err := c.writeState(s); err != nil {
+		return clusterState{}, err
+	}
+	return s, nil
+}
+
+// checkReachable makes sure the unprivileged user can reach the data
+// directory (every parent must be searchable by it).
+func (c *Cluster) checkReachable(ctx context.Context, cred *syscall.Credential) error {
+	out, err := c.command(ctx, cred, "/bin/sh", "-c", `test -w "$1"`, "sh", c.pgdata())
+	if err != nil {
+		return fmt.Errorf("data directory %s cannot be reached by user %q, which runs the embedded postgres because bigmath runs as root (%s): set BIGMATH_DATA_DIR to a directory it can reach, such as /var/tmp/bigmath", c.Dir, c.runAs(), lastLine(out, err))
+	}
+	return nil
+}
+
+func (c *Cluster) pgctlStart(ctx context.Context, s clusterState, cred *syscall.Credential) error {
+	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1", s.Port)
+	if len(filepath.Join(c.sockDir(), ".s.PGSQL.00000")) < 100 {
+		opts += " -k " + c.sockDir()
+	} else {
+		opts += " -k ''"
+		c.logger().Warn("data directory path too long for a unix socket; listening on TCP only", "data_dir", c.Dir)
+	}
+	out, err := c.command(ctx, cred, filepath.Join(s.BinDir, "pg_ctl"), "-D", c.pgdata(), "-l", c.logPath(), "-o", opts, "-w", "-t", "60", "start")
+	if err != nil {
+		if b, rerr := os.ReadFile(c.logPath()); rerr == nil && len(bytes.TrimSpace(b)) > 0 {
+			out = b
+		}
+		return fmt.Errorf("start embedded postgres (log: %s): %s", c.logPath(), lastLine(out, err))
+	}
+	return nil
+}
+
+func (c *Cluster) ensureDatabase(ctx context.Context, port int) error {
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port))
+	if err != nil {
+		return fmt.Errorf("connect to embedded postgres: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", DatabaseName).Scan(&exists); err != nil {
+		return fmt.Errorf("look up database %s: %w", DatabaseName, err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{DatabaseName}.Sanitize()); err != nil {
+		return fmt.Errorf("create database %s: %w", DatabaseName, err)
+	}
+	return nil
+}
+
+func (c *Cluster) runAs() string {
+	if c.RunAs == "" {
+		return "postgres"
+	}
+	return c.RunAs
+}
+
+// credential returns the user to run server commands as: nil when this
+// process is not root, else the unprivileged RunAs user.
+func (c *Cluster) credential() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup(c.runAs())
+	if err != nil {
+		return nil, fmt.Errorf("running as root, and PostgreSQL refuses to run as root, but the system user %q to run it as does not exist (create it, e.g. useradd --system postgres, or run bigmath as a normal user): %w", c.runAs(), err)
+	}
+	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+	c.logger().Debug("running embedded postgres as unprivileged user because bigmath runs as root", "user", u.Username)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+func (c *Cluster) command(ctx context.Context, cred *syscall.Credential, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	// Put the server in its own process group, so that a Ctrl-C aimed at
+	// bigmath does not kill it before bigmath stops it cleanly.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if cred != nil {
+		cmd.SysProcAttr.Credential = cred
+		cmd.Env = append(cmd.Env, "HOME="+c.Dir)
+	}
+	var buf bytes.Buffer
+	cmd.Stdout = &buf
+	cmd.Stderr = &buf
+	// pg_ctl start leaves the server running with our pipes open unless its
+	// output is redirected; -l does that, and WaitDelay bounds the rest.
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	return buf.Bytes(), err
+}
+
+func (c *Cluster) lock() (func(), error) {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	f, err := os.OpenFile(filepath.Join(c.Dir, "cluster.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+func (c *Cluster) readState() (clusterState, error) {
+	var s clusterState
+	b, err := os.ReadFile(c.statePath())
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil || s.Port == 0 || s.BinDir == "" {
+		return s, fmt.Errorf("corrupt %s: remove the data directory %s to start afresh", c.statePath(), c.Dir)
+	}
+	return s, nil
+}
+
+func (c *Cluster) writeState(s clusterState) error {
+	b, _ := json.Marshal(s)
+	tmp := c.statePath() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	return os.Rename(tmp, c.statePath())
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func portFree(port int) bool {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
+}
+
+func lastLine(out []byte, err error) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return l
+		}
+	}
+	return err.Error()
+}
+
+// rootCause strips *PathError and friends to their plain cause ("permission denied").
+func rootCause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
