@@ -158,6 +158,9 @@ func (c *Cluster) Start(ctx context.Context) (url string, started bool, err erro
 	if err != nil {
 		return "", false, err
 	}
+	if cred != nil {
+		c.logger().Info("bigmath runs as root and PostgreSQL refuses to: the embedded postgres runs as an unprivileged system user", "user", c.runAs())
+	}
 	s, err := c.readState()
 	if errors.Is(err, os.ErrNotExist) {
 		if s, err = c.initdb(ctx, cred); err != nil {
@@ -357,7 +360,6 @@ func (c *Cluster) credential() (*syscall.Credential, error) {
 	}
 	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
 	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-	c.logger().Debug("running embedded postgres as unprivileged user because bigmath runs as root", "user", u.Username)
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 

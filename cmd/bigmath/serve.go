@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+)
+
+// serveCmd runs the HTTP server.
+type serveCmd struct {
+	Addr string `help:"Listen address (overrides BIGMATH_ADDR)."`
+}
+
+// Run serves until the context ends (SIGINT/SIGTERM), then shuts down
+// gracefully: in-flight requests finish, the pool closes, and the embedded
+// cluster stops if this command started it.
+func (s serveCmd) Run(e *env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	if s.Addr != "" {
+		if err := validateAddr(s.Addr); err != nil {
+			return usageError{fmt.Errorf("--addr=%q: %w", s.Addr, err)}
+		}
+		cfg.Addr = s.Addr
+	}
+	// Listen first: a port in use is reported before any database work.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("BIGMATH_ADDR=%q: cannot listen: %w", cfg.Addr, unwrapNet(err))
+	}
+	defer ln.Close()
+
+	pool, closeDB, err := e.openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if _, err := postgresMigrate(e, pool); err != nil {
+		return err
+	}
+
+	router := api.NewRouter(api.Deps{
+		Logger: e.logger,
+		Ready:  func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
+	})
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	e.logger.Info("serving", "addr", "http://"+ln.Addr().String(), "healthz", "http://"+ln.Addr().String()+"/healthz")
+	fmt.Fprintf(e.stderr, "bigmath is serving on http://%s (readiness: http://%s/readyz)\n", ln.Addr(), ln.Addr())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-e.ctx.Done():
+	}
+	e.logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	e.logger.Info("stopped")
+	return nil
+}
+
+func postgresMigrate(e *env, pool *pgxpool.Pool) (int, error) {
+	n, err := postgres.Migrate(e.ctx, pool)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 {
+		e.logger.Info("migrations applied", "count", n)
+	}
+	return n, nil
+}
+
+func unwrapNet(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err
+	}
+	return err
+}
