@@ -43,6 +43,9 @@ type Cluster struct {
 	Dir    string       // the data directory (BIGMATH_DATA_DIR)
 	RunAs  string       // the user to run as when root; "" means "postgres"
 	Logger *slog.Logger // nil discards
+	// BinGlob is where to look for the server binaries when they are not on
+	// PATH; "" means /usr/lib/postgresql/*/bin.
+	BinGlob string
 }
 
 // clusterState is what Dir/cluster.json records.
@@ -65,16 +68,20 @@ func (c *Cluster) logDir() string    { return filepath.Join(c.Dir, "log") }
 func (c *Cluster) logPath() string   { return filepath.Join(c.logDir(), "postgres.log") }
 
 // FindBinDir returns the directory holding initdb, pg_ctl and postgres: from
-// PATH, else the newest /usr/lib/postgresql/<version>/bin. It returns
-// ErrNoServerBinaries when there is none.
-func FindBinDir() (string, error) {
+// PATH, else the newest match of glob (by default
+// /usr/lib/postgresql/<version>/bin). It returns ErrNoServerBinaries when
+// there is none.
+func FindBinDir(glob string) (string, error) {
+	if glob == "" {
+		glob = "/usr/lib/postgresql/*/bin"
+	}
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
 		dir := filepath.Dir(p)
 		if isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
 			return dir, nil
 		}
 	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	matches, _ := filepath.Glob(glob)
 	sort.Slice(matches, func(i, j int) bool { return versionOf(matches[i]) > versionOf(matches[j]) })
 	for _, dir := range matches {
 		if isExec(filepath.Join(dir, "pg_ctl")) && isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
@@ -242,7 +249,7 @@ func (c *Cluster) running(ctx context.Context, s clusterState) bool {
 }
 
 func (c *Cluster) initdb(ctx context.Context, cred *syscall.Credential) (clusterState, error) {
-	binDir, err := FindBinDir()
+	binDir, err := FindBinDir(c.BinGlob)
 	if err != nil {
 		return clusterState{}, err
 	}

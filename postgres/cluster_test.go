@@ -1,0 +1,116 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bigmath/bigmath/postgres"
+)
+
+func TestClusterWithoutBinaries(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no pg_ctl on PATH
+	c := &postgres.Cluster{Dir: t.TempDir(), BinGlob: filepath.Join(t.TempDir(), "*", "bin")}
+	_, _, err := c.Start(context.Background())
+	if !errors.Is(err, postgres.ErrNoServerBinaries) {
+		t.Fatalf("Start without binaries = %v, want ErrNoServerBinaries", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "apt-get install postgresql") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q should be one line saying what to install", msg)
+	}
+}
+
+// TestClusterLifecycle starts a private cluster while another server may
+// hold 5432, checks it answers on its own port, stops it, and starts it again.
+func TestClusterLifecycle(t *testing.T) {
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	ctx := context.Background()
+	dir := reachableTempDir(t)
+	c := &postgres.Cluster{Dir: dir}
+
+	st, err := c.Status(ctx)
+	if err != nil || st.Initialized || st.Running {
+		t.Fatalf("Status of a new directory = %+v, %v; want not initialized", st, err)
+	}
+	url, started, err := c.Start(ctx)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	if !started {
+		t.Errorf("first Start reported started=false")
+	}
+	if strings.Contains(url, ":5432/") {
+		t.Errorf("embedded cluster URL %q uses 5432; it must pick a free port", url)
+	}
+	ping(t, url)
+	if _, started, err := c.Start(ctx); err != nil || started {
+		t.Errorf("second Start = started %v, %v; want a no-op on the running cluster", started, err)
+	}
+	if st, err := c.Status(ctx); err != nil || !st.Running || st.URL != url {
+		t.Errorf("Status of the running cluster = %+v, %v", st, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "run")); err != nil {
+		t.Errorf("no socket directory in the data directory: %v", err)
+	}
+	if err := c.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if st, _ := c.Status(ctx); st.Running {
+		t.Errorf("Status after Stop says running")
+	}
+	url2, started, err := c.Start(ctx)
+	if err != nil || !started {
+		t.Fatalf("restart = %v, %v", started, err)
+	}
+	ping(t, url2)
+}
+
+func ping(t *testing.T, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", url, err)
+	}
+	defer conn.Close(ctx)
+	var one int
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("SELECT 1 = %d, %v", one, err)
+	}
+	// The port is really ours: something listens there.
+	host := strings.TrimPrefix(strings.Split(url, "@")[1], "")
+	host = strings.Split(host, "/")[0]
+	if c, err := net.DialTimeout("tcp", host, time.Second); err == nil {
+		c.Close()
+	} else {
+		t.Errorf("dial %s: %v", host, err)
+	}
+}
+
+// reachableTempDir returns a temporary directory that the unprivileged
+// postgres user can reach when the tests run as root (t.TempDir's parents
+// are private to root).
+func reachableTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "bigmath-cluster-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
