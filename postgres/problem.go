@@ -1,0 +1,184 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bigmath/bigmath"
+)
+
+// problemColumns is the select list that scanProblem reads; the query must
+// join sources as s and problems as p.
+const problemColumns = `p.id, p.source_id, s.name, p.source_revision, p.row_key, p.raw_hash, p.license,
+	p.problem_raw, p.problem_norm, p.solution, p.extra, p.domain, p.difficulty, p.level,
+	p.answer_raw, p.answer_canonical, p.answer_kind,
+	p.status, p.stage, p.reason, p.verdicts,
+	p.text_hash, p.cluster_id, p.duplicate_of, p.conflict, p.contaminated,
+	p.attempts, p.correct, p.created_at, p.updated_at`
+
+// scanProblem reads one row of problemColumns.
+func scanProblem(row pgx.Row) (bigmath.Problem, error) {
+	var (
+		p                    bigmath.Problem
+		status, stage        string
+		clusterID, duplicate *string
+	)
+	err := row.Scan(&p.ID, &p.SourceID, &p.SourceName, &p.SourceRevision, &p.RowKey, &p.RawHash, &p.License,
+		&p.ProblemRaw, &p.ProblemNorm, &p.Solution, &p.Extra, &p.Domain, &p.Difficulty, &p.Level,
+		&p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
+		&status, &stage, &p.Reason, &p.Verdicts,
+		&p.TextHash, &clusterID, &duplicate, &p.Conflict, &p.Contaminated,
+		&p.Attempts, &p.Correct, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return bigmath.Problem{}, err
+	}
+	p.Status, p.Stage = bigmath.Status(status), bigmath.Stage(stage)
+	if clusterID != nil {
+		p.ClusterID = *clusterID
+	}
+	if duplicate != nil {
+		p.DuplicateOf = *duplicate
+	}
+	return p, nil
+}
+
+// filterSQL returns the WHERE condition (over problems p joined to sources
+// s) that selects the problems f selects, appending its parameters to args.
+// Every value goes through a parameter; nothing from f is spliced into SQL.
+func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
+	param := func(v any) string {
+		*args = append(*args, v)
+		return "$" + strconv.Itoa(len(*args))
+	}
+	var conds []string
+	switch f.Status {
+	case "", string(bigmath.StatusKept):
+		conds = append(conds, "p.status = 'kept' AND p.duplicate_of IS NULL")
+	case string(bigmath.StatusDropped):
+		conds = append(conds, "(p.status = 'dropped' OR (p.status = 'kept' AND p.duplicate_of IS NOT NULL))")
+	case string(bigmath.StatusPending):
+		conds = append(conds, "p.status = 'pending'")
+	case bigmath.FilterAll:
+	}
+	if !f.IncludeContaminated {
+		conds = append(conds, "cardinality(p.contaminated) = 0")
+	}
+	if len(f.Sources) > 0 {
+		conds = append(conds, "s.name = ANY("+param(f.Sources)+"::text[])")
+	}
+	if len(f.Domains) > 0 {
+		conds = append(conds, "p.domain = ANY("+param(f.Domains)+"::text[])")
+	}
+	if len(f.Kinds) > 0 {
+		conds = append(conds, "p.answer_kind = ANY("+param(f.Kinds)+"::text[])")
+	}
+	if f.MinDifficulty != nil {
+		conds = append(conds, "p.difficulty >= "+param(*f.MinDifficulty)+"::float8")
+	}
+	if f.MaxDifficulty != nil {
+		conds = append(conds, "p.difficulty <= "+param(*f.MaxDifficulty)+"::float8")
+	}
+	if f.MinPassRate != nil {
+		conds = append(conds, "p.attempts > 0 AND p.correct::float8 / p.attempts >= "+param(*f.MinPassRate)+"::float8")
+	}
+	if f.MaxPassRate != nil {
+		conds = append(conds, "p.attempts > 0 AND p.correct::float8 / p.attempts <= "+param(*f.MaxPassRate)+"::float8")
+	}
+	if f.Q != "" {
+		pat := param("%" + escapeLike(f.Q) + "%")
+		conds = append(conds, "(p.problem_norm ILIKE "+pat+" ESCAPE '\\' OR p.problem_raw ILIKE "+pat+" ESCAPE '\\')")
+	}
+	if len(conds) == 0 {
+		return "true"
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// escapeLike makes s match itself in a LIKE pattern with escape '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListProblems returns up to limit problems that f selects, in id order,
+// starting after the id after ("" = from the start). It returns a
+// *bigmath.ValidationError when f is invalid.
+func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after string, limit int) ([]bigmath.Problem, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, &bigmath.ValidationError{Field: "limit", Reason: "must be positive"}
+	}
+	var args []any
+	where := filterSQL(f, &args)
+	if after != "" {
+		args = append(args, after)
+		where += " AND p.id > $" + strconv.Itoa(len(args))
+	}
+	args = append(args, limit)
+	q := `SELECT ` + problemColumns + `
+		FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE ` + where + `
+		ORDER BY p.id
+		LIMIT $` + strconv.Itoa(len(args))
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	out := make([]bigmath.Problem, 0, min(limit, 1000))
+	for rows.Next() {
+		p, err := scanProblem(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list problems: %w", interpretError(err))
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// GetProblem returns the problem with the given id, or an error wrapping
+// bigmath.ErrNotFound.
+func (s *Store) GetProblem(ctx context.Context, id string) (bigmath.Problem, error) {
+	p, err := scanProblem(s.pool.QueryRow(ctx, `SELECT `+problemColumns+`
+		FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE p.id = $1`, id))
+	if err != nil {
+		return bigmath.Problem{}, fmt.Errorf("get problem %s: %w", id, interpretError(err))
+	}
+	return p, nil
+}
+
+// ClusterMembers returns the ids of up to limit members of the duplicate
+// cluster clusterID other than exceptID, in id order, and the number of
+// such members in all.
+func (s *Store) ClusterMembers(ctx context.Context, clusterID, exceptID string, limit int) (ids []string, total int64, err error) {
+	if clusterID == "" {
+		return nil, 0, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, count(*) OVER ()
+		FROM problems WHERE cluster_id = $1 AND id <> $2
+		ORDER BY id LIMIT $3`, clusterID, exceptID, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("cluster %s: %w", clusterID, interpretError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id, &total); err != nil {
+			return nil, 0, fmt.Errorf("cluster %s: %w", clusterID, interpretError(err))
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("cluster %s: %w", clusterID, interpretError(err))
+	}
+	return ids, total, nil
+}

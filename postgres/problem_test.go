@@ -1,0 +1,187 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+// fixture is one problem row for the corpus tests; zero fields take the
+// column defaults of a kept, clean problem.
+type fixture struct {
+	id, source, text, domain, kind, status, dupOf, cluster string
+	difficulty                                             *float64
+	contaminated                                           []string
+	attempts, correct                                      int64
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// insertFixtures inserts the sources the fixtures name and the fixtures,
+// with plain SQL.
+func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []fixture) {
+	tb.Helper()
+	ctx := context.Background()
+	for _, f := range fs {
+		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role) VALUES ($1, 'corpus') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
+			tb.Fatal(err)
+		}
+		status := f.status
+		if status == "" {
+			status = "kept"
+		}
+		kind := f.kind
+		if kind == "" {
+			kind = "integer"
+		}
+		text := f.text
+		if text == "" {
+			text = "What is " + f.id + "?"
+		}
+		contaminated := f.contaminated
+		if contaminated == nil {
+			contaminated = []string{}
+		}
+		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm,
+				domain, difficulty, answer_raw, answer_canonical, answer_kind, status, duplicate_of, cluster_id,
+				contaminated, attempts, correct, verdicts)
+			VALUES ($1, (SELECT id FROM sources WHERE name = $2), $1, '\x00ff', $3, $3, $4, $5, '42', '42', $6, $7,
+				NULLIF($8, ''), NULLIF($9, ''), $10, $11, $12, '[{"stage":"normalize","pass":true,"reason":""}]')`,
+			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
+		if err != nil {
+			tb.Fatalf("insert %s: %v", f.id, err)
+		}
+	}
+}
+
+func ids(ps []bigmath.Problem) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func TestListProblems(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.NewStore(pool)
+	insertFixtures(t, pool, []fixture{
+		{id: "a1", source: "alpha", domain: "algebra", difficulty: ptr(1), text: "Solve x+1=2 with 100% effort"},
+		{id: "a2", source: "alpha", domain: "geometry", difficulty: ptr(3), kind: "rational", attempts: 4, correct: 1},
+		{id: "a3", source: "alpha", status: "dropped"},
+		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
+		{id: "b1", source: "beta", domain: "algebra", difficulty: ptr(5), attempts: 2, correct: 2, text: "Find a_1 given a_2"},
+		{id: "b2", source: "beta", contaminated: []string{"math500"}},
+		{id: "b3", source: "beta", status: "pending"},
+	})
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		f    bigmath.ProblemFilter
+		want []string
+	}{
+		{"default is kept, canonical, clean", bigmath.ProblemFilter{}, []string{"a1", "a2", "b1"}},
+		{"dropped includes duplicates", bigmath.ProblemFilter{Status: "dropped"}, []string{"a3", "a4"}},
+		{"pending", bigmath.ProblemFilter{Status: "pending"}, []string{"b3"}},
+		{"all with contaminated", bigmath.ProblemFilter{Status: "all", IncludeContaminated: true}, []string{"a1", "a2", "a3", "a4", "b1", "b2", "b3"}},
+		{"contaminated", bigmath.ProblemFilter{IncludeContaminated: true}, []string{"a1", "a2", "b1", "b2"}},
+		{"source", bigmath.ProblemFilter{Sources: []string{"beta"}}, []string{"b1"}},
+		{"two sources", bigmath.ProblemFilter{Sources: []string{"beta", "alpha"}}, []string{"a1", "a2", "b1"}},
+		{"domain", bigmath.ProblemFilter{Domains: []string{"algebra"}}, []string{"a1", "b1"}},
+		{"kind", bigmath.ProblemFilter{Kinds: []string{"rational"}}, []string{"a2"}},
+		{"difficulty range", bigmath.ProblemFilter{MinDifficulty: ptr(2), MaxDifficulty: ptr(5)}, []string{"a2", "b1"}},
+		{"max difficulty skips unknown", bigmath.ProblemFilter{MaxDifficulty: ptr(1), Status: "all"}, []string{"a1"}},
+		{"min pass rate skips no attempts", bigmath.ProblemFilter{MinPassRate: ptr(0)}, []string{"a2", "b1"}},
+		{"max pass rate", bigmath.ProblemFilter{MaxPassRate: ptr(0.5)}, []string{"a2"}},
+		{"q ignores case", bigmath.ProblemFilter{Q: "SOLVE"}, []string{"a1"}},
+		{"q percent is literal", bigmath.ProblemFilter{Q: "100%"}, []string{"a1"}},
+		{"q percent alone matches only a percent", bigmath.ProblemFilter{Q: "%"}, []string{"a1"}},
+		{"q underscore is literal", bigmath.ProblemFilter{Q: "a_1"}, []string{"b1"}},
+		{"q no match", bigmath.ProblemFilter{Q: "zzz"}, []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := store.ListProblems(ctx, tc.f, "", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
+				t.Errorf("ListProblems(%+v) ids (-want +got):\n%s", tc.f, diff)
+			}
+		})
+	}
+
+	t.Run("keyset pages", func(t *testing.T) {
+		f := bigmath.ProblemFilter{Status: "all", IncludeContaminated: true}
+		var all []string
+		after := ""
+		for range 10 {
+			page, err := store.ListProblems(ctx, f, after, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			all = append(all, ids(page)...)
+			after = page[len(page)-1].ID
+		}
+		if diff := cmp.Diff([]string{"a1", "a2", "a3", "a4", "b1", "b2", "b3"}, all); diff != "" {
+			t.Errorf("pages of 3 (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("invalid filter", func(t *testing.T) {
+		_, err := store.ListProblems(ctx, bigmath.ProblemFilter{Status: "bogus"}, "", 10)
+		var ve *bigmath.ValidationError
+		if !errors.As(err, &ve) || ve.Field != "status" {
+			t.Errorf("ListProblems(status=bogus) = %v, want a ValidationError on status", err)
+		}
+	})
+}
+
+func TestGetProblem(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.NewStore(pool)
+	fs := []fixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: ptr(2), attempts: 3, correct: 2}}
+	for i := range 5 {
+		fs = append(fs, fixture{id: fmt.Sprintf("c%d", i+2), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime"}})
+	}
+	insertFixtures(t, pool, fs)
+	ctx := context.Background()
+	p, err := store.GetProblem(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SourceName != "alpha" || p.ClusterID != "c1" || p.DuplicateOf != "" || *p.Difficulty != 2 || p.Attempts != 3 || p.Correct != 2 ||
+		len(p.Verdicts) != 1 || p.Verdicts[0].Stage != "normalize" || p.Answer.Raw != "42" || len(p.RawHash) != 2 {
+		t.Errorf("GetProblem(c1) = %+v", p)
+	}
+	d, err := store.GetProblem(ctx, "c3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DuplicateOf != "c1" || len(d.Contaminated) != 1 || d.Contaminated[0] != "aime" {
+		t.Errorf("GetProblem(c3) = %+v, want a duplicate of c1 contaminated by aime", d)
+	}
+	if _, err := store.GetProblem(ctx, "nope"); !errors.Is(err, bigmath.ErrNotFound) {
+		t.Errorf("GetProblem(nope) = %v, want ErrNotFound", err)
+	}
+	members, total, err := store.ClusterMembers(ctx, "c1", "c3", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"c1", "c2", "c4"}, members); diff != "" || total != 5 {
+		t.Errorf("ClusterMembers(c1 except c3, 3) = %v, %d; want 5 in all (-want +got):\n%s", members, total, diff)
+	}
+}

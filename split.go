@@ -1,0 +1,209 @@
+package bigmath
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"time"
+)
+
+// Part names one part of a split.
+type Part string
+
+// Split parts, in the order they take the hash-ranked problems of a stratum.
+const (
+	PartTrain      Part = "train"
+	PartValidation Part = "validation"
+	PartTest       Part = "test"
+)
+
+// Parts lists the parts of a split in order.
+var Parts = []Part{PartTrain, PartValidation, PartTest}
+
+// Valid reports whether p is a known part.
+func (p Part) Valid() bool { return p == PartTrain || p == PartValidation || p == PartTest }
+
+// Filter statuses: besides the problem statuses, "all" selects every problem.
+const (
+	// FilterAll selects problems whatever their status.
+	FilterAll = "all"
+)
+
+// ProblemFilter selects problems. The zero value selects the kept problems
+// (status kept and not a duplicate of another problem) that overlap no
+// benchmark. The JSON form is the one a split stores and the one
+// POST /v1/splits takes; its fields have the names of GET /v1/problems'
+// query parameters.
+type ProblemFilter struct {
+	// Sources, Domains and Kinds keep problems whose source name, domain or
+	// answer kind is one of the listed values; an empty list keeps all.
+	Sources []string `json:"source,omitempty"`
+	Domains []string `json:"domain,omitempty"`
+	Kinds   []string `json:"kind,omitempty"`
+	// MinDifficulty and MaxDifficulty bound the difficulty (inclusive);
+	// problems without a difficulty never satisfy a bound.
+	MinDifficulty *float64 `json:"min_difficulty,omitempty"`
+	MaxDifficulty *float64 `json:"max_difficulty,omitempty"`
+	// MinPassRate and MaxPassRate bound correct/attempts over the recorded
+	// reward attempts (inclusive); problems with no recorded attempt have no
+	// pass rate and never satisfy a bound.
+	MinPassRate *float64 `json:"min_pass_rate,omitempty"`
+	MaxPassRate *float64 `json:"max_pass_rate,omitempty"`
+	// Status is kept (the default when empty), dropped, pending or all.
+	// Kept means status kept and not a duplicate; dropped includes the
+	// non-canonical members of duplicate clusters.
+	Status string `json:"status,omitempty"`
+	// IncludeContaminated keeps problems that overlap a benchmark; by
+	// default they are left out.
+	IncludeContaminated bool `json:"include_contaminated,omitempty"`
+	// Q keeps problems whose text contains Q, ignoring case. It is matched
+	// literally: % and _ are not wildcards.
+	Q string `json:"q,omitempty"`
+}
+
+// MaxQueryLength bounds ProblemFilter.Q in bytes.
+const MaxQueryLength = 500
+
+// Validate checks the filter and returns a *ValidationError naming the
+// field (by its JSON name) that is wrong.
+func (f ProblemFilter) Validate() error {
+	switch f.Status {
+	case "", string(StatusKept), string(StatusDropped), string(StatusPending), FilterAll:
+	default:
+		return &ValidationError{Field: "status", Reason: fmt.Sprintf("must be kept, dropped, pending or all, not %q", f.Status)}
+	}
+	for _, b := range []struct {
+		name string
+		v    *float64
+	}{
+		{"min_difficulty", f.MinDifficulty}, {"max_difficulty", f.MaxDifficulty},
+		{"min_pass_rate", f.MinPassRate}, {"max_pass_rate", f.MaxPassRate},
+	} {
+		if b.v != nil && (math.IsNaN(*b.v) || math.IsInf(*b.v, 0)) {
+			return &ValidationError{Field: b.name, Reason: "must be a finite number"}
+		}
+	}
+	for _, b := range []struct {
+		name string
+		v    *float64
+	}{{"min_pass_rate", f.MinPassRate}, {"max_pass_rate", f.MaxPassRate}} {
+		if b.v != nil && (*b.v < 0 || *b.v > 1) {
+			return &ValidationError{Field: b.name, Reason: "must be between 0 and 1"}
+		}
+	}
+	if f.MinDifficulty != nil && f.MaxDifficulty != nil && *f.MinDifficulty > *f.MaxDifficulty {
+		return &ValidationError{Field: "min_difficulty", Reason: "must not exceed max_difficulty"}
+	}
+	if f.MinPassRate != nil && f.MaxPassRate != nil && *f.MinPassRate > *f.MaxPassRate {
+		return &ValidationError{Field: "min_pass_rate", Reason: "must not exceed max_pass_rate"}
+	}
+	if len(f.Q) > MaxQueryLength {
+		return &ValidationError{Field: "q", Reason: fmt.Sprintf("must be at most %d bytes", MaxQueryLength)}
+	}
+	for _, l := range []struct {
+		name string
+		v    []string
+	}{{"source", f.Sources}, {"domain", f.Domains}, {"kind", f.Kinds}} {
+		if len(l.v) > 100 {
+			return &ValidationError{Field: l.name, Reason: "at most 100 values"}
+		}
+	}
+	return nil
+}
+
+// Fractions says which share of each stratum goes to each part.
+type Fractions struct {
+	Train      float64 `json:"train"`
+	Validation float64 `json:"validation"`
+	Test       float64 `json:"test"`
+}
+
+// Validate checks that every fraction is in [0, 1] and that they sum to 1
+// (within 1e-9), and returns a *ValidationError naming the field otherwise.
+func (f Fractions) Validate() error {
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"fractions.train", f.Train}, {"fractions.validation", f.Validation}, {"fractions.test", f.Test}} {
+		if math.IsNaN(x.v) || x.v < 0 || x.v > 1 {
+			return &ValidationError{Field: x.name, Reason: "must be between 0 and 1"}
+		}
+	}
+	if sum := f.Train + f.Validation + f.Test; math.Abs(sum-1) > 1e-9 {
+		return &ValidationError{Field: "fractions", Reason: fmt.Sprintf("must sum to 1, not %g", sum)}
+	}
+	return nil
+}
+
+// Stratification choices of a split.
+const (
+	StratifyNone       = ""
+	StratifySource     = "source"
+	StratifyDifficulty = "difficulty"
+)
+
+// Split is a named, saved selection of problems with a deterministic
+// partition into train, validation and test.
+//
+// The partition is computed from the problems the filter selects: they are
+// grouped into strata (one stratum when Stratify is empty; one per source;
+// or, for difficulty, ten deciles of the difficulty plus one stratum for
+// problems without one), ranked within their stratum by
+// h = the first 8 bytes of md5("<seed>:<problem id>") read as a signed
+// big-endian integer (ties by id), and the first round(n*Train) of a
+// stratum of n go to train, the next up to round(n*(Train+Validation)) to
+// validation, the rest to test. So each part's share holds within every
+// stratum up to rounding, and the same corpus, filter and seed always give
+// the same parts. Adding problems to the corpus can move problems near a
+// boundary to the next part.
+type Split struct {
+	Name      string
+	Filter    ProblemFilter
+	Seed      int64
+	Fractions Fractions
+	Stratify  string
+	CreatedAt time.Time
+}
+
+var splitName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Validate checks the split's name, filter, fractions and stratification,
+// and returns a *ValidationError naming the field otherwise.
+func (s Split) Validate() error {
+	if !splitName.MatchString(s.Name) {
+		return &ValidationError{Field: "name", Reason: "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit"}
+	}
+	if err := s.Filter.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return &ValidationError{Field: "filter." + ve.Field, Reason: ve.Reason}
+		}
+		return err
+	}
+	if err := s.Fractions.Validate(); err != nil {
+		return err
+	}
+	switch s.Stratify {
+	case StratifyNone, StratifySource, StratifyDifficulty:
+	default:
+		return &ValidationError{Field: "stratify", Reason: fmt.Sprintf(`must be "", "source" or "difficulty", not %q`, s.Stratify)}
+	}
+	return nil
+}
+
+// SplitCounts is the number of problems in each part of a split.
+type SplitCounts struct {
+	Train      int64 `json:"train"`
+	Validation int64 `json:"validation"`
+	Test       int64 `json:"test"`
+}
+
+// Total returns the number of problems in all parts.
+func (c SplitCounts) Total() int64 { return c.Train + c.Validation + c.Test }
+
+// SplitRow is one problem of a split, as an export streams it.
+type SplitRow struct {
+	Part    Part
+	Problem Problem
+}
