@@ -78,6 +78,7 @@ type writer struct {
 	space     bool // a space is pending before the next visible byte
 	lastDelim bool // the last byte written is a $ delimiter
 	inMath    bool
+	depth     int // nesting of \frac arguments being rewritten
 }
 
 func (w *writer) flushSpace() {
@@ -128,15 +129,21 @@ func (w *writer) spaceOut() {
 	w.space = true
 }
 
+// maxDepth bounds the nesting of \frac arguments that are rewritten; deeper
+// groups are copied as they are, so that pathological input stays linear.
+const maxDepth = 16
+
 // pass applies every rule once.
-func pass(s string) string {
+func pass(s string) string { return passAt(s, 0) }
+
+func passAt(s string, depth int) string {
 	if hasControls(s) {
 		s = repairControls(s)
 	}
 	if !isASCII(s) {
 		s = foldUnicode(s)
 	}
-	w := writer{out: make([]byte, 0, len(s))}
+	w := writer{out: make([]byte, 0, len(s)), depth: depth}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -251,12 +258,12 @@ func command(w *writer, s string, i int) int {
 		if k < len(s) && s[k] == '*' {
 			k++
 		}
-		if end, ok := group(s, k); ok {
+		if end, ok := groupWithin(s, k, maxArg); ok {
 			return end
 		}
 		return j
 	case "begin", "end":
-		if end, ok := group(s, j); ok {
+		if end, ok := groupWithin(s, j, 64); ok {
 			switch s[j+1 : end-1] {
 			case "equation", "equation*", "displaymath", "math":
 				w.delim()
@@ -281,13 +288,16 @@ func args(w *writer, s string, i, n int) int {
 		}
 		switch c := s[k]; {
 		case c == '{':
-			end, ok := group(s, k)
+			end, ok := groupWithin(s, k, maxArg)
 			if !ok {
 				return i
 			}
 			w.byte('{')
-			inner := pass(s[k+1 : end-1])
-			w.str(inner)
+			if w.depth < maxDepth {
+				w.str(passAt(s[k+1:end-1], w.depth+1))
+			} else {
+				w.str(s[k+1 : end-1])
+			}
 			w.byte('}')
 			i = end
 		case c == '\\' && k+1 < len(s) && isLetter(s[k+1]):
@@ -314,12 +324,19 @@ func args(w *writer, s string, i, n int) int {
 // group returns the index after the balanced {...} group starting at s[i].
 // Escaped braces (\{ \}) do not count. ok is false when s[i] is not "{" or
 // the group is not closed.
-func group(s string, i int) (end int, ok bool) {
+func group(s string, i int) (end int, ok bool) { return groupWithin(s, i, len(s)) }
+
+// maxArg bounds how far Text looks for the end of a command argument: a
+// longer argument is left as written, which keeps unclosed input linear.
+const maxArg = 2048
+
+// groupWithin is group, looking at most limit bytes ahead.
+func groupWithin(s string, i, limit int) (end int, ok bool) {
 	if i >= len(s) || s[i] != '{' {
 		return 0, false
 	}
 	depth := 0
-	for j := i; j < len(s); j++ {
+	for j := i; j < len(s) && j-i < limit; j++ {
 		switch s[j] {
 		case '\\':
 			j++ // skip the escaped byte
@@ -382,7 +399,10 @@ func htmlTag(s string, i int) (n int, repl string, ok bool) {
 	for e := k; e < len(s) && e < k+200; e++ {
 		switch s[e] {
 		case '>':
-			if e == k || s[k] == ' ' || s[k] == '/' || s[k] == '\t' || s[k] == '\n' {
+			attrs := strings.TrimSpace(s[k:e])
+			// "<b and c>" is a comparison, not a bold tag: attributes need "=".
+			if e == k || (s[k] == ' ' || s[k] == '/' || s[k] == '\t' || s[k] == '\n') &&
+				(attrs == "" || attrs == "/" || strings.Contains(attrs, "=")) {
 				return e + 1 - i, repl, true
 			}
 			return 0, "", false

@@ -1,0 +1,350 @@
+package normalize
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		// white space
+		{"collapse", "  a \n\n b\t c  ", "a b c"},
+		{"newline before sentence", "equations:\n\\[x=1\\]\nThen", "equations: $x=1$ Then"},
+		// delimiters
+		{"inline paren", `\(x+1\)`, "$x+1$"},
+		{"display bracket", `\[x^2\]`, "$x^2$"},
+		{"double dollar", `$$x$$`, "$x$"},
+		{"space inside delimiters", `$ x + 1 $`, "$x + 1$"},
+		{"adjacent math merges", `\(a\)\(b\)`, "$a$b$"},
+		{"escaped dollar is currency", `costs \$5 and $x$`, `costs \$5 and $x$`},
+		{"equation env", "\\begin{equation*}\na=b\n\\end{equation*}", "$a=b$"},
+		{"line break command kept", `a\\[2pt] b`, `a\\[2pt] b`},
+		// commands
+		{"dfrac", `\dfrac{1}{2}`, `\frac{1}{2}`},
+		{"tfrac", `\tfrac12`, `\frac{1}{2}`},
+		{"frac unbraced command", `\frac\pi 2`, `\frac{\pi}{2}`},
+		{"frac spaced", `\frac 1 {x}`, `\frac{1}{x}`},
+		{"nested frac", `\dfrac{\tfrac{1}{2}}{3}`, `\frac{\frac{1}{2}}{3}`},
+		{"binom", `\dbinom{n}{k}`, `\binom{n}{k}`},
+		{"sqrt unbraced", `\sqrt2`, `\sqrt{2}`},
+		{"sqrt index kept", `\sqrt[3]{2}`, `\sqrt[3]{2}`},
+		{"left right", `\left( \frac{1}{2} \right)`, `( \frac{1}{2} )`},
+		{"left dot", `\left.\frac{x}{2}\right|_0`, `\frac{x}{2}|_0`},
+		{"leftarrow kept", `a \leftarrow b`, `a \leftarrow b`},
+		{"big", `\Big( x \Big)`, `( x )`},
+		{"spacing", `x\,y\;z\quad w\!v`, `x y z wv`},
+		{"hspace", `a\hspace{1cm}b`, `a b`},
+		{"displaystyle", `$\displaystyle\sum x$`, `$\sum x$`},
+		{"single char exponent", `x^{2}+y_{1}`, `x^2+y_1`},
+		{"longer exponent kept", `x^{10}`, `x^{10}`},
+		// Unicode
+		{"superscript", "x² + y³", "x^2 + y^3"},
+		{"superscript run", "10⁻³", "10^{-3}"},
+		{"subscript", "a₁₀", "a_{10}"},
+		{"vulgar fraction", "½ cup", `\frac{1}{2} cup`},
+		{"fullwidth", "（Ⅰ）求ＡＢ，", "(I)求AB,"},
+		{"reals kept", "x ∈ ℝ", "x ∈ ℝ"},
+		{"circled kept", "①②", "①②"},
+		{"minus sign", "5 − 3", "5 - 3"},
+		{"nbsp and zero width", "a\u00a0b\u200bc", "a bc"},
+		{"json form feed", "\x0crac{1}{2}", `\frac{1}{2}`},
+		{"json tab times", "3\times 4", `3\times 4`},
+		{"real tab kept as space", "a\tb", "a b"},
+		// HTML
+		{"entities", "a &lt; b &amp;&amp; c&gt;d", "a < b && c>d"},
+		{"numeric entity", "it&#39;s", "it's"},
+		{"tags", "a<br>b<p>c</p>", "a b c"},
+		{"sup tag", "x<sup>2</sup>", "x^2"},
+		{"comparison kept", "if a<b and c>d", "if a<b and c>d"},
+		{"unknown tag kept", "<foo>", "<foo>"},
+		// GSM8K
+		{"calculator note", "48/2 = <<48/2=24>>24 clips", "48/2 = 24 clips"},
+		// numbers are content
+		{"digits untouched", "compute 3+5", "compute 3+5"},
+		{"thousands untouched", "6,000,000", "6,000,000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Text(tc.in); got != tc.want {
+				t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if got := Text(Text(tc.in)); got != Text(tc.in) {
+				t.Errorf("Text not idempotent on %q: %q then %q", tc.in, Text(tc.in), got)
+			}
+		})
+	}
+}
+
+func TestTextKeepsDifferentProblemsDifferent(t *testing.T) {
+	pairs := [][2]string{
+		{"compute 3+5", "compute 4+7"},
+		{"$x^2$", "$x^3$"},
+		{"Find 1.5 + 2.5", "Find 15 + 25"},
+		{`\frac{1}{2}`, `\frac{2}{1}`},
+		{"x² ", "x2"},
+		{"a - b", "a + b"},
+	}
+	for _, p := range pairs {
+		if Text(p[0]) == Text(p[1]) {
+			t.Errorf("Text(%q) == Text(%q) == %q", p[0], p[1], Text(p[0]))
+		}
+	}
+}
+
+func TestTextMakesFormattingVariantsEqual(t *testing.T) {
+	pairs := [][2]string{
+		{`\(\dfrac{1}{2}\)`, `$\frac{1}{2}$`},
+		{`\[x\]`, `$$x$$`},
+		{`$\left(x\right)$`, `$(x)$`},
+		{"a  \n b", "a b"},
+		{`\frac12`, `\frac{1}{2}`},
+	}
+	for _, p := range pairs {
+		if Text(p[0]) != Text(p[1]) {
+			t.Errorf("Text(%q) = %q != Text(%q) = %q", p[0], Text(p[0]), p[1], Text(p[1]))
+		}
+	}
+}
+
+// TestTextAIME2024Copies checks how many of the AIME 2024 problems that
+// differ between aime24/ and deepscaler/test/aime.json become identical.
+func TestTextAIME2024Copies(t *testing.T) {
+	dir := datasetsDir(t)
+	a := readJSONLFile(t, filepath.Join(dir, "aime24", "test.jsonl"))
+	b := readJSONArray(t, filepath.Join(dir, "deepscaler", "test", "aime.json"))
+	rawSame, normSame := 0, 0
+	raws := map[string]bool{}
+	norms := map[string]bool{}
+	for _, r := range b {
+		p, _ := str(r, "problem")
+		raws[p] = true
+		norms[Text(p)] = true
+	}
+	for _, r := range a {
+		p, _ := str(r, "problem")
+		if raws[p] {
+			rawSame++
+		}
+		if norms[Text(p)] {
+			normSame++
+		}
+	}
+	t.Logf("AIME 2024: %d of %d identical raw, %d of %d identical after Text", rawSame, len(a), normSame, len(a))
+	// The rest differ in content: three deepscaler copies append [asy]
+	// figure code, one appends a link, one has a different word; dedup
+	// catches them.
+	if normSame < 25 {
+		t.Errorf("only %d of 30 identical after Text, want >= 25", normSame)
+	}
+	if normSame <= rawSame {
+		t.Errorf("Text made no formatting variant identical (raw %d, normalized %d)", rawSame, normSame)
+	}
+}
+
+func TestLastBoxed(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{`so \boxed{5}.`, "5", true},
+		{`\boxed{1} then \boxed{2}`, "2", true},
+		{`\boxed{\frac{1}{2}}`, `\frac{1}{2}`, true},
+		{`\boxed{\{1,2\}}`, `\{1,2\}`, true},
+		{`\fbox{7}`, "7", true},
+		{`\boxed{3} and \fbox{4}`, "4", true},
+		{`\boxed 5$`, "5", true},
+		{`\boxed{ }`, "", false},
+		{`\boxed{12`, "", false},
+		{`no box`, "", false},
+		{`\boxedx{1}`, "", false},
+		{`\boxed{a}\boxedfoo`, "a", true},
+	}
+	for _, tc := range tests {
+		got, ok := LastBoxed(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("LastBoxed(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestLastBoxedMATH(t *testing.T) {
+	dir := datasetsDir(t)
+	rows := readJSONLFile(t, filepath.Join(dir, "math500", "test.jsonl"))
+	for _, r := range rows {
+		sol, _ := str(r, "solution")
+		want, _ := str(r, "answer")
+		got, ok := LastBoxed(sol)
+		if !ok {
+			t.Errorf("%v: no box", r["unique_id"])
+			continue
+		}
+		if got != want {
+			t.Errorf("%v: LastBoxed = %q, answer field %q", r["unique_id"], got, want)
+		}
+	}
+}
+
+func TestAfterHashes(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"work\n#### 72", "72", true},
+		{"#### 1,080\n", "1,080", true},
+		{"a #### b\n#### -3 ", "-3", true},
+		{"no marker", "", false},
+		{"####   ", "", false},
+	}
+	for _, tc := range tests {
+		got, ok := AfterHashes(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("AfterHashes(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestAfterHashesGSM8K(t *testing.T) {
+	dir := datasetsDir(t)
+	for i, r := range readJSONLFile(t, filepath.Join(dir, "gsm8k", "train.jsonl")) {
+		sol, _ := str(r, "answer")
+		a, ok := AfterHashes(sol)
+		if !ok || a == "" {
+			t.Errorf("row %d: no answer after ####", i+1)
+		}
+		if s := StripCalculatorNotes(sol); containsCalcNote(s) {
+			t.Errorf("row %d: calculator note left: %.80q", i+1, s)
+		}
+	}
+}
+
+func containsCalcNote(s string) bool {
+	for i := range len(s) {
+		if calcNoteLen(s, i) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func TestStripCalculatorNotes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"48+24 = <<48+24=72>>72", "48+24 = 72"},
+		{"a << b", "a << b"},
+		{"<<no equals>>", "<<no equals>>"},
+		{"<<1+1=2>><<2*2=4>>4", "4"},
+	}
+	for _, tc := range tests {
+		if got := StripCalculatorNotes(tc.in); got != tc.want {
+			t.Errorf("StripCalculatorNotes(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestAnswer(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`$\dfrac{1}{2}$.`, `\frac{1}{2}`},
+		{` 72 `, `72`},
+		{`\left( 3, \frac{\pi}{2} \right)`, `( 3, \frac{\pi}{2} )`},
+		{`$a$ and $b$`, `$a$ and $b$`},
+	}
+	for _, tc := range tests {
+		if got := Answer(tc.in); got != tc.want {
+			t.Errorf("Answer(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// seeds returns the fuzz seeds in testdata/samples.jsonl: real problem
+// statements and solutions from the shared datasets.
+func seeds(t testing.TB) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "samples.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var r struct{ Problem, Answer, Solution string }
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r.Problem, r.Solution)
+	}
+	return out
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	f.Add("\\(a\\)\\(b\\)$$ $ &amp;lt; <sup>{2}</sup> x^{ 2 } \\frac \\frac12 3")
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Text(s)
+		if twice := Text(once); twice != once {
+			t.Errorf("not idempotent:\n in:    %q\n once:  %q\n twice: %q", s, once, twice)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(once) {
+			t.Errorf("Text(%q) = %q is not valid UTF-8", s, once)
+		}
+	})
+}
+
+func FuzzLastBoxed(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	f.Add(`\boxed{\boxed{1}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := LastBoxed(s)
+		if ok && got == "" {
+			t.Errorf("LastBoxed(%q) = empty, true", s)
+		}
+		if !ok && got != "" {
+			t.Errorf("LastBoxed(%q) = %q, false", s, got)
+		}
+		// Boxing the result again and extracting gives it back.
+		if ok {
+			if again, ok2 := LastBoxed(`\boxed{` + got + `}`); !ok2 || again != got {
+				t.Errorf("LastBoxed(\\boxed{%q}) = %q, %v", got, again, ok2)
+			}
+		}
+	})
+}
+
+func FuzzAfterHashes(f *testing.F) {
+	f.Add("x\n#### 72")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := AfterHashes(s)
+		if ok != (got != "") {
+			t.Errorf("AfterHashes(%q) = %q, %v", s, got, ok)
+		}
+	})
+}
+
+func ExampleText() {
+	fmt.Println(Text(`Find \(\dfrac{1}{2} + x²\)  if  \[x = \left( 3 \right)\].`))
+	fmt.Println(Text("Natalia sold 48/2 = <<48/2=24>>24 clips &amp; more."))
+	// Output:
+	// Find $\frac{1}{2} + x^2$ if $x = ( 3 )$.
+	// Natalia sold 48/2 = 24 clips & more.
+}
+
+func ExampleLastBoxed() {
+	a, ok := LastBoxed(`so $x = \boxed{\frac{1}{2}}$, not \boxed{3`)
+	fmt.Println(a, ok)
+	a, ok = LastBoxed(`first \boxed{1}, finally \boxed{\{1, 2\}}.`)
+	fmt.Println(a, ok)
+	// Output:
+	//  false
+	// \{1, 2\} true
+}
