@@ -1,0 +1,345 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ingestLockKey is the advisory lock that lets one ingest at a time write to
+// a database (clusters are resolved globally, so two concurrent ingests
+// would race on them). It is a session lock: a killed process releases it.
+const ingestLockKey = 728194
+
+// ErrIngestRunning is returned by LockIngest when another process holds the
+// ingest lock of the database.
+var ErrIngestRunning = errors.New("another ingest is running on this database")
+
+// LockIngest takes the database's ingest lock on a dedicated connection and
+// returns the function that releases it. It fails with ErrIngestRunning at
+// once when another session holds it.
+func (s *Store) LockIngest(ctx context.Context) (unlock func(), err error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("acquire connection: %w", interpretError(err))
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, ingestLockKey).Scan(&ok); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("take ingest lock: %w", interpretError(err))
+	}
+	if !ok {
+		conn.Release()
+		return nil, ErrIngestRunning
+	}
+	return func() {
+		conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, ingestLockKey)
+		conn.Release()
+	}, nil
+}
+
+// BeginRun records the start of an ingest run of a source. Runs of that
+// source still marked running (their process died) are marked failed first.
+func (s *Store) BeginRun(ctx context.Context, sourceID int64, revision string) (int64, error) {
+	if _, err := s.pool.Exec(ctx, `
+UPDATE ingest_runs SET status = 'failed', error = 'interrupted: the process stopped before the run finished', finished_at = now()
+WHERE source_id = $1 AND status = 'running'`, sourceID); err != nil {
+		return 0, fmt.Errorf("close interrupted runs: %w", interpretError(err))
+	}
+	var id int64
+	if err := s.pool.QueryRow(ctx, `INSERT INTO ingest_runs (source_id, revision) VALUES ($1, $2) RETURNING id`, sourceID, revision).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert ingest run: %w", interpretError(err))
+	}
+	return id, nil
+}
+
+// RunResult is how an ingest run ended.
+type RunResult struct {
+	Succeeded   bool
+	RowsRead    int64
+	StageCounts []byte // JSON object, see ingest_runs.stage_counts
+	Error       string
+}
+
+// FinishRun records the end of run id.
+func (s *Store) FinishRun(ctx context.Context, id int64, r RunResult) error {
+	status := "failed"
+	if r.Succeeded {
+		status = "succeeded"
+	}
+	counts := r.StageCounts
+	if len(counts) == 0 {
+		counts = []byte("{}")
+	}
+	if _, err := s.pool.Exec(ctx, `
+UPDATE ingest_runs SET status = $2, rows_read = $3, stage_counts = $4, error = $5, finished_at = now() WHERE id = $1`,
+		id, status, r.RowsRead, string(counts), r.Error); err != nil {
+		return fmt.Errorf("finish ingest run %d: %w", id, interpretError(err))
+	}
+	return nil
+}
+
+// IngestRow is one processed problem, as the ingest writer stores it.
+type IngestRow struct {
+	ID              string
+	RowKey          string
+	RowIndex        int64
+	RawHash         []byte
+	ProblemRaw      string
+	ProblemNorm     string
+	Solution        string
+	Extra           []byte // JSON object
+	Domain          string
+	Difficulty      *float64
+	Level           string
+	AnswerRaw       string
+	AnswerCanonical string
+	AnswerKind      string
+	Status          string
+	Stage           string
+	Reason          string
+	Verdicts        []byte // JSON array
+	TextHash        []byte
+	Bands           []int64
+}
+
+// Link is a confirmed duplicate pair of problems; A < B.
+type Link struct {
+	A, B       string
+	Similarity float32
+}
+
+// IngestBatch is one transaction's worth of an ingest run's writes.
+type IngestBatch struct {
+	SourceID int64
+	Revision string
+	License  string
+	RunID    int64
+	Rows     []IngestRow
+	Links    []Link
+}
+
+// BatchResult says what a batch changed.
+type BatchResult struct {
+	Inserted, Updated int64
+}
+
+// IngestWriter writes ingest batches on one dedicated connection with its
+// own temporary staging tables. It is not safe for concurrent use.
+type IngestWriter struct {
+	conn *pgxpool.Conn
+}
+
+// NewIngestWriter acquires a connection and creates its staging tables.
+// Close releases it.
+func (s *Store) NewIngestWriter(ctx context.Context) (*IngestWriter, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("acquire connection: %w", interpretError(err))
+	}
+	_, err = conn.Exec(ctx, `
+CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
+    id text, row_key text, row_index bigint, raw_hash bytea, problem_raw text, problem_norm text,
+    solution text, extra jsonb, domain text, difficulty double precision, level text, answer_raw text,
+    answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
+    text_hash bytea, lsh_bands bigint[]
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real) ON COMMIT DELETE ROWS;`)
+	if err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("create staging tables: %w", interpretError(err))
+	}
+	return &IngestWriter{conn: conn}, nil
+}
+
+// Close releases the writer's connection.
+func (w *IngestWriter) Close() {
+	if w.conn != nil {
+		w.conn.Release()
+		w.conn = nil
+	}
+}
+
+var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
+	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
+	"verdicts", "text_hash", "lsh_bands"}
+
+// Write stores a batch in one transaction: rows are copied into a staging
+// table and upserted on (source_id, row_key); a stored row is rewritten only
+// when its raw_hash differs (unchanged rows keep their updated_at and
+// xmin). A rewritten row's cluster state is reset and its old duplicate
+// links removed (ResolveClusters recomputes them); the batch's links are
+// then added.
+func (w *IngestWriter) Write(ctx context.Context, b IngestBatch) (BatchResult, error) {
+	var res BatchResult
+	tx, err := w.conn.Begin(ctx)
+	if err != nil {
+		return res, fmt.Errorf("begin: %w", interpretError(err))
+	}
+	defer tx.Rollback(context.Background())
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"ingest_stage"}, stageColumns, pgx.CopyFromSlice(len(b.Rows), func(i int) ([]any, error) {
+		r := &b.Rows[i]
+		extra := r.Extra
+		if len(extra) == 0 {
+			extra = []byte("{}")
+		}
+		verdicts := r.Verdicts
+		if len(verdicts) == 0 {
+			verdicts = []byte("[]")
+		}
+		return []any{r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
+			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
+			string(verdicts), r.TextHash, r.Bands}, nil
+	}))
+	if err != nil {
+		return res, fmt.Errorf("copy rows: %w", interpretError(err))
+	}
+	rows, err := tx.Query(ctx, `
+INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, raw_hash, license, ingest_run_id,
+    problem_raw, problem_norm, solution, extra, domain, difficulty, level, answer_raw, answer_canonical, answer_kind,
+    status, stage, reason, verdicts, text_hash, lsh_bands, cluster_id)
+SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
+    difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, id
+FROM ingest_stage
+ON CONFLICT (source_id, row_key) DO UPDATE SET
+    source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
+    license = EXCLUDED.license, ingest_run_id = EXCLUDED.ingest_run_id, problem_raw = EXCLUDED.problem_raw,
+    problem_norm = EXCLUDED.problem_norm, solution = EXCLUDED.solution, extra = EXCLUDED.extra,
+    domain = EXCLUDED.domain, difficulty = EXCLUDED.difficulty, level = EXCLUDED.level,
+    answer_raw = EXCLUDED.answer_raw, answer_canonical = EXCLUDED.answer_canonical,
+    answer_kind = EXCLUDED.answer_kind, status = EXCLUDED.status, stage = EXCLUDED.stage,
+    reason = EXCLUDED.reason, verdicts = EXCLUDED.verdicts, text_hash = EXCLUDED.text_hash,
+    lsh_bands = EXCLUDED.lsh_bands, cluster_id = p.id, duplicate_of = NULL, conflict = false,
+    contaminated = '{}', updated_at = now()
+WHERE p.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash
+RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
+	if err != nil {
+		return res, fmt.Errorf("upsert problems: %w", interpretError(err))
+	}
+	var updated []string
+	for rows.Next() {
+		var id string
+		var inserted bool
+		if err := rows.Scan(&id, &inserted); err != nil {
+			rows.Close()
+			return res, fmt.Errorf("upsert problems: %w", interpretError(err))
+		}
+		if inserted {
+			res.Inserted++
+		} else {
+			res.Updated++
+			updated = append(updated, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("upsert problems: %w", interpretError(err))
+	}
+	if len(updated) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM problem_links WHERE a = ANY($1) OR b = ANY($1)`, updated); err != nil {
+			return res, fmt.Errorf("delete stale links: %w", interpretError(err))
+		}
+	}
+	if err := insertLinks(ctx, tx, b.Links); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return res, fmt.Errorf("commit batch: %w", interpretError(err))
+	}
+	return res, nil
+}
+
+func insertLinks(ctx context.Context, tx pgx.Tx, links []Link) error {
+	if len(links) == 0 {
+		return nil
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_links_stage"}, []string{"a", "b", "similarity"},
+		pgx.CopyFromSlice(len(links), func(i int) ([]any, error) {
+			return []any{links[i].A, links[i].B, links[i].Similarity}, nil
+		})); err != nil {
+		return fmt.Errorf("copy links: %w", interpretError(err))
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO problem_links (a, b, similarity) SELECT a, b, similarity FROM ingest_links_stage ON CONFLICT DO NOTHING`); err != nil {
+		return fmt.Errorf("insert links: %w", interpretError(err))
+	}
+	return nil
+}
+
+// AddLinks stores confirmed duplicate links (existing pairs are kept).
+func (w *IngestWriter) AddLinks(ctx context.Context, links []Link) error {
+	tx, err := w.conn.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", interpretError(err))
+	}
+	defer tx.Rollback(context.Background())
+	if err := insertLinks(ctx, tx, links); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit links: %w", interpretError(err))
+	}
+	return nil
+}
+
+// CopyRaw copies rows into a throw-away temporary table in one
+// transaction: the bare-COPY baseline that ingest benchmarks compare with.
+func (w *IngestWriter) CopyRaw(ctx context.Context, keys []string, raws [][]byte) error {
+	if _, err := w.conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS copy_baseline (row_key text, raw text)`); err != nil {
+		return fmt.Errorf("create baseline table: %w", interpretError(err))
+	}
+	_, err := w.conn.CopyFrom(ctx, pgx.Identifier{"copy_baseline"}, []string{"row_key", "raw"}, pgx.CopyFromSlice(len(keys), func(i int) ([]any, error) {
+		return []any{keys[i], string(raws[i])}, nil
+	}))
+	if err != nil {
+		return fmt.Errorf("copy baseline rows: %w", interpretError(err))
+	}
+	return nil
+}
+
+// StoredBands calls fn with the id and LSH band keys of every stored problem
+// that is not from source excludeSource, streaming.
+func (s *Store) StoredBands(ctx context.Context, excludeSource int64, fn func(id string, bands []int64) error) error {
+	rows, err := s.pool.Query(ctx, `SELECT id, lsh_bands FROM problems WHERE source_id <> $1 AND lsh_bands IS NOT NULL`, excludeSource)
+	if err != nil {
+		return fmt.Errorf("stored bands: %w", interpretError(err))
+	}
+	defer rows.Close()
+	var id string
+	var bands []int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &bands); err != nil {
+			return fmt.Errorf("stored bands: %w", interpretError(err))
+		}
+		if err := fn(id, bands); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("stored bands: %w", interpretError(err))
+	}
+	return nil
+}
+
+// NormTexts returns the normalized text of the given problems by id
+// (missing ids are absent from the map).
+func (s *Store) NormTexts(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	rows, err := s.pool.Query(ctx, `SELECT id, problem_norm FROM problems WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, fmt.Errorf("problem texts: %w", interpretError(err))
+		}
+		out[id] = text
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
+	}
+	return out, nil
+}

@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ClusterMember is what cluster resolution needs to know of a problem.
+type ClusterMember struct {
+	ID              string
+	SourceID        int64
+	SourceName      string
+	Role            string
+	Priority        int
+	RowIndex        int64
+	Status          string
+	AnswerCanonical string
+	// The stored cluster state.
+	ClusterID    string
+	DuplicateOf  string
+	Conflict     bool
+	Contaminated []string
+}
+
+// ClusterState loads every duplicate link, and every problem that is in a
+// link or whose stored cluster state is not the singleton default
+// (cluster_id = id, no duplicate_of, no conflict, not contaminated).
+func (s *Store) ClusterState(ctx context.Context) ([]Link, []ClusterMember, error) {
+	var links []Link
+	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity FROM problem_links`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
+	}
+	for rows.Next() {
+		var l Link
+		if err := rows.Scan(&l.A, &l.B, &l.Similarity); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
+		}
+		links = append(links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
+	}
+	rows, err = s.pool.Query(ctx, `
+SELECT p.id, p.source_id, s.name, s.role, s.priority, p.row_index, p.status, p.answer_canonical,
+    coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated
+FROM problems p JOIN sources s ON s.id = p.source_id
+WHERE p.id IN (SELECT a FROM problem_links UNION SELECT b FROM problem_links)
+   OR p.cluster_id IS DISTINCT FROM p.id OR p.duplicate_of IS NOT NULL OR p.conflict OR p.contaminated <> '{}'`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
+	}
+	defer rows.Close()
+	var members []ClusterMember
+	for rows.Next() {
+		var m ClusterMember
+		if err := rows.Scan(&m.ID, &m.SourceID, &m.SourceName, &m.Role, &m.Priority, &m.RowIndex, &m.Status,
+			&m.AnswerCanonical, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated); err != nil {
+			return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
+		}
+		members = append(members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
+	}
+	return links, members, nil
+}
+
+// ClusterUpdate is the new cluster state of one problem. Tail is the JSON
+// array of its dedup and decontaminate verdicts, which replace the ones in
+// problems.verdicts.
+type ClusterUpdate struct {
+	ID           string
+	ClusterID    string
+	DuplicateOf  string // "" for none
+	Conflict     bool
+	Contaminated []string
+	Tail         []byte
+}
+
+// ApplyClusters writes cluster updates in one transaction and returns how
+// many problems changed.
+func (s *Store) ApplyClusters(ctx context.Context, updates []ClusterUpdate) (int64, error) {
+	if len(updates) == 0 {
+		return 0, nil
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("acquire connection: %w", interpretError(err))
+	}
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("begin: %w", interpretError(err))
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS cluster_stage (
+    id text, cluster_id text, duplicate_of text, conflict boolean, contaminated text[], tail jsonb) ON COMMIT DELETE ROWS`); err != nil {
+		return 0, fmt.Errorf("create cluster staging table: %w", interpretError(err))
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"cluster_stage"}, []string{"id", "cluster_id", "duplicate_of", "conflict", "contaminated", "tail"},
+		pgx.CopyFromSlice(len(updates), func(i int) ([]any, error) {
+			u := &updates[i]
+			var dup *string
+			if u.DuplicateOf != "" {
+				dup = &u.DuplicateOf
+			}
+			cont := u.Contaminated
+			if cont == nil {
+				cont = []string{}
+			}
+			return []any{u.ID, u.ClusterID, dup, u.Conflict, cont, string(u.Tail)}, nil
+		}))
+	if err != nil {
+		return 0, fmt.Errorf("copy cluster updates: %w", interpretError(err))
+	}
+	tag, err := tx.Exec(ctx, `
+UPDATE problems p SET cluster_id = t.cluster_id, duplicate_of = t.duplicate_of, conflict = t.conflict,
+    contaminated = t.contaminated,
+    verdicts = coalesce((SELECT jsonb_agg(v ORDER BY o) FROM jsonb_array_elements(p.verdicts) WITH ORDINALITY e(v, o)
+                         WHERE v->>'stage' NOT IN ('dedup', 'decontaminate')), '[]'::jsonb) || t.tail,
+    updated_at = now()
+FROM cluster_stage t
+WHERE p.id = t.id AND (p.cluster_id, p.duplicate_of, p.conflict, p.contaminated)
+    IS DISTINCT FROM (t.cluster_id, t.duplicate_of, t.conflict, t.contaminated)`)
+	if err != nil {
+		return 0, fmt.Errorf("update clusters: %w", interpretError(err))
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("commit clusters: %w", interpretError(err))
+	}
+	return tag.RowsAffected(), nil
+}
