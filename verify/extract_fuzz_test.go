@@ -1,0 +1,66 @@
+package verify
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzExtract checks properties of extraction on arbitrary text: it never
+// panics, it is deterministic, an answer is non-empty, trimmed and made of
+// the response's own bytes in order (only the ", " and "=" of a joined box
+// group are added), no answer means an empty string, and the scan stays
+// linear (a hang detector with a bound far above the linear cost, not a
+// speed test: BenchmarkExtract measures speed).
+func FuzzExtract(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txt"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	for _, tc := range extractCases {
+		if len(tc.response) <= 4<<10 {
+			f.Add(tc.response)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start := time.Now()
+		got, ok := extract(s)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("Extract took %v on %d bytes", d, len(s))
+		}
+		got2, ok2 := extract(s)
+		if got != got2 || ok != ok2 {
+			t.Fatalf("Extract(%q) not deterministic: %q, %v then %q, %v", s, got, ok, got2, ok2)
+		}
+		if !ok {
+			if got != "" {
+				t.Fatalf("Extract(%q) = %q with ok=false", s, got)
+			}
+		} else {
+			if got == "" || got != strings.TrimSpace(got) {
+				t.Fatalf("Extract(%q) = %q: empty or untrimmed", s, got)
+			}
+			if !subsequence(stripJoins(got), s) {
+				t.Fatalf("Extract(%q) = %q: not taken from the response", s, got)
+			}
+		}
+		_, alts := xExtract(s)
+		if len(alts) == 1 {
+			t.Fatalf("xExtract(%q) returned a single alternative %q", s, alts[0])
+		}
+		for _, a := range alts {
+			if a == "" || !subsequence(a, s) {
+				t.Fatalf("xExtract(%q): alternative %q empty or not from the response", s, a)
+			}
+		}
+	})
+}
