@@ -376,7 +376,7 @@ func firstCue(s string, cues []string) (string, int) {
 			k += from
 			e := k + len(c)
 			endOK := !isLetter(c[len(c)-1]) || e >= len(s) || !isWordByte(s[e])
-			if (k == 0 || !isWordByte(s[k-1])) && endOK {
+			if !wordBefore(s, k) && endOK {
 				if at < 0 || k < at {
 					best, at = c, k
 				}
@@ -389,6 +389,15 @@ func firstCue(s string, cues []string) (string, int) {
 }
 
 func isWordByte(c byte) bool { return isAlnum(c) || c >= 0x80 }
+
+// wordBefore reports whether the rune before s[k] is a letter or digit.
+func wordBefore(s string, k int) bool {
+	if k == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:k])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 // ---- multiple choice
 
