@@ -1,0 +1,902 @@
+package verify
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ALTree/bigfloat"
+)
+
+// ball is a real interval [m-r, m+r]: a midpoint at the working precision
+// and a radius (64 bits, rounded up) that bounds every rounding and
+// propagation error. Inequality is proven when two balls are disjoint.
+type ball struct {
+	m, r *big.Float
+}
+
+// cball is a complex ball; im == nil means exactly real.
+type cball struct {
+	re ball
+	im *ball
+}
+
+// bev evaluates at one precision.
+type bev struct {
+	s    *state
+	prec uint
+	vars env
+}
+
+const maxBinExp = 1 << 22
+
+func rnew() *big.Float { return new(big.Float).SetPrec(64).SetMode(big.AwayFromZero) }
+
+func (e *bev) f() *big.Float { return new(big.Float).SetPrec(e.prec) }
+
+// eps returns |m| * 2^-(prec-2), the rounding error bound of one operation.
+func (e *bev) eps(m *big.Float) *big.Float {
+	r := rnew().Abs(m)
+	if r.Sign() == 0 {
+		return r
+	}
+	return r.SetMantExp(r, -int(e.prec)+2)
+}
+
+func (e *bev) ok(b ball) error {
+	if b.m.IsInf() || b.r.IsInf() {
+		return errBudget
+	}
+	if b.m.Sign() != 0 && (b.m.MantExp(nil) > maxBinExp || b.m.MantExp(nil) < -maxBinExp) {
+		return errBudget
+	}
+	if b.r.Sign() != 0 && b.r.MantExp(nil) > maxBinExp {
+		return errBudget
+	}
+	return e.s.tick()
+}
+
+func (e *bev) fromRat(q *big.Rat) ball {
+	m := e.f()
+	m.SetRat(q)
+	if m.Acc() == big.Exact {
+		return ball{m, rnew()}
+	}
+	return ball{m, e.eps(m)}
+}
+
+func (e *bev) add(a, b ball) (ball, error) {
+	m := e.f().Add(a.m, b.m)
+	r := rnew().Add(a.r, b.r)
+	r.Add(r, e.eps(m))
+	res := ball{m, r}
+	return res, e.ok(res)
+}
+
+func (e *bev) neg(a ball) ball { return ball{e.f().Neg(a.m), a.r} }
+
+func (e *bev) mul(a, b ball) (ball, error) {
+	m := e.f().Mul(a.m, b.m)
+	r := rnew().Mul(rnew().Abs(a.m), b.r)
+	r.Add(r, rnew().Mul(rnew().Abs(b.m), a.r))
+	r.Add(r, rnew().Mul(a.r, b.r))
+	r.Add(r, e.eps(m))
+	res := ball{m, r}
+	return res, e.ok(res)
+}
+
+// lower returns |m| - r rounded down (may be <= 0).
+func lower(a ball) *big.Float {
+	l := new(big.Float).SetPrec(64).SetMode(big.ToZero).Abs(a.m)
+	return l.Sub(l, a.r)
+}
+
+func (e *bev) inv(a ball) (ball, error) {
+	lo := lower(a)
+	if lo.Sign() <= 0 {
+		if a.m.Sign() == 0 && a.r.Sign() == 0 {
+			return ball{}, errDomain
+		}
+		return ball{}, errUndecided
+	}
+	m := e.f().Quo(big.NewFloat(1).SetPrec(e.prec), a.m)
+	r := rnew().Mul(rnew().Abs(a.m), lo)
+	r.Quo(a.r, r)
+	r.Add(r, e.eps(m))
+	res := ball{m, r}
+	return res, e.ok(res)
+}
+
+func (e *bev) sqrt(a ball) (ball, error) {
+	if a.m.Sign() < 0 {
+		return ball{}, fmt.Errorf("sqrt of a negative ball: %w", errUnsupported)
+	}
+	lo := lower(a)
+	if lo.Sign() <= 0 {
+		if a.r.Sign() == 0 {
+			return ball{e.f(), rnew()}, nil
+		}
+		// [0, m+r]: midpoint 0 with radius sqrt(m+r)
+		hi := rnew().Add(rnew().Abs(a.m), a.r)
+		return ball{e.f(), rnew().Sqrt(hi)}, nil
+	}
+	m := e.f().Sqrt(a.m)
+	r := rnew().Sqrt(lo)
+	r.Quo(a.r, r)
+	r.Add(r, e.eps(m))
+	return ball{m, r}, nil
+}
+
+func (e *bev) exp(a ball) (ball, error) {
+	if a.r.Cmp(big.NewFloat(0.5)) > 0 {
+		return ball{}, errUndecided
+	}
+	if a.m.MantExp(nil) > 22 {
+		return ball{}, errBudget
+	}
+	x := new(big.Float).SetPrec(e.prec + 32).Set(a.m)
+	m := e.f().Set(bigfloat.Exp(x))
+	// exp(m ± r) ⊂ exp(m)·[1-2r, 1+2r] for r <= 1/2
+	r := rnew().Mul(rnew().Abs(m), a.r)
+	r.Mul(r, big.NewFloat(2))
+	r.Add(r, e.eps(m))
+	r.Add(r, e.eps(m))
+	res := ball{m, r}
+	return res, e.ok(res)
+}
+
+func (e *bev) log(a ball) (ball, error) {
+	lo := lower(a)
+	if lo.Sign() <= 0 || a.m.Sign() < 0 {
+		if a.m.Sign() < 0 && lo.Sign() > 0 {
+			return ball{}, fmt.Errorf("log of a negative number: %w", errUnsupported)
+		}
+		if a.r.Sign() == 0 {
+			return ball{}, errDomain
+		}
+		return ball{}, errUndecided
+	}
+	x := new(big.Float).SetPrec(e.prec + 32).Set(a.m)
+	m := e.f().Set(bigfloat.Log(x))
+	r := rnew().Quo(a.r, lo)
+	one := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+4)
+	r.Add(r, one)
+	r.Add(r, e.eps(m))
+	return ball{m, r}, nil
+}
+
+// pi returns π at the working precision (Machin's formula), cached per
+// precision for this check.
+func (e *bev) pi() ball {
+	if e.s.piCache == nil {
+		e.s.piCache = map[uint]*ball{}
+	}
+	if b, ok := e.s.piCache[e.prec]; ok {
+		return *b
+	}
+	p := e.prec + 32
+	a := atanInv(5, p)
+	b := atanInv(239, p)
+	a.Mul(a, big.NewFloat(16))
+	b.Mul(b, big.NewFloat(4))
+	m := e.f().Sub(a, b)
+	r := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)
+	res := ball{m, r}
+	e.s.piCache[e.prec] = &res
+	return res
+}
+
+// atanInv returns atan(1/k) at precision p by its Taylor series.
+func atanInv(k int64, p uint) *big.Float {
+	x := new(big.Float).SetPrec(p).Quo(big.NewFloat(1).SetPrec(p), new(big.Float).SetPrec(p).SetInt64(k))
+	x2 := new(big.Float).SetPrec(p).Mul(x, x)
+	sum := new(big.Float).SetPrec(p).Set(x)
+	term := new(big.Float).SetPrec(p).Set(x)
+	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p)-4)
+	for n := int64(1); n < 100000; n++ {
+		term.Mul(term, x2)
+		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetPrec(p).SetInt64(2*n+1))
+		if n%2 == 1 {
+			sum.Sub(sum, t)
+		} else {
+			sum.Add(sum, t)
+		}
+		if new(big.Float).Abs(t).Cmp(lim) < 0 {
+			break
+		}
+	}
+	return sum
+}
+
+// sincos returns sin and cos of a ball.
+func (e *bev) sincos(a ball) (ball, ball, error) {
+	ex := a.m.MantExp(nil)
+	if ex > 64 {
+		return ball{}, ball{}, errBudget
+	}
+	if a.r.Cmp(big.NewFloat(1)) > 0 {
+		return ball{}, ball{}, errUndecided
+	}
+	guard := uint(40)
+	if ex > 0 {
+		guard += uint(ex)
+	}
+	p := e.prec + guard
+	// reduce x by a multiple of 2π
+	sub := &bev{s: e.s, prec: p}
+	pi := sub.pi()
+	twoPi := new(big.Float).SetPrec(p).Mul(pi.m, big.NewFloat(2))
+	x := new(big.Float).SetPrec(p).Set(a.m)
+	q := new(big.Float).SetPrec(p).Quo(x, twoPi)
+	k, _ := q.Int(nil)
+	if k.Sign() != 0 {
+		kf := new(big.Float).SetPrec(p).SetInt(k)
+		x.Sub(x, kf.Mul(kf, twoPi))
+	}
+	// Taylor series for sin and cos
+	x2 := new(big.Float).SetPrec(p).Mul(x, x)
+	sinS := new(big.Float).SetPrec(p).Set(x)
+	cosS := new(big.Float).SetPrec(p).SetInt64(1)
+	term := new(big.Float).SetPrec(p).Set(x) // x^n/n! for odd n
+	ct := new(big.Float).SetPrec(p).SetInt64(1)
+	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p))
+	for n := int64(1); n < 2000; n++ {
+		ct.Mul(ct, x2)
+		ct.Quo(ct, new(big.Float).SetInt64((2*n-1)*(2*n)))
+		term.Mul(term, x2)
+		term.Quo(term, new(big.Float).SetInt64((2*n)*(2*n+1)))
+		if n%2 == 1 {
+			cosS.Sub(cosS, ct)
+			sinS.Sub(sinS, term)
+		} else {
+			cosS.Add(cosS, ct)
+			sinS.Add(sinS, term)
+		}
+		if new(big.Float).Abs(ct).Cmp(lim) < 0 && new(big.Float).Abs(term).Cmp(lim) < 0 {
+			break
+		}
+		if n%16 == 0 {
+			if err := e.s.checkTime(); err != nil {
+				return ball{}, ball{}, err
+			}
+		}
+	}
+	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	return ball{e.f().Set(sinS), r}, ball{e.f().Set(cosS), rnew().Set(r)}, nil
+}
+
+// atan of a ball via argument halving and the Taylor series.
+func (e *bev) atan(a ball) (ball, error) {
+	if a.m.MantExp(nil) > 64 {
+		// atan(x) = ±π/2 - atan(1/x)
+		inv, err := e.inv(a)
+		if err != nil {
+			return ball{}, err
+		}
+		t, err := e.atan(inv)
+		if err != nil {
+			return ball{}, err
+		}
+		h := e.pi()
+		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		if a.m.Sign() < 0 {
+			h = e.neg(h)
+		}
+		return e.add(h, e.neg(t))
+	}
+	p := e.prec + 32
+	x := new(big.Float).SetPrec(p).Set(a.m)
+	one := new(big.Float).SetPrec(p).SetInt64(1)
+	halvings := 0
+	for x.MantExp(nil) > -3 && halvings < 200 {
+		// x / (1 + sqrt(1 + x²))
+		t := new(big.Float).SetPrec(p).Mul(x, x)
+		t.Add(t, one)
+		t.Sqrt(t)
+		t.Add(t, one)
+		x.Quo(x, t)
+		halvings++
+	}
+	x2 := new(big.Float).SetPrec(p).Mul(x, x)
+	sum := new(big.Float).SetPrec(p).Set(x)
+	term := new(big.Float).SetPrec(p).Set(x)
+	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p))
+	for n := int64(1); n < 100000; n++ {
+		term.Mul(term, x2)
+		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
+		if n%2 == 1 {
+			sum.Sub(sum, t)
+		} else {
+			sum.Add(sum, t)
+		}
+		if new(big.Float).Abs(t).Cmp(lim) < 0 {
+			break
+		}
+	}
+	sum.SetMantExp(sum, halvings)
+	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	return ball{e.f().Set(sum), r}, nil
+}
+
+// real returns the ball when b is real.
+func realOf(b cball) (ball, error) {
+	if b.im != nil {
+		if b.im.m.Sign() == 0 && b.im.r.Sign() == 0 {
+			return b.re, nil
+		}
+		return ball{}, fmt.Errorf("function of a complex number: %w", errUnsupported)
+	}
+	return b.re, nil
+}
+
+func (e *bev) cadd(a, b cball) (cball, error) {
+	re, err := e.add(a.re, b.re)
+	if err != nil {
+		return cball{}, err
+	}
+	res := cball{re: re}
+	switch {
+	case a.im != nil && b.im != nil:
+		im, err := e.add(*a.im, *b.im)
+		if err != nil {
+			return cball{}, err
+		}
+		res.im = &im
+	case a.im != nil:
+		res.im = a.im
+	case b.im != nil:
+		res.im = b.im
+	}
+	return res, nil
+}
+
+func (e *bev) cneg(a cball) cball {
+	res := cball{re: e.neg(a.re)}
+	if a.im != nil {
+		im := e.neg(*a.im)
+		res.im = &im
+	}
+	return res
+}
+
+func (e *bev) cmul(a, b cball) (cball, error) {
+	if a.im == nil && b.im == nil {
+		re, err := e.mul(a.re, b.re)
+		return cball{re: re}, err
+	}
+	zero := ball{e.f(), rnew()}
+	ai, bi := zero, zero
+	if a.im != nil {
+		ai = *a.im
+	}
+	if b.im != nil {
+		bi = *b.im
+	}
+	rr, err := e.mul(a.re, b.re)
+	if err != nil {
+		return cball{}, err
+	}
+	ii, err := e.mul(ai, bi)
+	if err != nil {
+		return cball{}, err
+	}
+	ri, err := e.mul(a.re, bi)
+	if err != nil {
+		return cball{}, err
+	}
+	ir, err := e.mul(ai, b.re)
+	if err != nil {
+		return cball{}, err
+	}
+	re, err := e.add(rr, e.neg(ii))
+	if err != nil {
+		return cball{}, err
+	}
+	im, err := e.add(ri, ir)
+	if err != nil {
+		return cball{}, err
+	}
+	return cball{re: re, im: &im}, nil
+}
+
+func (e *bev) cinv(a cball) (cball, error) {
+	if a.im == nil {
+		r, err := e.inv(a.re)
+		return cball{re: r}, err
+	}
+	// 1/(x+iy) = (x - iy)/(x²+y²)
+	x2, err := e.mul(a.re, a.re)
+	if err != nil {
+		return cball{}, err
+	}
+	y2, err := e.mul(*a.im, *a.im)
+	if err != nil {
+		return cball{}, err
+	}
+	n, err := e.add(x2, y2)
+	if err != nil {
+		return cball{}, err
+	}
+	ni, err := e.inv(n)
+	if err != nil {
+		return cball{}, err
+	}
+	re, err := e.mul(a.re, ni)
+	if err != nil {
+		return cball{}, err
+	}
+	im, err := e.mul(e.neg(*a.im), ni)
+	if err != nil {
+		return cball{}, err
+	}
+	return cball{re: re, im: &im}, nil
+}
+
+func (e *bev) cpowInt(b cball, k int64) (cball, error) {
+	neg := k < 0
+	if neg {
+		k = -k
+	}
+	res := cball{re: ball{e.f().SetInt64(1), rnew()}}
+	x := b
+	var err error
+	for k > 0 {
+		if k&1 == 1 {
+			if res, err = e.cmul(res, x); err != nil {
+				return cball{}, err
+			}
+		}
+		k >>= 1
+		if k > 0 {
+			if x, err = e.cmul(x, x); err != nil {
+				return cball{}, err
+			}
+		}
+	}
+	if neg {
+		return e.cinv(res)
+	}
+	return res, nil
+}
+
+// eval evaluates n to a complex ball at e.prec. Exact rational subtrees are
+// computed exactly first.
+func (e *bev) eval(n *node) (cball, error) {
+	if err := e.s.tick(); err != nil {
+		return cball{}, err
+	}
+	switch n.k {
+	case nNum:
+		return cball{re: e.fromRat(n.val)}, nil
+	case nConst:
+		switch n.s {
+		case "pi":
+			return cball{re: e.pi()}, nil
+		case "e":
+			one := ball{e.f().SetInt64(1), rnew()}
+			b, err := e.exp(one)
+			return cball{re: b}, err
+		case "i":
+			im := ball{e.f().SetInt64(1), rnew()}
+			return cball{re: ball{e.f(), rnew()}, im: &im}, nil
+		}
+		return cball{}, fmt.Errorf("infinity: %w", errUnsupported)
+	case nVar, nBase:
+		x, ok, err := e.s.exact(n, e.vars)
+		if err != nil {
+			return cball{}, err
+		}
+		if !ok {
+			return cball{}, errUnsupported
+		}
+		return e.fromCQ(x), nil
+	case nAdd:
+		acc := cball{re: ball{e.f(), rnew()}}
+		for _, a := range n.args {
+			x, err := e.eval(a)
+			if err != nil {
+				return cball{}, err
+			}
+			if acc, err = e.cadd(acc, x); err != nil {
+				return cball{}, err
+			}
+		}
+		return acc, nil
+	case nMul:
+		acc := cball{re: ball{e.f().SetInt64(1), rnew()}}
+		for _, a := range n.args {
+			x, err := e.eval(a)
+			if err != nil {
+				return cball{}, err
+			}
+			if acc, err = e.cmul(acc, x); err != nil {
+				return cball{}, err
+			}
+		}
+		return acc, nil
+	case nNeg:
+		x, err := e.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		return e.cneg(x), nil
+	case nDiv:
+		a, err := e.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		b, err := e.eval(n.args[1])
+		if err != nil {
+			return cball{}, err
+		}
+		bi, err := e.cinv(b)
+		if err != nil {
+			return cball{}, err
+		}
+		return e.cmul(a, bi)
+	case nPow:
+		return e.pow(n)
+	case nDeg:
+		x, err := e.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		pi := e.pi()
+		k := ball{e.f().Quo(pi.m, big.NewFloat(180)), rnew().Add(pi.r, e.eps(pi.m))}
+		return e.cmul(x, cball{re: k})
+	case nFunc:
+		return e.fn(n)
+	case nFact:
+		x, ok, err := e.s.exact(n, e.vars)
+		if err != nil {
+			return cball{}, err
+		}
+		if !ok {
+			return cball{}, fmt.Errorf("factorial of a non-integer: %w", errUnsupported)
+		}
+		return e.fromCQ(x), nil
+	}
+	return cball{}, fmt.Errorf("%s: %w", kindName(n.k), errUnsupported)
+}
+
+func (e *bev) fromCQ(x cq) cball {
+	res := cball{re: e.fromRat(x.re)}
+	if !x.isReal() {
+		im := e.fromRat(x.im)
+		res.im = &im
+	}
+	return res
+}
+
+func (e *bev) pow(n *node) (cball, error) {
+	// integer exponents (exactly known) use repeated squaring
+	if x, ok, err := e.s.exact(n.args[1], e.vars); err != nil {
+		return cball{}, err
+	} else if ok && x.isReal() && x.re.IsInt() {
+		k, err := e.s.smallInt(x)
+		if err != nil {
+			return cball{}, err
+		}
+		b, err := e.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		return e.cpowInt(b, k)
+	} else if ok && x.isReal() && n.args[0].k != nConst {
+		// odd roots of negative numbers stay real: (-8)^{1/3} = -2
+		b, err := e.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		rb, err := realOf(b)
+		if err != nil {
+			return cball{}, err
+		}
+		if rb.m.Sign() < 0 && x.re.Denom().Bit(0) == 1 {
+			lg, err := e.log(e.neg(rb))
+			if err != nil {
+				return cball{}, err
+			}
+			t, err := e.mul(lg, e.fromRat(x.re))
+			if err != nil {
+				return cball{}, err
+			}
+			r, err := e.exp(t)
+			if err != nil {
+				return cball{}, err
+			}
+			if x.re.Num().Bit(0) == 1 {
+				r = e.neg(r)
+			}
+			return cball{re: r}, nil
+		}
+	}
+	b, err := e.eval(n.args[0])
+	if err != nil {
+		return cball{}, err
+	}
+	x, err := e.eval(n.args[1])
+	if err != nil {
+		return cball{}, err
+	}
+	if n.args[0].k == nConst && n.args[0].s == "e" {
+		return e.cexp(x)
+	}
+	rb, err := realOf(b)
+	if err != nil {
+		return cball{}, err
+	}
+	rx, err := realOf(x)
+	if err != nil {
+		return cball{}, err
+	}
+	if rb.m.Sign() == 0 && rb.r.Sign() == 0 {
+		if rx.m.Sign() > 0 && lower(rx).Sign() > 0 {
+			return cball{re: ball{e.f(), rnew()}}, nil
+		}
+		return cball{}, errDomain
+	}
+	lg, err := e.log(rb)
+	if err != nil {
+		return cball{}, err
+	}
+	t, err := e.mul(lg, rx)
+	if err != nil {
+		return cball{}, err
+	}
+	r, err := e.exp(t)
+	return cball{re: r}, err
+}
+
+func (e *bev) cexp(x cball) (cball, error) {
+	if x.im == nil {
+		r, err := e.exp(x.re)
+		return cball{re: r}, err
+	}
+	m, err := e.exp(x.re)
+	if err != nil {
+		return cball{}, err
+	}
+	s, c, err := e.sincos(*x.im)
+	if err != nil {
+		return cball{}, err
+	}
+	re, err := e.mul(m, c)
+	if err != nil {
+		return cball{}, err
+	}
+	im, err := e.mul(m, s)
+	if err != nil {
+		return cball{}, err
+	}
+	return cball{re: re, im: &im}, nil
+}
+
+func (e *bev) fn(n *node) (cball, error) {
+	switch n.s {
+	case "floor", "ceil", "binom":
+		x, ok, err := e.s.exact(n, e.vars)
+		if err == nil && ok {
+			return e.fromCQ(x), nil
+		}
+		if err != nil {
+			return cball{}, err
+		}
+		return e.floorBall(n)
+	}
+	arg, err := e.eval(n.args[0])
+	if err != nil {
+		return cball{}, err
+	}
+	if n.s == "exp" {
+		return e.cexp(arg)
+	}
+	if n.s == "abs" {
+		if arg.im == nil {
+			return cball{re: ball{e.f().Abs(arg.re.m), arg.re.r}}, nil
+		}
+		x2, err := e.cmul(arg, cball{re: arg.re, im: func() *ball { b := e.neg(*arg.im); return &b }()})
+		if err != nil {
+			return cball{}, err
+		}
+		r, err := e.sqrt(x2.re)
+		return cball{re: r}, err
+	}
+	if n.s == "sqrt" && arg.im == nil && arg.re.m.Sign() < 0 && lower(arg.re).Sign() > 0 {
+		r, err := e.sqrt(e.neg(arg.re))
+		if err != nil {
+			return cball{}, err
+		}
+		return cball{re: ball{e.f(), rnew()}, im: &r}, nil
+	}
+	x, err := realOf(arg)
+	if err != nil {
+		return cball{}, err
+	}
+	var r ball
+	switch n.s {
+	case "sqrt":
+		r, err = e.sqrt(x)
+	case "root":
+		k, ok, err2 := e.s.exact(n.args[1], e.vars)
+		if err2 != nil || !ok {
+			return cball{}, fmt.Errorf("root index: %w", errUnsupported)
+		}
+		q, err2 := e.s.smallInt(k)
+		if err2 != nil || q < 2 || q > 64 {
+			return cball{}, fmt.Errorf("root index: %w", errUnsupported)
+		}
+		neg := x.m.Sign() < 0
+		if neg {
+			if q%2 == 0 {
+				return cball{}, fmt.Errorf("even root of a negative number: %w", errUnsupported)
+			}
+			x = e.neg(x)
+		}
+		var lg ball
+		if lg, err = e.log(x); err == nil {
+			lg = ball{e.f().Quo(lg.m, new(big.Float).SetInt64(q)), lg.r}
+			r, err = e.exp(lg)
+			if neg {
+				r = e.neg(r)
+			}
+		}
+	case "ln":
+		r, err = e.log(x)
+	case "log":
+		var num ball
+		if num, err = e.log(x); err != nil {
+			return cball{}, err
+		}
+		base := ball{e.f().SetInt64(10), rnew()}
+		if len(n.args) == 2 {
+			bb, err := e.eval(n.args[1])
+			if err != nil {
+				return cball{}, err
+			}
+			if base, err = realOf(bb); err != nil {
+				return cball{}, err
+			}
+		}
+		den, err := e.log(base)
+		if err != nil {
+			return cball{}, err
+		}
+		di, err := e.inv(den)
+		if err != nil {
+			return cball{}, err
+		}
+		r, err = e.mul(num, di)
+	case "sin", "cos", "tan", "sec", "csc", "cot":
+		s, c, err2 := e.sincos(x)
+		if err2 != nil {
+			return cball{}, err2
+		}
+		switch n.s {
+		case "sin":
+			r = s
+		case "cos":
+			r = c
+		case "tan", "cot":
+			if n.s == "cot" {
+				s, c = c, s
+			}
+			ci, err2 := e.inv(c)
+			if err2 != nil {
+				return cball{}, err2
+			}
+			r, err = e.mul(s, ci)
+		case "sec":
+			r, err = e.inv(c)
+		case "csc":
+			r, err = e.inv(s)
+		}
+	case "arctan":
+		r, err = e.atan(x)
+	case "arccot":
+		var xi ball
+		if xi, err = e.inv(x); err == nil {
+			r, err = e.atan(xi)
+		}
+	case "arcsin", "arccos":
+		r, err = e.asin(x)
+		if err == nil && n.s == "arccos" {
+			h := e.pi()
+			h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+			r, err = e.add(h, e.neg(r))
+		}
+	case "sinh", "cosh", "tanh":
+		var ep, em ball
+		if ep, err = e.exp(x); err != nil {
+			return cball{}, err
+		}
+		if em, err = e.exp(e.neg(x)); err != nil {
+			return cball{}, err
+		}
+		sh, _ := e.add(ep, e.neg(em))
+		ch, _ := e.add(ep, em)
+		switch n.s {
+		case "sinh":
+			r = ball{e.f().Quo(sh.m, big.NewFloat(2)), sh.r}
+		case "cosh":
+			r = ball{e.f().Quo(ch.m, big.NewFloat(2)), ch.r}
+		default:
+			var ci ball
+			if ci, err = e.inv(ch); err == nil {
+				r, err = e.mul(sh, ci)
+			}
+		}
+	default:
+		return cball{}, fmt.Errorf("function %s: %w", n.s, errUnsupported)
+	}
+	return cball{re: r}, err
+}
+
+// asin(x) = atan(x / sqrt(1 - x²)), with asin(±1) = ±π/2.
+func (e *bev) asin(x ball) (ball, error) {
+	one := ball{e.f().SetInt64(1), rnew()}
+	if x.r.Sign() == 0 && new(big.Float).Abs(x.m).Cmp(big.NewFloat(1)) == 0 {
+		h := e.pi()
+		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		if x.m.Sign() < 0 {
+			h = e.neg(h)
+		}
+		return h, nil
+	}
+	x2, err := e.mul(x, x)
+	if err != nil {
+		return ball{}, err
+	}
+	d, err := e.add(one, e.neg(x2))
+	if err != nil {
+		return ball{}, err
+	}
+	if d.m.Sign() < 0 {
+		return ball{}, fmt.Errorf("arcsin outside [-1,1]: %w", errUnsupported)
+	}
+	sq, err := e.sqrt(d)
+	if err != nil {
+		return ball{}, err
+	}
+	si, err := e.inv(sq)
+	if err != nil {
+		return ball{}, err
+	}
+	t, err := e.mul(x, si)
+	if err != nil {
+		return ball{}, err
+	}
+	return e.atan(t)
+}
+
+// floorBall evaluates floor/ceil of an irrational argument when the ball
+// lies strictly between two integers.
+func (e *bev) floorBall(n *node) (cball, error) {
+	if n.s == "binom" {
+		return cball{}, fmt.Errorf("binom of non-integers: %w", errUnsupported)
+	}
+	arg, err := e.eval(n.args[0])
+	if err != nil {
+		return cball{}, err
+	}
+	x, err := realOf(arg)
+	if err != nil {
+		return cball{}, err
+	}
+	lo := new(big.Float).Sub(x.m, x.r)
+	hi := new(big.Float).Add(x.m, x.r)
+	fl := func(f *big.Float) *big.Int {
+		i, acc := f.Int(nil)
+		if acc == big.Above {
+			i.Sub(i, big.NewInt(1))
+		}
+		return i
+	}
+	a, b := fl(lo), fl(hi)
+	if a.Cmp(b) != 0 {
+		return cball{}, errUndecided
+	}
+	if n.s == "ceil" {
+		a.Add(a, big.NewInt(1))
+	}
+	return cball{re: ball{e.f().SetInt(a), rnew()}}, nil
+}

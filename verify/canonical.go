@@ -1,0 +1,337 @@
+package verify
+
+import (
+	"math/big"
+	"sort"
+	"strings"
+)
+
+// canonical returns the canonical string of a parsed answer: exact numbers
+// as reduced fractions (a/b, a+bi), unordered collections sorted, other
+// expressions printed with sorted sums and products.
+func (s *state) canonical(n *node) string {
+	nn, err := s.norm(n)
+	if err != nil {
+		nn = n
+	}
+	var b strings.Builder
+	s.canon(&b, nn)
+	return b.String()
+}
+
+func (s *state) canon(b *strings.Builder, n *node) {
+	switch n.k {
+	case nText:
+		b.WriteString(strings.ToLower(strings.Join(strings.Fields(n.s), " ")))
+		return
+	case nUnit:
+		s.canon(b, n.args[0])
+		b.WriteString(" ")
+		b.WriteString(n.s)
+		return
+	case nList, nSet, nUnion:
+		parts := make([]string, len(n.args))
+		for i, a := range n.args {
+			var sb strings.Builder
+			s.canon(&sb, a)
+			parts[i] = sb.String()
+		}
+		if !hasSeq(n) {
+			sort.Strings(parts)
+			parts = dedupSorted(parts)
+		}
+		switch n.k {
+		case nSet:
+			b.WriteString("{" + strings.Join(parts, ",") + "}")
+		case nUnion:
+			b.WriteString(strings.Join(parts, " U "))
+		default:
+			b.WriteString(strings.Join(parts, ", "))
+		}
+		return
+	case nTuple:
+		b.WriteString(n.s[:1])
+		for i, a := range n.args {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			s.canon(b, a)
+		}
+		b.WriteString(n.s[1:])
+		return
+	case nRatio:
+		for i, a := range n.args {
+			if i > 0 {
+				b.WriteString(":")
+			}
+			s.canon(b, a)
+		}
+		return
+	case nMatrix:
+		b.WriteString("[")
+		for i, r := range n.args {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("[")
+			for j, c := range r.args {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				s.canon(b, c)
+			}
+			b.WriteString("]")
+		}
+		b.WriteString("]")
+		return
+	case nRel:
+		for i, a := range n.args {
+			if i > 0 {
+				b.WriteString(n.ops[i-1])
+			}
+			s.canon(b, a)
+		}
+		return
+	case nSeq:
+		b.WriteString("...")
+		return
+	}
+	if isScalar(n) && !hasVars(n) && infSign(n) == 0 {
+		if v, ok, err := s.exact(n, nil); err == nil && ok {
+			b.WriteString(cqString(v))
+			return
+		}
+	}
+	b.WriteString(printNode(n))
+}
+
+func dedupSorted(p []string) []string {
+	out := p[:0]
+	for i, x := range p {
+		if i == 0 || x != p[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func cqString(v cq) string {
+	if v.isReal() {
+		return v.re.RatString()
+	}
+	var b strings.Builder
+	if v.re.Sign() != 0 {
+		b.WriteString(v.re.RatString())
+		if v.im.Sign() > 0 {
+			b.WriteString("+")
+		}
+	}
+	switch {
+	case v.im.Cmp(big.NewRat(1, 1)) == 0:
+	case v.im.Cmp(big.NewRat(-1, 1)) == 0:
+		b.WriteString("-")
+	default:
+		b.WriteString(v.im.RatString())
+		b.WriteString("*")
+	}
+	b.WriteString("i")
+	return b.String()
+}
+
+// printNode prints an expression deterministically: sums and products with
+// their terms sorted, every compound operand parenthesized.
+func printNode(n *node) string {
+	var b strings.Builder
+	printTo(&b, n, 0)
+	return b.String()
+}
+
+func printTo(b *strings.Builder, n *node, depth int) {
+	if depth > 1000 {
+		b.WriteString("…")
+		return
+	}
+	if n == nil {
+		return
+	}
+	sub := func(x *node) string {
+		var sb strings.Builder
+		printTo(&sb, x, depth+1)
+		return sb.String()
+	}
+	paren := func(x *node) string {
+		s := sub(x)
+		switch x.k {
+		case nNum:
+			if x.val.Sign() >= 0 && x.val.IsInt() {
+				return s
+			}
+		case nVar, nConst, nFunc, nBase:
+			return s
+		}
+		return "(" + s + ")"
+	}
+	switch n.k {
+	case nNum:
+		b.WriteString(n.val.RatString())
+	case nConst:
+		b.WriteString(n.s)
+	case nVar:
+		b.WriteString(n.s)
+	case nBase:
+		b.WriteString(n.s + "_" + n.val.RatString())
+	case nAdd, nMul:
+		parts := make([]string, len(n.args))
+		for i, a := range n.args {
+			if n.k == nAdd {
+				parts[i] = sub(a)
+			} else {
+				parts[i] = paren(a)
+			}
+		}
+		sort.Strings(parts)
+		sep := "+"
+		if n.k == nMul {
+			sep = "*"
+		}
+		b.WriteString(strings.Join(parts, sep))
+	case nNeg:
+		b.WriteString("-" + paren(n.args[0]))
+	case nDiv:
+		b.WriteString(paren(n.args[0]) + "/" + paren(n.args[1]))
+	case nPow:
+		b.WriteString(paren(n.args[0]) + "^" + paren(n.args[1]))
+	case nFunc:
+		b.WriteString(n.s + "(")
+		for i, a := range n.args {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(sub(a))
+		}
+		b.WriteString(")")
+	case nFact:
+		b.WriteString(paren(n.args[0]) + "!")
+	case nDeg:
+		b.WriteString(paren(n.args[0]) + "deg")
+	case nPM:
+		if n.args[0] != nil {
+			b.WriteString(sub(n.args[0]))
+		}
+		b.WriteString(n.s + paren(n.args[1]))
+	case nText:
+		b.WriteString(n.s)
+	case nUnit:
+		b.WriteString(sub(n.args[0]) + " " + n.s)
+	case nSeq:
+		b.WriteString("...")
+	default:
+		open, close := "<", ">"
+		if n.k == nTuple {
+			open, close = n.s[:1], n.s[1:]
+		}
+		b.WriteString(kindName(n.k) + open)
+		for i, a := range n.args {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(sub(a))
+		}
+		if n.k == nRel {
+			b.WriteString(";" + strings.Join(n.ops, ","))
+		}
+		b.WriteString(close)
+	}
+}
+
+// kindOf classifies a parsed answer.
+func (s *state) kindOf(n *node) Kind {
+	switch n.k {
+	case nText:
+		return KindText
+	case nUnit:
+		return s.kindOf(n.args[0])
+	case nSet, nList:
+		return KindSet
+	case nUnion:
+		return KindInterval
+	case nTuple:
+		if len(n.args) == 2 && n.s != "()" {
+			return KindInterval
+		}
+		return KindTuple
+	case nRatio:
+		return KindTuple
+	case nMatrix:
+		return KindMatrix
+	case nRel:
+		if allOps(n.ops, "=") {
+			return KindEquation
+		}
+		return KindInequality
+	case nSeq:
+		return KindExpression
+	}
+	if hasPM(n) {
+		return KindSet
+	}
+	if hasVars(n) {
+		return KindExpression
+	}
+	if infSign(n) != 0 {
+		return KindReal
+	}
+	v, ok, err := s.exact(n, nil)
+	if err != nil || !ok {
+		return KindReal
+	}
+	if !v.isReal() {
+		return KindComplex
+	}
+	if v.re.IsInt() {
+		return KindInteger
+	}
+	return KindRational
+}
+
+// fastAnswer handles the most common check, two plain integers, without
+// parsing.
+func fastAnswer(gold, answer string) (Verdict, bool) {
+	g, ok1 := plainInt(strings.TrimSpace(gold))
+	p, ok2 := plainInt(answer)
+	if !ok1 || !ok2 {
+		return Verdict{}, false
+	}
+	v := Verdict{Kind: KindInteger, GoldCanonical: g, PredCanonical: p, Reason: ReasonNotEqual}
+	if g == p {
+		v.Correct, v.Reward, v.Reason = true, 1, ReasonEqual
+	}
+	return v, true
+}
+
+// plainInt normalizes an optionally signed run of at most 40 digits.
+func plainInt(s string) (string, bool) {
+	if len(s) == 0 || len(s) > 40 {
+		return "", false
+	}
+	neg := false
+	if s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	if s == "" {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return "", false
+		}
+	}
+	s = strings.TrimLeft(s, "0")
+	if s == "" {
+		return "0", true
+	}
+	if neg {
+		return "-" + s, true
+	}
+	return s, true
+}

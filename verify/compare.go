@@ -1,0 +1,1067 @@
+package verify
+
+import (
+	"errors"
+	"math/big"
+	"sort"
+	"strings"
+)
+
+// equal decides whether the prediction p equals the gold g under the
+// package policy (see doc.go).
+func (s *state) equal(g, p *node) (bool, error) {
+	if g.raw != "" && g.raw == p.raw {
+		return true, nil
+	}
+	gn, err := s.norm(g)
+	if err != nil {
+		return false, err
+	}
+	pn, err := s.norm(p)
+	if err != nil {
+		return false, err
+	}
+	return s.eq(gn, pn, 0)
+}
+
+// norm rewrites a parsed answer into comparable form: ± expanded into a
+// set, degrees and percent at the top as units, unions of sets merged.
+func (s *state) norm(n *node) (*node, error) {
+	if err := s.tick(); err != nil {
+		return nil, err
+	}
+	switch n.k {
+	case nDeg:
+		return &node{k: nUnit, s: "deg", args: []*node{n.args[0]}, dec: -1}, nil
+	case nList, nSet, nTuple, nRatio, nUnion, nMatrix, nRel, nUnit:
+		out := &node{k: n.k, s: n.s, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
+		for _, a := range n.args {
+			x, err := s.norm(a)
+			if err != nil {
+				return nil, err
+			}
+			// a ± inside a list or set adds both values
+			if (n.k == nList || n.k == nSet) && x.k == nSet && x.s == "pm" {
+				out.args = append(out.args, x.args...)
+				continue
+			}
+			out.args = append(out.args, x)
+		}
+		if n.k == nUnion {
+			allSets := true
+			for _, a := range out.args {
+				if a.k != nSet && a.k != nList {
+					allSets = false
+				}
+			}
+			if allSets {
+				set := &node{k: nSet, dec: -1}
+				for _, a := range out.args {
+					set.args = append(set.args, a.args...)
+				}
+				return set, nil
+			}
+		}
+		if n.k == nList && n.s == "{}" {
+			out.s = ""
+		}
+		return out, nil
+	}
+	if hasPM(n) {
+		vs, err := expandPM(n, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &node{k: nSet, s: "pm", args: vs, dec: -1}, nil
+	}
+	return n, nil
+}
+
+func hasPM(n *node) bool {
+	if n == nil {
+		return false
+	}
+	if n.k == nPM {
+		return true
+	}
+	for _, a := range n.args {
+		if hasPM(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// expandPM returns the variants of n with each ± replaced by + and -.
+func expandPM(n *node, depth int) ([]*node, error) {
+	if depth > 4 {
+		return nil, errBudget
+	}
+	if n == nil {
+		return []*node{nil}, nil
+	}
+	if n.k == nPM {
+		var out []*node
+		lefts, err := expandPM(n.args[0], depth+1)
+		if err != nil {
+			return nil, err
+		}
+		rights, err := expandPM(n.args[1], depth+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range lefts {
+			for _, r := range rights {
+				neg := &node{k: nNeg, args: []*node{r}, dec: -1}
+				plus, minus := r, neg
+				if n.s == "mp" {
+					plus, minus = neg, r
+				}
+				if l == nil {
+					out = append(out, plus, minus)
+				} else {
+					out = append(out, &node{k: nAdd, args: []*node{l, plus}, dec: -1}, &node{k: nAdd, args: []*node{l, minus}, dec: -1})
+				}
+			}
+		}
+		return out, nil
+	}
+	if !hasPM(n) {
+		return []*node{n}, nil
+	}
+	variants := []*node{{k: n.k, s: n.s, val: n.val, dec: n.dec, ops: n.ops}}
+	for _, a := range n.args {
+		as, err := expandPM(a, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		var next []*node
+		for _, v := range variants {
+			for _, x := range as {
+				c := *v
+				c.args = append(append([]*node(nil), v.args...), x)
+				next = append(next, &c)
+			}
+		}
+		if len(next) > 16 {
+			return nil, errBudget
+		}
+		variants = next
+	}
+	return variants, nil
+}
+
+func isScalar(n *node) bool {
+	switch n.k {
+	case nNum, nConst, nVar, nAdd, nMul, nNeg, nDiv, nPow, nFunc, nFact, nDeg, nBase, nPM:
+		return true
+	}
+	return false
+}
+
+// isAssignLike reports whether the left side of an equation names the
+// answer (x, f(x), a_3, |AB|, A:B, (p,q)) rather than being an expression.
+func isAssignLike(n *node) bool {
+	hasVar := false
+	var walk func(n *node, top bool) bool
+	walk = func(n *node, top bool) bool {
+		switch n.k {
+		case nNum, nBase:
+			return false
+		case nAdd, nPM:
+			return false
+		case nVar:
+			hasVar = true
+			return true
+		case nConst:
+			if n.s == "e" || n.s == "i" {
+				hasVar = true
+				return true
+			}
+			return false
+		}
+		for _, a := range n.args {
+			if !walk(a, false) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(n, true) && hasVar
+}
+
+// eq compares a normalized gold and prediction.
+func (s *state) eq(g, p *node, depth int) (bool, error) {
+	if depth > 50 {
+		return false, errBudget
+	}
+	if err := s.tick(); err != nil {
+		return false, err
+	}
+	// units: one side only is fine; both sides must be the same quantity
+	if g.k == nUnit || p.k == nUnit {
+		return s.eqUnits(g, p, depth)
+	}
+	if g.k == nText || p.k == nText {
+		return textKey(g) == textKey(p), nil
+	}
+	if g.k == nRel || p.k == nRel {
+		return s.eqRel(g, p, depth)
+	}
+	switch g.k {
+	case nList, nSet:
+		switch p.k {
+		case nList, nSet:
+			if hasSeq(g) || hasSeq(p) {
+				return s.eqOrdered(g.args, p.args, depth)
+			}
+			return s.eqUnordered(g.args, p.args, depth)
+		case nTuple:
+			if g.k == nList {
+				return s.eqOrdered(g.args, p.args, depth)
+			}
+			return false, nil
+		}
+		if g.k == nSet && len(g.args) == 1 && isScalar(p) {
+			return s.eq(g.args[0], p, depth+1)
+		}
+		return false, nil
+	case nTuple:
+		switch p.k {
+		case nTuple:
+			if len(g.args) == 2 || len(p.args) == 2 {
+				if g.s != p.s {
+					return false, nil
+				}
+			} else if !matchedBrackets(g.s) || !matchedBrackets(p.s) {
+				if g.s != p.s {
+					return false, nil
+				}
+			}
+			return s.eqOrdered(g.args, p.args, depth)
+		case nList:
+			return s.eqOrdered(g.args, p.args, depth)
+		case nMatrix:
+			return s.eqVector(p, g, depth)
+		case nUnion:
+			if len(p.args) == 1 {
+				return s.eq(g, p.args[0], depth+1)
+			}
+		}
+		return false, nil
+	case nUnion:
+		if p.k == nUnion {
+			return s.eqUnordered(g.args, p.args, depth)
+		}
+		if len(g.args) == 1 {
+			return s.eq(g.args[0], p, depth+1)
+		}
+		return false, nil
+	case nMatrix:
+		if p.k == nMatrix {
+			if len(g.args) != len(p.args) || len(g.args[0].args) != len(p.args[0].args) {
+				return false, nil
+			}
+			for i := range g.args {
+				ok, err := s.eqOrdered(g.args[i].args, p.args[i].args, depth)
+				if err != nil || !ok {
+					return false, err
+				}
+			}
+			return true, nil
+		}
+		if p.k == nTuple {
+			return s.eqVector(g, p, depth)
+		}
+		return false, nil
+	case nRatio:
+		if p.k == nRatio {
+			return s.eqOrdered(g.args, p.args, depth)
+		}
+		return false, nil
+	case nSeq:
+		return p.k == nSeq, nil
+	}
+	if !isScalar(g) || !isScalar(p) {
+		return false, nil
+	}
+	return s.scalarEq(g, p)
+}
+
+func matchedBrackets(b string) bool { return b == "()" || b == "[]" }
+
+func hasSeq(n *node) bool {
+	for _, a := range n.args {
+		if a.k == nSeq {
+			return true
+		}
+	}
+	return false
+}
+
+// eqVector compares a one-row or one-column matrix with a tuple.
+func (s *state) eqVector(m, t *node, depth int) (bool, error) {
+	var cells []*node
+	switch {
+	case len(m.args) == 1:
+		cells = m.args[0].args
+	case len(m.args[0].args) == 1:
+		for _, r := range m.args {
+			cells = append(cells, r.args[0])
+		}
+	default:
+		return false, nil
+	}
+	return s.eqOrdered(cells, t.args, depth)
+}
+
+func (s *state) eqOrdered(a, b []*node, depth int) (bool, error) {
+	if len(a) != len(b) {
+		return false, nil
+	}
+	for i := range a {
+		ok, err := s.eq(a[i], b[i], depth+1)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// eqUnordered compares two collections as sets: every element of each
+// side equals some element of the other.
+func (s *state) eqUnordered(a, b []*node, depth int) (bool, error) {
+	if len(a)*len(b) > 10000 {
+		return false, errBudget
+	}
+	matchedB := make([]bool, len(b))
+	for _, x := range a {
+		found := false
+		for j, y := range b {
+			ok, err := s.eq(x, y, depth+1)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				found = true
+				matchedB[j] = true
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	for j, y := range b {
+		if matchedB[j] {
+			continue
+		}
+		found := false
+		for _, x := range a {
+			ok, err := s.eq(x, y, depth+1)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func textKey(n *node) string {
+	var t string
+	if n.k == nText {
+		t = n.s
+	} else {
+		t = printNode(n)
+	}
+	t = strings.ToLower(strings.Join(strings.Fields(t), " "))
+	t = strings.Trim(t, " .()")
+	return t
+}
+
+func (s *state) eqUnits(g, p *node, depth int) (bool, error) {
+	gx, gu := g, ""
+	if g.k == nUnit {
+		gx, gu = g.args[0], g.s
+	}
+	px, pu := p, ""
+	if p.k == nUnit {
+		px, pu = p.args[0], p.s
+	}
+	if gu == "" || pu == "" || gu == pu {
+		return s.eq(gx, px, depth+1)
+	}
+	gd, gf, ok1 := unitFactor(gu)
+	pd, pf, ok2 := unitFactor(pu)
+	if !ok1 || !ok2 || gd != pd {
+		return false, nil
+	}
+	// same quantity in convertible units: compare in the base unit
+	gs := &node{k: nMul, args: []*node{gx, {k: nNum, val: gf, dec: -1}}, dec: -1}
+	ps := &node{k: nMul, args: []*node{px, {k: nNum, val: pf, dec: -1}}, dec: -1}
+	if !isScalar(gx) || !isScalar(px) {
+		return false, nil
+	}
+	return s.scalarEq(gs, ps)
+}
+
+// eqRel handles equations, inequalities and memberships on either side.
+func (s *state) eqRel(g, p *node, depth int) (bool, error) {
+	if g.k == nRel && p.k == nRel {
+		return s.relEqual(g, p, depth)
+	}
+	if p.k == nRel {
+		// a prediction chain ending in the gold's value: x = 3, a = b = 101
+		if allOps(p.ops, "=") {
+			return s.eq(g, p.args[len(p.args)-1], depth+1)
+		}
+		if len(p.ops) == 1 && p.ops[0] == "in" && isAssignLike(p.args[0]) {
+			return s.eq(g, p.args[1], depth+1)
+		}
+		return false, nil
+	}
+	// gold is a relation, prediction is a value
+	if len(g.ops) == 1 && g.ops[0] == "=" && isAssignLike(g.args[0]) {
+		return s.eq(g.args[1], p, depth+1)
+	}
+	if len(g.ops) == 1 && g.ops[0] == "in" && isAssignLike(g.args[0]) {
+		return s.eq(g.args[1], p, depth+1)
+	}
+	if allOps(g.ops, "=") && len(g.args) > 2 && !hasVars(g.args[len(g.args)-1]) {
+		// 1 = a = x = 0: a chain whose final value is a number
+		return s.eq(g.args[len(g.args)-1], p, depth+1)
+	}
+	// an inequality gold accepts the interval it describes (not the reverse)
+	if iv := inequalityInterval(g); iv != nil {
+		return s.eq(iv, p, depth+1)
+	}
+	return false, nil
+}
+
+func allOps(ops []string, op string) bool {
+	for _, o := range ops {
+		if o != op {
+			return false
+		}
+	}
+	return len(ops) > 0
+}
+
+func hasVars(n *node) bool {
+	if n.k == nVar {
+		return true
+	}
+	for _, a := range n.args {
+		if a != nil && hasVars(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// inequalityInterval turns "x > a", "a < x <= b" (one variable-like middle,
+// numeric bounds) into an interval.
+func inequalityInterval(g *node) *node {
+	inf := &node{k: nConst, s: "inf", dec: -1}
+	ninf := &node{k: nNeg, args: []*node{inf}, dec: -1}
+	isBound := func(n *node) bool { return !hasVars(n) && isScalar(n) }
+	mk := func(lo, hi *node, loOpen, hiOpen bool) *node {
+		b := "["
+		if loOpen {
+			b = "("
+		}
+		if hiOpen {
+			b += ")"
+		} else {
+			b += "]"
+		}
+		return &node{k: nTuple, s: b, args: []*node{lo, hi}, dec: -1}
+	}
+	switch len(g.ops) {
+	case 1:
+		l, r, op := g.args[0], g.args[1], g.ops[0]
+		if isBound(l) && isAssignLike(r) {
+			l, r = r, l
+			op = flipOp(op)
+		}
+		if !isAssignLike(l) || !isBound(r) {
+			return nil
+		}
+		switch op {
+		case ">":
+			return mk(r, inf, true, true)
+		case ">=":
+			return mk(r, inf, false, true)
+		case "<":
+			return mk(ninf, r, true, true)
+		case "<=":
+			return mk(ninf, r, true, false)
+		}
+	case 2:
+		a, x, b := g.args[0], g.args[1], g.args[2]
+		o1, o2 := g.ops[0], g.ops[1]
+		if !isAssignLike(x) || !isBound(a) || !isBound(b) {
+			return nil
+		}
+		if (o1 == ">" || o1 == ">=") && (o2 == ">" || o2 == ">=") {
+			a, b = b, a
+			o1, o2 = flipOp(o2), flipOp(o1)
+		}
+		if (o1 == "<" || o1 == "<=") && (o2 == "<" || o2 == "<=") {
+			return mk(a, b, o1 == "<", o2 == "<")
+		}
+	}
+	return nil
+}
+
+func flipOp(op string) string {
+	switch op {
+	case "<":
+		return ">"
+	case ">":
+		return "<"
+	case "<=":
+		return ">="
+	case ">=":
+		return "<="
+	}
+	return op
+}
+
+func (s *state) relEqual(g, p *node, depth int) (bool, error) {
+	if len(g.args) == 2 && len(p.args) == 2 {
+		gop, pop := g.ops[0], p.ops[0]
+		if gop == "in" || pop == "in" {
+			if gop != pop {
+				return false, nil
+			}
+			ok, err := s.eq(g.args[0], p.args[0], depth+1)
+			if err != nil || !ok {
+				return false, err
+			}
+			return s.eq(g.args[1], p.args[1], depth+1)
+		}
+		if gop == "=" && pop == "=" || gop == "!=" && pop == "!=" {
+			if !isScalar(g.args[0]) || !isScalar(g.args[1]) || !isScalar(p.args[0]) || !isScalar(p.args[1]) {
+				ok, err := s.eqOrdered(g.args, p.args, depth)
+				if err != nil || ok {
+					return ok, err
+				}
+				return s.eqOrdered(g.args, []*node{p.args[1], p.args[0]}, depth)
+			}
+			return s.proportional(diff(g.args[0], g.args[1]), diff(p.args[0], p.args[1]), false)
+		}
+		gf, gs, ok1 := ineqForm(g)
+		pf, ps, ok2 := ineqForm(p)
+		if !ok1 || !ok2 || gs != ps {
+			return false, nil
+		}
+		return s.proportional(gf, pf, true)
+	}
+	// chains
+	if allOps(g.ops, "=") && allOps(p.ops, "=") {
+		ok, err := s.eq(g.args[len(g.args)-1], p.args[len(p.args)-1], depth+1)
+		if err != nil || !ok {
+			return false, err
+		}
+		return s.eq(g.args[0], p.args[0], depth+1)
+	}
+	if len(g.args) == len(p.args) {
+		ga, go1 := orient(g)
+		pa, po := orient(p)
+		if strings.Join(go1, ",") != strings.Join(po, ",") {
+			return false, nil
+		}
+		return s.eqOrdered(ga, pa, depth)
+	}
+	return false, nil
+}
+
+// orient writes an inequality chain with < / <= (reversing a > chain).
+func orient(n *node) ([]*node, []string) {
+	if len(n.ops) > 0 && (n.ops[0] == ">" || n.ops[0] == ">=") {
+		args := make([]*node, len(n.args))
+		ops := make([]string, len(n.ops))
+		for i := range n.args {
+			args[i] = n.args[len(n.args)-1-i]
+		}
+		for i := range n.ops {
+			ops[i] = flipOp(n.ops[len(n.ops)-1-i])
+		}
+		return args, ops
+	}
+	return n.args, n.ops
+}
+
+func diff(a, b *node) *node {
+	return &node{k: nAdd, args: []*node{a, {k: nNeg, args: []*node{b}, dec: -1}}, dec: -1}
+}
+
+// ineqForm writes a single inequality as f > 0 (strict) or f >= 0.
+func ineqForm(n *node) (*node, bool, bool) {
+	l, r := n.args[0], n.args[1]
+	if !isScalar(l) || !isScalar(r) {
+		return nil, false, false
+	}
+	switch n.ops[0] {
+	case ">":
+		return diff(l, r), true, true
+	case ">=":
+		return diff(l, r), false, true
+	case "<":
+		return diff(r, l), true, true
+	case "<=":
+		return diff(r, l), false, true
+	}
+	return nil, false, false
+}
+
+// proportional decides whether f = c·h for a constant c != 0 (c > 0 when
+// positive is set), by evaluation at deterministic sample points.
+func (s *state) proportional(f, h *node, positive bool) (bool, error) {
+	names := varNames(f, h)
+	ratio := &node{k: nDiv, args: []*node{f, h}, dec: -1}
+	var ref env
+	good := 0
+	for i := 0; i < 10 && good < 4; i++ {
+		pt := samplePoint(i, names)
+		if _, err := s.definedAt(ratio, pt); err != nil {
+			if errors.Is(err, errBudget) {
+				return false, err
+			}
+			if errors.Is(err, errDomain) {
+				continue
+			}
+			return s.sameTree(f, h), nil
+		}
+		if ref == nil {
+			ref = pt
+			sg, err := s.signAt(f, h, pt)
+			if err != nil {
+				return false, err
+			}
+			if sg == 0 || positive && sg < 0 {
+				return false, nil
+			}
+			good++
+			continue
+		}
+		ok, err := s.numEqual(ratio, pt, ratio, ref)
+		if err != nil {
+			if errors.Is(err, errDomain) {
+				continue
+			}
+			return false, err
+		}
+		if !ok {
+			return false, nil
+		}
+		good++
+	}
+	if len(names) == 0 {
+		return good > 0, nil
+	}
+	return good >= 3, nil
+}
+
+// definedAt evaluates n at pt cheaply to learn whether it is defined.
+func (s *state) definedAt(n *node, pt env) (bool, error) {
+	if _, ok, err := s.exact(n, pt); err != nil {
+		return false, err
+	} else if ok {
+		return true, nil
+	}
+	e := &bev{s: s, prec: 128, vars: pt}
+	if _, err := e.eval(n); err != nil {
+		if errors.Is(err, errUndecided) {
+			return true, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// signAt returns the sign of f/h at pt (0 when f is zero there).
+func (s *state) signAt(f, h *node, pt env) (int, error) {
+	fx, ok1, err := s.exact(f, pt)
+	if err != nil {
+		return 0, err
+	}
+	hx, ok2, err := s.exact(h, pt)
+	if err != nil {
+		return 0, err
+	}
+	if ok1 && ok2 && fx.isReal() && hx.isReal() {
+		return fx.re.Sign() * hx.re.Sign(), nil
+	}
+	for _, prec := range []uint{128, 512} {
+		e := &bev{s: s, prec: prec, vars: pt}
+		a, err := e.eval(f)
+		if err != nil {
+			return 0, err
+		}
+		b, err := e.eval(h)
+		if err != nil {
+			return 0, err
+		}
+		ra, err1 := realOf(a)
+		rb, err2 := realOf(b)
+		if err1 != nil || err2 != nil {
+			return 1, nil
+		}
+		if lower(ra).Sign() > 0 && lower(rb).Sign() > 0 {
+			return ra.m.Sign() * rb.m.Sign(), nil
+		}
+	}
+	return 0, nil
+}
+
+func (s *state) sameTree(a, b *node) bool { return printNode(a) == printNode(b) }
+
+func varNames(ns ...*node) []string {
+	set := map[string]bool{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		if n.k == nVar {
+			set[n.s] = true
+		}
+		for _, a := range n.args {
+			walk(a)
+		}
+	}
+	for _, n := range ns {
+		walk(n)
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// samplePoint returns deterministic positive rational values for the
+// variables: point i gives each name a value derived from a fixed hash of
+// the name and i, so verdicts never depend on a random seed or map order.
+func samplePoint(i int, names []string) env {
+	pt := make(env, len(names))
+	for _, name := range names {
+		h := uint64(14695981039346656037)
+		for j := 0; j < len(name); j++ {
+			h ^= uint64(name[j])
+			h *= 1099511628211
+		}
+		h ^= uint64(i+1) * 0x9E3779B97F4A7C15
+		h ^= h >> 33
+		h *= 0xff51afd7ed558ccd
+		h ^= h >> 33
+		num := int64(h%100003) + 2
+		den := int64((h>>20)%997) + 1
+		pt[name] = cq{re: big.NewRat(num, den)}
+	}
+	return pt
+}
+
+// scalarEq compares two scalar expressions: exact rationals exactly,
+// other constants by certified ball evaluation, expressions in variables
+// at sample points; then the decimal rules of the policy.
+func (s *state) scalarEq(g, p *node) (bool, error) {
+	if gi, pi := infSign(g), infSign(p); gi != 0 || pi != 0 {
+		return gi == pi, nil
+	}
+	names := varNames(g, p)
+	if len(names) > 0 {
+		return s.exprEqual(g, p, names)
+	}
+	eq, err := s.numEqual(g, nil, p, nil)
+	if err != nil {
+		if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
+			return s.sameTree(g, p), nil
+		}
+		return false, err
+	}
+	if eq {
+		return true, nil
+	}
+	if s.sig > 0 {
+		return s.sigEqual(g, p)
+	}
+	// a rounded decimal gold: the prediction is compared at the gold's
+	// printed precision (at least two significant digits)
+	if gd, gv, ok := decLit(g); ok && gd >= 1 && sigDigits(g) >= 2 {
+		if pd, _, ok := decLit(p); ok && pd <= gd {
+			return false, nil
+		}
+		return s.within(p, gv, gd)
+	}
+	// a decimal prediction of an irrational or non-terminating gold: only
+	// with at least minApproxDigits significant digits, correctly rounded
+	if pd, pv, ok := decLit(p); ok && sigDigits(p) >= minApproxDigits {
+		return s.within(g, pv, pd)
+	}
+	return false, nil
+}
+
+// minApproxDigits is the minimum number of significant digits a decimal
+// prediction needs to stand for a gold value with no finite decimal
+// expansion (see doc.go).
+const minApproxDigits = 12
+
+func infSign(n *node) int {
+	switch {
+	case n.k == nConst && n.s == "inf":
+		return 1
+	case n.k == nNeg && n.args[0].k == nConst && n.args[0].s == "inf":
+		return -1
+	}
+	return 0
+}
+
+// decLit reports a decimal literal (possibly negated): its printed number
+// of fractional digits and its value.
+func decLit(n *node) (int, *big.Rat, bool) {
+	neg := false
+	if n.k == nNeg {
+		neg, n = true, n.args[0]
+	}
+	if n.k != nNum || n.dec < 0 {
+		return 0, nil, false
+	}
+	v := n.val
+	if neg {
+		v = new(big.Rat).Neg(v)
+	}
+	return n.dec, v, true
+}
+
+func sigDigits(n *node) int {
+	if n.k == nNeg {
+		n = n.args[0]
+	}
+	d := strings.TrimLeft(strings.Replace(n.s, ".", "", 1), "0")
+	return len(d)
+}
+
+// within reports whether |x - c| <= 10^-d / 2, i.e. whether x rounds to the
+// decimal c printed with d fractional digits.
+func (s *state) within(x *node, c *big.Rat, d int) (bool, error) {
+	if d > 400 {
+		return false, nil
+	}
+	h := new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Mul(big.NewInt(2), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil)))
+	xv, ok, err := s.exact(x, nil)
+	if err != nil {
+		return false, nil
+	}
+	if ok {
+		if !xv.isReal() {
+			return false, nil
+		}
+		diff := new(big.Rat).Sub(xv.re, c)
+		return diff.Abs(diff).Cmp(h) <= 0, nil
+	}
+	for _, prec := range []uint{128, 512} {
+		e := &bev{s: s, prec: prec}
+		b, err := e.eval(x)
+		if err != nil {
+			if errors.Is(err, errBudget) && !errors.Is(err, errUndecided) {
+				return false, err
+			}
+			continue
+		}
+		rb, err := realOf(b)
+		if err != nil {
+			return false, nil
+		}
+		diff := new(big.Float).SetPrec(prec).Sub(rb.m, new(big.Float).SetPrec(prec).SetRat(c))
+		diff.Abs(diff)
+		hf := new(big.Float).SetPrec(prec).SetRat(h)
+		hi := new(big.Float).SetPrec(prec).Add(diff, rb.r)
+		lo := new(big.Float).SetPrec(prec).Sub(diff, rb.r)
+		if hi.Cmp(hf) <= 0 {
+			return true, nil
+		}
+		if lo.Cmp(hf) > 0 {
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+// sigEqual compares at Options.SignificantDigits significant digits, at
+// the gold's magnitude.
+func (s *state) sigEqual(g, p *node) (bool, error) {
+	e := &bev{s: s, prec: 256}
+	gb, err := e.eval(g)
+	if err != nil {
+		return false, nil
+	}
+	pb, err := e.eval(p)
+	if err != nil {
+		return false, nil
+	}
+	gr, err1 := realOf(gb)
+	pr, err2 := realOf(pb)
+	if err1 != nil || err2 != nil || gr.m.Sign() == 0 {
+		return false, nil
+	}
+	// unit = 10^(floor(log10|g|) - N + 1)
+	gf, _ := new(big.Float).Abs(gr.m).Float64()
+	if gf == 0 {
+		return false, nil
+	}
+	ex := 0
+	for gf >= 10 {
+		gf /= 10
+		ex++
+	}
+	for gf < 1 {
+		gf *= 10
+		ex--
+	}
+	k := ex - s.sig + 1
+	round := func(x *big.Float) *big.Int {
+		y := new(big.Float).SetPrec(256).Set(x)
+		t := new(big.Float).SetPrec(256).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(k))), nil))
+		if k >= 0 {
+			y.Quo(y, t)
+		} else {
+			y.Mul(y, t)
+		}
+		half := big.NewFloat(0.5)
+		if y.Sign() < 0 {
+			y.Sub(y, half)
+		} else {
+			y.Add(y, half)
+		}
+		i, _ := y.Int(nil)
+		return i
+	}
+	return round(gr.m).Cmp(round(pr.m)) == 0, nil
+}
+
+// exprEqual compares expressions in variables at deterministic rational
+// points (Schwartz–Zippel): equal at every defined point, at least three.
+func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
+	good := 0
+	for i := 0; i < 10 && good < 4; i++ {
+		pt := samplePoint(i, names)
+		ok, err := s.numEqual(g, pt, p, pt)
+		if err != nil {
+			if errors.Is(err, errDomain) {
+				continue
+			}
+			if errors.Is(err, errUnsupported) {
+				return s.sameTree(g, p), nil
+			}
+			return false, err
+		}
+		if !ok {
+			return false, nil
+		}
+		good++
+	}
+	return good >= 3, nil
+}
+
+// precisions are the working precisions of the ball comparison; equality
+// is only concluded at the last one.
+var precisions = [...]uint{128, 512}
+
+// numEqual compares a at point ea with b at point eb. Exact rationals are
+// compared exactly; otherwise balls are evaluated at increasing precision
+// until they are disjoint (not equal) or, at the top precision, the
+// difference is within a radius below 2^-(prec-64) relative (equal).
+func (s *state) numEqual(a *node, ea env, b *node, eb env) (bool, error) {
+	x, okx, err := s.exact(a, ea)
+	if err != nil {
+		return false, err
+	}
+	y, oky, err := s.exact(b, eb)
+	if err != nil {
+		return false, err
+	}
+	if okx && oky {
+		if x.re.Cmp(y.re) != 0 {
+			return false, nil
+		}
+		xi, yi := x.im, y.im
+		if xi == nil {
+			xi = new(big.Rat)
+		}
+		if yi == nil {
+			yi = new(big.Rat)
+		}
+		return xi.Cmp(yi) == 0, nil
+	}
+	for k, prec := range precisions {
+		ba, err := (&bev{s: s, prec: prec, vars: ea}).eval(a)
+		if err == nil {
+			var bb cball
+			bb, err = (&bev{s: s, prec: prec, vars: eb}).eval(b)
+			if err == nil {
+				res, decided := compareBalls(ba, bb, prec, k == len(precisions)-1)
+				if decided {
+					return res, nil
+				}
+				continue
+			}
+		}
+		if errors.Is(err, errUndecided) {
+			continue
+		}
+		return false, err
+	}
+	return false, errUndecided
+}
+
+// compareBalls returns (equal, decided).
+func compareBalls(a, b cball, prec uint, top bool) (bool, bool) {
+	zero := ball{new(big.Float), new(big.Float)}
+	ai, bi := zero, zero
+	if a.im != nil {
+		ai = *a.im
+	}
+	if b.im != nil {
+		bi = *b.im
+	}
+	sepRe, smallRe := separated(a.re, b.re, prec)
+	sepIm, smallIm := separated(ai, bi, prec)
+	if sepRe || sepIm {
+		return false, true
+	}
+	if top && smallRe && smallIm {
+		return true, true
+	}
+	return false, false
+}
+
+// separated reports whether two real balls are disjoint, and whether the
+// combined radius is tiny relative to their size (overwhelming evidence
+// of equality).
+func separated(a, b ball, prec uint) (bool, bool) {
+	d := new(big.Float).SetPrec(prec+64).Sub(a.m, b.m)
+	d.Abs(d)
+	r := new(big.Float).SetPrec(64).SetMode(big.AwayFromZero).Add(a.r, b.r)
+	if d.Cmp(r) > 0 {
+		return true, false
+	}
+	scale := new(big.Float).SetPrec(64).Abs(a.m)
+	if t := new(big.Float).Abs(b.m); t.Cmp(scale) > 0 {
+		scale = t
+	}
+	if scale.Cmp(big.NewFloat(1)) < 0 {
+		scale = big.NewFloat(1)
+	}
+	lim := new(big.Float).SetMantExp(scale, -int(prec)+64)
+	return false, r.Cmp(lim) <= 0
+}

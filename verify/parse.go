@@ -1,0 +1,1368 @@
+package verify
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// nkind is the kind of an AST node.
+type nkind uint8
+
+const (
+	nNum    nkind = iota // exact number literal: val; dec = printed fractional digits (-1: no point)
+	nConst               // s: pi, e, i, inf
+	nVar                 // s: variable name
+	nAdd                 // sum of args
+	nMul                 // product of args
+	nNeg                 // -args[0]
+	nDiv                 // args[0] / args[1]
+	nPow                 // args[0] ^ args[1]
+	nFunc                // s: function name; args[0] argument, args[1] optional log base / root index
+	nFact                // args[0]!
+	nPM                  // args[0] ± args[1] (args[0] nil for a unary ±); s: pm or mp
+	nDeg                 // args[0] degrees
+	nBase                // s: digits, val: base
+	nTuple               // s: bracket pair, e.g. "()", "[)"; args: entries
+	nSet                 // args: elements
+	nList                // args: answers separated by commas or "and"; s "{}" for a braced list
+	nUnion               // args: intervals or sets
+	nMatrix              // args: rows (nList each)
+	nRel                 // args: sides; ops: relations between them
+	nText                // s: words
+	nUnit                // args[0] with unit s
+	nSeq                 // an ellipsis
+	nRatio               // args: a:b:c
+)
+
+type node struct {
+	k    nkind
+	s    string
+	args []*node
+	val  *big.Rat
+	dec  int
+	ops  []string
+	raw  string // for top-level nodes: the normalized source text
+}
+
+type parser struct {
+	st      *state
+	toks    []token
+	pos     int
+	depth   int
+	absOpen int
+}
+
+func (p *parser) peek() token {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos]
+	}
+	return token{k: tEOF}
+}
+
+func (p *parser) peekAt(k int) token {
+	if p.pos+k < len(p.toks) {
+		return p.toks[p.pos+k]
+	}
+	return token{k: tEOF}
+}
+
+func (p *parser) next() token {
+	t := p.peek()
+	if p.pos < len(p.toks) {
+		p.pos++
+	}
+	return t
+}
+
+func (p *parser) isOp(s string) bool {
+	t := p.peek()
+	return t.k == tOp && t.s == s
+}
+
+func (p *parser) expect(s string) error {
+	if !p.isOp(s) {
+		return fmt.Errorf("expected %q at token %d: %w", s, p.pos, errParse)
+	}
+	p.pos++
+	return nil
+}
+
+func (p *parser) mk(k nkind, s string, args ...*node) (*node, error) {
+	p.st.nodes++
+	if p.st.nodes > p.st.b.MaxNodes {
+		return nil, errBudget
+	}
+	return &node{k: k, s: s, args: args, dec: -1}, nil
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > p.st.b.MaxDepth {
+		return errBudget
+	}
+	return p.st.tick()
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// parseAnswer parses one answer (gold or prediction) into an AST.
+func (st *state) parseAnswer(s string) (*node, error) {
+	if len(s) > st.b.MaxInputLen {
+		return nil, fmt.Errorf("input of %d bytes: %w", len(s), errBudget)
+	}
+	s = stripWrappers(s)
+	if s == "" {
+		return nil, fmt.Errorf("empty answer: %w", errParse)
+	}
+	toks, err := st.lex(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return nil, fmt.Errorf("empty answer: %w", errParse)
+	}
+	p := &parser{st: st, toks: toks}
+	if n := p.wordAnswer(); n != nil {
+		n.raw = rawKey(s)
+		return n, nil
+	}
+	n, err := p.parseTop()
+	if err != nil {
+		return nil, err
+	}
+	if p.pos != len(p.toks) {
+		return nil, fmt.Errorf("unexpected token %d %q: %w", p.pos, p.peek().s, errParse)
+	}
+	n.raw = rawKey(s)
+	return n, nil
+}
+
+// rawKey is the answer text with spacing and formatting commands removed;
+// two answers with the same key are the same answer.
+func rawKey(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '$' {
+			continue
+		}
+		if c == '\\' && i+1 < len(s) {
+			j := i + 1
+			for j < len(s) && isLetter(s[j]) {
+				j++
+			}
+			name := s[i+1 : j]
+			if skipCmds[name] || textCmds[name] || name == "mathbf" || name == "boxed" {
+				i = j - 1
+				continue
+			}
+			if name == "dfrac" || name == "tfrac" {
+				b.WriteString(`\frac`)
+				i = j - 1
+				continue
+			}
+			if j == i+1 && (s[j] == ',' || s[j] == '!' || s[j] == ';' || s[j] == ' ' || s[j] == ':') {
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+var funcWords = map[string]bool{
+	"sin": true, "cos": true, "tan": true, "sec": true, "csc": true, "cot": true,
+	"arcsin": true, "arccos": true, "arctan": true, "arcsec": true, "arccsc": true, "arccot": true,
+	"asin": true, "acos": true, "atan": true, "sinh": true, "cosh": true, "tanh": true,
+	"ln": true, "log": true, "exp": true, "sqrt": true, "abs": true, "floor": true, "ceil": true,
+}
+
+// wordAnswer recognizes an answer made only of words ("odd", "Monday",
+// "no solution"): returned as text.
+func (p *parser) wordAnswer() *node {
+	var words []string
+	long := false
+	for _, t := range p.toks {
+		switch t.k {
+		case tIdent:
+			if strings.HasPrefix(t.s, `\`) {
+				return nil
+			}
+			lw := strings.ToLower(t.s)
+			if len(t.s) >= 3 && !funcWords[lw] && lw != "pi" && lw != "inf" && lw != "infty" && !plainUnitWords[lw] {
+				long = true
+			}
+			words = append(words, t.s)
+		case tText:
+			long = true
+			words = append(words, t.s)
+		default:
+			return nil
+		}
+	}
+	if !long || len(words) > 40 {
+		return nil
+	}
+	return &node{k: nText, s: strings.Join(words, " "), dec: -1}
+}
+
+func (p *parser) atItemEnd() bool {
+	t := p.peek()
+	switch t.k {
+	case tEOF, tSep:
+		return true
+	case tOp:
+		switch t.s {
+		case ",", ";", ")", "]", `\}`, "}", "&", `\\`, "=", "<", ">", "<=", ">=", "!=", "in", ":", "cup":
+			return true
+		}
+		if strings.HasPrefix(t.s, "end:") {
+			return true
+		}
+	case tIdent:
+		return t.s == "and" || t.s == "or"
+	}
+	return false
+}
+
+func (p *parser) isListSep() bool {
+	t := p.peek()
+	switch t.k {
+	case tSep:
+		return true
+	case tOp:
+		return t.s == "," || t.s == ";"
+	case tIdent:
+		return t.s == "and" || t.s == "or"
+	}
+	return false
+}
+
+// parseTop parses a comma/and separated list of answers.
+func (p *parser) parseTop() (*node, error) {
+	var items []*node
+	for {
+		for p.isListSep() {
+			p.pos++
+		}
+		if p.peek().k == tEOF {
+			break
+		}
+		it, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+		if !p.isListSep() {
+			break
+		}
+	}
+	switch len(items) {
+	case 0:
+		return nil, errParse
+	case 1:
+		return items[0], nil
+	}
+	n, err := p.mk(nList, "")
+	if err != nil {
+		return nil, err
+	}
+	n.args = items
+	return n, nil
+}
+
+var relOps = map[string]bool{"=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "in": true}
+
+// parseItem parses a relation chain, a ratio, a union or an expression.
+func (p *parser) parseItem() (*node, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	first, err := p.parseRatio()
+	if err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	if t.k != tOp || !relOps[t.s] {
+		return first, nil
+	}
+	rel, err := p.mk(nRel, "", first)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		if t.k != tOp || !relOps[t.s] {
+			break
+		}
+		p.pos++
+		side, err := p.parseRatio()
+		if err != nil {
+			return nil, err
+		}
+		rel.ops = append(rel.ops, t.s)
+		rel.args = append(rel.args, side)
+	}
+	return rel, nil
+}
+
+func (p *parser) parseRatio() (*node, error) {
+	first, err := p.parseUnion()
+	if err != nil {
+		return nil, err
+	}
+	if !p.isOp(":") {
+		return first, nil
+	}
+	r, err := p.mk(nRatio, "", first)
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp(":") {
+		p.pos++
+		if p.isOp("...") {
+			p.pos++
+			s, _ := p.mk(nSeq, "")
+			r.args = append(r.args, s)
+			continue
+		}
+		x, err := p.parseUnion()
+		if err != nil {
+			return nil, err
+		}
+		r.args = append(r.args, x)
+	}
+	return r, nil
+}
+
+func (p *parser) parseUnion() (*node, error) {
+	first, err := p.parseSum()
+	if err != nil {
+		return nil, err
+	}
+	if !p.isOp("cup") {
+		return first, nil
+	}
+	u, err := p.mk(nUnion, "", first)
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("cup") {
+		p.pos++
+		x, err := p.parseSum()
+		if err != nil {
+			return nil, err
+		}
+		u.args = append(u.args, x)
+	}
+	return u, nil
+}
+
+// unitAhead reports a unit at the current position that ends the item,
+// returning its canonical name and the number of tokens it spans.
+func (p *parser) unitAhead() (string, int) {
+	t := p.peek()
+	name := ""
+	switch t.k {
+	case tUnit:
+		name = t.s
+	case tIdent:
+		lw := strings.ToLower(t.s)
+		if plainUnitWords[lw] {
+			name, _ = unitAlias(lw)
+		}
+	}
+	if name == "" {
+		return "", 0
+	}
+	n := 1
+	// cm^2, m^{3}
+	if p.peekAt(1).k == tOp && p.peekAt(1).s == "^" {
+		e := p.peekAt(2)
+		if e.k == tNum && (e.num.intPart == "2" || e.num.intPart == "3") {
+			name += e.num.intPart
+			n = 3
+		} else if e.k == tOp && e.s == "{" && p.peekAt(3).k == tNum && p.peekAt(4).k == tOp && p.peekAt(4).s == "}" {
+			name += p.peekAt(3).num.intPart
+			n = 5
+		}
+	}
+	// "square units", "per hour" and other trailing words are part of the unit text
+	save := p.pos
+	p.pos += n
+	for p.peek().k == tUnit || p.peek().k == tText {
+		if p.peek().k == tText {
+			name += " " + strings.ToLower(p.peek().s)
+		}
+		p.pos++
+		n++
+	}
+	end := p.atItemEnd()
+	p.pos = save
+	if !end {
+		return "", 0
+	}
+	return name, n
+}
+
+func (p *parser) parseSum() (*node, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	left, err := p.parseTerm()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		if t.k == tOp && (t.s == "+" || t.s == "-") {
+			p.pos++
+			right, err := p.parseTerm()
+			if err != nil {
+				return nil, err
+			}
+			if t.s == "-" {
+				if right, err = p.mk(nNeg, "", right); err != nil {
+					return nil, err
+				}
+			}
+			if left.k == nAdd {
+				left.args = append(left.args, right)
+			} else if left, err = p.mk(nAdd, "", left, right); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if t.k == tOp && (t.s == "pm" || t.s == "mp") {
+			p.pos++
+			right, err := p.parseTerm()
+			if err != nil {
+				return nil, err
+			}
+			if left, err = p.mk(nPM, t.s, left, right); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		break
+	}
+	if u, n := p.unitAhead(); n > 0 {
+		p.pos += n
+		return p.mk(nUnit, u, left)
+	}
+	return left, nil
+}
+
+// startsFactor reports whether the token can begin an implicitly
+// multiplied factor.
+func (p *parser) startsFactor() bool {
+	t := p.peek()
+	switch t.k {
+	case tNum:
+		return true
+	case tIdent:
+		lw := strings.ToLower(t.s)
+		if lw == "and" || lw == "or" {
+			return false
+		}
+		if plainUnitWords[lw] {
+			if u, _ := p.unitAhead(); u != "" {
+				return false
+			}
+		}
+		return true
+	case tCmd:
+		switch t.s {
+		case "sum", "prod", "int", "lim":
+			return false
+		}
+		return true
+	case tOp:
+		switch t.s {
+		case "(", "{", "lfloor", "lceil", `\{`:
+			return true
+		case "|":
+			return p.absOpen == 0
+		}
+		return strings.HasPrefix(t.s, "begin:")
+	}
+	return false
+}
+
+func (p *parser) parseTerm() (*node, error) {
+	left, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var right *node
+		switch {
+		case t.k == tOp && t.s == "*":
+			p.pos++
+			if right, err = p.parseUnary(); err != nil {
+				return nil, err
+			}
+		case t.k == tOp && t.s == "/":
+			p.pos++
+			den, err := p.parseUnary()
+			if err != nil {
+				return nil, err
+			}
+			if left, err = p.mk(nDiv, "", left, den); err != nil {
+				return nil, err
+			}
+			continue
+		case p.startsFactor():
+			if t.k == tNum && lastIsNum(left) {
+				return nil, fmt.Errorf("two numbers in a row: %w", errParse)
+			}
+			if right, err = p.parsePower(); err != nil {
+				return nil, err
+			}
+		default:
+			return left, nil
+		}
+		if left.k == nMul {
+			left.args = append(left.args, right)
+		} else if left, err = p.mk(nMul, "", left, right); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func lastIsNum(n *node) bool {
+	for n.k == nMul {
+		n = n.args[len(n.args)-1]
+	}
+	return n.k == nNum || n.k == nPow && n.args[1].k == nNum
+}
+
+func (p *parser) parseUnary() (*node, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	t := p.peek()
+	if t.k == tOp {
+		switch t.s {
+		case "-":
+			p.pos++
+			x, err := p.parseUnary()
+			if err != nil {
+				return nil, err
+			}
+			if x.k == nNeg {
+				return x.args[0], nil
+			}
+			return p.mk(nNeg, "", x)
+		case "+":
+			p.pos++
+			return p.parseUnary()
+		case "pm", "mp":
+			p.pos++
+			x, err := p.parseTerm()
+			if err != nil {
+				return nil, err
+			}
+			return p.mk(nPM, t.s, nil, x)
+		}
+	}
+	if t.k == tUnit && t.s == "$" {
+		p.pos++
+		x, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		return p.mk(nUnit, "$", x)
+	}
+	return p.parsePower()
+}
+
+// degAhead consumes ^\circ or ^{\circ} after '^'.
+func (p *parser) degAhead() bool {
+	if p.peek().k == tUnit && p.peek().s == "deg" {
+		p.pos++
+		return true
+	}
+	if p.isOp("{") && p.peekAt(1).k == tUnit && p.peekAt(1).s == "deg" && p.peekAt(2).k == tOp && p.peekAt(2).s == "}" {
+		p.pos += 3
+		return true
+	}
+	return false
+}
+
+func (p *parser) parsePower() (*node, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	base, err := p.parsePostfix()
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("^") {
+		p.pos++
+		if p.degAhead() {
+			if base, err = p.mk(nDeg, "", base); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		e, err := p.parseExponent()
+		if err != nil {
+			return nil, err
+		}
+		if base, err = p.mk(nPow, "", base, e); err != nil {
+			return nil, err
+		}
+		// a^b^c is a^(b^c): parseExponent already took the tower.
+		for p.isOp("!") {
+			p.pos++
+			if base, err = p.mk(nFact, "", base); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p.peek().k == tUnit && p.peek().s == "deg" {
+		// 30°
+		p.pos++
+		return p.mk(nDeg, "", base)
+	}
+	return base, nil
+}
+
+// parseExponent parses the exponent after '^': a braced group, a signed
+// single factor, or a single token.
+func (p *parser) parseExponent() (*node, error) {
+	if p.isOp("{") {
+		return p.parseGroup()
+	}
+	t := p.peek()
+	if t.k == tOp && (t.s == "-" || t.s == "+") {
+		p.pos++
+		x, err := p.parseExponent()
+		if err != nil {
+			return nil, err
+		}
+		if t.s == "+" {
+			return x, nil
+		}
+		return p.mk(nNeg, "", x)
+	}
+	if t.k == tIdent && len(t.s) > 1 && !strings.HasPrefix(t.s, `\`) && !funcWords[strings.ToLower(t.s)] && t.s != "pi" {
+		// x^ab: only the first letter is the exponent
+		p.toks[p.pos].s = t.s[1:]
+		p.st.nodes++
+		return p.mkLetter(t.s[:1])
+	}
+	return p.parsePowerNoPostfixPow()
+}
+
+func (p *parser) parsePowerNoPostfixPow() (*node, error) {
+	base, err := p.parsePostfix()
+	if err != nil {
+		return nil, err
+	}
+	if p.isOp("^") {
+		p.pos++
+		e, err := p.parseExponent()
+		if err != nil {
+			return nil, err
+		}
+		return p.mk(nPow, "", base, e)
+	}
+	return base, nil
+}
+
+// parseGroup parses {...} content as one item (or a braced list).
+func (p *parser) parseGroup() (*node, error) {
+	if err := p.expect("{"); err != nil {
+		return nil, err
+	}
+	if p.isOp("}") {
+		p.pos++
+		return nil, fmt.Errorf("empty group: %w", errParse)
+	}
+	var items []*node
+	for {
+		it, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+		if p.isOp(",") || p.isOp(";") {
+			p.pos++
+			continue
+		}
+		break
+	}
+	if err := p.expect("}"); err != nil {
+		return nil, err
+	}
+	if len(items) == 1 {
+		return items[0], nil
+	}
+	n, err := p.mk(nList, "{}")
+	if err != nil {
+		return nil, err
+	}
+	n.args = items
+	return n, nil
+}
+
+func (p *parser) parsePostfix() (*node, error) {
+	x, err := p.parsePrimary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		switch {
+		case p.isOp("!"):
+			p.pos++
+			if x, err = p.mk(nFact, "", x); err != nil {
+				return nil, err
+			}
+		case p.isOp("'"):
+			p.pos++
+			x = &node{k: nVar, s: varName(x) + "'", dec: -1}
+		default:
+			return x, nil
+		}
+	}
+}
+
+func varName(n *node) string {
+	if n.k == nVar {
+		return n.s
+	}
+	return "?"
+}
+
+func (p *parser) numNode(nl *numLit) (*node, error) {
+	n, err := p.mk(nNum, "")
+	if err != nil {
+		return nil, err
+	}
+	r, ok := new(big.Rat).SetString(nl.intPart + "." + nl.frac + "0")
+	if nl.intPart == "" && nl.frac == "" {
+		return nil, errParse
+	}
+	if !ok {
+		return nil, errParse
+	}
+	if nl.rep != "" {
+		// 0.1\overline{6}: add rep / (10^len(frac) * (10^len(rep) - 1))
+		rp, _ := new(big.Int).SetString(nl.rep, 10)
+		d := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(nl.rep))), nil)
+		d.Sub(d, big.NewInt(1))
+		d.Mul(d, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(nl.frac))), nil))
+		r.Add(r, new(big.Rat).SetFrac(rp, d))
+	}
+	if nl.sci {
+		if nl.exp > p.st.b.MaxDigits || -nl.exp > p.st.b.MaxDigits {
+			return nil, errBudget
+		}
+		e := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(nl.exp))), nil)
+		if nl.exp >= 0 {
+			r.Mul(r, new(big.Rat).SetInt(e))
+		} else {
+			r.Quo(r, new(big.Rat).SetInt(e))
+		}
+	}
+	n.val = r
+	if nl.point && nl.rep == "" && !nl.sci {
+		n.dec = len(nl.frac)
+	}
+	n.s = nl.intPart
+	if nl.point {
+		n.s += "." + nl.frac
+	}
+	return n, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// intLit reports whether n is a plain integer literal.
+func intLit(n *node) bool { return n != nil && n.k == nNum && n.dec < 0 && n.val.IsInt() && !strings.Contains(n.s, ".") }
+
+func (p *parser) parsePrimary() (*node, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	t := p.next()
+	switch t.k {
+	case tEOF:
+		return nil, fmt.Errorf("unexpected end: %w", errParse)
+	case tNum:
+		n, err := p.numNode(t.num)
+		if err != nil {
+			return nil, err
+		}
+		// base subscript: 1011_2
+		if p.isOp("_") && !t.num.point {
+			save := p.pos
+			p.pos++
+			var b *node
+			if p.isOp("{") {
+				b, err = p.parseGroup()
+			} else if p.peek().k == tNum {
+				b, err = p.numNode(p.next().num)
+			}
+			if err == nil && b != nil && intLit(b) {
+				return p.baseNum(t.num.intPart, b)
+			}
+			p.pos = save
+			return nil, fmt.Errorf("bad subscript: %w", errParse)
+		}
+		if intLit(n) {
+			return p.maybeMixed(n)
+		}
+		return n, nil
+	case tIdent:
+		return p.ident(t)
+	case tText:
+		return p.mkText(t.s)
+	case tCmd:
+		return p.command(t)
+	case tUnit:
+		return nil, fmt.Errorf("unit %q in an expression: %w", t.s, errParse)
+	case tSep:
+		return nil, fmt.Errorf("separator in an expression: %w", errParse)
+	}
+	// operators that open something
+	switch t.s {
+	case "(", "[":
+		return p.bracket(t.s)
+	case "{":
+		p.pos--
+		return p.parseGroup()
+	case `\{`:
+		return p.set()
+	case "|":
+		p.absOpen++
+		x, err := p.parseSum()
+		p.absOpen--
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect("|"); err != nil {
+			return nil, err
+		}
+		return p.mk(nFunc, "abs", x)
+	case "lfloor", "lceil":
+		x, err := p.parseSum()
+		if err != nil {
+			return nil, err
+		}
+		closer := "rfloor"
+		if t.s == "lceil" {
+			closer = "rceil"
+		}
+		if err := p.expect(closer); err != nil {
+			return nil, err
+		}
+		return p.mk(nFunc, strings.TrimPrefix(t.s, "l"), x)
+	case "emptyset":
+		return p.mk(nSet, "")
+	case "...":
+		return p.mk(nSeq, "")
+	}
+	if strings.HasPrefix(t.s, "begin:") {
+		return p.matrix(strings.TrimPrefix(t.s, "begin:"))
+	}
+	return nil, fmt.Errorf("unexpected %q: %w", t.s, errParse)
+}
+
+func (p *parser) mkText(s string) (*node, error) {
+	n, err := p.mk(nText, s)
+	return n, err
+}
+
+func (p *parser) baseNum(digits string, b *node) (*node, error) {
+	base := b.val.Num().Int64()
+	if !b.val.Num().IsInt64() || base < 2 || base > 36 {
+		return nil, fmt.Errorf("base %s: %w", b.val, errParse)
+	}
+	for _, c := range digits {
+		if int64(c-'0') >= base {
+			return nil, fmt.Errorf("digit %c in base %d: %w", c, base, errParse)
+		}
+	}
+	n, err := p.mk(nBase, digits)
+	if err != nil {
+		return nil, err
+	}
+	n.val = big.NewRat(base, 1)
+	return n, nil
+}
+
+// maybeMixed reads a mixed number after an integer literal: 2\frac12, 7 3/4.
+func (p *parser) maybeMixed(whole *node) (*node, error) {
+	t := p.peek()
+	if t.k == tCmd && t.s == "frac" {
+		save, saveNodes := p.pos, p.st.nodes
+		p.pos++
+		num, err1 := p.fracArg()
+		den, err2 := p.fracArg()
+		if err1 == nil && err2 == nil && intLit(num) && intLit(den) && num.val.Cmp(den.val) < 0 && den.val.Sign() > 0 && !p.isOp("^") {
+			f, err := p.mk(nDiv, "", num, den)
+			if err != nil {
+				return nil, err
+			}
+			return p.mk(nAdd, "mixed", whole, f)
+		}
+		p.pos, p.st.nodes = save, saveNodes
+		return whole, nil
+	}
+	if t.k == tNum && t.sp && p.peekAt(1).k == tOp && p.peekAt(1).s == "/" && p.peekAt(2).k == tNum {
+		a, b := t.num, p.peekAt(2).num
+		if !a.point && !b.point && !a.sci && !b.sci && !(p.peekAt(3).k == tOp && p.peekAt(3).s == "^") {
+			num, err := p.numNode(a)
+			if err != nil {
+				return nil, err
+			}
+			den, err := p.numNode(b)
+			if err != nil {
+				return nil, err
+			}
+			if num.val.Cmp(den.val) < 0 && den.val.Sign() > 0 {
+				p.pos += 3
+				f, err := p.mk(nDiv, "", num, den)
+				if err != nil {
+					return nil, err
+				}
+				return p.mk(nAdd, "mixed", whole, f)
+			}
+		}
+	}
+	return whole, nil
+}
+
+func (p *parser) mkLetter(c string) (*node, error) {
+	switch c {
+	case "e":
+		return p.mk(nConst, "e")
+	case "i":
+		return p.mk(nConst, "i")
+	}
+	return p.mk(nVar, c)
+}
+
+// ident turns a letter run into constants, functions or a product of
+// one-letter variables.
+func (p *parser) ident(t token) (*node, error) {
+	w := t.s
+	if strings.HasPrefix(w, `\`) {
+		return p.subscripted(w[1:])
+	}
+	lw := strings.ToLower(w)
+	switch lw {
+	case "pi":
+		return p.mk(nConst, "pi")
+	case "inf", "infty", "infinity", "oo":
+		return p.mk(nConst, "inf")
+	case "and", "or":
+		return nil, fmt.Errorf("%q in an expression: %w", w, errParse)
+	}
+	if funcWords[lw] && w == lw {
+		if lw == "sqrt" {
+			return p.sqrt()
+		}
+		return p.function(lw)
+	}
+	if len(w) > 12 {
+		return nil, fmt.Errorf("word %q: %w", w, errParse)
+	}
+	var f *node
+	for i := 0; i < len(w); i++ {
+		var x *node
+		var err error
+		if i == len(w)-1 {
+			x, err = p.subscripted(w[i:])
+		} else {
+			x, err = p.mkLetter(w[i : i+1])
+		}
+		if err != nil {
+			return nil, err
+		}
+		if f == nil {
+			f = x
+		} else if f.k == nMul {
+			f.args = append(f.args, x)
+		} else if f, err = p.mk(nMul, "", f, x); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// subscripted reads a variable with an optional subscript: x_1, a_{37}.
+func (p *parser) subscripted(name string) (*node, error) {
+	if !p.isOp("_") {
+		if len(name) == 1 {
+			return p.mkLetter(name)
+		}
+		return p.mk(nVar, name)
+	}
+	p.pos++
+	var sub string
+	t := p.peek()
+	switch {
+	case t.k == tNum:
+		p.pos++
+		sub = t.num.intPart
+		if t.num.point {
+			sub += "." + t.num.frac
+		}
+	case t.k == tIdent:
+		p.pos++
+		sub = t.s
+	case t.k == tOp && t.s == "{":
+		end := p.pos + 1
+		var b strings.Builder
+		for end < len(p.toks) && !(p.toks[end].k == tOp && p.toks[end].s == "}") {
+			tk := p.toks[end]
+			switch tk.k {
+			case tNum:
+				b.WriteString(tk.num.intPart)
+				if tk.num.point {
+					b.WriteString("." + tk.num.frac)
+				}
+			default:
+				b.WriteString(tk.s)
+			}
+			end++
+			if end-p.pos > 20 {
+				return nil, errParse
+			}
+		}
+		if end >= len(p.toks) {
+			return nil, errParse
+		}
+		sub = b.String()
+		p.pos = end + 1
+	default:
+		return nil, fmt.Errorf("bad subscript: %w", errParse)
+	}
+	return p.mk(nVar, name+"_"+sub)
+}
+
+// fracArg reads one argument of \frac: a group, or a single digit/letter.
+func (p *parser) fracArg() (*node, error) {
+	t := p.peek()
+	switch {
+	case t.k == tOp && t.s == "{":
+		return p.parseGroup()
+	case t.k == tNum && !t.num.point && len(t.num.intPart) > 1:
+		d := t.num.intPart[:1]
+		nl := *t.num
+		nl.intPart = nl.intPart[1:]
+		p.toks[p.pos].num = &nl
+		return p.numNode(&numLit{intPart: d})
+	case t.k == tIdent && len(t.s) > 1 && !strings.HasPrefix(t.s, `\`):
+		p.toks[p.pos].s = t.s[1:]
+		return p.mkLetter(t.s[:1])
+	case t.k == tNum || t.k == tIdent:
+		p.pos++
+		if t.k == tNum {
+			return p.numNode(t.num)
+		}
+		return p.ident(t)
+	case t.k == tCmd:
+		p.pos++
+		return p.command(t)
+	}
+	return nil, fmt.Errorf("bad argument: %w", errParse)
+}
+
+func (p *parser) command(t token) (*node, error) {
+	switch t.s {
+	case "frac":
+		num, err := p.fracArg()
+		if err != nil {
+			return nil, err
+		}
+		den, err := p.fracArg()
+		if err != nil {
+			return nil, err
+		}
+		return p.mk(nDiv, "", num, den)
+	case "binom":
+		a, err := p.fracArg()
+		if err != nil {
+			return nil, err
+		}
+		b, err := p.fracArg()
+		if err != nil {
+			return nil, err
+		}
+		return p.mk(nFunc, "binom", a, b)
+	case "sqrt":
+		return p.sqrt()
+	case "pi":
+		return p.mk(nConst, "pi")
+	case "infty":
+		return p.mk(nConst, "inf")
+	case "sum", "prod", "int", "lim":
+		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
+	case "begin", "end", "overline", "circ", "degree":
+		return nil, errParse
+	}
+	return p.function(t.s)
+}
+
+func (p *parser) sqrt() (*node, error) {
+	var idx *node
+	if p.isOp("[") {
+		p.pos++
+		var err error
+		if idx, err = p.parseSum(); err != nil {
+			return nil, err
+		}
+		if err := p.expect("]"); err != nil {
+			return nil, err
+		}
+	}
+	var arg *node
+	var err error
+	if p.isOp("(") {
+		p.pos++
+		if arg, err = p.parseSum(); err != nil {
+			return nil, err
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+	} else if arg, err = p.fracArg(); err != nil {
+		return nil, err
+	}
+	if idx != nil {
+		return p.mk(nFunc, "root", arg, idx)
+	}
+	return p.mk(nFunc, "sqrt", arg)
+}
+
+var inverseTrig = map[string]string{"sin": "arcsin", "cos": "arccos", "tan": "arctan", "sec": "arcsec", "csc": "arccsc", "cot": "arccot"}
+
+// function parses a named function application: \sin^2(x), \log_2 8, \ln x.
+func (p *parser) function(name string) (*node, error) {
+	switch name {
+	case "asin":
+		name = "arcsin"
+	case "acos":
+		name = "arccos"
+	case "atan":
+		name = "arctan"
+	}
+	var pow, base *node
+	var err error
+	for {
+		if p.isOp("^") && pow == nil {
+			p.pos++
+			if pow, err = p.parseExponent(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if p.isOp("_") && name == "log" && base == nil {
+			p.pos++
+			if base, err = p.fracArg(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		break
+	}
+	if pow != nil && pow.k == nNeg && intLit(pow.args[0]) && pow.args[0].val.Cmp(big.NewRat(1, 1)) == 0 {
+		if inv, ok := inverseTrig[name]; ok {
+			name, pow = inv, nil
+		}
+	}
+	var arg *node
+	switch {
+	case p.isOp("("):
+		p.pos++
+		if arg, err = p.parseSum(); err != nil {
+			return nil, err
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		// \sin(x)^2
+		if p.isOp("^") && pow == nil {
+			p.pos++
+			if pow, err = p.parseExponent(); err != nil {
+				return nil, err
+			}
+		}
+	case p.isOp("{"):
+		if arg, err = p.parseGroup(); err != nil {
+			return nil, err
+		}
+	default:
+		// \sin 2x, \ln e^3, \cos 60^\circ: a product of simple factors
+		if arg, err = p.parsePower(); err != nil {
+			return nil, err
+		}
+		for {
+			t := p.peek()
+			simple := t.k == tIdent && !funcWords[strings.ToLower(t.s)] && !(plainUnitWords[strings.ToLower(t.s)]) || t.k == tCmd && t.s == "pi"
+			if !simple {
+				break
+			}
+			f, err := p.parsePower()
+			if err != nil {
+				return nil, err
+			}
+			if arg, err = p.mk(nMul, "", arg, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	f, err := p.mk(nFunc, name, arg)
+	if err != nil {
+		return nil, err
+	}
+	if base != nil {
+		f.args = append(f.args, base)
+	}
+	if pow != nil {
+		return p.mk(nPow, "", f, pow)
+	}
+	return f, nil
+}
+
+// bracket parses (...) or [...]: a group, a tuple or an interval.
+func (p *parser) bracket(open string) (*node, error) {
+	var items []*node
+	for {
+		if p.isOp(")") || p.isOp("]") {
+			break
+		}
+		it, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+		if p.isOp(",") || p.isOp(";") {
+			p.pos++
+			continue
+		}
+		break
+	}
+	t := p.next()
+	if t.k != tOp || (t.s != ")" && t.s != "]") {
+		return nil, fmt.Errorf("unclosed %q: %w", open, errParse)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("empty brackets: %w", errParse)
+	}
+	if len(items) == 1 && (open == "(" && t.s == ")" || open == "[" && t.s == "]") {
+		it := items[0]
+		if it.k == nTuple || it.k == nMatrix || it.k == nList {
+			return it, nil
+		}
+		if open == "[" && it.k != nRel {
+			return it, nil
+		}
+		return it, nil
+	}
+	if len(items) == 1 {
+		return nil, fmt.Errorf("half-open group: %w", errParse)
+	}
+	n, err := p.mk(nTuple, open+t.s)
+	if err != nil {
+		return nil, err
+	}
+	n.args = items
+	return n, nil
+}
+
+func (p *parser) set() (*node, error) {
+	n, err := p.mk(nSet, "")
+	if err != nil {
+		return nil, err
+	}
+	for !p.isOp(`\}`) {
+		it, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		n.args = append(n.args, it)
+		if p.isOp(",") || p.isOp(";") || p.peek().k == tSep {
+			p.pos++
+			continue
+		}
+		if !p.isOp(`\}`) {
+			return nil, fmt.Errorf("unclosed set: %w", errParse)
+		}
+	}
+	p.pos++
+	return n, nil
+}
+
+func (p *parser) matrix(env string) (*node, error) {
+	m, err := p.mk(nMatrix, env)
+	if err != nil {
+		return nil, err
+	}
+	row, err := p.mk(nList, "")
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		if t.k == tOp && strings.HasPrefix(t.s, "end:") {
+			p.pos++
+			if len(row.args) > 0 {
+				m.args = append(m.args, row)
+			}
+			break
+		}
+		if t.k == tEOF {
+			return nil, fmt.Errorf("unclosed matrix: %w", errParse)
+		}
+		if t.k == tOp && t.s == "&" {
+			return nil, fmt.Errorf("empty matrix cell: %w", errParse)
+		}
+		if t.k == tOp && t.s == `\\` {
+			p.pos++
+			if len(row.args) > 0 {
+				m.args = append(m.args, row)
+			}
+			if row, err = p.mk(nList, ""); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		cell, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		row.args = append(row.args, cell)
+		if p.isOp("&") {
+			p.pos++
+		}
+	}
+	if len(m.args) == 0 {
+		return nil, fmt.Errorf("empty matrix: %w", errParse)
+	}
+	cols := len(m.args[0].args)
+	for _, r := range m.args {
+		if len(r.args) != cols {
+			return nil, fmt.Errorf("ragged matrix: %w", errParse)
+		}
+	}
+	return m, nil
+}
