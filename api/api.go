@@ -4,6 +4,12 @@
 //
 // The api package does not import postgres: it declares the small interfaces
 // it needs (see Deps) and cmd/bigmath wires the implementations.
+//
+// Middleware order, outermost first: panic recovery, request log, metrics,
+// body limit, then per route group: rate limit and bearer-token checks (the
+// health and metrics routes skip both). Reward routes also take a share of
+// the reward capacity (see Deps.MaxInFlight) and answer 503 with
+// Retry-After when it is used up, instead of queuing without bound.
 package api
 
 import (
@@ -15,22 +21,56 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Deps is what the router needs from the rest of the program.
+// Deps is what the router needs from the rest of the program. Only Logger
+// and Ready are needed for the health routes; the zero value of every other
+// field turns its feature off or takes a default.
 type Deps struct {
 	Logger *slog.Logger
 	// Ready reports whether the database is reachable and migrated; nil
 	// means there is no database.
 	Ready func(ctx context.Context) error
+
+	// Golds looks up gold answers by problem id for the reward routes; nil
+	// means no database: items with a problem_id get reason "unavailable".
+	Golds GoldStore
+	// Recorder stores the outcome of reward items sent with "record": true;
+	// nil turns recording off. The caller starts and closes it.
+	Recorder *Recorder
+	// DBStats reads the database pool statistics exported on /metrics; nil
+	// leaves them out.
+	DBStats func() DBStats
+
+	// AdminToken, when set, is the bearer token admin routes require.
+	AdminToken string
+	// APIToken, when set, is the bearer token read and reward routes require
+	// (the admin token is accepted too).
+	APIToken string
+	// BodyLimit is the largest request body in bytes; 0 means 8 MiB.
+	BodyLimit int64
+	// RateLimit is the number of requests per second allowed per client
+	// (token bucket with a burst of twice the rate); 0 turns it off.
+	RateLimit float64
+	// RewardTimeout is the hard deadline of one reward check; 0 means 50 ms.
+	RewardTimeout time.Duration
+	// MaxInFlight caps the reward items being checked at once, over all
+	// requests; a request that would exceed it gets 503 with Retry-After.
+	// 0 means DefaultMaxInFlight.
+	MaxInFlight int64
 }
 
-// NewRouter returns the HTTP handler of bigmath.
+// NewRouter returns the HTTP handler of bigmath. Every router owns its
+// metrics registry, gold cache and rate limiter, so tests can build many.
 func NewRouter(d Deps) *gin.Engine {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(recoverJSON(d.Logger), requestLog(d.Logger))
+	// The client address is the peer address: X-Forwarded-For is not
+	// trusted, so a client cannot pick its own rate-limit bucket.
+	_ = r.SetTrustedProxies(nil)
+	m := newMetrics(d)
+	r.Use(recoverJSON(d.Logger), requestLog(d.Logger), m.middleware(), bodyLimit(d.BodyLimit))
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
 	})
@@ -38,23 +78,38 @@ func NewRouter(d Deps) *gin.Engine {
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" is not allowed on "+c.Request.URL.Path, "")
 	})
+
+	// Unauthenticated, not rate limited: probes and scrapers.
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	r.GET("/readyz", func(c *gin.Context) {
-		if d.Ready == nil {
+	r.GET("/readyz", readyz(d.Ready))
+	r.GET("/metrics", m.handler())
+
+	// Read and reward routes: rate limit, then the API token. Admin routes
+	// add requireAdmin(d.AdminToken) on top.
+	open := r.Group("", rateLimit(d.RateLimit), requireAPI(d.APIToken, d.AdminToken))
+
+	rw := newRewarder(d, m)
+	rw.register(open)
+	// Corpus routes (corpus-API helper) register on `open` here.
+	return r
+}
+
+func readyz(ready func(ctx context.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ready == nil {
 			writeError(c, http.StatusServiceUnavailable, "not_ready", "no database configured", "")
 			return
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
-		if err := d.Ready(ctx); err != nil {
+		if err := ready(ctx); err != nil {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": err.Error()})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
-	})
-	return r
+	}
 }
 
 // errorBody is the JSON shape of every error response.
@@ -77,6 +132,9 @@ func recoverJSON(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
 				logger.Error("panic in handler", "method", c.Request.Method, "path", c.FullPath(), "panic", r)
 				writeError(c, http.StatusInternalServerError, "internal", "internal error", "")
 			}
@@ -94,6 +152,9 @@ func requestLog(logger *slog.Logger) gin.HandlerFunc {
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
+		}
+		if !logger.Enabled(c.Request.Context(), level) {
+			return
 		}
 		logger.LogAttrs(c.Request.Context(), level, "request",
 			slog.String("method", c.Request.Method),

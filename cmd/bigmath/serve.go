@@ -49,10 +49,10 @@ func (s serveCmd) Run(e *env) error {
 		return err
 	}
 
-	router := api.NewRouter(api.Deps{
-		Logger: e.logger,
-		Ready:  func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
-	})
+	store := postgres.NewStore(pool)
+	recorder := api.NewRecorder(attemptWriter{store}, api.RecorderOptions{Logger: e.logger})
+	recorder.Start()
+	router := api.NewRouter(newDeps(e, cfg, pool, store, recorder))
 	srv := &http.Server{
 		Handler:           router,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -77,8 +77,78 @@ func (s serveCmd) Run(e *env) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// No request can record any more: write what is queued.
+	if err := recorder.Close(ctx); err != nil {
+		e.logger.Warn("recorded attempts not all written at shutdown", "err", err, "queued", recorder.Stats().Queued)
+	}
 	e.logger.Info("stopped")
 	return nil
+}
+
+// newDeps wires the router's dependencies: the store (through the small
+// adapters below, since api does not import postgres), the limits from the
+// configuration, and the pool statistics for /metrics.
+func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec *api.Recorder) api.Deps {
+	return api.Deps{
+		Logger:        e.logger,
+		Ready:         func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
+		Golds:         goldStore{store},
+		Recorder:      rec,
+		DBStats:       func() api.DBStats { return dbStats(pool.Stat()) },
+		AdminToken:    cfg.AdminToken,
+		APIToken:      cfg.APIToken,
+		BodyLimit:     cfg.BodyLimit,
+		RateLimit:     cfg.RateLimit,
+		RewardTimeout: cfg.RewardTimeout,
+	}
+}
+
+// goldStore adapts postgres.Store to api.GoldStore.
+type goldStore struct{ s *postgres.Store }
+
+// Golds implements api.GoldStore: the raw gold answer, or the canonical one
+// when the source had none.
+func (g goldStore) Golds(ctx context.Context, ids []string) (map[string]api.Gold, error) {
+	golds, err := g.s.Golds(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]api.Gold, len(golds))
+	for id, gold := range golds {
+		ans := gold.Raw
+		if ans == "" {
+			ans = gold.Canonical
+		}
+		out[id] = api.Gold{Answer: ans, Kind: gold.Kind}
+	}
+	return out, nil
+}
+
+// attemptWriter adapts postgres.Store to api.AttemptWriter.
+type attemptWriter struct{ s *postgres.Store }
+
+// RecordAttempts implements api.AttemptWriter.
+func (w attemptWriter) RecordAttempts(ctx context.Context, attempts []api.Attempt) error {
+	rows := make([]postgres.Attempt, len(attempts))
+	for i, a := range attempts {
+		rows[i] = postgres.Attempt{ProblemID: a.ProblemID, Correct: a.Correct, Reason: a.Reason, Extracted: a.Extracted}
+	}
+	return w.s.RecordAttempts(ctx, rows)
+}
+
+func dbStats(s *pgxpool.Stat) api.DBStats {
+	return api.DBStats{
+		TotalConns:           int64(s.TotalConns()),
+		AcquiredConns:        int64(s.AcquiredConns()),
+		IdleConns:            int64(s.IdleConns()),
+		ConstructingConns:    int64(s.ConstructingConns()),
+		MaxConns:             int64(s.MaxConns()),
+		AcquireCount:         s.AcquireCount(),
+		AcquireDuration:      s.AcquireDuration(),
+		EmptyAcquireCount:    s.EmptyAcquireCount(),
+		CanceledAcquireCount: s.CanceledAcquireCount(),
+		NewConnsCount:        s.NewConnsCount(),
+	}
 }
 
 func postgresMigrate(e *env, pool *pgxpool.Pool) (int, error) {

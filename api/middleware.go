@@ -1,0 +1,153 @@
+package api
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+)
+
+// DefaultBodyLimit is the request body limit when Deps.BodyLimit is 0.
+const DefaultBodyLimit = 8 << 20
+
+// bodyLimit caps request bodies at limit bytes. A body announced larger is
+// refused at once; a body that turns out larger makes readBody fail with
+// 413 (see readBody).
+func bodyLimit(limit int64) gin.HandlerFunc {
+	if limit <= 0 {
+		limit = DefaultBodyLimit
+	}
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > limit {
+			writeError(c, http.StatusRequestEntityTooLarge, "body_too_large",
+				"request body of "+strconv.FormatInt(c.Request.ContentLength, 10)+" bytes is larger than the limit of "+strconv.FormatInt(limit, 10)+" bytes (BIGMATH_BODY_LIMIT)", "")
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		}
+		c.Next()
+	}
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	const prefix = "bearer "
+	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return "", false
+	}
+	return strings.TrimSpace(h[len(prefix):]), true
+}
+
+// tokenEqual compares two tokens in time independent of where they differ
+// (hashing first makes the length irrelevant too).
+func tokenEqual(got, want string) bool {
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// requireAPI checks the bearer token of read and reward routes: the API
+// token or the admin token. With no API token configured the routes are
+// open.
+func requireAPI(apiToken, adminToken string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if apiToken == "" {
+			c.Next()
+			return
+		}
+		tok, ok := bearer(c.Request)
+		if !ok {
+			unauthorized(c, "missing bearer token: send Authorization: Bearer $BIGMATH_API_TOKEN")
+			return
+		}
+		okAPI := tokenEqual(tok, apiToken)
+		okAdmin := adminToken != "" && tokenEqual(tok, adminToken)
+		if !okAPI && !okAdmin {
+			unauthorized(c, "invalid bearer token")
+			return
+		}
+		c.Next()
+	}
+}
+
+// requireAdmin guards admin routes (such as POST /v1/splits) with the
+// admin bearer token. With no admin token configured the routes are open.
+func requireAdmin(adminToken string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if adminToken == "" {
+			c.Next()
+			return
+		}
+		tok, ok := bearer(c.Request)
+		if !ok {
+			unauthorized(c, "missing bearer token: admin routes need Authorization: Bearer $BIGMATH_ADMIN_TOKEN")
+			return
+		}
+		if !tokenEqual(tok, adminToken) {
+			writeError(c, http.StatusForbidden, "forbidden", "this route needs the admin token (BIGMATH_ADMIN_TOKEN)", "")
+			return
+		}
+		c.Next()
+	}
+}
+
+func unauthorized(c *gin.Context, msg string) {
+	c.Header("WWW-Authenticate", `Bearer realm="bigmath"`)
+	writeError(c, http.StatusUnauthorized, "unauthorized", msg, "")
+}
+
+// maxClients bounds the rate limiter's table of clients; the least recently
+// seen client is evicted first (and starts with a full bucket if it comes
+// back).
+const maxClients = 10000
+
+// rateLimit applies a token bucket per client: the bearer token when there
+// is one (hashed), else the peer IP address. Over the limit the answer is
+// 429 with Retry-After in whole seconds.
+func rateLimit(perSecond float64) gin.HandlerFunc {
+	if perSecond <= 0 {
+		return func(c *gin.Context) { c.Next() }
+	}
+	burst := int(math.Ceil(2 * perSecond))
+	var mu sync.Mutex
+	clients := newLRU[string, *rate.Limiter](maxClients, 0)
+	return func(c *gin.Context) {
+		key := "ip:" + c.ClientIP()
+		if tok, ok := bearer(c.Request); ok {
+			sum := sha256.Sum256([]byte(tok))
+			key = "tok:" + string(sum[:8])
+		}
+		now := time.Now()
+		mu.Lock()
+		lim, ok := clients.get(key, now)
+		if !ok {
+			lim = rate.NewLimiter(rate.Limit(perSecond), burst)
+			clients.put(key, lim, now)
+		}
+		res := lim.ReserveN(now, 1)
+		delay := res.DelayFrom(now)
+		if delay > 0 {
+			res.CancelAt(now)
+		}
+		mu.Unlock()
+		if delay > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
+			writeError(c, http.StatusTooManyRequests, "rate_limited",
+				"more than "+strconv.FormatFloat(perSecond, 'g', -1, 64)+" requests per second from this client (BIGMATH_RATE_LIMIT)", "")
+			return
+		}
+		c.Next()
+	}
+}
+
+// errBodyTooLarge marks a body cut by the body limit.
+var errBodyTooLarge = errors.New("request body too large")

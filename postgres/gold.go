@@ -1,0 +1,43 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+)
+
+// Gold is a problem's gold answer: as the source wrote it, the verifier's
+// canonical form and kind, and the problem's status.
+type Gold struct {
+	Raw       string
+	Canonical string
+	Kind      string
+	Status    string // kept | dropped | pending
+}
+
+// Golds returns the gold answers of the problems in ids, with one query.
+// Ids with no problem are absent from the map. A failed query wraps
+// bigmath.ErrUnavailable when the database cannot be reached.
+func (s *Store) Golds(ctx context.Context, ids []string) (map[string]Gold, error) {
+	out := make(map[string]Gold, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx,
+		`SELECT id, answer_raw, answer_canonical, answer_kind, status FROM problems WHERE id = ANY($1::text[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up %d gold answers: %w", len(ids), interpretError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var g Gold
+		if err := rows.Scan(&id, &g.Raw, &g.Canonical, &g.Kind, &g.Status); err != nil {
+			return nil, fmt.Errorf("read gold answer: %w", interpretError(err))
+		}
+		out[id] = g
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up %d gold answers: %w", len(ids), interpretError(err))
+	}
+	return out, nil
+}
