@@ -1,0 +1,512 @@
+// Package ingest reads math datasets into bigmath: declarative source specs,
+// streaming readers for the file formats the datasets ship in, a Hugging Face
+// Hub client that fetches and caches pinned revisions, and the pipeline that
+// drives normalize -> classify -> verify -> dedup -> store.
+//
+// # Source specs
+//
+// A spec file is YAML with one top-level key, sources, listing sources:
+//
+//	sources:
+//	  - name: gsm8k-train          # unique; letters, digits, '.', '_', '-'
+//	    role: corpus               # corpus | benchmark
+//	    path: data/train.jsonl     # a local file, relative to the spec file's folder
+//	    # or: hub: openai/gsm8k, revision: main, files: [main/train-*.parquet]
+//	    fields: {problem: question, answer: answer, solution: answer, id: null}
+//	    answer_from: gsm8k_hash    # field (default) | boxed_in_solution | gsm8k_hash
+//	    license: MIT
+//	    priority: 50               # higher wins when choosing a duplicate's canonical copy
+//
+// Keys are checked strictly: an unknown key, a wrong type or a failed rule is
+// a *SpecError naming the file, the line, the source and the field. The rules:
+// role is corpus or benchmark; exactly one of path and hub; revision and files
+// only with hub (revision defaults to "main", files needs at least one glob);
+// fields.problem is required; answer_from field needs fields.answer, except
+// that an explicit "answer: null" declares a source without answers (every row
+// then has no gold answer, as in the HARP proof split); boxed_in_solution and
+// gsm8k_hash need fields.solution; names are unique within a file.
+//
+// A local path may end in .jsonl, .json (a JSON array, or JSON Lines under a
+// .json name), .parquet or .csv, optionally followed by .gz, or be a .zip
+// holding exactly one such file (read in place, never extracted). Hub files
+// are matched with path.Match globs per path segment, e.g. main/train-*.parquet.
+//
+// Field names in fields are column names or dotted paths into nested values:
+// reward_model.ground_truth reads key ground_truth of the object in column
+// reward_model, and prompt.0.content reads key content of element 0 of the
+// list in column prompt. A column whose own name contains a dot is matched
+// first, before the path is split. See Row.Lookup.
+//
+// # Built-in specs
+//
+// The package embeds specs for the well-known datasets (see BuiltinSpecs).
+// LoadSpecs accepts "builtin:NAME" in place of a file path, where NAME is the
+// name of a built-in spec file without .yaml (builtin:gsm8k gives
+// gsm8k-train and gsm8k-test), the name of one built-in source
+// (builtin:gsm8k-test), or "all". BuiltinSpecNames lists the file names.
+//
+// # Rows
+//
+// Open resolves a Spec to its files (downloading Hub files into a cache) and
+// returns a *Reader whose Next streams one Row at a time; no reader holds more
+// than one row (or, for Parquet, one page) in memory. See Row for how keys,
+// fields and raw bytes are defined.
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bigmath/bigmath"
+)
+
+// Ways a source gives the gold answer (Spec.AnswerFrom).
+const (
+	// AnswerFromField: the answer is the value of fields.answer (none when
+	// fields.answer is empty).
+	AnswerFromField = "field"
+	// AnswerFromBoxed: the answer is the last balanced \boxed{...} of the
+	// solution field.
+	AnswerFromBoxed = "boxed_in_solution"
+	// AnswerFromGSM8K: the answer follows "#### " on the last line of the
+	// solution field, as in GSM8K.
+	AnswerFromGSM8K = "gsm8k_hash"
+)
+
+// Spec is one source from a YAML spec file.
+type Spec struct {
+	Name     string             // unique within a spec file; used in problem ids
+	Role     bigmath.SourceRole // corpus or benchmark
+	Path     string             // a local file, as written (resolve with LocalPath)
+	Hub      string             // a Hub dataset id, owner/name
+	Revision string             // Hub revision: a commit sha, branch or tag ("main" by default)
+	Files    []string           // Hub file globs, e.g. main/train-*.parquet
+	Fields   FieldMap
+	// AnswerFrom says where the gold answer is: AnswerFromField,
+	// AnswerFromBoxed or AnswerFromGSM8K.
+	AnswerFrom string
+	License    string
+	Priority   int    // which copy of a duplicate is canonical (higher wins)
+	Dir        string // folder of the spec file; relative paths resolve against it
+
+	// Line is the line of the source in its spec file (0 when unknown).
+	Line int
+	// File is the spec file the source came from ("builtin:<name>.yaml" for
+	// built-in specs).
+	File string
+}
+
+// FieldMap names the columns (or dotted paths, see Row.Lookup) that hold each
+// part of a problem. An empty string means the source has no such column.
+type FieldMap struct {
+	Problem, Answer, Solution, ID, Domain, Difficulty, Level string
+}
+
+// LocalPath returns the spec's local file path resolved against Dir, or ""
+// for a Hub source.
+func (s Spec) LocalPath() string {
+	if s.Path == "" {
+		return ""
+	}
+	if filepath.IsAbs(s.Path) || s.Dir == "" {
+		return filepath.Clean(s.Path)
+	}
+	return filepath.Join(s.Dir, s.Path)
+}
+
+// Location is the local path (resolved) or the Hub dataset id of the source,
+// for display and for bigmath.Source.Location.
+func (s Spec) Location() string {
+	if s.Hub != "" {
+		return s.Hub
+	}
+	return s.LocalPath()
+}
+
+// Source returns the bigmath.Source this spec describes, with the given
+// pinned revision (see Reader.Revision).
+func (s Spec) Source(revision string) bigmath.Source {
+	return bigmath.Source{
+		Name:     s.Name,
+		Role:     s.Role,
+		Location: s.Location(),
+		Revision: revision,
+		License:  s.License,
+		Priority: s.Priority,
+	}
+}
+
+// SpecError reports a bad spec file: where, which source, which field, and
+// what is wrong. Line is 1-based, 0 when the YAML library gave no position.
+type SpecError struct {
+	File   string
+	Line   int
+	Source string // the source's name, or "#3" (1-based index) when it has none
+	Field  string // the key, e.g. "role" or "fields.problem"
+	Reason string
+}
+
+// Error implements error: "file:line: source "x": field "role": reason".
+func (e *SpecError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Source != "" {
+		fmt.Fprintf(&b, "source %q: ", e.Source)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, "field %q: ", e.Field)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// maxSpecSize bounds a spec file; specs are hand-written and small.
+const maxSpecSize = 4 << 20
+
+// LoadSpecs reads a YAML spec file and returns its sources in file order,
+// validated, with Dir set to the file's folder. A path of the form
+// "builtin:NAME" loads built-in specs instead (see the package doc). Errors
+// from a bad file are *SpecError; a missing file wraps fs.ErrNotExist; an
+// unknown built-in name wraps bigmath.ErrNotFound.
+func LoadSpecs(path string) ([]Spec, error) {
+	if name, ok := strings.CutPrefix(path, builtinPrefix); ok {
+		return loadBuiltin(name)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load specs: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("load specs: %w", err)
+	}
+	if st.IsDir() {
+		return nil, &SpecError{File: path, Reason: "is a directory, not a spec file"}
+	}
+	if st.Size() > maxSpecSize {
+		return nil, &SpecError{File: path, Reason: fmt.Sprintf("spec file is %d bytes, over the %d byte limit", st.Size(), maxSpecSize)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load specs: %w", err)
+	}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("load specs: %w", err)
+	}
+	return ParseSpecs(data, path, dir)
+}
+
+// ParseSpecs parses and validates spec YAML. file names the input in errors;
+// dir becomes each Spec's Dir. Errors are *SpecError.
+func ParseSpecs(data []byte, file, dir string) ([]Spec, error) {
+	p := specParser{file: file}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, p.errf(0, "", "", "empty spec file: want a top-level \"sources:\" list")
+		}
+		return nil, p.yamlErr(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, p.errf(extra.Line, "", "", "more than one YAML document; put every source in one sources list")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, p.errf(root.Line, "", "", "top level must be a mapping with a \"sources:\" list")
+	}
+	var list *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value != "sources" {
+			return nil, p.errf(k.Line, "", k.Value, "unknown top-level key (the only key is \"sources\")")
+		}
+		list = v
+	}
+	if list == nil {
+		return nil, p.errf(root.Line, "", "sources", "missing")
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, p.errf(list.Line, "", "sources", "must be a list of sources")
+	}
+	if len(list.Content) == 0 {
+		return nil, p.errf(list.Line, "", "sources", "is empty")
+	}
+	specs := make([]Spec, 0, len(list.Content))
+	seen := map[string]int{}
+	for i, n := range list.Content {
+		s, err := p.source(n, i, dir)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return nil, p.errf(s.Line, s.Name, "name", fmt.Sprintf("duplicate source name (first used on line %d)", prev))
+		}
+		seen[s.Name] = s.Line
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+var (
+	validName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	validHubID  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	yamlLineRe  = regexp.MustCompile(`line (\d+)`)
+	sourceKeys  = []string{"name", "role", "path", "hub", "revision", "files", "fields", "answer_from", "license", "priority"}
+	fieldKeys   = []string{"problem", "answer", "solution", "id", "domain", "difficulty", "level"}
+	answerFroms = []string{AnswerFromField, AnswerFromBoxed, AnswerFromGSM8K}
+)
+
+type specParser struct{ file string }
+
+func (p specParser) errf(line int, source, field, reason string) *SpecError {
+	return &SpecError{File: p.file, Line: line, Source: source, Field: field, Reason: reason}
+}
+
+// yamlErr turns a YAML syntax error into a *SpecError with its line.
+func (p specParser) yamlErr(err error) *SpecError {
+	msg := err.Error()
+	line := 0
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return p.errf(line, "", "", "invalid YAML: "+msg)
+}
+
+// source parses and validates one entry of the sources list.
+func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
+	s := Spec{Dir: dir, Line: n.Line, File: p.file}
+	label := fmt.Sprintf("#%d", idx+1)
+	if n.Kind != yaml.MappingNode {
+		return s, p.errf(n.Line, label, "", "a source must be a mapping of keys (name, role, ...)")
+	}
+	// Find the name first so every later error can name the source.
+	vals := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return s, p.errf(k.Line, label, "", "keys must be plain strings")
+		}
+		if _, dup := vals[k.Value]; dup {
+			return s, p.errf(k.Line, label, k.Value, "key given twice")
+		}
+		vals[k.Value] = v
+	}
+	if v, ok := vals["name"]; ok && v.Kind == yaml.ScalarNode && v.Value != "" {
+		label = v.Value
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !contains(sourceKeys, k.Value) {
+			return s, p.errf(k.Line, label, k.Value, "unknown key (known: "+strings.Join(sourceKeys, ", ")+")")
+		}
+	}
+	str := func(key string, dst *string) error {
+		v, ok := vals[key]
+		if !ok || isNull(v) {
+			return nil
+		}
+		if v.Kind != yaml.ScalarNode {
+			return p.errf(v.Line, label, key, "must be a string")
+		}
+		*dst = strings.TrimSpace(v.Value)
+		return nil
+	}
+	for _, kv := range []struct {
+		key string
+		dst *string
+	}{{"name", &s.Name}, {"path", &s.Path}, {"hub", &s.Hub}, {"revision", &s.Revision}, {"answer_from", &s.AnswerFrom}, {"license", &s.License}} {
+		if err := str(kv.key, kv.dst); err != nil {
+			return s, err
+		}
+	}
+	var role string
+	if err := str("role", &role); err != nil {
+		return s, err
+	}
+	s.Role = bigmath.SourceRole(role)
+	line := func(key string) int {
+		if v, ok := vals[key]; ok {
+			return v.Line
+		}
+		return n.Line
+	}
+
+	if s.Name == "" {
+		return s, p.errf(line("name"), label, "name", "required")
+	}
+	if !validName.MatchString(s.Name) {
+		return s, p.errf(line("name"), label, "name", "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	if role == "" {
+		return s, p.errf(line("role"), label, "role", "required (corpus or benchmark)")
+	}
+	if !s.Role.Valid() {
+		return s, p.errf(line("role"), label, "role", fmt.Sprintf("must be corpus or benchmark, got %q", role))
+	}
+	if v, ok := vals["priority"]; ok && !isNull(v) {
+		pr, err := strconv.Atoi(v.Value)
+		if v.Kind != yaml.ScalarNode || err != nil {
+			return s, p.errf(v.Line, label, "priority", fmt.Sprintf("must be an integer, got %q", v.Value))
+		}
+		s.Priority = pr
+	}
+	if v, ok := vals["files"]; ok && !isNull(v) {
+		switch v.Kind {
+		case yaml.ScalarNode:
+			s.Files = []string{v.Value}
+		case yaml.SequenceNode:
+			for _, f := range v.Content {
+				if f.Kind != yaml.ScalarNode || strings.TrimSpace(f.Value) == "" {
+					return s, p.errf(f.Line, label, "files", "each entry must be a non-empty glob string")
+				}
+				s.Files = append(s.Files, strings.TrimSpace(f.Value))
+			}
+		default:
+			return s, p.errf(v.Line, label, "files", "must be a list of glob strings")
+		}
+		for _, g := range s.Files {
+			if _, err := path.Match(g, ""); err != nil {
+				return s, p.errf(v.Line, label, "files", fmt.Sprintf("bad glob %q: %v", g, err))
+			}
+		}
+	}
+
+	switch {
+	case s.Path == "" && s.Hub == "":
+		return s, p.errf(n.Line, label, "path", "one of path or hub is required")
+	case s.Path != "" && s.Hub != "":
+		return s, p.errf(line("hub"), label, "hub", "give either path or hub, not both")
+	case s.Path != "":
+		if s.Revision != "" {
+			return s, p.errf(line("revision"), label, "revision", "only for hub sources (a local file's revision is its sha256)")
+		}
+		if len(s.Files) > 0 {
+			return s, p.errf(line("files"), label, "files", "only for hub sources")
+		}
+		if _, err := formatOf(s.Path); err != nil {
+			return s, p.errf(line("path"), label, "path", err.Error())
+		}
+	default:
+		if !validHubID.MatchString(s.Hub) {
+			return s, p.errf(line("hub"), label, "hub", fmt.Sprintf("must be a dataset id owner/name, got %q", s.Hub))
+		}
+		if s.Revision == "" {
+			s.Revision = "main"
+		}
+		if strings.ContainsAny(s.Revision, " \t\n") || strings.Contains(s.Revision, "..") {
+			return s, p.errf(line("revision"), label, "revision", fmt.Sprintf("bad revision %q", s.Revision))
+		}
+		if len(s.Files) == 0 {
+			return s, p.errf(line("files"), label, "files", "required for hub sources: globs such as main/train-*.parquet")
+		}
+	}
+
+	explicitNull := map[string]bool{}
+	if v, ok := vals["fields"]; ok && !isNull(v) {
+		if v.Kind != yaml.MappingNode {
+			return s, p.errf(v.Line, label, "fields", "must be a mapping such as {problem: question, answer: answer}")
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, fv := v.Content[i], v.Content[i+1]
+			fk := "fields." + k.Value
+			if !contains(fieldKeys, k.Value) {
+				return s, p.errf(k.Line, label, fk, "unknown key (known: "+strings.Join(fieldKeys, ", ")+")")
+			}
+			if seen[k.Value] {
+				return s, p.errf(k.Line, label, fk, "key given twice")
+			}
+			seen[k.Value] = true
+			if isNull(fv) {
+				explicitNull[k.Value] = true
+				continue
+			}
+			if fv.Kind != yaml.ScalarNode || strings.TrimSpace(fv.Value) == "" {
+				return s, p.errf(fv.Line, label, fk, "must be a column name or null")
+			}
+			col := strings.TrimSpace(fv.Value)
+			switch k.Value {
+			case "problem":
+				s.Fields.Problem = col
+			case "answer":
+				s.Fields.Answer = col
+			case "solution":
+				s.Fields.Solution = col
+			case "id":
+				s.Fields.ID = col
+			case "domain":
+				s.Fields.Domain = col
+			case "difficulty":
+				s.Fields.Difficulty = col
+			case "level":
+				s.Fields.Level = col
+			}
+		}
+	}
+	fieldLine := func(key string) int {
+		if v, ok := vals["fields"]; ok && v.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				if v.Content[i].Value == key {
+					return v.Content[i].Line
+				}
+			}
+			return v.Line
+		}
+		return n.Line
+	}
+	if s.Fields.Problem == "" {
+		return s, p.errf(fieldLine("problem"), label, "fields.problem", "required: the column holding the problem text")
+	}
+	if s.AnswerFrom == "" {
+		s.AnswerFrom = AnswerFromField
+	}
+	if !contains(answerFroms, s.AnswerFrom) {
+		return s, p.errf(line("answer_from"), label, "answer_from", fmt.Sprintf("must be one of %s, got %q", strings.Join(answerFroms, ", "), s.AnswerFrom))
+	}
+	switch s.AnswerFrom {
+	case AnswerFromField:
+		if s.Fields.Answer == "" && !explicitNull["answer"] {
+			return s, p.errf(fieldLine("answer"), label, "fields.answer", "required when answer_from is field (write answer: null for a source without answers)")
+		}
+	default:
+		if s.Fields.Solution == "" {
+			return s, p.errf(fieldLine("solution"), label, "fields.solution", fmt.Sprintf("required when answer_from is %s", s.AnswerFrom))
+		}
+	}
+	return s, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
