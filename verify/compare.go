@@ -433,8 +433,8 @@ func (s *state) eqRel(g, p *node, depth int) (bool, error) {
 	if len(g.ops) == 1 && g.ops[0] == "in" && isAssignLike(g.args[0]) {
 		return s.eq(g.args[1], p, depth+1)
 	}
-	if allOps(g.ops, "=") && len(g.args) > 2 && !hasVars(g.args[len(g.args)-1]) {
-		// 1 = a = x = 0: a chain whose final value is a number
+	if allOps(g.ops, "=") && len(g.args) > 2 && isAssignLike(g.args[len(g.args)-2]) {
+		// 1 = a = x = 0: a chain ending in an assignment
 		return s.eq(g.args[len(g.args)-1], p, depth+1)
 	}
 	// an inequality gold accepts the interval it describes (not the reverse)
@@ -520,6 +520,17 @@ func inequalityInterval(g *node) *node {
 	return nil
 }
 
+// inequalityVar returns the variable-like side of an inequality.
+func inequalityVar(g *node) *node {
+	if len(g.args) == 3 {
+		return g.args[1]
+	}
+	if isAssignLike(g.args[0]) {
+		return g.args[0]
+	}
+	return g.args[1]
+}
+
 func flipOp(op string) string {
 	switch op {
 	case "<":
@@ -535,6 +546,14 @@ func flipOp(op string) string {
 }
 
 func (s *state) relEqual(g, p *node, depth int) (bool, error) {
+	// membership prediction against an inequality gold: -2 <= x <= 7 vs x ∈ [-2,7]
+	if len(p.ops) == 1 && p.ops[0] == "in" && !(len(g.ops) == 1 && g.ops[0] == "in") {
+		iv := inequalityInterval(g)
+		if iv == nil || printNode(inequalityVar(g)) != printNode(p.args[0]) {
+			return false, nil
+		}
+		return s.eq(iv, p.args[1], depth+1)
+	}
 	if len(g.args) == 2 && len(p.args) == 2 {
 		gop, pop := g.ops[0], p.ops[0]
 		if gop == "in" || pop == "in" {

@@ -88,6 +88,9 @@ func unsupportedConfig(c confCase) string {
 		if !latex {
 			return "Math-Verify plain-expression extraction mode (match_types without latex: decimal commas, numbers anywhere in prose) is not offered"
 		}
+		if needsExtraction(c.Pred) || needsExtraction(c.Gold) {
+			return "Math-Verify LaTeX-only extraction mode (match_types) decides which math span of the prose counts; our extraction has its own rules, tested in extract_test.go"
+		}
 	}
 	if _, ok := c.Config["extraction"]; ok {
 		return "multiple-choice letter extraction from prose is not offered"
@@ -105,8 +108,20 @@ func unsupportedConfig(c confCase) string {
 // or several math spans) rather than a bare answer in delimiters.
 func needsExtraction(s string) bool {
 	t := stripWrappers(s)
-	if strings.Contains(t, "$") || strings.Contains(t, `\boxed`) || strings.Contains(t, `\(`) || strings.Contains(t, `\[`) {
+	if strings.Contains(t, `\boxed`) || strings.Contains(t, `\(`) || strings.Contains(t, `\[`) {
 		return true
+	}
+	// words outside $...$ spans (other than "and"/"or") are prose
+	if strings.Contains(t, "$") {
+		parts := strings.Split(t, "$")
+		for i := 0; i < len(parts); i += 2 {
+			for _, w := range strings.Fields(parts[i]) {
+				w = strings.ToLower(strings.Trim(w, ".,:;!?"))
+				if len(w) >= 2 && isLetter(w[0]) && isLetter(w[1]) && w != "and" && w != "or" {
+					return true
+				}
+			}
+		}
 	}
 	// prose: several consecutive plain words outside \text{}
 	words := 0

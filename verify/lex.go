@@ -140,7 +140,7 @@ var textCmds = map[string]bool{
 var opCmds = map[string]string{
 	"cdot": "*", "times": "*", "ast": "*", "div": "/", "pm": "pm", "mp": "mp",
 	"le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=",
-	"lt": "<", "gt": ">", "ne": "!=", "neq": "!=", "approx": "=", "simeq": "=", "approxeq": "=",
+	"lt": "<", "gt": ">", "ne": "!=", "neq": "!=", "approx": "approx", "simeq": "approx", "approxeq": "approx",
 	"in": "in", "cup": "cup", "cap": "cap", "lfloor": "lfloor", "rfloor": "rfloor",
 	"lceil": "lceil", "rceil": "rceil", "langle": "(", "rangle": ")", "vert": "|", "lvert": "|",
 	"rvert": "|", "mid": "|", "ldots": "...", "cdots": "...", "dots": "...", "dotsc": "...",

@@ -145,6 +145,16 @@ func rawKey(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '$' {
+			// "7 3/4" is not "73/4"
+			if j := i + 1; b.Len() > 0 && isDigit(b.String()[b.Len()-1]) {
+				for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+					j++
+				}
+				if j < len(s) && isDigit(s[j]) {
+					b.WriteByte(' ')
+				}
+				i = j - 1
+			}
 			continue
 		}
 		if c == '\\' && i+1 < len(s) {
@@ -215,7 +225,7 @@ func (p *parser) atItemEnd() bool {
 		return true
 	case tOp:
 		switch t.s {
-		case ",", ";", ")", "]", `\}`, "}", "&", `\\`, "=", "<", ">", "<=", ">=", "!=", "in", ":", "cup":
+		case ",", ";", ")", "]", `\}`, "}", "&", `\\`, "=", "<", ">", "<=", ">=", "!=", "in", ":", "cup", "approx":
 			return true
 		}
 		if strings.HasPrefix(t.s, "end:") {
@@ -243,8 +253,15 @@ func (p *parser) isListSep() bool {
 // parseTop parses a comma/and separated list of answers.
 func (p *parser) parseTop() (*node, error) {
 	var items []*node
+	var groups [][]*node
+	semi := false
 	for {
 		for p.isListSep() {
+			if p.isOp(";") {
+				semi = true
+				groups = append(groups, items)
+				items = nil
+			}
 			p.pos++
 		}
 		if p.peek().k == tEOF {
@@ -257,6 +274,28 @@ func (p *parser) parseTop() (*node, error) {
 		items = append(items, it)
 		if !p.isListSep() {
 			break
+		}
+	}
+	if semi {
+		// "p=5, q=2; p=7, q=2": each ;-group of assignments is one solution
+		groups = append(groups, items)
+		items = nil
+		for _, g := range groups {
+			if len(g) == 0 {
+				continue
+			}
+			if len(g) > 1 && allAssignments(g) {
+				t, err := p.mk(nTuple, "()")
+				if err != nil {
+					return nil, err
+				}
+				for _, a := range g {
+					t.args = append(t.args, a.args[1])
+				}
+				items = append(items, t)
+				continue
+			}
+			items = append(items, g...)
 		}
 	}
 	switch len(items) {
@@ -273,14 +312,23 @@ func (p *parser) parseTop() (*node, error) {
 	return n, nil
 }
 
-var relOps = map[string]bool{"=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "in": true}
+// allAssignments reports whether every item is "name = value" with
+// distinct names.
+func allAssignments(items []*node) bool {
+	seen := map[string]bool{}
+	for _, a := range items {
+		if a.k != nRel || len(a.ops) != 1 || a.ops[0] != "=" || a.args[0].k != nVar || seen[a.args[0].s] {
+			return false
+		}
+		seen[a.args[0].s] = true
+	}
+	return true
+}
+
+var relOps = map[string]bool{"approx": true, "=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "in": true}
 
 // parseItem parses a relation chain, a ratio, a union or an expression.
 func (p *parser) parseItem() (*node, error) {
-	if err := p.enter(); err != nil {
-		return nil, err
-	}
-	defer p.leave()
 	first, err := p.parseRatio()
 	if err != nil {
 		return nil, err
@@ -305,6 +353,17 @@ func (p *parser) parseItem() (*node, error) {
 		}
 		rel.ops = append(rel.ops, t.s)
 		rel.args = append(rel.args, side)
+	}
+	// "x = 1/3 \approx 0.33": an approximation after an exact value is
+	// commentary, not the answer.
+	for i, op := range rel.ops {
+		if op == "approx" {
+			if i > 0 && allOps(rel.ops[:i], "=") {
+				rel.ops, rel.args = rel.ops[:i], rel.args[:i+1]
+				break
+			}
+			rel.ops[i] = "="
+		}
 	}
 	return rel, nil
 }
@@ -409,10 +468,6 @@ func (p *parser) unitAhead() (string, int) {
 }
 
 func (p *parser) parseSum() (*node, error) {
-	if err := p.enter(); err != nil {
-		return nil, err
-	}
-	defer p.leave()
 	left, err := p.parseTerm()
 	if err != nil {
 		return nil, err
@@ -597,10 +652,6 @@ func (p *parser) degAhead() bool {
 }
 
 func (p *parser) parsePower() (*node, error) {
-	if err := p.enter(); err != nil {
-		return nil, err
-	}
-	defer p.leave()
 	base, err := p.parsePostfix()
 	if err != nil {
 		return nil, err
@@ -793,7 +844,9 @@ func abs(x int) int {
 }
 
 // intLit reports whether n is a plain integer literal.
-func intLit(n *node) bool { return n != nil && n.k == nNum && n.dec < 0 && n.val.IsInt() && !strings.Contains(n.s, ".") }
+func intLit(n *node) bool {
+	return n != nil && n.k == nNum && n.dec < 0 && n.val.IsInt() && !strings.Contains(n.s, ".")
+}
 
 func (p *parser) parsePrimary() (*node, error) {
 	if err := p.enter(); err != nil {
@@ -981,7 +1034,8 @@ func (p *parser) ident(t token) (*node, error) {
 		}
 		return p.function(lw)
 	}
-	if len(w) > 12 {
+	if len(w) >= 4 {
+		// a plain word in an expression is prose, not a product of variables
 		return nil, fmt.Errorf("word %q: %w", w, errParse)
 	}
 	var f *node
