@@ -14,12 +14,19 @@ package api
 
 import (
 	"context"
+	_ "embed"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 )
+
+// OpenAPI is the OpenAPI 3.0 description of every route (api/openapi.yaml),
+// served on GET /openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
 
 // Deps is what the router needs from the rest of the program. Only Logger
 // and Ready are needed for the health routes; the zero value of every other
@@ -85,6 +92,9 @@ func NewRouter(d Deps) *gin.Engine {
 	})
 	r.GET("/readyz", readyz(d.Ready))
 	r.GET("/metrics", m.handler())
+	r.GET("/openapi.yaml", func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/yaml", OpenAPI)
+	})
 
 	// Read and reward routes: rate limit, then the API token. Admin routes
 	// add requireAdmin(d.AdminToken) on top.
