@@ -96,14 +96,20 @@ func (s *state) canon(b *strings.Builder, n *node) {
 		b.WriteString("...")
 		return
 	}
-	if isScalar(n) && !hasVars(n) && infSign(n) == 0 {
+	if isScalar(n) && !hasVars(n) && infSign(n) == 0 && n.k != nBase {
 		if v, ok, err := s.exact(n, nil); err == nil && ok {
-			b.WriteString(cqString(v))
-			return
+			if c := cqString(v); len(c) <= maxCanonicalNumber {
+				b.WriteString(c)
+				return
+			}
 		}
 	}
 	b.WriteString(printNode(n))
 }
+
+// maxCanonicalNumber bounds the length of an exact number written in a
+// canonical string; longer values keep their printed expression (1/2006!).
+const maxCanonicalNumber = 400
 
 func dedupSorted(p []string) []string {
 	out := p[:0]
@@ -256,7 +262,7 @@ func (s *state) kindOf(n *node) Kind {
 	case nUnion:
 		return KindInterval
 	case nTuple:
-		if len(n.args) == 2 && n.s != "()" {
+		if len(n.args) == 2 && (n.s != "()" || infSign(n.args[0]) != 0 || infSign(n.args[1]) != 0) {
 			return KindInterval
 		}
 		return KindTuple
@@ -271,6 +277,8 @@ func (s *state) kindOf(n *node) Kind {
 		return KindInequality
 	case nSeq:
 		return KindExpression
+	case nDeg:
+		return s.kindOf(n.args[0])
 	}
 	if hasPM(n) {
 		return KindSet

@@ -394,7 +394,7 @@ func (s *state) eqUnits(g, p *node, depth int) (bool, error) {
 	if p.k == nUnit {
 		px, pu = p.args[0], p.s
 	}
-	if gu == "" || pu == "" || gu == pu {
+	if gu == "" || pu == "" || gu == pu || strings.HasPrefix(gu, "label:") || strings.HasPrefix(pu, "label:") {
 		return s.eq(gx, px, depth+1)
 	}
 	gd, gf, ok1 := unitFactor(gu)
@@ -797,6 +797,9 @@ func (s *state) scalarEq(g, p *node) (bool, error) {
 	if gi, pi := infSign(g), infSign(p); gi != 0 || pi != 0 {
 		return gi == pi, nil
 	}
+	if g.k == nBase || p.k == nBase {
+		return baseEqual(g, p), nil
+	}
 	names := varNames(g, p)
 	if len(names) > 0 {
 		return s.exprEqual(g, p, names)
@@ -828,6 +831,28 @@ func (s *state) scalarEq(g, p *node) (bool, error) {
 		return s.within(g, pv, pd)
 	}
 	return false, nil
+}
+
+// baseEqual compares base-b numerals: the same base and digits, or a gold
+// numeral against the same digits written without the subscript. The
+// decimal value alone never matches (52_8 is not 42: the question asked for
+// base 8).
+func baseEqual(g, p *node) bool {
+	digits := func(n *node) (string, string) {
+		switch {
+		case n.k == nBase:
+			return strings.TrimLeft(strings.ToLower(n.s), "0"), n.val.RatString()
+		case intLit(n):
+			return strings.TrimLeft(n.s, "0"), ""
+		}
+		return "\x00", "?"
+	}
+	gd, gb := digits(g)
+	pd, pb := digits(p)
+	if gd != pd {
+		return false
+	}
+	return gb == pb || g.k == nBase && pb == ""
 }
 
 // minApproxDigits is the minimum number of significant digits a decimal

@@ -542,7 +542,7 @@ func (lx *lexer) text(arg, cmd string) error {
 	case "and", "or", ",", "und", "and/or", ";":
 		return lx.emit(token{k: tSep, s: "and"})
 	}
-	if u, ok := unitAlias(lt); ok {
+	if u, ok := unitAlias(t); ok {
 		return lx.emit(token{k: tUnit, s: u})
 	}
 	// A unit word followed by more math (\text{ cm}^2 is handled by the

@@ -420,12 +420,45 @@ func (p *parser) parseUnion() (*node, error) {
 	return u, nil
 }
 
+// labelUnit names a trailing text label: a known unit when the words name
+// one ("square inches" is in2), else "label:<words>".
+func labelUnit(words string) string {
+	w := strings.ToLower(strings.Join(strings.Fields(strings.Trim(words, " .")), " "))
+	if u, ok := unitAlias(w); ok {
+		return u
+	}
+	for _, pre := range []string{"square ", "sq ", "sq. "} {
+		if rest, ok := strings.CutPrefix(w, pre); ok {
+			if u, ok := unitAlias(rest); ok {
+				if _, known := units[u+"2"]; known {
+					return u + "2"
+				}
+				return u + "^2"
+			}
+		}
+	}
+	for _, pre := range []string{"cubic "} {
+		if rest, ok := strings.CutPrefix(w, pre); ok {
+			if u, ok := unitAlias(rest); ok {
+				return u + "3"
+			}
+		}
+	}
+	return "label:" + w
+}
+
 // unitAhead reports a unit at the current position that ends the item,
 // returning its canonical name and the number of tokens it spans.
 func (p *parser) unitAhead() (string, int) {
 	t := p.peek()
 	name := ""
 	switch t.k {
+	case tText:
+		// a trailing label such as \text{ students}: a unit of its own kind
+		if p.pos > 0 && p.peekAt(1).k == tEOF || p.peekAt(1).k == tSep || p.peekAt(1).k == tOp && (p.peekAt(1).s == "," || p.peekAt(1).s == ";") {
+			return labelUnit(t.s), 1
+		}
+		return "", 0
 	case tUnit:
 		name = t.s
 	case tIdent:
