@@ -23,7 +23,10 @@ const (
 type cli struct {
 	Serve   serveCmd   `cmd:"" help:"Serve the HTTP API (migrates first; starts the embedded PostgreSQL when DATABASE_URL is unset)."`
 	Migrate migrateCmd `cmd:"" help:"Apply the database migrations and exit."`
+	Ingest  ingestCmd  `cmd:"" help:"Ingest sources into the database: normalize, classify, verify, dedup, decontaminate."`
+	Stats   statsCmd   `cmd:"" help:"Print the curation funnel per source (--json for the API shape)."`
 	DB      dbCmd      `cmd:"" name:"db" help:"Manage the embedded PostgreSQL cluster."`
+	Verify  verifyCmd  `cmd:"" help:"Verify JSON Lines of gold answers and model responses (or answers); one verdict per line, in input order. Needs no database."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

@@ -1,0 +1,539 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/postgres"
+)
+
+// Pipeline ingests sources into PostgreSQL: it streams each source's rows
+// through normalize, classify and verify on parallel workers, then dedup
+// (in input order) and a single writer that upserts batches with COPY,
+// and finally resolves duplicate clusters and benchmark contamination.
+type Pipeline struct {
+	Store  *postgres.Store
+	Open   OpenOptions
+	Logger *slog.Logger
+	// Workers run the per-row stages; default GOMAXPROCS.
+	Workers int
+	// BatchSize is the number of rows per write transaction; default 5000.
+	BatchSize int
+	// Progress, when set, is called from one goroutine as rows go by:
+	// rows written so far, and the reader's bytes done and total.
+	Progress func(source string, rows, done, total int64)
+}
+
+// StageCount is the funnel of one stage in one run.
+type StageCount struct {
+	In      int64            `json:"in"`
+	Passed  int64            `json:"passed"`
+	Dropped map[string]int64 `json:"dropped,omitempty"`
+	Seconds float64          `json:"seconds"`
+	// RowsPerSecond is In / Seconds: the throughput of one worker thread
+	// for per-row stages, of the single goroutine for read, dedup and write.
+	RowsPerSecond float64 `json:"rows_per_second"`
+}
+
+// RunReport says what one source's ingest run did.
+type RunReport struct {
+	Source   string                 `json:"source"`
+	RunID    int64                  `json:"run_id"`
+	Revision string                 `json:"revision"`
+	RowsRead int64                  `json:"rows_read"`
+	BadRows  int64                  `json:"bad_rows"`
+	Inserted int64                  `json:"inserted"`
+	Updated  int64                  `json:"updated"`
+	Links    int64                  `json:"links"`
+	Stages   map[string]*StageCount `json:"stages"`
+	Resolve  ResolveReport          `json:"resolve"`
+	Seconds  float64                `json:"seconds"`
+}
+
+func (p *Pipeline) logger() *slog.Logger {
+	if p.Logger != nil {
+		return p.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Ingest runs IngestSource for each spec in order, stopping at the first
+// error.
+func (p *Pipeline) Ingest(ctx context.Context, specs []Spec) ([]RunReport, error) {
+	var reports []RunReport
+	for _, s := range specs {
+		rep, err := p.IngestSource(ctx, s)
+		if err != nil {
+			return reports, err
+		}
+		reports = append(reports, rep)
+	}
+	return reports, nil
+}
+
+// chunk is a run of consecutive rows handed to a worker.
+type chunk struct {
+	seq  int
+	rows []Row
+	keys []string
+	idx  []int64
+	out  []processedRow
+	t    stageTimes
+}
+
+const chunkSize = 256
+
+// IngestSource ingests one source: registers it, records an ingest run,
+// streams and writes its rows, then resolves clusters. Rows already stored
+// unchanged are left untouched, so a second run of the same revision
+// changes nothing, and a run that was killed is completed by the next one.
+// The run is recorded as failed when an error (or ctx) stops it.
+func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err error) {
+	start := time.Now()
+	log := p.logger().With("source", s.Name)
+	rep = RunReport{Source: s.Name, Stages: map[string]*StageCount{}}
+	r, err := Open(ctx, s, p.Open)
+	if err != nil {
+		return rep, fmt.Errorf("source %s: %w", s.Name, err)
+	}
+	defer r.Close()
+	rep.Revision = r.Revision()
+	specJSON, _ := json.Marshal(s)
+	sourceID, err := p.Store.UpsertSource(ctx, s.Source(rep.Revision), specJSON)
+	if err != nil {
+		return rep, err
+	}
+	if rep.RunID, err = p.Store.BeginRun(ctx, sourceID, rep.Revision); err != nil {
+		return rep, err
+	}
+	log.Info("ingest started", "run_id", rep.RunID, "revision", rep.Revision, "location", s.Location())
+	defer func() {
+		rep.Seconds = time.Since(start).Seconds()
+		res := postgres.RunResult{Succeeded: err == nil, RowsRead: rep.RowsRead}
+		res.StageCounts, _ = json.Marshal(rep.Stages)
+		if err != nil {
+			res.Error = err.Error()
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if ferr := p.Store.FinishRun(fctx, rep.RunID, res); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+
+	ix := newDedupIndex()
+	t0 := time.Now()
+	if err := p.Store.StoredBands(ctx, sourceID, func(id string, bands []int64) error {
+		ix.addStored(id, bands)
+		return nil
+	}); err != nil {
+		return rep, err
+	}
+	rep.Stages["load_index"] = &StageCount{In: int64(len(ix.ids)), Seconds: time.Since(t0).Seconds()}
+
+	if err := p.stream(ctx, r, s, sourceID, ix, &rep, log); err != nil {
+		return rep, err
+	}
+
+	// Cross-source candidates, confirmed on the stored texts.
+	t1 := time.Now()
+	links, err := confirmPending(ctx, p.Store, ix.pending)
+	if err != nil {
+		return rep, err
+	}
+	if len(links) > 0 {
+		w, err := p.Store.NewIngestWriter(ctx)
+		if err != nil {
+			return rep, err
+		}
+		err = w.AddLinks(ctx, links)
+		w.Close()
+		if err != nil {
+			return rep, err
+		}
+	}
+	rep.Links += int64(len(links))
+	rep.Stages["dedup_cross"] = &StageCount{In: int64(len(ix.pending)), Passed: int64(len(links)), Seconds: time.Since(t1).Seconds()}
+	if rep.Resolve, err = Resolve(ctx, p.Store); err != nil {
+		return rep, err
+	}
+	for _, st := range rep.Stages {
+		if st.Seconds > 0 {
+			st.RowsPerSecond = float64(st.In) / st.Seconds
+		}
+	}
+	log.Info("ingest finished", "run_id", rep.RunID, "rows", rep.RowsRead, "inserted", rep.Inserted, "updated", rep.Updated,
+		"links", rep.Links, "clusters", rep.Resolve.Clusters, "cluster_updates", rep.Resolve.Updated, "seconds", time.Since(start).Seconds())
+	return rep, nil
+}
+
+// stream reads, processes, deduplicates and writes every row of r.
+func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64, ix *dedupIndex, rep *RunReport, log *slog.Logger) error {
+	workers := p.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	batchSize := p.BatchSize
+	if batchSize <= 0 {
+		batchSize = 5000
+	}
+	sc := newStageContext(s)
+	g, ctx := errgroup.WithContext(ctx)
+	todo := make(chan *chunk, 2*workers)
+	done := make(chan *chunk, 2*workers)
+	batches := make(chan postgres.IngestBatch, 2)
+	var readTime time.Duration
+
+	// Reader: one goroutine, rows in order, keys made unique.
+	g.Go(func() error {
+		defer close(todo)
+		seen := map[string]int{}
+		c := &chunk{}
+		var index int64
+		send := func() error {
+			select {
+			case todo <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			c = &chunk{seq: c.seq + 1}
+			return nil
+		}
+		for {
+			t := time.Now()
+			row, err := r.Next()
+			readTime += time.Since(t)
+			if err == io.EOF {
+				break
+			}
+			var rowErr *RowError
+			if errors.As(err, &rowErr) {
+				rep.BadRows++
+				if rep.BadRows <= 10 {
+					log.Warn("skipped a bad row", "err", rowErr.Error())
+				}
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("source %s: %w", s.Name, err)
+			}
+			key := row.Key
+			if n := seen[key]; n > 0 {
+				key = row.Key + "#" + strconv.Itoa(n+1)
+			}
+			seen[row.Key]++
+			c.rows = append(c.rows, row)
+			c.keys = append(c.keys, key)
+			c.idx = append(c.idx, index)
+			index++
+			if len(c.rows) == chunkSize {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+		}
+		rep.RowsRead = index
+		if len(c.rows) > 0 {
+			return send()
+		}
+		return nil
+	})
+
+	// Workers: the per-row stages.
+	wg, wctx := errgroup.WithContext(ctx)
+	for range workers {
+		wg.Go(func() error {
+			for c := range todo {
+				c.out = make([]processedRow, len(c.rows))
+				for i := range c.rows {
+					c.out[i] = sc.process(wctx, c.rows[i], c.keys[i], c.idx[i], &c.t)
+				}
+				c.rows = nil
+				select {
+				case done <- c:
+				case <-wctx.Done():
+					return wctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		err := wg.Wait()
+		close(done)
+		return err
+	})
+
+	// Dedup: in input order; batches go to the writer.
+	stages := map[bigmath.Stage]*StageCount{}
+	for _, st := range bigmath.Stages[:3] {
+		stages[st] = &StageCount{Dropped: map[string]int64{}}
+	}
+	var times stageTimes
+	var dedupTime time.Duration
+	g.Go(func() error {
+		defer close(batches)
+		pendingChunks := map[int]*chunk{}
+		next := 0
+		batch := postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID}
+		flush := func() error {
+			if len(batch.Rows) == 0 {
+				return nil
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			batch = postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID}
+			return nil
+		}
+		for c := range done {
+			pendingChunks[c.seq] = c
+			for {
+				c, ok := pendingChunks[next]
+				if !ok {
+					break
+				}
+				delete(pendingChunks, next)
+				next++
+				times.normalize += c.t.normalize
+				times.classify += c.t.classify
+				times.verify += c.t.verify
+				times.signature += c.t.signature
+				t := time.Now()
+				for i := range c.out {
+					pr := &c.out[i]
+					countStages(stages, pr)
+					batch.Links = ix.add(pr, batch.Links)
+					batch.Rows = append(batch.Rows, pr.row)
+				}
+				dedupTime += time.Since(t)
+				if len(batch.Rows) >= batchSize {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return flush()
+	})
+
+	// Writer: one connection, one transaction per batch.
+	var writeTime time.Duration
+	var written int64
+	g.Go(func() error {
+		w, err := p.Store.NewIngestWriter(ctx)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		for b := range batches {
+			t := time.Now()
+			res, err := w.Write(ctx, b)
+			writeTime += time.Since(t)
+			if err != nil {
+				return fmt.Errorf("source %s: %w", s.Name, err)
+			}
+			rep.Inserted += res.Inserted
+			rep.Updated += res.Updated
+			rep.Links += int64(len(b.Links))
+			written += int64(len(b.Rows))
+			if p.Progress != nil {
+				done, total := r.Size()
+				p.Progress(s.Name, written, done, total)
+			}
+		}
+		return nil
+	})
+	err := g.Wait()
+	rep.Stages["read"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead - rep.BadRows, Seconds: readTime.Seconds()}
+	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: times.normalize, bigmath.StageClassify: times.classify, bigmath.StageVerify: times.verify} {
+		stages[st].Seconds = sec.Seconds()
+		rep.Stages[string(st)] = stages[st]
+	}
+	rep.Stages["signature"] = &StageCount{In: rep.RowsRead, Seconds: times.signature.Seconds()}
+	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: dedupTime.Seconds()}
+	rep.Stages["write"] = &StageCount{In: written, Passed: rep.Inserted + rep.Updated, Seconds: writeTime.Seconds()}
+	return err
+}
+
+// countStages adds one row's per-row stage outcomes to the counts.
+func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
+	for _, st := range bigmath.Stages[:3] {
+		c := stages[st]
+		c.In++
+		if pr.dropped == st {
+			c.Dropped[pr.row.Reason]++
+			return
+		}
+		c.Passed++
+	}
+}
+
+// dedupIndex finds duplicate candidates for one run: exact text keys of
+// this run's rows, and LSH band keys of this run's rows and of the stored
+// problems of other sources. Each bucket remembers its first member only;
+// a row links to the first members it collides with, and clusters form by
+// transitivity.
+type dedupIndex struct {
+	exact   map[[16]byte]int32
+	bands   map[int64]int32
+	ids     []string
+	norms   []string // "" for stored problems
+	stored  []bool
+	pending []postgres.Link // candidates against stored problems, to confirm
+}
+
+func newDedupIndex() *dedupIndex {
+	return &dedupIndex{exact: map[[16]byte]int32{}, bands: map[int64]int32{}}
+}
+
+func (ix *dedupIndex) addStored(id string, bands []int64) {
+	i := int32(len(ix.ids))
+	ix.ids = append(ix.ids, id)
+	ix.norms = append(ix.norms, "")
+	ix.stored = append(ix.stored, true)
+	for _, k := range bands {
+		if _, ok := ix.bands[k]; !ok {
+			ix.bands[k] = i
+		}
+	}
+}
+
+func orderedLink(a, b string, sim float64) postgres.Link {
+	if b < a {
+		a, b = b, a
+	}
+	return postgres.Link{A: a, B: b, Similarity: float32(sim)}
+}
+
+// add indexes one row and appends the links it makes to links.
+func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Link {
+	if !pr.dedup {
+		return links
+	}
+	id := pr.row.ID
+	if e, ok := ix.exact[pr.exactKey]; ok {
+		return append(links, orderedLink(id, ix.ids[e], 1))
+	}
+	i := int32(len(ix.ids))
+	ix.ids = append(ix.ids, id)
+	ix.norms = append(ix.norms, pr.row.ProblemNorm)
+	ix.stored = append(ix.stored, false)
+	ix.exact[pr.exactKey] = i
+	var seen [lshBands]int32
+	n := 0
+	for _, k := range pr.row.Bands {
+		c, ok := ix.bands[k]
+		if !ok {
+			ix.bands[k] = i
+			continue
+		}
+		if slices.Contains(seen[:n], c) {
+			continue
+		}
+		seen[n] = c
+		n++
+		if ix.stored[c] {
+			ix.pending = append(ix.pending, postgres.Link{A: id, B: ix.ids[c]})
+			continue
+		}
+		if sim, ok := nearDuplicate(pr.row.ProblemNorm, ix.norms[c]); ok {
+			links = append(links, orderedLink(id, ix.ids[c], sim))
+		}
+	}
+	return links
+}
+
+// confirmPending checks candidate pairs against the stored texts.
+func confirmPending(ctx context.Context, store *postgres.Store, pairs []postgres.Link) ([]postgres.Link, error) {
+	var out []postgres.Link
+	const step = 5000
+	for start := 0; start < len(pairs); start += step {
+		part := pairs[start:min(start+step, len(pairs))]
+		ids := make([]string, 0, 2*len(part))
+		for _, l := range part {
+			ids = append(ids, l.A, l.B)
+		}
+		texts, err := store.NormTexts(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range part {
+			a, okA := texts[l.A]
+			b, okB := texts[l.B]
+			if !okA || !okB {
+				continue
+			}
+			if sim, ok := nearDuplicate(a, b); ok {
+				out = append(out, orderedLink(l.A, l.B, sim))
+			}
+		}
+	}
+	return out, nil
+}
+
+// CopyBaseline reads every row of a source and only COPYs its key and raw
+// bytes into a temporary table, in batches: the baseline an ingest run's
+// speed is compared with. It returns the rows copied and the seconds taken.
+func (p *Pipeline) CopyBaseline(ctx context.Context, s Spec) (int64, float64, error) {
+	start := time.Now()
+	r, err := Open(ctx, s, p.Open)
+	if err != nil {
+		return 0, 0, fmt.Errorf("source %s: %w", s.Name, err)
+	}
+	defer r.Close()
+	w, err := p.Store.NewIngestWriter(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer w.Close()
+	batchSize := p.BatchSize
+	if batchSize <= 0 {
+		batchSize = 5000
+	}
+	var n int64
+	var keys []string
+	var raws [][]byte
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var rowErr *RowError
+		if errors.As(err, &rowErr) {
+			continue
+		}
+		if err != nil {
+			return n, 0, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		keys = append(keys, row.Key)
+		raws = append(raws, row.Raw)
+		if len(keys) == batchSize {
+			if err := w.CopyRaw(ctx, keys, raws); err != nil {
+				return n, 0, err
+			}
+			n += int64(len(keys))
+			keys, raws = keys[:0], raws[:0]
+		}
+	}
+	if len(keys) > 0 {
+		if err := w.CopyRaw(ctx, keys, raws); err != nil {
+			return n, 0, err
+		}
+		n += int64(len(keys))
+	}
+	return n, time.Since(start).Seconds(), nil
+}

@@ -1,0 +1,247 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zeebo/xxh3"
+)
+
+// Near-duplicate detection for the pipeline: MinHash over token 3-gram
+// shingles, banded for LSH, with candidates confirmed by the exact Jaccard
+// similarity of the shingle sets and by equal numbers.
+//
+// The text compared is the normalized problem with links and Asymptote /
+// TikZ figure code set aside: a copy that lacks the figure (or carries a
+// "see https://..." tail) is the same problem. When both texts carry figure
+// code, the figures take part in the comparison: MATH has many problems
+// that read "In the diagram, what is x?" and differ only in their figure.
+//
+// Numbers must be equal, in order: problems built from one template with
+// different numbers are different problems.
+const (
+	shingleSize    = 3
+	sigHashes      = 60
+	lshBands       = 10
+	lshRows        = sigHashes / lshBands
+	nearJaccardMin = 0.7
+)
+
+// sigMul and sigAdd are the fixed parameters of the MinHash permutations
+// (odd multipliers), derived from a fixed seed so that band keys stored by
+// one run are comparable with the next.
+var sigMul, sigAdd = func() (m, a [sigHashes]uint64) {
+	x := uint64(0x9e3779b97f4a7c15)
+	next := func() uint64 { // splitmix64
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		return z ^ (z >> 31)
+	}
+	for i := range m {
+		m[i] = next() | 1
+		a[i] = next()
+	}
+	return
+}()
+
+// dedupText splits a normalized problem into the text compared for
+// near-duplicates (figures and links removed, lower-cased) and whether it
+// had figure code.
+func dedupText(norm string) (text string, figure bool) {
+	s := norm
+	for _, f := range [][2]string{{"[asy]", "[/asy]"}, {`\begin{tikzpicture}`, `\end{tikzpicture}`}} {
+		for {
+			i := strings.Index(s, f[0])
+			if i < 0 {
+				break
+			}
+			figure = true
+			j := strings.Index(s[i:], f[1])
+			if j < 0 {
+				s = s[:i]
+				break
+			}
+			s = s[:i] + " " + s[i+j+len(f[1]):]
+		}
+	}
+	if strings.Contains(s, "http") || strings.Contains(s, "www.") {
+		fs := strings.Fields(s)
+		out := fs[:0]
+		for _, w := range fs {
+			if strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://") || strings.HasPrefix(w, "www.") {
+				continue
+			}
+			out = append(out, w)
+		}
+		s = strings.Join(out, " ")
+	}
+	return strings.ToLower(s), figure
+}
+
+// tokens splits s into runs of letters, runs of digits (with decimal points
+// and thousands separators inside a number), and single other symbols;
+// spaces separate tokens.
+func dedupTokens(s string, fn func(tok string)) {
+	i := 0
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case unicode.IsLetter(r):
+			j := i + w
+			for j < len(s) {
+				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsLetter(r2) {
+					break
+				}
+				j += w2
+			}
+			fn(s[i:j])
+			i = j
+		case r >= '0' && r <= '9':
+			j := i + 1
+			for j < len(s) {
+				c := s[j]
+				if c >= '0' && c <= '9' {
+					j++
+					continue
+				}
+				// 1.5, 1,000 and 1{,}000 stay one number.
+				if (c == '.' || c == ',') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9' {
+					j += 2
+					continue
+				}
+				if strings.HasPrefix(s[j:], "{,}") && j+3 < len(s) && s[j+3] >= '0' && s[j+3] <= '9' {
+					j += 4
+					continue
+				}
+				break
+			}
+			fn(s[i:j])
+			i = j
+		default:
+			fn(s[i : i+w])
+			i += w
+		}
+	}
+}
+
+// numberKey is the sequence of numbers in s, separators removed.
+func dedupNumberKey(s string) string {
+	var b strings.Builder
+	dedupTokens(s, func(t string) {
+		if t[0] >= '0' && t[0] <= '9' {
+			t = strings.ReplaceAll(t, "{,}", "")
+			t = strings.ReplaceAll(t, ",", "")
+			b.WriteString(t)
+			b.WriteByte(' ')
+		}
+	})
+	return b.String()
+}
+
+// shingles returns the sorted distinct hashes of the token 3-grams of s (one
+// shingle of all tokens when there are fewer than three).
+func dedupShingles(s string) []uint64 {
+	var toks []string
+	dedupTokens(s, func(t string) { toks = append(toks, t) })
+	if len(toks) == 0 {
+		return nil
+	}
+	n := len(toks) - shingleSize + 1
+	if n < 1 {
+		n = 1
+	}
+	out := make([]uint64, 0, n)
+	var buf []byte
+	for i := 0; i < n; i++ {
+		buf = buf[:0]
+		for j := i; j < i+shingleSize && j < len(toks); j++ {
+			buf = append(buf, toks[j]...)
+			buf = append(buf, 0)
+		}
+		out = append(out, xxh3.Hash(buf))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// bandKeys returns the LSH band keys of a shingle set: one key per band,
+// mixing the band's index so that equal rows in different bands differ.
+func lshBandKeys(sh []uint64) []int64 {
+	if len(sh) == 0 {
+		return nil
+	}
+	var sig [sigHashes]uint64
+	for i := range sig {
+		sig[i] = ^uint64(0)
+	}
+	for _, h := range sh {
+		for i := range sig {
+			if v := h*sigMul[i] + sigAdd[i]; v < sig[i] {
+				sig[i] = v
+			}
+		}
+	}
+	keys := make([]int64, lshBands)
+	var buf [8 * (lshRows + 1)]byte
+	for b := range keys {
+		sigPut64(buf[:], uint64(b))
+		for r := 0; r < lshRows; r++ {
+			sigPut64(buf[8*(r+1):], sig[b*lshRows+r]>>32)
+		}
+		keys[b] = int64(xxh3.Hash(buf[:]))
+	}
+	return keys
+}
+
+func sigPut64(b []byte, v uint64) {
+	for i := 0; i < 8; i++ {
+		b[i] = byte(v >> (8 * i))
+	}
+}
+
+// jaccard is the exact Jaccard similarity of two sorted distinct sets.
+func dedupJaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	i, j, inter := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// nearDuplicate confirms an LSH candidate pair of normalized problems: equal
+// numbers and a Jaccard similarity of at least nearJaccardMin, on the texts
+// without figures and links, or with their figures when both have one.
+func nearDuplicate(normA, normB string) (float64, bool) {
+	if normA == normB {
+		return 1, true
+	}
+	ta, fa := dedupText(normA)
+	tb, fb := dedupText(normB)
+	if fa && fb {
+		ta, tb = strings.ToLower(normA), strings.ToLower(normB)
+	}
+	if dedupNumberKey(ta) != dedupNumberKey(tb) {
+		return 0, false
+	}
+	sim := dedupJaccard(dedupShingles(ta), dedupShingles(tb))
+	return sim, sim >= nearJaccardMin
+}
