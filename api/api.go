@@ -37,6 +37,7 @@ type Deps struct {
 	// means there is no database.
 	Ready func(ctx context.Context) error
 
+	Corpus CorpusStore // problems, splits, exports and (with FunnelStore) stats, see corpus.go; nil leaves those routes out
 	// Golds looks up gold answers by problem id for the reward routes; nil
 	// means no database: items with a problem_id get reason "unavailable".
 	Golds GoldStore
@@ -103,6 +104,7 @@ func NewRouter(d Deps) *gin.Engine {
 	rw := newRewarder(d, m)
 	rw.register(open)
 	// Corpus routes (corpus-API helper) register on `open` here.
+	registerCorpusRoutes(open, d)
 	return r
 }
 

@@ -1,0 +1,224 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/bigmath/bigmath"
+)
+
+// CorpusStore is what the corpus routes (problems, splits, exports) need
+// from the database. *postgres.Store implements it. Errors wrap the
+// bigmath sentinels (ErrNotFound, ErrConflict, ErrUnavailable) or are a
+// *bigmath.ValidationError; the routes map them to 404, 409, 503 and 400.
+type CorpusStore interface {
+	// ListProblems returns up to limit problems that f selects, in id
+	// order, after the id after ("" = from the start).
+	ListProblems(ctx context.Context, f bigmath.ProblemFilter, after string, limit int) ([]bigmath.Problem, error)
+	// GetProblem returns one problem with its lineage and verdicts.
+	GetProblem(ctx context.Context, id string) (bigmath.Problem, error)
+	// ClusterMembers returns up to limit ids of the duplicate cluster other
+	// than exceptID, and how many there are in all.
+	ClusterMembers(ctx context.Context, clusterID, exceptID string, limit int) ([]string, int64, error)
+	// CreateSplit saves a split definition.
+	CreateSplit(ctx context.Context, s bigmath.Split) (bigmath.Split, error)
+	// GetSplit returns a split definition.
+	GetSplit(ctx context.Context, name string) (bigmath.Split, error)
+	// ListSplits returns every split definition.
+	ListSplits(ctx context.Context) ([]bigmath.Split, error)
+	// SplitCounts counts the problems of each part of a split.
+	SplitCounts(ctx context.Context, name string) (bigmath.SplitCounts, error)
+	// ExportSplit streams the rows of a split (one part, or all when part
+	// is "") to fn, which must not keep the row it is given.
+	ExportSplit(ctx context.Context, name string, part bigmath.Part, fn func(*bigmath.SplitRow) error) error
+}
+
+// FunnelStore serves the curation funnel of GET /v1/stats.
+type FunnelStore interface {
+	Funnel(ctx context.Context) (bigmath.Funnel, error)
+}
+
+// corpus holds the handlers of the corpus routes.
+type corpus struct {
+	store  CorpusStore
+	funnel FunnelStore
+	d      Deps
+}
+
+// registerCorpusRoutes adds the problem, split, export and stats routes to
+// g (the group of read routes: rate limited, API token). POST /v1/splits
+// also needs the admin token. Without d.Corpus there are no corpus routes.
+// GET /v1/stats is served when the store also implements FunnelStore.
+func registerCorpusRoutes(g gin.IRoutes, d Deps) {
+	if d.Corpus == nil {
+		return
+	}
+	h := &corpus{store: d.Corpus, d: d}
+	g.GET("/v1/problems", h.listProblems)
+	g.GET("/v1/problems/:id", h.getProblem)
+	g.POST("/v1/splits", requireAdmin(d.AdminToken), h.createSplit)
+	g.GET("/v1/splits", h.listSplits)
+	g.GET("/v1/splits/:name", h.getSplit)
+	g.GET("/v1/splits/:name/export", h.exportSplit)
+	if f, ok := d.Corpus.(FunnelStore); ok {
+		h.funnel = f
+		g.GET("/v1/stats", h.stats)
+	}
+}
+
+// storeError writes the answer for an error of the store.
+func (h *corpus) storeError(c *gin.Context, err error) {
+	var ve *bigmath.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		writeError(c, http.StatusBadRequest, "invalid_request", ve.Error(), ve.Field)
+	case errors.Is(err, bigmath.ErrNotFound):
+		writeError(c, http.StatusNotFound, "not_found", err.Error(), "")
+	case errors.Is(err, bigmath.ErrConflict):
+		writeError(c, http.StatusConflict, "conflict", err.Error(), "")
+	case errors.Is(err, bigmath.ErrUnavailable):
+		writeError(c, http.StatusServiceUnavailable, "unavailable", "the database is unavailable; retry later", "")
+	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
+		// The client went away; nobody reads the answer.
+		c.Abort()
+	default:
+		h.d.Logger.Error("corpus route", "method", c.Request.Method, "route", c.FullPath(), "err", err)
+		writeError(c, http.StatusInternalServerError, "internal", "internal error", "")
+	}
+}
+
+// bindQuery decodes the query string into dst, a pointer to a struct whose
+// fields carry `form:"name"` tags, then checks its `binding` tags with the
+// validator. Fields of type string, []string (repeated or comma-separated
+// values), bool, int and *float64 are supported. An unknown parameter, a
+// value of the wrong type and a value the validator rejects are 400s that
+// name the parameter.
+func bindQuery(c *gin.Context, dst any) *requestError {
+	v := reflect.ValueOf(dst).Elem()
+	t := v.Type()
+	fields := map[string]int{}
+	for i := range t.NumField() {
+		if name := t.Field(i).Tag.Get("form"); name != "" {
+			fields[name] = i
+		}
+	}
+	q := c.Request.URL.Query()
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		i, ok := fields[name]
+		if !ok {
+			known := make([]string, 0, len(fields))
+			for k := range fields {
+				known = append(known, k)
+			}
+			slices.Sort(known)
+			return badRequest(name, "unknown query parameter %q; known: %s", name, strings.Join(known, ", "))
+		}
+		if err := setQueryField(v.Field(i), name, q[name]); err != nil {
+			return err
+		}
+	}
+	if err := binding.Validator.ValidateStruct(dst); err != nil {
+		var verrs validator.ValidationErrors
+		if errors.As(err, &verrs) && len(verrs) > 0 {
+			fe := verrs[0]
+			name := fe.Field()
+			if sf, ok := t.FieldByName(fe.StructField()); ok && sf.Tag.Get("form") != "" {
+				name = sf.Tag.Get("form")
+			}
+			return badRequest(name, "%s: %s", name, describeRule(fe))
+		}
+		return badRequest("", "invalid query: %s", err.Error())
+	}
+	return nil
+}
+
+// setQueryField parses the values of one query parameter into f.
+func setQueryField(f reflect.Value, name string, values []string) *requestError {
+	if f.Kind() == reflect.Slice {
+		var out []string
+		for _, v := range values {
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					out = append(out, part)
+				}
+			}
+		}
+		f.Set(reflect.ValueOf(out))
+		return nil
+	}
+	if len(values) > 1 {
+		return badRequest(name, "%s: given %d times, want once", name, len(values))
+	}
+	s := values[0]
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return badRequest(name, "%s: want true or false, got %q", name, s)
+		}
+		f.SetBool(b)
+	case reflect.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return badRequest(name, "%s: want an integer, got %q", name, s)
+		}
+		f.SetInt(int64(n))
+	case reflect.Pointer: // *float64
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return badRequest(name, "%s: want a number, got %q", name, s)
+		}
+		f.Set(reflect.ValueOf(&x))
+	default:
+		panic(fmt.Sprintf("bindQuery: unsupported field kind %s for %s", f.Kind(), name))
+	}
+	return nil
+}
+
+// describeRule says in words what a validator rule wants.
+func describeRule(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "required"
+	case "min", "gte":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at least %s, got %v", fe.Param(), reflectValue(fe.Value()))
+	case "max", "lte":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at most %s, got %v", fe.Param(), reflectValue(fe.Value()))
+	case "oneof":
+		return fmt.Sprintf("must be one of %s, got %q", strings.ReplaceAll(fe.Param(), " ", ", "), fmt.Sprint(fe.Value()))
+	}
+	return fmt.Sprintf("fails the %q rule", fe.Tag())
+}
+
+func reflectValue(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		return rv.Elem().Interface()
+	}
+	return v
+}

@@ -1,0 +1,229 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/bigmath/bigmath"
+)
+
+// Limits of GET /v1/problems.
+const (
+	DefaultProblemsLimit = 100
+	MaxProblemsLimit     = 1000
+	// MaxClusterMembers bounds the member ids listed on a problem.
+	MaxClusterMembers = 100
+)
+
+// problemsQuery is the query of GET /v1/problems: the fields of
+// bigmath.ProblemFilter, then the page.
+type problemsQuery struct {
+	Source              []string `form:"source"`
+	Domain              []string `form:"domain"`
+	Kind                []string `form:"kind"`
+	MinDifficulty       *float64 `form:"min_difficulty"`
+	MaxDifficulty       *float64 `form:"max_difficulty"`
+	MinPassRate         *float64 `form:"min_pass_rate" binding:"omitempty,gte=0,lte=1"`
+	MaxPassRate         *float64 `form:"max_pass_rate" binding:"omitempty,gte=0,lte=1"`
+	Status              string   `form:"status" binding:"omitempty,oneof=kept dropped pending all"`
+	IncludeContaminated bool     `form:"include_contaminated"`
+	Q                   string   `form:"q" binding:"max=500"`
+	Limit               int      `form:"limit" binding:"min=1,max=1000"`
+	Cursor              string   `form:"cursor" binding:"max=200"`
+}
+
+func (q problemsQuery) filter() bigmath.ProblemFilter {
+	return bigmath.ProblemFilter{
+		Sources: q.Source, Domains: q.Domain, Kinds: q.Kind,
+		MinDifficulty: q.MinDifficulty, MaxDifficulty: q.MaxDifficulty,
+		MinPassRate: q.MinPassRate, MaxPassRate: q.MaxPassRate,
+		Status: q.Status, IncludeContaminated: q.IncludeContaminated, Q: q.Q,
+	}
+}
+
+// answerJSON is a gold answer.
+type answerJSON struct {
+	Raw       string `json:"raw"`
+	Canonical string `json:"canonical"`
+	Kind      string `json:"kind"`
+}
+
+// problemSummary is one problem of GET /v1/problems.
+type problemSummary struct {
+	ID           string     `json:"id"`
+	Source       string     `json:"source"`
+	Problem      string     `json:"problem"`
+	Answer       answerJSON `json:"answer"`
+	Domain       string     `json:"domain"`
+	Difficulty   *float64   `json:"difficulty"`
+	Level        string     `json:"level"`
+	Status       string     `json:"status"`
+	Stage        string     `json:"stage"`
+	Reason       string     `json:"reason"`
+	DuplicateOf  *string    `json:"duplicate_of"`
+	Contaminated []string   `json:"contaminated"`
+	Attempts     int64      `json:"attempts"`
+	Correct      int64      `json:"correct"`
+	// PassRate is correct/attempts, null without attempts.
+	PassRate *float64 `json:"pass_rate"`
+}
+
+func summarize(p bigmath.Problem) problemSummary {
+	s := problemSummary{
+		ID: p.ID, Source: p.SourceName, Problem: displayText(p),
+		Answer: answerJSON{Raw: p.Answer.Raw, Canonical: p.Answer.Canonical, Kind: p.Answer.Kind},
+		Domain: p.Domain, Difficulty: p.Difficulty, Level: p.Level,
+		Status: string(p.Status), Stage: string(p.Stage), Reason: p.Reason,
+		DuplicateOf: nullable(p.DuplicateOf), Contaminated: p.Contaminated,
+		Attempts: p.Attempts, Correct: p.Correct,
+	}
+	if s.Contaminated == nil {
+		s.Contaminated = []string{}
+	}
+	if p.Attempts > 0 {
+		r := float64(p.Correct) / float64(p.Attempts)
+		s.PassRate = &r
+	}
+	return s
+}
+
+// displayText is the problem text that lists and exports show: the
+// normalized text, or the raw text when normalization has not run.
+func displayText(p bigmath.Problem) string {
+	if p.ProblemNorm != "" {
+		return p.ProblemNorm
+	}
+	return p.ProblemRaw
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// problemsPage is the answer of GET /v1/problems.
+type problemsPage struct {
+	Problems []problemSummary `json:"problems"`
+	// NextCursor is passed as cursor to get the next page; null on the
+	// last page.
+	NextCursor *string `json:"next_cursor"`
+}
+
+// listProblems serves GET /v1/problems: a page of problems in id order.
+func (h *corpus) listProblems(c *gin.Context) {
+	q := problemsQuery{Limit: DefaultProblemsLimit}
+	if err := bindQuery(c, &q); err != nil {
+		respondError(c, err)
+		return
+	}
+	after := ""
+	if q.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
+		if err != nil || len(b) == 0 {
+			respondError(c, badRequest("cursor", "cursor: not a cursor this server gave (pass next_cursor back unchanged)"))
+			return
+		}
+		after = string(b)
+	}
+	// One more than asked says whether there is a next page.
+	ps, err := h.store.ListProblems(c.Request.Context(), q.filter(), after, q.Limit+1)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	page := problemsPage{Problems: make([]problemSummary, 0, min(len(ps), q.Limit))}
+	for i, p := range ps {
+		if i == q.Limit {
+			next := base64.RawURLEncoding.EncodeToString([]byte(ps[i-1].ID))
+			page.NextCursor = &next
+			break
+		}
+		page.Problems = append(page.Problems, summarize(p))
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// lineageJSON says where a problem comes from.
+type lineageJSON struct {
+	SourceID       int64  `json:"source_id"`
+	Source         string `json:"source"`
+	SourceRevision string `json:"source_revision"`
+	RowKey         string `json:"row_key"`
+	RawHash        string `json:"raw_hash"` // hex
+	License        string `json:"license"`
+}
+
+// clusterJSON is a problem's duplicate cluster.
+type clusterJSON struct {
+	ClusterID   *string `json:"cluster_id"`
+	DuplicateOf *string `json:"duplicate_of"`
+	Conflict    bool    `json:"conflict"`
+	// Members are the other members' ids, at most MaxClusterMembers of
+	// them; MembersTotal counts them all.
+	Members      []string `json:"members"`
+	MembersTotal int64    `json:"members_total"`
+}
+
+// problemDetail is the answer of GET /v1/problems/{id}.
+type problemDetail struct {
+	problemSummary
+	Lineage  lineageJSON            `json:"lineage"`
+	Text     textJSON               `json:"text"`
+	Solution string                 `json:"solution"`
+	Extra    json.RawMessage        `json:"extra"`
+	Verdicts []bigmath.StageVerdict `json:"verdicts"`
+	Cluster  clusterJSON            `json:"cluster"`
+	Created  time.Time              `json:"created_at"`
+	Updated  time.Time              `json:"updated_at"`
+}
+
+// textJSON is a problem's text as the source gave it and normalized.
+type textJSON struct {
+	Raw        string `json:"raw"`
+	Normalized string `json:"normalized"`
+}
+
+// getProblem serves GET /v1/problems/{id}.
+func (h *corpus) getProblem(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := h.store.GetProblem(ctx, c.Param("id"))
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	members, total, err := h.store.ClusterMembers(ctx, p.ClusterID, p.ID, MaxClusterMembers)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	if members == nil {
+		members = []string{}
+	}
+	d := problemDetail{
+		problemSummary: summarize(p),
+		Lineage: lineageJSON{SourceID: p.SourceID, Source: p.SourceName, SourceRevision: p.SourceRevision,
+			RowKey: p.RowKey, RawHash: hex.EncodeToString(p.RawHash), License: p.License},
+		Text:     textJSON{Raw: p.ProblemRaw, Normalized: p.ProblemNorm},
+		Solution: p.Solution,
+		Extra:    json.RawMessage(p.Extra),
+		Verdicts: p.Verdicts,
+		Cluster: clusterJSON{ClusterID: nullable(p.ClusterID), DuplicateOf: nullable(p.DuplicateOf), Conflict: p.Conflict,
+			Members: members, MembersTotal: total},
+		Created: p.CreatedAt,
+		Updated: p.UpdatedAt,
+	}
+	if len(d.Extra) == 0 {
+		d.Extra = json.RawMessage("{}")
+	}
+	if d.Verdicts == nil {
+		d.Verdicts = []bigmath.StageVerdict{}
+	}
+	c.JSON(http.StatusOK, d)
+}

@@ -1,0 +1,262 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/bigmath/bigmath"
+)
+
+// stringList is a JSON list of strings that also accepts one string.
+type stringList []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = stringList{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: typeOfStringList}
+	}
+	*l = many
+	return nil
+}
+
+var typeOfStringList = reflect.TypeOf([]string{})
+
+// jsonKind names the kind of a JSON value for error messages.
+func jsonKind(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// filterBody is the filter of a split, in JSON: the parameters of
+// GET /v1/problems without the page.
+type filterBody struct {
+	Source              stringList `json:"source"`
+	Domain              stringList `json:"domain"`
+	Kind                stringList `json:"kind"`
+	MinDifficulty       *float64   `json:"min_difficulty"`
+	MaxDifficulty       *float64   `json:"max_difficulty"`
+	MinPassRate         *float64   `json:"min_pass_rate" binding:"omitempty,gte=0,lte=1"`
+	MaxPassRate         *float64   `json:"max_pass_rate" binding:"omitempty,gte=0,lte=1"`
+	Status              string     `json:"status" binding:"omitempty,oneof=kept dropped pending all"`
+	IncludeContaminated bool       `json:"include_contaminated"`
+	Q                   string     `json:"q" binding:"max=500"`
+}
+
+// fractionsBody is the partition of a split; omitted fractions are 0.
+type fractionsBody struct {
+	Train      float64 `json:"train" binding:"gte=0,lte=1"`
+	Validation float64 `json:"validation" binding:"gte=0,lte=1"`
+	Test       float64 `json:"test" binding:"gte=0,lte=1"`
+}
+
+// splitRequest is the body of POST /v1/splits.
+type splitRequest struct {
+	Name      string         `json:"name" binding:"required,max=64"`
+	Filter    filterBody     `json:"filter"`
+	Seed      int64          `json:"seed"`
+	Fractions *fractionsBody `json:"fractions" binding:"required"`
+	Stratify  string         `json:"stratify" binding:"omitempty,oneof=source difficulty"`
+}
+
+// splitJSON is a split definition in answers.
+type splitJSON struct {
+	Name      string                `json:"name"`
+	Filter    bigmath.ProblemFilter `json:"filter"`
+	Seed      int64                 `json:"seed"`
+	Fractions bigmath.Fractions     `json:"fractions"`
+	Stratify  string                `json:"stratify"`
+	CreatedAt time.Time             `json:"created_at"`
+	// Counts is the number of problems per part now; only on
+	// GET /v1/splits/{name}.
+	Counts *countsJSON `json:"counts,omitempty"`
+}
+
+// countsJSON is the size of each part of a split.
+type countsJSON struct {
+	bigmath.SplitCounts
+	Total int64 `json:"total"`
+}
+
+func splitToJSON(s bigmath.Split) splitJSON {
+	return splitJSON{Name: s.Name, Filter: s.Filter, Seed: s.Seed, Fractions: s.Fractions, Stratify: s.Stratify, CreatedAt: s.CreatedAt}
+}
+
+// decodeStrict decodes a JSON object body into dst, rejecting unknown
+// fields (a typo in a filter would silently widen a split) and trailing
+// data, then checks dst's binding tags. Errors are 4xx *requestError values
+// naming the field.
+func decodeStrict(c *gin.Context, dst any) error {
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "request body is empty: want a JSON object"}
+	}
+	if bytes.TrimSpace(b)[0] != '{' {
+		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "the body must be a JSON object, not " + jsonKind(b)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name = strings.Trim(name, `"`)
+			return badRequest(name, "unknown field %q", name)
+		}
+		return jsonError(b, err, "")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "malformed JSON: data after the object"}
+	}
+	if err := binding.Validator.ValidateStruct(dst); err != nil {
+		var verrs validator.ValidationErrors
+		if errors.As(err, &verrs) && len(verrs) > 0 {
+			name := jsonPath(verrs[0])
+			return badRequest(name, "%s: %s", name, describeRule(verrs[0]))
+		}
+		return badRequest("", "invalid body: %s", err.Error())
+	}
+	return nil
+}
+
+// jsonPath turns a validator namespace (splitRequest.Fractions.Train) into
+// the JSON path of the field (fractions.train).
+func jsonPath(fe validator.FieldError) string {
+	parts := strings.Split(fe.StructNamespace(), ".")
+	if len(parts) > 1 {
+		parts = parts[1:]
+	}
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = snake(p)
+	}
+	return strings.Join(out, ".")
+}
+
+// snake turns a Go field name into its JSON name (MinPassRate ->
+// min_pass_rate), as the request types name them.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// createSplit serves POST /v1/splits (admin): it saves a split and answers
+// 201 with its definition and counts.
+func (h *corpus) createSplit(c *gin.Context) {
+	var req splitRequest
+	if err := decodeStrict(c, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	f := req.Filter
+	sp := bigmath.Split{
+		Name: req.Name,
+		Filter: bigmath.ProblemFilter{
+			Sources: f.Source, Domains: f.Domain, Kinds: f.Kind,
+			MinDifficulty: f.MinDifficulty, MaxDifficulty: f.MaxDifficulty,
+			MinPassRate: f.MinPassRate, MaxPassRate: f.MaxPassRate,
+			Status: f.Status, IncludeContaminated: f.IncludeContaminated, Q: f.Q,
+		},
+		Seed:      req.Seed,
+		Fractions: bigmath.Fractions{Train: req.Fractions.Train, Validation: req.Fractions.Validation, Test: req.Fractions.Test},
+		Stratify:  req.Stratify,
+	}
+	if err := sp.Validate(); err != nil {
+		h.storeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	saved, err := h.store.CreateSplit(ctx, sp)
+	if err != nil {
+		if errors.Is(err, bigmath.ErrConflict) {
+			writeError(c, http.StatusConflict, "conflict", fmt.Sprintf("a split named %q exists; split definitions are immutable, pick another name", sp.Name), "name")
+			return
+		}
+		h.storeError(c, err)
+		return
+	}
+	out := splitToJSON(saved)
+	counts, err := h.store.SplitCounts(ctx, saved.Name)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	out.Counts = &countsJSON{SplitCounts: counts, Total: counts.Total()}
+	c.Header("Location", "/v1/splits/"+saved.Name)
+	c.JSON(http.StatusCreated, out)
+}
+
+// listSplits serves GET /v1/splits: every definition, without counts.
+func (h *corpus) listSplits(c *gin.Context) {
+	splits, err := h.store.ListSplits(c.Request.Context())
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	out := make([]splitJSON, len(splits))
+	for i, s := range splits {
+		out[i] = splitToJSON(s)
+	}
+	c.JSON(http.StatusOK, gin.H{"splits": out})
+}
+
+// getSplit serves GET /v1/splits/{name}: the definition and the current
+// counts per part.
+func (h *corpus) getSplit(c *gin.Context) {
+	ctx := c.Request.Context()
+	name := c.Param("name")
+	sp, err := h.store.GetSplit(ctx, name)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	counts, err := h.store.SplitCounts(ctx, name)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	out := splitToJSON(sp)
+	out.Counts = &countsJSON{SplitCounts: counts, Total: counts.Total()}
+	c.JSON(http.StatusOK, out)
+}
