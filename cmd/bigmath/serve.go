@@ -93,6 +93,7 @@ func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec 
 		Logger:        e.logger,
 		Ready:         func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
 		Golds:         goldStore{store},
+		Corpus:        store,
 		Recorder:      rec,
 		DBStats:       func() api.DBStats { return dbStats(pool.Stat()) },
 		AdminToken:    cfg.AdminToken,
