@@ -84,9 +84,16 @@ func jsonError(data []byte, err error, prefix string) *requestError {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
+		if se.Offset >= int64(len(data)) {
+			line, col := position(data, int64(len(data)))
+			return &requestError{status: http.StatusBadRequest, code: "invalid_json",
+				message: fmt.Sprintf("malformed JSON: the body ends early, at line %d, column %d (byte offset %d)", line, col, len(data))}
+		}
+		// Offset counts the bytes read, the offending one included.
+		off := max(se.Offset-1, 0)
+		line, col := position(data, off)
 		return &requestError{status: http.StatusBadRequest, code: "invalid_json",
-			message: fmt.Sprintf("malformed JSON at line %d, column %d (byte %d): %s", line, col, se.Offset, se.Error())}
+			message: fmt.Sprintf("malformed JSON at line %d, column %d (byte offset %d): %s", line, col, off, se.Error())}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		line, col := position(data, int64(len(data)))
 		return &requestError{status: http.StatusBadRequest, code: "invalid_json",
