@@ -301,8 +301,8 @@ func TestGetRewardOpenRLHF(t *testing.T) {
 		"query": []any{
 			prompt + "3+4 = 7, so \\boxed{7}<|im_end|><|endoftext|><|endoftext|>",
 			prompt + "I refuse to answer this question.<|im_end|>", // the box of the prompt must not count
-			"1+1 is \\boxed{2}</s>",                          // no prompt given for it
-			prompt + "\\boxed{7}",                             // no label
+			"1+1 is \\boxed{2}</s>", // no prompt given for it
+			prompt + "\\boxed{7}",   // no label
 			12,
 		},
 		"prompts": []any{prompt, prompt},
