@@ -1,0 +1,114 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+func TestResponseOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, query, prompt, want string
+	}{
+		{"prefix", "PROMPT\\boxed{1}", "PROMPT", "\\boxed{1}"},
+		{"end tokens and padding", "P: x\\boxed{1}<|im_end|>\n<|endoftext|><|endoftext|>  ", "P: ", "x\\boxed{1}"},
+		{"eos", "P\\boxed{2}</s>", "P", "\\boxed{2}"},
+		{"llama eot", "P\\boxed{2}<|eot_id|>", "P", "\\boxed{2}"},
+		{"no prompt", "\\boxed{3}<|im_end|>", "", "\\boxed{3}"},
+		{"prompt inside (left-truncated query)", "<pad>PROMPT answer", "PROMPT", " answer"},
+		{"prompt absent", "something else", "PROMPT", "something else"},
+		{"end token inside kept", "P a<|im_end|>b", "P", " a<|im_end|>b"},
+		{"only tokens", "P<|im_end|>", "P", ""},
+	}
+	for _, tc := range tests {
+		if got := responseOf(tc.query, tc.prompt); got != tc.want {
+			t.Errorf("%s: responseOf(%q, %q) = %q, want %q", tc.name, tc.query, tc.prompt, got, tc.want)
+		}
+	}
+}
+
+func TestOverCapacity(t *testing.T) {
+	t.Parallel()
+	d := Deps{MaxInFlight: 3}
+	rw := newRewarder(d, newMetrics(d))
+	r := gin.New()
+	rw.register(r.Group(""))
+	post := func(body string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("POST", "/v1/reward/batch", strings.NewReader(body)))
+		return w
+	}
+	body := `{"items":[{"gold":"1","response":"\\boxed{1}"},{"gold":"1","response":"\\boxed{1}"}]}`
+	if !rw.sem.TryAcquire(2) { // other requests hold 2 of the 3 slots
+		t.Fatal("acquire")
+	}
+	w := post(body)
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" || !strings.Contains(w.Body.String(), "over_capacity") {
+		t.Errorf("over capacity: %d %v %s, want 503 over_capacity with Retry-After", w.Code, w.Header(), w.Body)
+	}
+	rw.sem.Release(2)
+	if w := post(body); w.Code != http.StatusOK {
+		t.Errorf("with capacity free: %d %s, want 200", w.Code, w.Body)
+	}
+	// A batch larger than the whole capacity takes all of it rather than
+	// never fitting.
+	big := `{"items":[` + strings.Repeat(`{"gold":"1","response":"\\boxed{1}"},`, 9) + `{"gold":"1","response":"1"}]}`
+	if w := post(big); w.Code != http.StatusOK {
+		t.Errorf("batch over the capacity: %d %s, want 200", w.Code, w.Body)
+	}
+}
+
+func TestRequireAdmin(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, token, header string
+		want                int
+	}{
+		{"admin token", "adm", "Bearer adm", 200},
+		{"no header", "adm", "", 401},
+		{"wrong token", "adm", "Bearer api", 403},
+		{"no admin token configured", "", "", 200},
+	} {
+		r := gin.New()
+		r.POST("/admin", requireAdmin(tc.token), func(c *gin.Context) { c.Status(200) })
+		req := httptest.NewRequest("POST", "/admin", nil)
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, w.Code, w.Body, tc.want)
+		}
+	}
+}
+
+func TestLRU(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1000, 0)
+	l := newLRU[string, int](2, time.Minute)
+	l.put("a", 1, now)
+	l.put("b", 2, now)
+	if _, ok := l.get("a", now); !ok { // a is now the most recent
+		t.Fatal("a missing")
+	}
+	l.put("c", 3, now) // evicts b
+	if _, ok := l.get("b", now); ok || l.len() != 2 {
+		t.Errorf("b not evicted (len %d)", l.len())
+	}
+	if v, ok := l.get("a", now); !ok || v != 1 {
+		t.Errorf("a = %d %v, want 1", v, ok)
+	}
+	if _, ok := l.get("c", now.Add(2*time.Minute)); ok {
+		t.Errorf("c did not expire")
+	}
+	l.put("a", 9, now)
+	if v, _ := l.get("a", now); v != 9 {
+		t.Errorf("a = %d after an update, want 9", v)
+	}
+}
