@@ -269,12 +269,13 @@ func ParseSpecs(data []byte, file, dir string) ([]Spec, error) {
 }
 
 var (
-	validName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	validHubID  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	yamlLineRe  = regexp.MustCompile(`line (\d+)`)
-	sourceKeys  = []string{"name", "role", "path", "hub", "revision", "files", "fields", "answer_from", "license", "priority"}
-	fieldKeys   = []string{"problem", "answer", "solution", "id", "domain", "difficulty", "level"}
-	answerFroms = []string{AnswerFromField, AnswerFromBoxed, AnswerFromGSM8K}
+	validName      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	validHubID     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	yamlLineRe     = regexp.MustCompile(`line (\d+)`)
+	yamlLinePrefix = regexp.MustCompile(`^line \d+: `)
+	sourceKeys     = []string{"name", "role", "path", "hub", "revision", "files", "fields", "answer_from", "license", "priority"}
+	fieldKeys      = []string{"problem", "answer", "solution", "id", "domain", "difficulty", "level"}
+	answerFroms    = []string{AnswerFromField, AnswerFromBoxed, AnswerFromGSM8K}
 )
 
 type specParser struct{ file string }
@@ -291,6 +292,7 @@ func (p specParser) yamlErr(err error) *SpecError {
 		line, _ = strconv.Atoi(m[1])
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = yamlLinePrefix.ReplaceAllString(msg, "")
 	return p.errf(line, "", "", "invalid YAML: "+msg)
 }
 
@@ -302,7 +304,14 @@ func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
 		return s, p.errf(n.Line, label, "", "a source must be a mapping of keys (name, role, ...)")
 	}
 	// Find the name first so every later error can name the source.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "name" && v.Kind == yaml.ScalarNode && v.Value != "" {
+			label = v.Value
+			break
+		}
+	}
 	vals := map[string]*yaml.Node{}
+	keyLine := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -312,9 +321,7 @@ func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
 			return s, p.errf(k.Line, label, k.Value, "key given twice")
 		}
 		vals[k.Value] = v
-	}
-	if v, ok := vals["name"]; ok && v.Kind == yaml.ScalarNode && v.Value != "" {
-		label = v.Value
+		keyLine[k.Value] = k.Line
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
@@ -472,7 +479,7 @@ func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
 					return v.Content[i].Line
 				}
 			}
-			return v.Line
+			return keyLine["fields"]
 		}
 		return n.Line
 	}
