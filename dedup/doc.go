@@ -1,0 +1,80 @@
+// Package dedup finds exact and near-duplicate math problems and problems
+// that overlap benchmark test sets. It is pure: no I/O, and an Index lives in
+// memory; callers that persist state store a Fingerprint's fields.
+//
+// Every function takes normalized text (normalize.Text); raw text works but
+// matches fewer formatting variants.
+//
+// # Fingerprints
+//
+// Fingerprint computes, once per problem, everything dedup needs:
+//
+//   - Exact: the xxh3-128 hash of the normalized text (ExactKey).
+//   - Tokens: the text is read as tokens: lower-cased words, numbers (a
+//     thousands separator "6,000,000" and a decimal point are part of the
+//     number), LaTeX commands (\frac; wrappers such as \text and \mathrm are
+//     skipped, \le/\leq, \ne/\neq and \dots/\ldots/\cdots are unified) and
+//     operator symbols (+ - = < > ( ) ^ _ ...). White space, $, braces and
+//     sentence punctuation are not tokens, so "x+1" and "$x + 1$" read the
+//     same. Each CJK character is a token of its own.
+//   - Figure code and links are set apart: [asy]...[/asy] blocks, URLs and
+//     <img> tags form the "auxiliary" part; the rest is the prose.
+//   - Shingles: token 3-grams of the prose, padded with two sentinel tokens
+//     at each end (so the first and last words count as much as the
+//     others), hashed to uint32, sorted, without repeats. The auxiliary part
+//     keeps a bottom-32 sample of its 3-grams.
+//   - Content: a hash of the multiset of the prose's content tokens:
+//     numbers, one-letter variables, the operators + - < > and words that
+//     flip the meaning (maximum/minimum, greater/less, not, odd/even, sum/
+//     product, area/perimeter, ...); and a hash of the numbers inside
+//     quoted strings of the figure code (labels such as "$40^\circ$" are
+//     givens; coordinates and sizes are drawing details that copies
+//     change). Digits are never normalised away: two problems whose content
+//     tokens differ are different problems, however similar the rest
+//     ("compute 3+5" and "compute 4+7"; MATH's "What is the maximum value
+//     of y?" and "... minimum value of y?"; x^8+98x^4+1 and x^8-98x^4+1).
+//   - Bands: MinHash with 128 hash functions, h_i(x) = a_i*mix(x) + b_i
+//     mod 2^64 with a_i odd (multiply-add over a well-mixed 64-bit input: a
+//     faster equivalent of universal hashing mod 2^61-1), fixed seed; the
+//     128 minima are cut into 16 bands of 8 rows and each band hashed to a
+//     uint64 key. Two problems with Jaccard similarity s share at least one
+//     band key with probability 1-(1-s^8)^16: 0.61 at 0.7, 0.95 at 0.8,
+//     0.994 at 0.85. Bands depend only on Shingles, so a stored shingle set
+//     gives the same band keys again.
+//
+// # Near duplicates
+//
+// Two problems are near duplicates when they share a band key (candidates)
+// and then, exactly: the Jaccard similarity of their prose shingle sets is
+// at least the threshold (0.8 by default), their prose content tokens are
+// the same multiset, and, when both carry figure code, the figure samples are as
+// similar and their numbers equal too. A copy with a figure and a copy
+// without one are compared by their prose: one source dropped the figure.
+//
+// Index clusters problems in the order they are added: a problem that is a
+// duplicate of an earlier one joins the cluster of its most similar earlier
+// match (the earliest among equals); the cluster's id is its first member.
+// Clusters are never merged afterwards, so a streaming caller can write each
+// result as soon as Add returns. Index also tracks each cluster's canonical
+// member by priority (highest wins, the earlier member among equals).
+//
+// # Benchmark overlap (decontamination)
+//
+// OverlapIndex holds benchmark problems. A text overlaps a benchmark problem
+// p when either
+//
+//   - it is a near duplicate of p by the rule above (Jaccard at least 0.8,
+//     same content tokens, figures agreeing), or
+//   - it embeds p: p has at least 20 shingles, the text contains at least
+//     80% of them, the text has at least 1.5 times as many shingles as p,
+//     every content token of p's prose is in the text (as a multiset), and figures
+//     agree.
+//
+// This containment rule plays the part of the usual "long n-gram overlap"
+// test, which does not fit math problems: a 20-token AIME statement has few
+// 13-grams, and an n-gram rule ignores changed numbers. Short problems (under
+// 20 shingles, such as "Determine the number of ways to arrange the letters
+// of the word NINE.") are only matched as near duplicates, since one word can
+// be their whole content. A rewrite with different words is not caught (no
+// embeddings offline).
+package dedup

@@ -1,0 +1,343 @@
+package dedup
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// DefaultThreshold is the Jaccard similarity from which two problems are
+// near duplicates.
+const DefaultThreshold = 0.8
+
+// Options configure an Index. The zero value means the defaults.
+type Options struct {
+	// Threshold is the minimum Jaccard similarity of prose shingles for a
+	// near duplicate, in (0, 1]; 0 means DefaultThreshold.
+	Threshold float64
+	// ExpectedDocs sizes the tables up front (they grow as needed).
+	ExpectedDocs int
+	// MaxCandidates caps how many candidates one Add compares exactly,
+	// in probe order; 0 means 200. It bounds the cost of
+	// large families of similar problems (templates with varied numbers).
+	MaxCandidates int
+}
+
+// Match is the outcome of adding one problem to an Index.
+type Match struct {
+	// ClusterID is the id of the first member, in Add order, of the
+	// cluster the problem joined (its own id when it starts a cluster).
+	ClusterID int64
+	// Duplicate reports whether the problem matched an earlier one.
+	Duplicate bool
+	// DuplicateOf is the id of the earlier problem it matched best (the
+	// earliest among equally similar ones); meaningful when Duplicate.
+	DuplicateOf int64
+	// Similarity is the Jaccard similarity with DuplicateOf (1 for an
+	// exact duplicate; 0 when not a duplicate).
+	Similarity float64
+	// Exact reports an identical normalized text (same ExactKey).
+	Exact bool
+	// Canonical is the id of the cluster's canonical member after this
+	// Add: the highest priority, the earliest among equals.
+	Canonical int64
+	// Replaced reports that this problem became canonical in place of
+	// PreviousCanonical, which is now an ordinary member.
+	Replaced          bool
+	PreviousCanonical int64
+}
+
+// Index clusters problems into exact and near-duplicate clusters as they
+// are added. It is not safe for concurrent use; compute fingerprints in
+// parallel (one Hasher per goroutine) and add them from one goroutine.
+//
+// Memory per problem: about 70 bytes of fixed state, 16 band-table slots of
+// 8 bytes at 50-80% load (none for an exact duplicate), and 4 bytes per
+// prose shingle plus up to 128 bytes of figure sample.
+type Index struct {
+	threshold float64
+	maxCand   int
+	hasher    *Hasher
+
+	ids      []int64
+	prio     []int32
+	cluster  []int32  // cluster root (first member) of each doc
+	canon    []int32  // canonical member, valid at roots
+	numbers  []uint64 // prose numbers (low 32) and figure numbers (high 32)
+	exact    [][16]byte
+	shStart  []uint32 // offsets into sh; len(ids)+1 entries
+	sh       []uint32
+	auxStart []uint32
+	aux      []uint32
+
+	exactTab table // exact key -> doc
+	bandTab  table // (band, key) -> doc, a multimap
+
+	seen []uint32 // per-doc stamp for candidate dedup
+	tick uint32
+}
+
+// ErrIndexFull is returned when an Index would exceed 2^31-1 problems or
+// 2^32-1 stored shingles.
+var ErrIndexFull = errors.New("dedup index full")
+
+// NewIndex returns an empty Index. It returns an error for a threshold
+// outside (0, 1].
+func NewIndex(opts Options) (*Index, error) {
+	if opts.Threshold == 0 {
+		opts.Threshold = DefaultThreshold
+	}
+	if !(opts.Threshold > 0 && opts.Threshold <= 1) {
+		return nil, fmt.Errorf("dedup threshold %v: must be in (0, 1]", opts.Threshold)
+	}
+	if opts.MaxCandidates <= 0 {
+		opts.MaxCandidates = 200
+	}
+	n := max(opts.ExpectedDocs, 1024)
+	ix := &Index{
+		threshold: opts.Threshold,
+		maxCand:   opts.MaxCandidates,
+		hasher:    NewHasher(),
+		shStart:   make([]uint32, 1, n+1),
+		auxStart:  make([]uint32, 1, n+1),
+		exactTab:  newTable(n),
+		bandTab:   newTable(n * NumBands),
+	}
+	if opts.ExpectedDocs > 0 {
+		ix.ids = make([]int64, 0, n)
+		ix.prio = make([]int32, 0, n)
+		ix.cluster = make([]int32, 0, n)
+		ix.canon = make([]int32, 0, n)
+		ix.numbers = make([]uint64, 0, n)
+		ix.exact = make([][16]byte, 0, n)
+		ix.seen = make([]uint32, 0, n)
+	}
+	return ix, nil
+}
+
+// Len returns the number of problems added.
+func (ix *Index) Len() int { return len(ix.ids) }
+
+// Add fingerprints normalized text and adds it with priority 0. See
+// AddFingerprint.
+func (ix *Index) Add(id int64, normText string) (Match, error) {
+	return ix.AddFingerprint(id, 0, ix.hasher.Fingerprint(normText))
+}
+
+// AddFingerprint adds a problem by its fingerprint (computed now, or stored
+// from an earlier run), with a priority for the canonical choice, and
+// reports which cluster it joined. ids are the caller's and need not be
+// unique or ordered; Match reports them back. The fingerprint's slices are
+// copied. It fails only with ErrIndexFull.
+func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match, error) {
+	doc := len(ix.ids)
+	if doc >= 1<<31-1 || uint64(len(ix.sh))+uint64(len(fp.Shingles)) >= 1<<32-1 ||
+		uint64(len(ix.aux))+uint64(len(fp.Aux)) >= 1<<32-1 {
+		return Match{}, ErrIndexFull
+	}
+	numbers := uint64(fp.Content) | uint64(fp.AuxNumbers)<<32
+
+	// exact duplicate?
+	best, bestSim, exact := int32(-1), 0.0, false
+	ek := keyOf(fp.Exact)
+	for d := range ix.exactTab.find(ek) {
+		if ix.exact[d] == fp.Exact {
+			best, bestSim, exact = d, 1, true
+			break
+		}
+	}
+	if !exact && len(fp.Bands) == NumBands {
+		best, bestSim = ix.nearest(fp, numbers)
+	}
+
+	ix.ids = append(ix.ids, id)
+	ix.prio = append(ix.prio, priority)
+	ix.numbers = append(ix.numbers, numbers)
+	ix.exact = append(ix.exact, fp.Exact)
+	ix.seen = append(ix.seen, 0)
+	if exact {
+		// An exact copy adds nothing to find later: keep no shingles and no
+		// band entries, only the exact key (later copies find the first).
+		ix.shStart = append(ix.shStart, uint32(len(ix.sh)))
+		ix.auxStart = append(ix.auxStart, uint32(len(ix.aux)))
+	} else {
+		ix.sh = append(ix.sh, fp.Shingles...)
+		ix.shStart = append(ix.shStart, uint32(len(ix.sh)))
+		ix.aux = append(ix.aux, fp.Aux...)
+		ix.auxStart = append(ix.auxStart, uint32(len(ix.aux)))
+		ix.exactTab.insert(ek, int32(doc))
+		if len(fp.Bands) == NumBands {
+			for band, k := range fp.Bands {
+				ix.bandTab.insert(bandKey(band, k), int32(doc))
+			}
+		}
+	}
+
+	m := Match{}
+	if best < 0 {
+		ix.cluster = append(ix.cluster, int32(doc))
+		ix.canon = append(ix.canon, int32(doc))
+		m.ClusterID, m.Canonical = id, id
+		return m, nil
+	}
+	root := ix.cluster[best]
+	ix.cluster = append(ix.cluster, root)
+	ix.canon = append(ix.canon, -1)
+	m.ClusterID = ix.ids[root]
+	m.Duplicate, m.DuplicateOf, m.Similarity, m.Exact = true, ix.ids[best], bestSim, exact
+	cur := ix.canon[root]
+	if priority > ix.prio[cur] {
+		ix.canon[root] = int32(doc)
+		m.Replaced, m.PreviousCanonical = true, ix.ids[cur]
+	}
+	m.Canonical = ix.ids[ix.canon[root]]
+	return m, nil
+}
+
+// nearest returns the most similar earlier doc that is a near duplicate of
+// fp, or -1.
+func (ix *Index) nearest(fp Fingerprint, numbers uint64) (int32, float64) {
+	ix.tick++
+	if ix.tick == 0 { // wrapped: reset stamps
+		clear(ix.seen)
+		ix.tick = 1
+	}
+	best, bestSim := int32(-1), 0.0
+	checked := 0
+	for band, k := range fp.Bands {
+		for d := range ix.bandTab.find(bandKey(band, k)) {
+			if ix.seen[d] == ix.tick {
+				continue
+			}
+			ix.seen[d] = ix.tick
+			if checked >= ix.maxCand {
+				return best, bestSim
+			}
+			checked++
+			sim, ok := ix.similar(d, fp, numbers)
+			if ok && (sim > bestSim || sim == bestSim && d < best) {
+				best, bestSim = d, sim
+			}
+		}
+	}
+	return best, bestSim
+}
+
+// similar compares doc d with fp by the rules in the package documentation.
+func (ix *Index) similar(d int32, fp Fingerprint, numbers uint64) (float64, bool) {
+	if uint32(ix.numbers[d]) != fp.Content {
+		return 0, false
+	}
+	sim := Jaccard(ix.sh[ix.shStart[d]:ix.shStart[d+1]], fp.Shingles)
+	if sim < ix.threshold {
+		return sim, false
+	}
+	return figuresAgree(sim, ix.aux[ix.auxStart[d]:ix.auxStart[d+1]], fp.Aux, uint32(ix.numbers[d]>>32), fp.AuxNumbers, ix.threshold)
+}
+
+// figuresAgree applies the figure rule to a pair whose prose similarity is
+// sim: when both carry figure code, their label numbers must be equal and
+// their samples at least threshold similar; the result is the lower of the
+// two similarities.
+func figuresAgree(sim float64, auxA, auxB []uint32, numA, numB uint32, threshold float64) (float64, bool) {
+	if len(auxA) == 0 || len(auxB) == 0 {
+		return sim, true
+	}
+	if numA != numB {
+		return 0, false
+	}
+	a := bottomKSimilarity(auxA, auxB, auxSample)
+	if a < threshold {
+		return a, false
+	}
+	return min(sim, a), true
+}
+
+// MemoryBytes estimates the bytes the Index holds (slice capacities and
+// tables), for benchmarks and capacity planning.
+func (ix *Index) MemoryBytes() int {
+	n := cap(ix.ids)*8 + cap(ix.prio)*4 + cap(ix.cluster)*4 + cap(ix.canon)*4 + cap(ix.numbers)*8 +
+		cap(ix.exact)*16 + cap(ix.shStart)*4 + cap(ix.sh)*4 + cap(ix.auxStart)*4 + cap(ix.aux)*4 + cap(ix.seen)*4
+	return n + len(ix.exactTab.slots)*8 + len(ix.bandTab.slots)*8
+}
+
+func keyOf(k [16]byte) uint64 {
+	var x uint64
+	for _, b := range k[:8] {
+		x = x<<8 | uint64(b)
+	}
+	return x
+}
+
+func bandKey(band int, k uint64) uint64 {
+	return mix64(k ^ uint64(band+1)*0xd6e8feb86659fd93)
+}
+
+// table is an open-addressing multimap from 64-bit keys to doc numbers
+// with linear probing. A slot packs the key's high 32 bits (its
+// fingerprint, which also picks the home slot) with doc+1 (0 = empty): equal
+// fingerprints are candidates, which the caller confirms, so a 32-bit
+// collision costs one extra comparison and never a wrong answer. The size is
+// not a power of two (the home slot is the high half of fp*size), so a table
+// is sized to what it needs and grows by half.
+type table struct {
+	slots []uint64
+	used  int
+}
+
+const maxLoad = 0.8
+
+func newTable(n int) table {
+	return table{slots: make([]uint64, int(float64(n)/maxLoad)+8)}
+}
+
+// home returns the home slot of a 32-bit fingerprint.
+func (t *table) home(fp uint64) int {
+	hi, _ := bits.Mul64(mix64(fp), uint64(len(t.slots)))
+	return int(hi)
+}
+
+func (t *table) insert(key uint64, doc int32) {
+	if float64(t.used+1) > maxLoad*float64(len(t.slots)) {
+		old := t.slots
+		t.slots = make([]uint64, len(old)+len(old)/2+8)
+		t.used = 0
+		for _, s := range old {
+			if s != 0 {
+				t.put(s)
+			}
+		}
+	}
+	t.put(key&0xffffffff00000000 | uint64(uint32(doc)+1))
+}
+
+func (t *table) put(slot uint64) {
+	i := t.home(slot >> 32)
+	for t.slots[i] != 0 {
+		i++
+		if i == len(t.slots) {
+			i = 0
+		}
+	}
+	t.slots[i] = slot
+	t.used++
+}
+
+// find yields the docs stored under key's fingerprint, in probe order.
+func (t *table) find(key uint64) func(yield func(int32) bool) {
+	return func(yield func(int32) bool) {
+		fp := key >> 32
+		i := t.home(fp)
+		for t.slots[i] != 0 {
+			if t.slots[i]>>32 == fp {
+				if !yield(int32(uint32(t.slots[i])) - 1) {
+					return
+				}
+			}
+			i++
+			if i == len(t.slots) {
+				i = 0
+			}
+		}
+	}
+}
