@@ -392,6 +392,7 @@ type dedupIndex struct {
 	bands   map[int64]int32
 	ids     []string
 	norms   []string // "" for stored problems
+	answers []string // canonical gold answers
 	stored  []bool
 	pending []postgres.Link // candidates against stored problems, to confirm
 }
@@ -404,6 +405,7 @@ func (ix *dedupIndex) addStored(id string, bands []int64) {
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
 	ix.norms = append(ix.norms, "")
+	ix.answers = append(ix.answers, "")
 	ix.stored = append(ix.stored, true)
 	for _, k := range bands {
 		if _, ok := ix.bands[k]; !ok {
@@ -431,6 +433,7 @@ func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Li
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
 	ix.norms = append(ix.norms, pr.row.ProblemNorm)
+	ix.answers = append(ix.answers, pr.row.AnswerCanonical)
 	ix.stored = append(ix.stored, false)
 	ix.exact[pr.exactKey] = i
 	var seen [lshBands]int32
@@ -450,7 +453,7 @@ func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Li
 			ix.pending = append(ix.pending, postgres.Link{A: id, B: ix.ids[c]})
 			continue
 		}
-		if sim, ok := nearDuplicate(pr.row.ProblemNorm, ix.norms[c]); ok {
+		if sim, ok := nearDuplicate(pr.row.ProblemNorm, pr.row.AnswerCanonical, ix.norms[c], ix.answers[c]); ok {
 			links = append(links, orderedLink(id, ix.ids[c], sim))
 		}
 	}
@@ -467,7 +470,7 @@ func confirmPending(ctx context.Context, store *postgres.Store, pairs []postgres
 		for _, l := range part {
 			ids = append(ids, l.A, l.B)
 		}
-		texts, err := store.NormTexts(ctx, ids)
+		texts, err := store.DedupTexts(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -477,7 +480,7 @@ func confirmPending(ctx context.Context, store *postgres.Store, pairs []postgres
 			if !okA || !okB {
 				continue
 			}
-			if sim, ok := nearDuplicate(a, b); ok {
+			if sim, ok := nearDuplicate(a.Norm, a.Answer, b.Norm, b.Answer); ok {
 				out = append(out, orderedLink(l.A, l.B, sim))
 			}
 		}

@@ -227,10 +227,18 @@ func dedupJaccard(a, b []uint64) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// nearDuplicate confirms an LSH candidate pair of normalized problems: equal
-// numbers and a Jaccard similarity of at least nearJaccardMin, on the texts
-// without figures and links, or with their figures when both have one.
-func nearDuplicate(normA, normB string) (float64, bool) {
+// nearDuplicate confirms an LSH candidate pair of normalized problems with
+// their canonical gold answers ("" when none). Two problems are duplicates
+// when their texts are equal up to spacing and math delimiters (with figures
+// and links set aside unless both have figures); otherwise they must have
+// equal numbers, a shingle Jaccard similarity of at least nearJaccardMin,
+// and the same gold answer. The answer guard is what tells a reworded copy
+// ("... externally tangent" with a typo) from a sibling problem built on the
+// same sentence ("Find $A$" / "Find $A-B$", "the larger" / "the smaller",
+// the letters of NINE / of ELLIPSE), which reads as similar but asks
+// something else. So an answer conflict can only be raised between copies
+// whose texts are equal up to formatting.
+func nearDuplicate(normA, ansA, normB, ansB string) (float64, bool) {
 	if normA == normB {
 		return 1, true
 	}
@@ -239,9 +247,23 @@ func nearDuplicate(normA, normB string) (float64, bool) {
 	if fa && fb {
 		ta, tb = strings.ToLower(normA), strings.ToLower(normB)
 	}
-	if dedupNumberKey(ta) != dedupNumberKey(tb) {
+	if dedupSkeleton(ta) == dedupSkeleton(tb) {
+		return 1, true
+	}
+	if ansA == "" || ansA != ansB || dedupNumberKey(ta) != dedupNumberKey(tb) {
 		return 0, false
 	}
 	sim := dedupJaccard(dedupShingles(ta), dedupShingles(tb))
 	return sim, sim >= nearJaccardMin
+}
+
+// dedupSkeleton is s without white space and math delimiters: two texts
+// with the same skeleton differ only in formatting.
+func dedupSkeleton(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '$' {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -233,10 +233,15 @@ func (rc *stageContext) process(ctx context.Context, r Row, key string, index in
 	t2 := time.Now()
 	t.classify += t2.Sub(t1)
 
-	// verify
-	if p.dropped == "" {
+	// verify. A gold answer is parsed even when classify dropped the
+	// problem: dedup compares the answers of copies.
+	if p.dropped == "" || (p.dropped == bigmath.StageClassify && gold.HasAnswer) {
 		canon, kind, err := verify.Canonical(ctx, gold.Answer, rc.verifyOpts)
 		switch {
+		case p.dropped != "":
+			if err == nil {
+				out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+			}
 		case err != nil:
 			drop(bigmath.StageVerify, ReasonUnverifiableAnswer)
 		case gold.HasFinal && !verify.Answer(ctx, gold.Answer, gold.SolutionFinal, rc.verifyOpts).Correct:

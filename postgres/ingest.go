@@ -322,21 +322,28 @@ func (s *Store) StoredBands(ctx context.Context, excludeSource int64, fn func(id
 	return nil
 }
 
-// NormTexts returns the normalized text of the given problems by id
-// (missing ids are absent from the map).
-func (s *Store) NormTexts(ctx context.Context, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
-	rows, err := s.pool.Query(ctx, `SELECT id, problem_norm FROM problems WHERE id = ANY($1)`, ids)
+// DedupText is what duplicate confirmation reads of a stored problem.
+type DedupText struct {
+	Norm   string // problem_norm
+	Answer string // answer_canonical
+}
+
+// DedupTexts returns the normalized text and canonical answer of the given
+// problems by id (missing ids are absent from the map).
+func (s *Store) DedupTexts(ctx context.Context, ids []string) (map[string]DedupText, error) {
+	out := make(map[string]DedupText, len(ids))
+	rows, err := s.pool.Query(ctx, `SELECT id, problem_norm, answer_canonical FROM problems WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, text string
-		if err := rows.Scan(&id, &text); err != nil {
+		var id string
+		var t DedupText
+		if err := rows.Scan(&id, &t.Norm, &t.Answer); err != nil {
 			return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 		}
-		out[id] = text
+		out[id] = t
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))

@@ -1,0 +1,173 @@
+package ingest_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/ingest"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+const sharedSpecs = "testdata/shared_datasets.yaml"
+
+// ingestShared ingests every source of the shared datasets into a fresh
+// database.
+func ingestShared(t *testing.T) (*pgxpool.Pool, []ingest.RunReport) {
+	t.Helper()
+	if _, err := os.Stat("/work/shared/datasets"); err != nil {
+		t.Skip("the shared datasets are not on this machine")
+	}
+	specs, err := ingest.LoadSpecs(sharedSpecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := pgtest.New(t)
+	p := &ingest.Pipeline{Store: postgres.NewStore(pool)}
+	reps, err := p.Ingest(context.Background(), specs)
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	return pool, reps
+}
+
+func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// TestIngestSharedDatasets is the curation acceptance test (issue 4): every
+// dataset in /work/shared/datasets, benchmarks included, into one database.
+func TestIngestSharedDatasets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests ~25,000 real problems; run without -short")
+	}
+	t.Parallel()
+	pool, reps := ingestShared(t)
+	ctx := context.Background()
+	for _, r := range reps {
+		t.Logf("%s: %d rows, %d inserted, %d links, %.2fs", r.Source, r.RowsRead, r.Inserted, r.Links, r.Seconds)
+	}
+	funnel, err := postgres.NewStore(pool).Funnel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]bigmath.SourceFunnel{}
+	for _, s := range funnel.Sources {
+		bySource[s.Name] = s
+	}
+	if b, err := json.MarshalIndent(funnel, "", "  "); err == nil {
+		t.Logf("funnel: %s", b)
+	}
+
+	t.Run("math500 in the MATH test file, flagged contaminated there", func(t *testing.T) {
+		n := queryInt(t, pool, `
+SELECT count(*) FROM problems b JOIN sources bs ON bs.id = b.source_id AND bs.name = 'math500'
+WHERE EXISTS (SELECT 1 FROM problems c JOIN sources cs ON cs.id = c.source_id AND cs.name = 'math-test'
+              WHERE c.cluster_id = b.cluster_id AND 'math500' = ANY(c.contaminated))`)
+		if n != 500 {
+			t.Errorf("%d of 500 MATH-500 problems have a contaminated copy in math-test, want 500", n)
+		}
+		if got := bySource["math-test"].Contaminated["math500"]; got < 500 {
+			t.Errorf("funnel: math-test contaminated by math500 = %d, want >= 500", got)
+		}
+		if got := queryInt(t, pool, `SELECT count(*) FROM problems p JOIN sources s ON s.id = p.source_id WHERE s.role = 'benchmark' AND p.contaminated <> '{}'`); got != 0 {
+			t.Errorf("%d benchmark problems are flagged contaminated, want 0", got)
+		}
+	})
+
+	t.Run("AIME 2024 copies share clusters", func(t *testing.T) {
+		n := queryInt(t, pool, `
+SELECT count(*) FROM problems a JOIN sources s ON s.id = a.source_id AND s.name = 'aime24'
+WHERE EXISTS (SELECT 1 FROM problems d JOIN sources ds ON ds.id = d.source_id AND ds.name = 'deepscaler-test-aime'
+              WHERE d.cluster_id = a.cluster_id AND 'aime24' = ANY(d.contaminated))`)
+		if n != 30 {
+			t.Errorf("%d of 30 aime24 problems share a cluster with their deepscaler copy, want 30", n)
+		}
+	})
+
+	t.Run("GSM8K kept with integer answers", func(t *testing.T) {
+		g := bySource["gsm8k-train"]
+		if g.Rows != 7473 {
+			t.Fatalf("gsm8k-train rows = %d, want 7473", g.Rows)
+		}
+		if float64(g.Kept) < 0.99*float64(g.Rows) {
+			t.Errorf("gsm8k-train kept %d of %d, want >= 99%% (dropped: %v)", g.Kept, g.Rows, g.Dropped)
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems p JOIN sources s ON s.id = p.source_id
+WHERE s.name IN ('gsm8k-train', 'gsm8k-test') AND p.status = 'kept' AND p.answer_kind <> 'integer'`); n != 0 {
+			t.Errorf("%d kept GSM8K problems have a non-integer answer kind", n)
+		}
+	})
+
+	t.Run("HARP proofs dropped as proof", func(t *testing.T) {
+		h := bySource["harp-proof"]
+		if h.Rows != 310 {
+			t.Fatalf("harp-proof rows = %d, want 310", h.Rows)
+		}
+		if float64(h.Dropped["proof"]) < 0.95*float64(h.Rows) {
+			t.Errorf("harp-proof: %d of %d dropped as proof, want >= 95%% (dropped: %v)", h.Dropped["proof"], h.Rows, h.Dropped)
+		}
+	})
+
+	t.Run("null answers are no_answer", func(t *testing.T) {
+		path := "/work/shared/datasets/deepscaler/train/math.json"
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal(b, &rows); err != nil {
+			t.Fatal(err)
+		}
+		var nullIDs []string
+		for i, r := range rows {
+			if r["answer"] == nil {
+				nullIDs = append(nullIDs, bigmath.ProblemID("deepscaler-train-math", filepath.Base(path)+":"+strconv.Itoa(i)))
+			}
+		}
+		if len(nullIDs) != 2 {
+			t.Fatalf("the file has %d null answers, the README says 2", len(nullIDs))
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE id = ANY($1) AND status = 'dropped' AND stage = 'classify' AND reason = 'no_answer'`, nullIDs); n != 2 {
+			t.Errorf("%d of the 2 null-answer rows are dropped as no_answer", n)
+		}
+		if got := bySource["deepscaler-train-math"].Dropped["no_answer"]; got != 2 {
+			t.Errorf("funnel: deepscaler-train-math no_answer = %d, want 2", got)
+		}
+	})
+
+	t.Run("every problem has its verdicts in stage order", func(t *testing.T) {
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE status = 'pending'`); n != 0 {
+			t.Errorf("%d problems still pending after the ingest", n)
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE verdicts->-1->>'stage' <> 'decontaminate' OR verdicts->-2->>'stage' <> 'dedup' OR verdicts->0->>'stage' <> 'normalize'`); n != 0 {
+			t.Errorf("%d problems lack normalize first and dedup, decontaminate last in verdicts", n)
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE status = 'dropped' AND (stage = '' OR reason = '')`); n != 0 {
+			t.Errorf("%d dropped problems without a stage and reason", n)
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE duplicate_of IS NOT NULL AND verdicts->-2->>'reason' <> 'duplicate'`); n != 0 {
+			t.Errorf("%d duplicates whose dedup verdict does not say so", n)
+		}
+	})
+	var total int64
+	for _, s := range funnel.Sources {
+		total += s.Kept
+	}
+	if total != funnel.Total.Kept || total == 0 {
+		t.Errorf("funnel total kept %d, sum over sources %d", funnel.Total.Kept, total)
+	}
+}
+
