@@ -19,7 +19,7 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-// CorpusStore is what the corpus routes (problems, splits, exports) need
+// CorpusStore is what the corpus routes (problems, splits, exports, stats) need
 // from the database. *postgres.Store implements it. Errors wrap the
 // bigmath sentinels (ErrNotFound, ErrConflict, ErrUnavailable) or are a
 // *bigmath.ValidationError; the routes map them to 404, 409, 503 and 400.
@@ -43,6 +43,8 @@ type CorpusStore interface {
 	// ExportSplit streams the rows of a split (one part, or all when part
 	// is "") to fn, which must not keep the row it is given.
 	ExportSplit(ctx context.Context, name string, part bigmath.Part, fn func(*bigmath.SplitRow) error) error
+	// FunnelStore serves GET /v1/stats.
+	FunnelStore
 }
 
 // FunnelStore serves the curation funnel of GET /v1/stats.
@@ -52,15 +54,13 @@ type FunnelStore interface {
 
 // corpus holds the handlers of the corpus routes.
 type corpus struct {
-	store  CorpusStore
-	funnel FunnelStore
-	d      Deps
+	store CorpusStore
+	d     Deps
 }
 
 // registerCorpusRoutes adds the problem, split, export and stats routes to
 // g (the group of read routes: rate limited, API token). POST /v1/splits
 // also needs the admin token. Without d.Corpus there are no corpus routes.
-// GET /v1/stats is served when the store also implements FunnelStore.
 func registerCorpusRoutes(g gin.IRoutes, d Deps) {
 	if d.Corpus == nil {
 		return
@@ -72,10 +72,7 @@ func registerCorpusRoutes(g gin.IRoutes, d Deps) {
 	g.GET("/v1/splits", h.listSplits)
 	g.GET("/v1/splits/:name", h.getSplit)
 	g.GET("/v1/splits/:name/export", h.exportSplit)
-	if f, ok := d.Corpus.(FunnelStore); ok {
-		h.funnel = f
-		g.GET("/v1/stats", h.stats)
-	}
+	g.GET("/v1/stats", h.stats)
 }
 
 // storeError writes the answer for an error of the store.
@@ -128,6 +125,9 @@ func bindQuery(c *gin.Context, dst any) *requestError {
 				known = append(known, k)
 			}
 			slices.Sort(known)
+			if len(known) == 0 {
+				return badRequest(name, "unknown query parameter %q: this route takes none", name)
+			}
 			return badRequest(name, "unknown query parameter %q; known: %s", name, strings.Join(known, ", "))
 		}
 		if err := setQueryField(v.Field(i), name, q[name]); err != nil {

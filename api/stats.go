@@ -13,7 +13,7 @@ func (h *corpus) stats(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	f, err := h.funnel.Funnel(c.Request.Context())
+	f, err := h.store.Funnel(c.Request.Context())
 	if err != nil {
 		h.storeError(c, err)
 		return

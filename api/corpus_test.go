@@ -1,0 +1,308 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+// corpusFixture is one problem row; zero fields take the defaults of a
+// kept, clean integer-answer problem.
+type corpusFixture struct {
+	id, source, text, domain, kind, status, reason, dupOf, cluster string
+	difficulty                                                     *float64
+	contaminated                                                   []string
+	attempts, correct                                              int64
+}
+
+func fp(f float64) *float64 { return &f }
+
+// insertCorpus inserts the fixtures and their sources with plain SQL.
+func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []corpusFixture) {
+	tb.Helper()
+	ctx := context.Background()
+	for _, f := range fs {
+		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ($1, 'corpus', 'MIT') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
+			tb.Fatal(err)
+		}
+		status := f.status
+		if status == "" {
+			status = "kept"
+		}
+		kind := f.kind
+		if kind == "" {
+			kind = "integer"
+		}
+		text := f.text
+		if text == "" {
+			text = "What is " + f.id + "?"
+		}
+		contaminated := f.contaminated
+		if contaminated == nil {
+			contaminated = []string{}
+		}
+		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, source_revision, row_key, raw_hash, license,
+				problem_raw, problem_norm, solution, domain, difficulty, answer_raw, answer_canonical, answer_kind,
+				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra)
+			VALUES ($1, (SELECT id FROM sources WHERE name = $2), 'rev1', 'row-' || $1, '\xbeef', 'MIT',
+				$3 || E'\n', $3, 'Because.', $4, $5, '\frac{1}{2}', '1/2', $6,
+				$7, CASE WHEN $7 = 'dropped' THEN 'classify' ELSE '' END, $8, NULLIF($9, ''), NULLIF($10, ''), $11, $12, $13,
+				'[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]', '{"topic":"x"}')`,
+			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.reason, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
+		if err != nil {
+			tb.Fatalf("insert %s: %v", f.id, err)
+		}
+	}
+}
+
+var registerDecoders sync.Once
+
+// corpusServer starts the real router on a fresh database.
+func corpusServer(tb testing.TB, tweak func(*api.Deps)) (*httptest.Server, *pgxpool.Pool) {
+	tb.Helper()
+	registerDecoders.Do(func() {
+		// The spec check reads export bodies as opaque files.
+		openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("application/vnd.apache.parquet", openapi3filter.FileBodyDecoder)
+	})
+	pool := pgtest.New(tb)
+	d := api.Deps{Corpus: postgres.NewStore(pool)}
+	if tweak != nil {
+		tweak(&d)
+	}
+	srv := httptest.NewServer(api.NewRouter(d))
+	tb.Cleanup(srv.Close)
+	return srv, pool
+}
+
+func get(path string) call { return call{method: http.MethodGet, path: path, validRequest: true} }
+
+// badGet is a GET the spec need not accept.
+func badGet(path string) call { return call{method: http.MethodGet, path: path} }
+
+func problemIDs(tb testing.TB, r reply) []string {
+	tb.Helper()
+	ps, ok := r.json(tb)["problems"].([]any)
+	if !ok {
+		tb.Fatalf("no problems list: %.300s", r.body)
+	}
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.(map[string]any)["id"].(string))
+	}
+	return out
+}
+
+func TestProblemsRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, []corpusFixture{
+		{id: "a1", source: "alpha", domain: "algebra", difficulty: fp(1), text: "Solve x+1=2, 100% sure"},
+		{id: "a2", source: "alpha", domain: "geometry", difficulty: fp(3), kind: "rational", attempts: 4, correct: 1},
+		{id: "a3", source: "alpha", status: "dropped", reason: "proof"},
+		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
+		{id: "b1", source: "beta", domain: "algebra", difficulty: fp(5), attempts: 2, correct: 2},
+		{id: "b2", source: "beta", contaminated: []string{"math500"}},
+		{id: "b3", source: "beta", status: "pending"},
+	})
+
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"default: kept, canonical, clean", "", []string{"a1", "a2", "b1"}},
+		{"status dropped", "status=dropped", []string{"a3", "a4"}},
+		{"status all, contaminated too", "status=all&include_contaminated=true", []string{"a1", "a2", "a3", "a4", "b1", "b2", "b3"}},
+		{"source repeated", "source=beta&source=alpha", []string{"a1", "a2", "b1"}},
+		{"source comma-separated", "source=beta,gamma", []string{"b1"}},
+		{"domain and kind", "domain=algebra,geometry&kind=rational", []string{"a2"}},
+		{"difficulty", "min_difficulty=2&max_difficulty=5", []string{"a2", "b1"}},
+		{"pass rate", "min_pass_rate=0.5", []string{"b1"}},
+		{"pass rate skips problems without attempts", "max_pass_rate=1", []string{"a2", "b1"}},
+		{"text search is literal", "q=" + url.QueryEscape("100%"), []string{"a1"}},
+		{"text search wildcard is not one", "q=_", []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, srv, get("/v1/problems?"+tc.query))
+			if r.status != http.StatusOK {
+				t.Fatalf("GET /v1/problems?%s = %d %s", tc.query, r.status, r.body)
+			}
+			if diff := cmp.Diff(tc.want, problemIDs(t, r)); diff != "" {
+				t.Errorf("GET /v1/problems?%s ids (-want +got):\n%s", tc.query, diff)
+			}
+		})
+	}
+
+	t.Run("summary fields", func(t *testing.T) {
+		r := do(t, srv, get("/v1/problems?source=alpha&kind=rational"))
+		p := r.json(t)["problems"].([]any)[0].(map[string]any)
+		if p["pass_rate"] != 0.25 || p["attempts"] != 4.0 || p["source"] != "alpha" || p["problem"] != "What is a2?" ||
+			p["answer"].(map[string]any)["canonical"] != "1/2" || p["difficulty"] != 3.0 || p["duplicate_of"] != nil {
+			t.Errorf("summary of a2 = %v", p)
+		}
+	})
+
+	t.Run("keyset pages", func(t *testing.T) {
+		var got []string
+		path := "/v1/problems?status=all&include_contaminated=true&limit=3"
+		for pages := 0; ; pages++ {
+			if pages > 5 {
+				t.Fatal("more than 5 pages of 3 for 7 problems")
+			}
+			r := do(t, srv, get(path))
+			if r.status != http.StatusOK {
+				t.Fatalf("GET %s = %d %s", path, r.status, r.body)
+			}
+			got = append(got, problemIDs(t, r)...)
+			next, _ := r.json(t)["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			path = "/v1/problems?status=all&include_contaminated=true&limit=3&cursor=" + url.QueryEscape(next)
+		}
+		if diff := cmp.Diff([]string{"a1", "a2", "a3", "a4", "b1", "b2", "b3"}, got); diff != "" {
+			t.Errorf("pages (-want +got):\n%s", diff)
+		}
+		// A full last page still says there is no next one.
+		r := do(t, srv, get("/v1/problems?limit=3"))
+		if r.json(t)["next_cursor"] != nil {
+			t.Errorf("next_cursor after exactly 3 of 3 = %v, want null", r.json(t)["next_cursor"])
+		}
+	})
+
+	bad := []struct {
+		name, query, code, field string
+	}{
+		{"limit zero", "limit=0", "invalid_request", "limit"},
+		{"limit over 1000", "limit=1001", "invalid_request", "limit"},
+		{"limit not a number", "limit=x", "invalid_request", "limit"},
+		{"limit twice", "limit=1&limit=2", "invalid_request", "limit"},
+		{"min_difficulty not a number", "min_difficulty=hard", "invalid_request", "min_difficulty"},
+		{"min_difficulty NaN", "min_difficulty=NaN", "invalid_request", "min_difficulty"},
+		{"min above max", "min_difficulty=5&max_difficulty=1", "invalid_request", "min_difficulty"},
+		{"pass rate above 1", "min_pass_rate=1.5", "invalid_request", "min_pass_rate"},
+		{"pass rate negative", "max_pass_rate=-0.1", "invalid_request", "max_pass_rate"},
+		{"status unknown", "status=gone", "invalid_request", "status"},
+		{"include_contaminated not a bool", "include_contaminated=maybe", "invalid_request", "include_contaminated"},
+		{"unknown parameter", "min_dificulty=1", "invalid_request", "min_dificulty"},
+		{"cursor not base64", "cursor=%21%21%21", "invalid_request", "cursor"},
+		{"q too long", "q=" + strings.Repeat("x", 501), "invalid_request", "q"},
+	}
+	for _, tc := range bad {
+		t.Run("bad "+tc.name, func(t *testing.T) {
+			r := do(t, srv, badGet("/v1/problems?"+tc.query))
+			code, field, msg := r.errorOf(t)
+			if r.status != http.StatusBadRequest || code != tc.code || field != tc.field || msg == "" {
+				t.Errorf("GET /v1/problems?%s = %d %s, want 400 %s on %s", tc.query, r.status, r.body, tc.code, tc.field)
+			}
+		})
+	}
+}
+
+func TestProblemRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	fs := []corpusFixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: fp(2), attempts: 3, correct: 3}}
+	for i := range 120 {
+		fs = append(fs, corpusFixture{id: fmt.Sprintf("d%03d", i), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime24"}})
+	}
+	insertCorpus(t, pool, fs)
+
+	r := do(t, srv, get("/v1/problems/c1"))
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /v1/problems/c1 = %d %s", r.status, r.body)
+	}
+	p := r.json(t)
+	lineage := p["lineage"].(map[string]any)
+	if lineage["source"] != "alpha" || lineage["raw_hash"] != "beef" || lineage["row_key"] != "row-c1" ||
+		lineage["source_revision"] != "rev1" || lineage["license"] != "MIT" {
+		t.Errorf("lineage = %v", lineage)
+	}
+	text := p["text"].(map[string]any)
+	if text["raw"] != "What is c1?\n" || text["normalized"] != "What is c1?" || p["solution"] != "Because." {
+		t.Errorf("text = %v, solution %v", text, p["solution"])
+	}
+	if v := p["verdicts"].([]any); len(v) != 2 || v[1].(map[string]any)["stage"] != "classify" {
+		t.Errorf("verdicts = %v", v)
+	}
+	cluster := p["cluster"].(map[string]any)
+	members := cluster["members"].([]any)
+	if cluster["cluster_id"] != "c1" || cluster["duplicate_of"] != nil || cluster["members_total"] != 120.0 ||
+		len(members) != api.MaxClusterMembers || members[0] != "d000" {
+		t.Errorf("cluster = %v (members: %d)", cluster, len(members))
+	}
+	if p["attempts"] != 3.0 || p["correct"] != 3.0 || p["pass_rate"] != 1.0 || p["extra"].(map[string]any)["topic"] != "x" {
+		t.Errorf("attempts, correct, pass_rate, extra = %v %v %v %v", p["attempts"], p["correct"], p["pass_rate"], p["extra"])
+	}
+
+	r = do(t, srv, get("/v1/problems/d005"))
+	d := r.json(t)
+	if d["duplicate_of"] != "c1" || d["contaminated"].([]any)[0] != "aime24" || d["pass_rate"] != nil {
+		t.Errorf("GET /v1/problems/d005 = %s", r.body)
+	}
+	if c := d["cluster"].(map[string]any); c["members"].([]any)[0] != "c1" || c["members_total"] != 120.0 {
+		t.Errorf("cluster of d005 = %v", c)
+	}
+
+	r = do(t, srv, get("/v1/problems/p_nope"))
+	if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {
+		t.Errorf("GET /v1/problems/p_nope = %d %s, want 404 not_found", r.status, r.body)
+	}
+}
+
+func TestStatsRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, []corpusFixture{
+		{id: "a1", source: "alpha"},
+		{id: "a2", source: "alpha", status: "dropped", reason: "proof"},
+		{id: "b1", source: "beta", contaminated: []string{"math500"}},
+	})
+	r := do(t, srv, get("/v1/stats"))
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /v1/stats = %d %s", r.status, r.body)
+	}
+	f := r.json(t)
+	total := f["total"].(map[string]any)
+	if total["rows"] != 3.0 || total["kept"] != 1.0 {
+		t.Errorf("total = %v, want 3 rows, 1 kept", total)
+	}
+	sources := f["sources"].([]any)
+	if len(sources) != 2 || sources[0].(map[string]any)["dropped"].(map[string]any)["proof"] != 1.0 {
+		t.Errorf("sources = %v", sources)
+	}
+	r = do(t, srv, badGet("/v1/stats?x=1"))
+	if _, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || field != "x" {
+		t.Errorf("GET /v1/stats?x=1 = %d %s, want 400 on x", r.status, r.body)
+	}
+}
+
+func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
+	t.Parallel()
+	srv, _ := corpusServer(t, func(d *api.Deps) { d.APIToken = "reader" })
+	for _, path := range []string{"/v1/problems", "/v1/problems/x", "/v1/splits", "/v1/splits/x", "/v1/splits/x/export", "/v1/stats"} {
+		r := do(t, srv, badGet(path))
+		if code, _, _ := r.errorOf(t); r.status != http.StatusUnauthorized || code != "unauthorized" {
+			t.Errorf("GET %s without a token = %d %s, want 401", path, r.status, r.body)
+		}
+	}
+	c := get("/v1/problems")
+	c.header = map[string]string{"Authorization": "Bearer reader"}
+	if r := do(t, srv, c); r.status != http.StatusOK {
+		t.Errorf("GET /v1/problems with the token = %d %s", r.status, r.body)
+	}
+}
