@@ -551,3 +551,27 @@ func TestNextLink(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinGSM8KFromHub opens the built-in GSM8K specs against the fake
+// Hub, which lays openai/gsm8k out as the real one does.
+func TestBuiltinGSM8KFromHub(t *testing.T) {
+	h := newFakeHub(t)
+	h.files["main/train-00000-of-00001.parquet"] = h.files["main/test-00000-of-00001.parquet"]
+	specs, err := LoadSpecs("builtin:gsm8k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := h.options(t.TempDir(), nil)
+	for _, s := range specs {
+		rows, r := readAll(t, s, opt)
+		if len(rows) != 1319 || r.Revision() != fakeSHA {
+			t.Errorf("%s: %d rows at %q, want 1319 at %s", s.Name, len(rows), r.Revision(), fakeSHA)
+		}
+		if q, ok := rows[0].Text(s.Fields.Problem); !ok || !strings.HasPrefix(q, "Janet") {
+			t.Errorf("%s: first problem %q", s.Name, q)
+		}
+		if sol, ok := rows[0].Text(s.Fields.Solution); !ok || !strings.Contains(sol, "####") {
+			t.Errorf("%s: first solution %q has no #### answer", s.Name, sol)
+		}
+	}
+}

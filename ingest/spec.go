@@ -39,11 +39,15 @@
 //
 // # Built-in specs
 //
-// The package embeds specs for the well-known datasets (see BuiltinSpecs).
-// LoadSpecs accepts "builtin:NAME" in place of a file path, where NAME is the
-// name of a built-in spec file without .yaml (builtin:gsm8k gives
-// gsm8k-train and gsm8k-test), the name of one built-in source
-// (builtin:gsm8k-test), or "all". BuiltinSpecNames lists the file names.
+// The package embeds specs for the well-known datasets (see BuiltinSpecs and
+// the YAML files in specs/). LoadSpecs accepts "builtin:NAME" in place of a
+// file path, where NAME is a built-in spec file without .yaml (builtin:gsm8k
+// gives gsm8k-train and gsm8k-test), the name of one built-in source
+// (builtin:gsm8k-test), or "all" (every Hub source; the HARP specs read local
+// zips, as HARP is only on GitHub, so they are loaded only by name). Several
+// names may be joined with commas: builtin:gsm8k,math500. BuiltinSpecNames
+// lists the files. Built-in Hub specs use revision "main", pinned to a commit
+// sha at fetch time (Reader.Revision).
 //
 // # Rows
 //

@@ -30,39 +30,79 @@ func BuiltinSpecNames() []string {
 	return names
 }
 
-// BuiltinSpecs returns every built-in source, file by file in name order.
-// The built-in files are checked by the tests, so this never fails; a broken
-// embedded file would panic, as a programmer error.
+// BuiltinSpecs returns every built-in source, file by file in name order,
+// including the local-file HARP specs. The embedded files are checked by the
+// tests, so this never fails; a broken one would panic, as a programmer error.
 func BuiltinSpecs() []Spec {
-	specs, err := loadBuiltin("all")
+	specs, err := parseBuiltin()
 	if err != nil {
 		panic(fmt.Sprintf("ingest: built-in specs: %v", err))
 	}
 	return specs
 }
 
-// loadBuiltin resolves "builtin:NAME": a built-in file, a built-in source,
-// or "all". Built-in specs resolve relative paths against the working
-// directory (Dir ".").
-func loadBuiltin(name string) ([]Spec, error) {
+// parseBuiltin parses every embedded spec file.
+func parseBuiltin() ([]Spec, error) {
 	var all []Spec
 	for _, n := range BuiltinSpecNames() {
-		file := "specs/" + n + ".yaml"
-		data, err := builtinFS.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("load specs: %w", err)
-		}
-		specs, err := ParseSpecs(data, builtinPrefix+path.Base(file), ".")
+		specs, err := parseBuiltinFile(n)
 		if err != nil {
 			return nil, err
 		}
-		if n == name {
-			return specs, nil
-		}
 		all = append(all, specs...)
 	}
-	if name == "all" || name == "" {
-		return all, nil
+	return all, nil
+}
+
+func parseBuiltinFile(name string) ([]Spec, error) {
+	file := "specs/" + name + ".yaml"
+	data, err := builtinFS.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("load specs: %w", err)
+	}
+	return ParseSpecs(data, builtinPrefix+path.Base(file), ".")
+}
+
+// loadBuiltin resolves "builtin:NAME[,NAME...]", each NAME a built-in file,
+// a built-in source, or "all" (every Hub source; the local-file HARP specs
+// only by name). A source named twice is returned once.
+// Built-in specs resolve relative paths against the working directory.
+func loadBuiltin(names string) ([]Spec, error) {
+	var out []Spec
+	seen := map[string]bool{}
+	for _, name := range strings.Split(names, ",") {
+		specs, err := loadBuiltinOne(strings.TrimSuffix(strings.TrimSpace(name), ".yaml"))
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range specs {
+			if !seen[s.Name] {
+				seen[s.Name] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+func loadBuiltinOne(name string) ([]Spec, error) {
+	for _, n := range BuiltinSpecNames() {
+		if n == name {
+			return parseBuiltinFile(n)
+		}
+	}
+	all, err := parseBuiltin()
+	if err != nil {
+		return nil, err
+	}
+	if name == "all" {
+		var hub []Spec
+		for _, s := range all {
+			if s.Hub != "" {
+				hub = append(hub, s)
+			}
+		}
+		return hub, nil
 	}
 	for _, s := range all {
 		if s.Name == name {
