@@ -33,7 +33,7 @@ const (
 	maxVerifyLine = 8 << 20
 	// verifyWindow caps the lines between the reader and the writer: the
 	// reorder window that keeps the output in input order.
-	verifyWindow = 1024
+	verifyWindow = 16384
 	// verifyInFlight caps the input bytes held by that window, so memory
 	// stays flat whatever the line sizes.
 	verifyInFlight = 64 << 20
