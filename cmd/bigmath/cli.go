@@ -27,6 +27,8 @@ type cli struct {
 	Stats   statsCmd   `cmd:"" help:"Print the curation funnel per source (--json for the API shape)."`
 	DB      dbCmd      `cmd:"" name:"db" help:"Manage the embedded PostgreSQL cluster."`
 	Verify  verifyCmd  `cmd:"" help:"Verify JSON Lines of gold answers and model responses (or answers); one verdict per line, in input order. Needs no database."`
+	Class   classCmd   `cmd:"" name:"classify" help:"Classify JSON Lines of problems: keep, or why not (multiple_choice, proof, ...); one line per input, in order. Needs no database."`
+	Dedup   dedupCmd   `cmd:"" help:"Cluster JSON Lines of problems into exact and near-duplicate clusters; one line per input, in order. Needs no database."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/bigmath/bigmath/normalize"
+)
+
+// classCmd is `bigmath classify`: it classifies JSON Lines of problems offline: keep, or the reason
+// a problem is not a single-answer, machine-checkable problem.
+type classCmd struct {
+	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\"?, \"solution\"?} per line; - is standard input. Without \"answer\", the last \\boxed{} or the \"####\" line of \"solution\" is the gold answer; a null answer is no answer."`
+	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"keep\", \"reason\", \"evidence\"} per input line, in input order; - is standard output."`
+}
+
+// maxJSONLLine caps one input line of classify and dedup; a longer line
+// yields an error line.
+const maxJSONLLine = 8 << 20
+
+// classifyInput is one input line; fields stay raw so that their types can be
+// checked with a message naming the field.
+type classifyInput struct {
+	ID       json.RawMessage `json:"id"`
+	Problem  json.RawMessage `json:"problem"`
+	Answer   json.RawMessage `json:"answer"`
+	Solution json.RawMessage `json:"solution"`
+}
+
+// classifyOutput is one output line. Field names are a contract: add, never
+// rename.
+type classifyOutput struct {
+	ID       json.RawMessage  `json:"id"`
+	Keep     bool             `json:"keep"`
+	Reason   normalize.Reason `json:"reason"`
+	Evidence string           `json:"evidence,omitempty"`
+}
+
+// jsonlError is the output line of a malformed input line, at its position.
+type jsonlError struct {
+	ID    json.RawMessage `json:"id"`
+	Line  int             `json:"line"`
+	Error string          `json:"error"`
+}
+
+// Run reads the input, classifies each line and writes one output line per
+// input line, in order. A malformed line yields an output line with "line"
+// and "error" and processing goes on; only I/O errors and cancellation stop
+// the command.
+func (c *classCmd) Run(e *env) error {
+	n, bad, err := jsonlFilter(e, c.In, c.Out, classifyLine)
+	if err != nil {
+		return err
+	}
+	e.logger.Info("classify finished", "lines", n, "error_lines", bad)
+	return nil
+}
+
+// classifyLine turns one input line into its output line.
+func classifyLine(n int, data []byte) (out []byte, failed bool) {
+	var in classifyInput
+	if msg := jsonlDecode(data, &in); msg != "" {
+		return jsonlFail(jsonlRecoverID(data), n, "%s", msg), true
+	}
+	problem, err := jsonlString(in.Problem, "problem", false)
+	if err != nil {
+		return jsonlFail(in.ID, n, "%v", err), true
+	}
+	if jsonlNull(in.Problem) {
+		return jsonlFail(in.ID, n, `missing "problem"`), true
+	}
+	solution, err := jsonlString(in.Solution, "solution", false)
+	if err != nil {
+		return jsonlFail(in.ID, n, "%v", err), true
+	}
+	answer, err := jsonlString(in.Answer, "answer", true)
+	if err != nil {
+		return jsonlFail(in.ID, n, "%v", err), true
+	}
+	hasAnswer := !jsonlNull(in.Answer)
+	if in.Answer == nil && solution != "" { // field absent: take it from the solution
+		if a, ok := normalize.LastBoxed(solution); ok {
+			answer, hasAnswer = a, true
+		} else if a, ok := normalize.AfterHashes(solution); ok {
+			answer, hasAnswer = a, true
+		}
+	}
+	v := normalize.Classify(normalize.ClassifyInput{
+		Problem:   problem,
+		Answer:    answer,
+		Solution:  normalize.StripCalculatorNotes(solution),
+		HasAnswer: hasAnswer,
+	})
+	id := in.ID
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	return jsonlEncode(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence}), false
+}
+
+// jsonlFilter streams in (a path or "-" for stdin) line by line through f and
+// writes each result to out (a path or "-" for stdout), in order. It returns
+// the number of lines and of error lines, and the first I/O error or the
+// context's error.
+func jsonlFilter(e *env, inPath, outPath string, f func(n int, line []byte) ([]byte, bool)) (lines, bad int, err error) {
+	in := e.stdin
+	if inPath != "-" {
+		fh, err := os.Open(inPath)
+		if err != nil {
+			return 0, 0, fmt.Errorf("open input: %w", err)
+		}
+		defer fh.Close()
+		in = fh
+	}
+	out := e.stdout
+	var outFile *os.File
+	if outPath != "-" {
+		fh, err := os.Create(outPath)
+		if err != nil {
+			return 0, 0, fmt.Errorf("create output: %w", err)
+		}
+		defer fh.Close()
+		out, outFile = fh, fh
+	}
+	br := bufio.NewReaderSize(in, 1<<16)
+	bw := bufio.NewWriterSize(out, 1<<16)
+	for n := 1; ; n++ {
+		if err := e.ctx.Err(); err != nil {
+			return lines, bad, fmt.Errorf("line %d: %w", n, context.Cause(e.ctx))
+		}
+		line, tooLong, rerr := jsonlReadLine(br, maxJSONLLine)
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
+			return lines, bad, fmt.Errorf("read line %d: %w", n, rerr)
+		}
+		if errors.Is(rerr, io.EOF) && len(line) == 0 && !tooLong {
+			break
+		}
+		var res []byte
+		failed := false
+		switch {
+		case tooLong:
+			res, failed = jsonlFail(nil, n, "line longer than %d bytes", maxJSONLLine), true
+		case len(bytes.TrimSpace(line)) == 0:
+			res, failed = jsonlFail(nil, n, "empty line"), true
+		default:
+			res, failed = f(n, line)
+		}
+		lines++
+		if failed {
+			bad++
+		}
+		if _, err := bw.Write(res); err != nil {
+			return lines, bad, fmt.Errorf("write output: %w", err)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return lines, bad, fmt.Errorf("write output: %w", err)
+	}
+	if outFile != nil {
+		if err := outFile.Close(); err != nil {
+			return lines, bad, fmt.Errorf("close output: %w", err)
+		}
+	}
+	return lines, bad, nil
+}
+
+// jsonlReadLine reads one line without its line break (\n or \r\n). A line
+// longer than max is consumed but not kept: tooLong is set and line is nil.
+// err is io.EOF at the end of the input, with the last line when it has no
+// line break.
+func jsonlReadLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	for {
+		frag, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(frag) > max+2 {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, frag...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		return line, tooLong, err
+	}
+}
+
+// jsonlDecode unmarshals one JSON object and returns a readable message on
+// failure ("" on success).
+func jsonlDecode(data []byte, v any) string {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return "not a JSON object"
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
+		case errors.As(err, &te):
+			return fmt.Sprintf("field %q: %v", te.Field, te)
+		}
+		return "invalid JSON: " + err.Error()
+	}
+	return ""
+}
+
+// jsonlString reads a string field; numbers are accepted (as written) when
+// numbers is set. A missing or null field is "".
+func jsonlString(raw json.RawMessage, name string, numbers bool) (string, error) {
+	if jsonlNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, nil
+	}
+	if numbers {
+		var num json.Number
+		if err := json.Unmarshal(raw, &num); err == nil {
+			return num.String(), nil
+		}
+		return "", fmt.Errorf("field %q: want a string or a number", name)
+	}
+	return "", fmt.Errorf("field %q: want a string", name)
+}
+
+// jsonlNull reports whether a raw field is absent or null.
+func jsonlNull(raw json.RawMessage) bool {
+	return raw == nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+}
+
+// jsonlRecoverID returns the "id" of a line that failed to decode as a
+// whole, if the line is an object whose id alone decodes.
+func jsonlRecoverID(data []byte) json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) == nil {
+		if id, ok := m["id"]; ok {
+			return id
+		}
+	}
+	return nil
+}
+
+// jsonlFail builds the error output line of input line n.
+func jsonlFail(id json.RawMessage, n int, format string, args ...any) []byte {
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	return jsonlEncode(jsonlError{ID: id, Line: n, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, args...)})
+}
+
+// jsonlEncode marshals v as one JSON line without escaping <, > and &
+// (LaTeX stays readable).
+func jsonlEncode(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		msg, _ := json.Marshal("encode output: " + err.Error())
+		return []byte(`{"id":null,"error":` + string(msg) + "}\n")
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/bigmath/bigmath/dedup"
+	"github.com/bigmath/bigmath/normalize"
+)
+
+// dedupCmd clusters JSON Lines of problems into exact and near-duplicate
+// clusters offline.
+type dedupCmd struct {
+	In        string  `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\"} per line; - is standard input."`
+	Out       string  `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"cluster\", \"duplicate_of\", \"similarity\", \"exact\"} per input line, in input order: cluster is the id of the cluster's first member, duplicate_of is null for it and similarity (to duplicate_of) is 0; - is standard output."`
+	Threshold float64 `default:"0.8" help:"Jaccard similarity of word 3-gram shingles from which two problems are near duplicates, in (0, 1]."`
+}
+
+// dedupInput is one input line.
+type dedupInput struct {
+	ID      json.RawMessage `json:"id"`
+	Problem json.RawMessage `json:"problem"`
+}
+
+// dedupOutput is one output line. Field names are a contract: add, never
+// rename.
+type dedupOutput struct {
+	ID          json.RawMessage `json:"id"`
+	Cluster     json.RawMessage `json:"cluster"`
+	DuplicateOf json.RawMessage `json:"duplicate_of"`
+	Similarity  float64         `json:"similarity"`
+	Exact       bool            `json:"exact"`
+}
+
+// Run reads the input, adds each problem to an in-memory index in input
+// order and writes one output line per input line. A malformed line yields
+// an output line with "line" and "error" and joins no cluster; processing
+// goes on. Only a bad flag, I/O errors and cancellation stop the command.
+func (c *dedupCmd) Run(e *env) error {
+	if !(c.Threshold > 0 && c.Threshold <= 1) || math.IsNaN(c.Threshold) {
+		return usageError{fmt.Errorf("--threshold=%v: want a value in (0, 1]", c.Threshold)}
+	}
+	ix, err := dedup.NewIndex(dedup.Options{Threshold: c.Threshold})
+	if err != nil {
+		return usageError{fmt.Errorf("--threshold: %w", err)}
+	}
+	h := dedup.NewHasher()
+	var ids []json.RawMessage // the input id of each added problem, by index position
+	clusters := 0
+	n, bad, err := jsonlFilter(e, c.In, c.Out, func(n int, data []byte) ([]byte, bool) {
+		var in dedupInput
+		if msg := jsonlDecode(data, &in); msg != "" {
+			return jsonlFail(jsonlRecoverID(data), n, "%s", msg), true
+		}
+		if jsonlNull(in.ID) {
+			return jsonlFail(nil, n, `missing "id"`), true
+		}
+		if jsonlNull(in.Problem) {
+			return jsonlFail(in.ID, n, `missing "problem"`), true
+		}
+		problem, err := jsonlString(in.Problem, "problem", false)
+		if err != nil {
+			return jsonlFail(in.ID, n, "%v", err), true
+		}
+		pos := int64(len(ids))
+		m, err := ix.AddFingerprint(pos, 0, h.Fingerprint(normalize.Text(problem)))
+		if err != nil {
+			return jsonlFail(in.ID, n, "%v", err), true
+		}
+		ids = append(ids, in.ID)
+		out := dedupOutput{ID: in.ID, Cluster: ids[m.ClusterID], DuplicateOf: json.RawMessage("null")}
+		if m.Duplicate {
+			out.DuplicateOf = ids[m.DuplicateOf]
+			out.Similarity = math.Round(m.Similarity*1e4) / 1e4
+			out.Exact = m.Exact
+		} else {
+			clusters++
+		}
+		return jsonlEncode(out), false
+	})
+	if err != nil {
+		return err
+	}
+	e.logger.Info("dedup finished", "lines", n, "error_lines", bad, "clusters", clusters)
+	return nil
+}
