@@ -2,9 +2,9 @@ package verify
 
 import (
 	"fmt"
+	"math"
 	"math/big"
-
-	"github.com/ALTree/bigfloat"
+	"sync"
 )
 
 // ball is a real interval [m-r, m+r]: a midpoint at the working precision
@@ -133,8 +133,7 @@ func (e *bev) exp(a ball) (ball, error) {
 	if a.m.MantExp(nil) > 22 {
 		return ball{}, errBudget
 	}
-	x := new(big.Float).SetPrec(e.prec + 32).Set(a.m)
-	m := e.f().Set(bigfloat.Exp(x))
+	m := e.f().Set(expFloat(a.m, e.prec))
 	// exp(m ± r) ⊂ exp(m)·[1-2r, 1+2r] for r <= 1/2
 	r := rnew().Mul(rnew().Abs(m), a.r)
 	r.Mul(r, big.NewFloat(2))
@@ -155,8 +154,7 @@ func (e *bev) log(a ball) (ball, error) {
 		}
 		return ball{}, errUndecided
 	}
-	x := new(big.Float).SetPrec(e.prec + 32).Set(a.m)
-	m := e.f().Set(bigfloat.Log(x))
+	m := e.f().Set(e.logFloat(a.m))
 	r := rnew().Quo(a.r, lo)
 	one := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+4)
 	r.Add(r, one)
@@ -164,26 +162,37 @@ func (e *bev) log(a ball) (ball, error) {
 	return ball{m, r}, nil
 }
 
-// pi returns π at the working precision (Machin's formula), cached per
-// precision for this check.
+// pi returns π at the working precision (Machin's formula, computed once
+// per check at the highest precision asked for).
 func (e *bev) pi() ball {
-	if e.s.piCache == nil {
-		e.s.piCache = map[uint]*ball{}
+	if e.prec+32 <= piPrec {
+		return ball{e.f().Set(piConst()), rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)}
 	}
-	if b, ok := e.s.piCache[e.prec]; ok {
-		return *b
+	if c := e.s.pi; c == nil || c.Prec() < e.prec+32 {
+		p := (e.prec+32+127)/128*128 + 32
+		a := atanInv(5, p)
+		b := atanInv(239, p)
+		a.Mul(a, big.NewFloat(16))
+		b.Mul(b, big.NewFloat(4))
+		e.s.pi = new(big.Float).SetPrec(p).Sub(a, b)
 	}
-	p := e.prec + 32
-	a := atanInv(5, p)
-	b := atanInv(239, p)
+	m := e.f().Set(e.s.pi)
+	r := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)
+	return ball{m, r}
+}
+
+// piPrec is the precision of the shared, read-only value of π.
+const piPrec = 2048
+
+// piConst returns π to piPrec bits, computed once (Machin's formula) and
+// never modified afterwards, so concurrent checks may read it.
+var piConst = sync.OnceValue(func() *big.Float {
+	a := atanInv(5, piPrec+32)
+	b := atanInv(239, piPrec+32)
 	a.Mul(a, big.NewFloat(16))
 	b.Mul(b, big.NewFloat(4))
-	m := e.f().Sub(a, b)
-	r := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)
-	res := ball{m, r}
-	e.s.piCache[e.prec] = &res
-	return res
-}
+	return new(big.Float).SetPrec(piPrec).Sub(a, b)
+})
 
 // atanInv returns atan(1/k) at precision p by its Taylor series.
 func atanInv(k int64, p uint) *big.Float {
@@ -232,7 +241,9 @@ func (e *bev) sincos(a ball) (ball, ball, error) {
 		kf := new(big.Float).SetPrec(p).SetInt(k)
 		x.Sub(x, kf.Mul(kf, twoPi))
 	}
-	// Taylor series for sin and cos
+	// halve the argument, sum the Taylor series, then double back
+	const halvings = 8
+	x.SetMantExp(x, -halvings)
 	x2 := new(big.Float).SetPrec(p).Mul(x, x)
 	sinS := new(big.Float).SetPrec(p).Set(x)
 	cosS := new(big.Float).SetPrec(p).SetInt64(1)
@@ -259,6 +270,14 @@ func (e *bev) sincos(a ball) (ball, ball, error) {
 				return ball{}, ball{}, err
 			}
 		}
+	}
+	for range halvings {
+		// sin 2y = 2 sin y cos y, cos 2y = cos² y - sin² y
+		s2 := new(big.Float).SetPrec(p).Mul(sinS, cosS)
+		s2.SetMantExp(s2, 1)
+		c2 := new(big.Float).SetPrec(p).Mul(cosS, cosS)
+		c2.Sub(c2, new(big.Float).SetPrec(p).Mul(sinS, sinS))
+		sinS, cosS = s2, c2
 	}
 	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
 	return ball{e.f().Set(sinS), r}, ball{e.f().Set(cosS), rnew().Set(r)}, nil
@@ -581,8 +600,9 @@ func (e *bev) pow(n *node) (cball, error) {
 			return cball{}, err
 		}
 		return e.cpowInt(b, k)
-	} else if ok && x.isReal() && n.args[0].k != nConst {
-		// odd roots of negative numbers stay real: (-8)^{1/3} = -2
+	} else if ok && x.isReal() && n.args[0].k != nConst && x.re.Denom().IsInt64() && x.re.Denom().Int64() <= 64 && x.re.Num().IsInt64() {
+		// rational exponent p/q: q-th root by Newton, then the integer
+		// power; odd roots of negative numbers stay real: (-8)^{1/3} = -2
 		b, err := e.eval(n.args[0])
 		if err != nil {
 			return cball{}, err
@@ -591,24 +611,15 @@ func (e *bev) pow(n *node) (cball, error) {
 		if err != nil {
 			return cball{}, err
 		}
-		if rb.m.Sign() < 0 && x.re.Denom().Bit(0) == 1 {
-			lg, err := e.log(e.neg(rb))
-			if err != nil {
-				return cball{}, err
-			}
-			t, err := e.mul(lg, e.fromRat(x.re))
-			if err != nil {
-				return cball{}, err
-			}
-			r, err := e.exp(t)
-			if err != nil {
-				return cball{}, err
-			}
-			if x.re.Num().Bit(0) == 1 {
-				r = e.neg(r)
-			}
-			return cball{re: r}, nil
+		k, err := e.s.smallInt(cq{re: new(big.Rat).SetInt(x.re.Num())})
+		if err != nil {
+			return cball{}, err
 		}
+		rt, err := e.root(rb, x.re.Denom().Int64())
+		if err != nil {
+			return cball{}, err
+		}
+		return e.cpowInt(cball{re: rt}, k)
 	}
 	b, err := e.eval(n.args[0])
 	if err != nil {
@@ -725,21 +736,7 @@ func (e *bev) fn(n *node) (cball, error) {
 		if err2 != nil || q < 2 || q > 64 {
 			return cball{}, fmt.Errorf("root index: %w", errUnsupported)
 		}
-		neg := x.m.Sign() < 0
-		if neg {
-			if q%2 == 0 {
-				return cball{}, fmt.Errorf("even root of a negative number: %w", errUnsupported)
-			}
-			x = e.neg(x)
-		}
-		var lg ball
-		if lg, err = e.log(x); err == nil {
-			lg = ball{e.f().Quo(lg.m, new(big.Float).SetInt64(q)), lg.r}
-			r, err = e.exp(lg)
-			if neg {
-				r = e.neg(r)
-			}
-		}
+		r, err = e.root(x, q)
 	case "ln":
 		r, err = e.log(x)
 	case "log":
@@ -899,4 +896,167 @@ func (e *bev) floorBall(n *node) (cball, error) {
 		a.Add(a, big.NewInt(1))
 	}
 	return cball{re: ball{e.f().SetInt(a), rnew()}}, nil
+}
+
+// expFloat returns exp(x) with relative error below 2^-(prec+32): the
+// argument is halved k times to below 2^-12, the Taylor series summed, and
+// the result squared k times, all with prec+64+k bits.
+func expFloat(x *big.Float, prec uint) *big.Float {
+	k := x.MantExp(nil) + 12
+	if k < 0 || x.Sign() == 0 {
+		k = 0
+	}
+	p := prec + 64 + uint(k)
+	r := new(big.Float).SetPrec(p).SetMantExp(x, -k)
+	sum := new(big.Float).SetPrec(p).SetInt64(1)
+	term := new(big.Float).SetPrec(p).SetInt64(1)
+	for n := int64(1); n < 10000; n++ {
+		term.Mul(term, r)
+		term.Quo(term, new(big.Float).SetInt64(n))
+		sum.Add(sum, term)
+		if term.Sign() == 0 || term.MantExp(nil) < -int(p)-2 {
+			break
+		}
+	}
+	for range k {
+		sum.Mul(sum, sum)
+	}
+	return sum
+}
+
+// logFloat returns log(x) for x > 0 with absolute error below
+// 2^-(prec+32): x = m·2^e, m is square-rooted 8 times to near 1, and
+// log m = 2^9·atanh((m-1)/(m+1)) by its series; e·ln2 is added.
+func (e *bev) logFloat(x *big.Float) *big.Float {
+	p := e.prec + 64
+	m := new(big.Float)
+	ex := x.MantExp(m)
+	m.SetPrec(p) // MantExp gives m the precision of x
+	const k = 8
+	for range k {
+		m.Sqrt(m)
+	}
+	one := new(big.Float).SetPrec(p).SetInt64(1)
+	num := new(big.Float).SetPrec(p).Sub(m, one)
+	den := new(big.Float).SetPrec(p).Add(m, one)
+	z := new(big.Float).SetPrec(p).Quo(num, den)
+	sum := atanhSeries(z, p)
+	sum.SetMantExp(sum, k+1)
+	if ex != 0 {
+		l2 := e.ln2(p)
+		sum.Add(sum, new(big.Float).SetPrec(p).Mul(l2, new(big.Float).SetInt64(int64(ex))))
+	}
+	return sum
+}
+
+// atanhSeries sums z + z^3/3 + z^5/5 + ... until terms fall below 2^-p.
+func atanhSeries(z *big.Float, p uint) *big.Float {
+	z2 := new(big.Float).SetPrec(p).Mul(z, z)
+	sum := new(big.Float).SetPrec(p).Set(z)
+	term := new(big.Float).SetPrec(p).Set(z)
+	for n := int64(1); n < 100000; n++ {
+		if term.Sign() == 0 {
+			break
+		}
+		term.Mul(term, z2)
+		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
+		sum.Add(sum, t)
+		if t.Sign() == 0 || t.MantExp(nil) < -int(p)-4 {
+			break
+		}
+	}
+	return sum
+}
+
+// ln2 returns log 2 = 2·atanh(1/3) at precision p, cached for this check.
+func (e *bev) ln2(p uint) *big.Float {
+	if e.s.ln2Cache == nil {
+		e.s.ln2Cache = map[uint]*big.Float{}
+	}
+	if v, ok := e.s.ln2Cache[p]; ok {
+		return v
+	}
+	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
+	v := atanhSeries(third, p)
+	v.SetMantExp(v, 1)
+	e.s.ln2Cache[p] = v
+	return v
+}
+
+// root returns the real q-th root of a ball (odd q for negative values).
+func (e *bev) root(x ball, q int64) (ball, error) {
+	if q == 2 {
+		return e.sqrt(x)
+	}
+	neg := x.m.Sign() < 0
+	if neg {
+		if q%2 == 0 {
+			return ball{}, fmt.Errorf("even root of a negative number: %w", errUnsupported)
+		}
+		x = e.neg(x)
+	}
+	lo := lower(x)
+	if lo.Sign() <= 0 {
+		if x.m.Sign() == 0 && x.r.Sign() == 0 {
+			return ball{e.f(), rnew()}, nil
+		}
+		return ball{}, errUndecided
+	}
+	half := new(big.Float).SetPrec(64).SetMode(big.ToZero).Quo(x.m, big.NewFloat(2))
+	if lo.Cmp(half) < 0 {
+		return ball{}, errUndecided
+	}
+	y := rootFloat(x.m, q, e.prec+32)
+	m := e.f().Set(y)
+	// |d/dx x^(1/q)| = y/(q x) <= 2y/(q lo) on the ball when r <= x/2
+	r := rnew().Mul(rnew().Abs(m), x.r)
+	r.Mul(r, big.NewFloat(2))
+	r.Quo(r, rnew().Mul(lo, new(big.Float).SetInt64(q)))
+	r.Add(r, e.eps(m))
+	r.Add(r, e.eps(m))
+	res := ball{m, r}
+	if neg {
+		res = e.neg(res)
+	}
+	return res, e.ok(res)
+}
+
+// rootFloat returns x^(1/q) for x > 0 by Newton's iteration from a float64
+// estimate, at precision p.
+func rootFloat(x *big.Float, q int64, p uint) *big.Float {
+	mant := new(big.Float)
+	ex := x.MantExp(mant)
+	// x = mant·2^ex with ex = q·a + b, 0 <= b < q
+	a := ex / int(q)
+	b := ex % int(q)
+	if b < 0 {
+		b += int(q)
+		a--
+	}
+	mf, _ := mant.Float64()
+	y0 := math.Pow(math.Ldexp(mf, b), 1/float64(q))
+	y := new(big.Float).SetPrec(p).SetFloat64(y0)
+	xr := new(big.Float).SetPrec(p).SetMantExp(mant, b)
+	qf := new(big.Float).SetPrec(p).SetInt64(q)
+	q1 := new(big.Float).SetPrec(p).SetInt64(q - 1)
+	for range 12 {
+		// y = ((q-1) y + xr / y^(q-1)) / q
+		yp := new(big.Float).SetPrec(p).SetInt64(1)
+		base := new(big.Float).SetPrec(p).Set(y)
+		for k := q - 1; k > 0; k >>= 1 {
+			if k&1 == 1 {
+				yp.Mul(yp, base)
+			}
+			base.Mul(base, base)
+		}
+		t := new(big.Float).SetPrec(p).Quo(xr, yp)
+		t.Add(t, new(big.Float).SetPrec(p).Mul(q1, y))
+		t.Quo(t, qf)
+		d := new(big.Float).SetPrec(p).Sub(t, y)
+		y = t
+		if d.Sign() == 0 || d.MantExp(nil)-y.MantExp(nil) < -int(p)+2 {
+			break
+		}
+	}
+	return y.SetMantExp(y, a)
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"math/big"
 	"time"
 )
 
@@ -15,7 +16,8 @@ type state struct {
 	steps    int
 	nodes    int
 	stopped  bool
-	piCache  map[uint]*ball
+	pi       *big.Float
+	ln2Cache map[uint]*big.Float
 }
 
 func newState(ctx context.Context, opts Options) *state {

@@ -96,6 +96,10 @@ func (s *state) canon(b *strings.Builder, n *node) {
 		b.WriteString("...")
 		return
 	}
+	if intLit(n) {
+		b.WriteString(normDigits(n.s))
+		return
+	}
 	if isScalar(n) && !hasVars(n) && infSign(n) == 0 && n.k != nBase {
 		if v, ok, err := s.exact(n, nil); err == nil && ok {
 			if c := cqString(v); len(c) <= maxCanonicalNumber {
@@ -179,7 +183,12 @@ func printTo(b *strings.Builder, n *node, depth int) {
 	}
 	switch n.k {
 	case nNum:
-		b.WriteString(n.val.RatString())
+		if intLit(n) {
+			// the printed digits: no binary-to-decimal conversion
+			b.WriteString(normDigits(n.s))
+		} else {
+			b.WriteString(n.val.RatString())
+		}
 	case nConst:
 		b.WriteString(n.s)
 	case nVar:
@@ -342,4 +351,13 @@ func plainInt(s string) (string, bool) {
 		return "-" + s, true
 	}
 	return s, true
+}
+
+// normDigits strips leading zeros from a digit string.
+func normDigits(d string) string {
+	d = strings.TrimLeft(d, "0")
+	if d == "" {
+		return "0"
+	}
+	return d
 }

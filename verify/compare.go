@@ -783,8 +783,8 @@ func samplePoint(i int, names []string) env {
 		h ^= h >> 33
 		h *= 0xff51afd7ed558ccd
 		h ^= h >> 33
-		num := int64(h%100003) + 2
-		den := int64((h>>20)%997) + 1
+		num := int64(h%1009) + 2
+		den := int64((h>>20)%97) + 1
 		pt[name] = cq{re: big.NewRat(num, den)}
 	}
 	return pt
@@ -996,10 +996,14 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 // exprEqual compares expressions in variables at deterministic rational
 // points (Schwartz–Zippel): equal at every defined point, at least three.
 func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
-	good := 0
+	good, from := 0, 0
 	for i := 0; i < 10 && good < 4; i++ {
 		pt := samplePoint(i, names)
-		ok, err := s.numEqual(g, pt, p, pt)
+		ok, top, err := s.numEqualFrom(g, pt, p, pt, from)
+		if top {
+			// values that needed the top precision once will again
+			from = len(precisions) - 1
+		}
 		if err != nil {
 			if errors.Is(err, errDomain) {
 				continue
@@ -1018,25 +1022,33 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 }
 
 // precisions are the working precisions of the ball comparison; equality
-// is only concluded at the last one.
-var precisions = [...]uint{128, 512}
+// is only concluded at the last one, when the two values agree to within
+// 2^-(320-64) = 2^-256 relative (about 77 significant digits).
+var precisions = [...]uint{128, 320}
 
 // numEqual compares a at point ea with b at point eb. Exact rationals are
 // compared exactly; otherwise balls are evaluated at increasing precision
 // until they are disjoint (not equal) or, at the top precision, the
 // difference is within a radius below 2^-(prec-64) relative (equal).
 func (s *state) numEqual(a *node, ea env, b *node, eb env) (bool, error) {
+	eq, _, err := s.numEqualFrom(a, ea, b, eb, 0)
+	return eq, err
+}
+
+// numEqualFrom is numEqual starting at precisions[from]; top reports that
+// the ball comparison reached the top precision.
+func (s *state) numEqualFrom(a *node, ea env, b *node, eb env, from int) (eq, top bool, err error) {
 	x, okx, err := s.exact(a, ea)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	y, oky, err := s.exact(b, eb)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if okx && oky {
 		if x.re.Cmp(y.re) != 0 {
-			return false, nil
+			return false, false, nil
 		}
 		xi, yi := x.im, y.im
 		if xi == nil {
@@ -1045,17 +1057,19 @@ func (s *state) numEqual(a *node, ea env, b *node, eb env) (bool, error) {
 		if yi == nil {
 			yi = new(big.Rat)
 		}
-		return xi.Cmp(yi) == 0, nil
+		return xi.Cmp(yi) == 0, false, nil
 	}
-	for k, prec := range precisions {
+	for k := from; k < len(precisions); k++ {
+		prec := precisions[k]
+		top = k == len(precisions)-1
 		ba, err := (&bev{s: s, prec: prec, vars: ea}).eval(a)
 		if err == nil {
 			var bb cball
 			bb, err = (&bev{s: s, prec: prec, vars: eb}).eval(b)
 			if err == nil {
-				res, decided := compareBalls(ba, bb, prec, k == len(precisions)-1)
+				res, decided := compareBalls(ba, bb, prec, top)
 				if decided {
-					return res, nil
+					return res, top, nil
 				}
 				continue
 			}
@@ -1063,9 +1077,9 @@ func (s *state) numEqual(a *node, ea env, b *node, eb env) (bool, error) {
 		if errors.Is(err, errUndecided) {
 			continue
 		}
-		return false, err
+		return false, top, err
 	}
-	return false, errUndecided
+	return false, top, errUndecided
 }
 
 // compareBalls returns (equal, decided).

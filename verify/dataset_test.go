@@ -29,7 +29,7 @@ func lastBoxed(s string) (string, bool) {
 
 // datasetGolds reads the gold answers of the real datasets: math500
 // "answer" fields and the last \boxed{} of every MATH test solution.
-func datasetGolds(t *testing.T) map[string][]string {
+func datasetGolds(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	read := func(name, path string, pick func(map[string]any) (string, bool)) {

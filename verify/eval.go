@@ -35,6 +35,27 @@ func (s *state) ratOK(r *big.Rat) error {
 // exact evaluates n to an exact complex rational. ok=false (with a nil
 // error) means the value is not rational (it needs ball evaluation).
 func (s *state) exact(n *node, vars env) (v cq, ok bool, err error) {
+	if len(vars) == 0 {
+		switch n.exState {
+		case 1:
+			return n.ex, true, nil
+		case 2:
+			return cq{}, false, nil
+		}
+		v, ok, err = s.exact1(n, vars)
+		if err == nil {
+			if ok {
+				n.exState, n.ex = 1, v
+			} else {
+				n.exState = 2
+			}
+		}
+		return v, ok, err
+	}
+	return s.exact1(n, vars)
+}
+
+func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 	if err := s.tick(); err != nil {
 		return cq{}, false, err
 	}
@@ -140,13 +161,10 @@ func (s *state) exact(n *node, vars env) (v cq, ok bool, err error) {
 		if k > 2 && !s.bitsOK(int(float64(k)*log2(float64(k)))) {
 			return cq{}, false, errBudget
 		}
-		f := big.NewInt(1)
-		for i := int64(2); i <= k; i++ {
-			f.Mul(f, big.NewInt(i))
-			if i&255 == 0 {
-				if err := s.checkTime(); err != nil {
-					return cq{}, false, err
-				}
+		f := new(big.Int).MulRange(1, k)
+		if k > 1000 {
+			if err := s.checkTime(); err != nil {
+				return cq{}, false, err
 			}
 		}
 		return cq{re: new(big.Rat).SetInt(f)}, true, nil

@@ -43,6 +43,10 @@ type node struct {
 	dec  int
 	ops  []string
 	raw  string // for top-level nodes: the normalized source text
+
+	// memo of exact() without variables: 1 rational (in ex), 2 not rational
+	exState uint8
+	ex      cq
 }
 
 type parser struct {
@@ -832,10 +836,10 @@ func (p *parser) numNode(nl *numLit) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, ok := new(big.Rat).SetString(nl.intPart + "." + nl.frac + "0")
 	if nl.intPart == "" && nl.frac == "" {
 		return nil, errParse
 	}
+	r, ok := parseDecimal(nl.intPart, nl.frac)
 	if !ok {
 		return nil, errParse
 	}
@@ -867,6 +871,31 @@ func (p *parser) numNode(nl *numLit) (*node, error) {
 		n.s += "." + nl.frac
 	}
 	return n, nil
+}
+
+// parseDecimal returns the exact value of the digits int.frac.
+func parseDecimal(intPart, frac string) (*big.Rat, bool) {
+	digits := intPart + frac
+	if digits == "" {
+		return nil, false
+	}
+	if len(digits) <= 18 && len(frac) <= 18 {
+		var v int64
+		for i := 0; i < len(digits); i++ {
+			v = v*10 + int64(digits[i]-'0')
+		}
+		d := int64(1)
+		for range len(frac) {
+			d *= 10
+		}
+		return big.NewRat(v, d), true
+	}
+	num, ok := new(big.Int).SetString(digits, 10)
+	if !ok {
+		return nil, false
+	}
+	den := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(frac))), nil)
+	return new(big.Rat).SetFrac(num, den), true
 }
 
 func abs(x int) int {

@@ -1,0 +1,88 @@
+package verify
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+)
+
+// benchPairs returns the conformance mix: every labelled and policy pair
+// of the shared files as bare answers (extraction applied where needed).
+func benchPairs(b *testing.B) [][2]string {
+	b.Helper()
+	var pairs [][2]string
+	for _, file := range confFiles {
+		for _, c := range loadCases(b, file) {
+			g, _, ok1 := answerOf(c.Gold)
+			p, _, ok2 := answerOf(c.Pred)
+			if ok1 && ok2 {
+				pairs = append(pairs, [2]string{g, p})
+			}
+		}
+	}
+	return pairs
+}
+
+// runLatency runs Answer over pairs round-robin and reports checks/s,
+// p50 and p99 latency per check.
+func runLatency(b *testing.B, pairs [][2]string) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		pr := pairs[i%len(pairs)]
+		t0 := time.Now()
+		v := Answer(ctx, pr[0], pr[1], Options{})
+		lat = append(lat, time.Since(t0))
+		if v.Reason == ReasonInternalError {
+			b.Fatalf("internal error on %q vs %q", pr[0], pr[1])
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "checks/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds()), "max-µs")
+}
+
+// BenchmarkAnswerConformance measures the conformance mix (420 pairs of
+// every answer form, including the stress cases).
+func BenchmarkAnswerConformance(b *testing.B) {
+	runLatency(b, benchPairs(b))
+}
+
+// BenchmarkAnswerDatasetGolds measures real gold answers (math500 and the
+// MATH test set) checked against themselves: the RL distribution.
+func BenchmarkAnswerDatasetGolds(b *testing.B) {
+	var pairs [][2]string
+	for _, gs := range datasetGolds(b) {
+		for _, g := range gs {
+			pairs = append(pairs, [2]string{g, g + " "})
+		}
+	}
+	if len(pairs) == 0 {
+		b.Skip("no datasets")
+	}
+	runLatency(b, pairs)
+}
+
+// BenchmarkAnswerInteger measures the plain-integer fast path.
+func BenchmarkAnswerInteger(b *testing.B) {
+	runLatency(b, [][2]string{{"42", "42"}, {"123456789", "123456788"}, {"-5", "-5"}, {"1000", "1,000"}})
+}
+
+// BenchmarkCanonical measures Canonical over the conformance golds.
+func BenchmarkCanonical(b *testing.B) {
+	pairs := benchPairs(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, _, _ = Canonical(ctx, pairs[i%len(pairs)][0], Options{})
+	}
+}
