@@ -60,12 +60,15 @@ import (
 //     ok=false.
 //
 //  4. Precedence: the commitment made last wins. Markers are only looked for
-//     after the last box group. A marker there overrides the box only when its
-//     answer looks mathematical (contains a digit or a backslash, or was
-//     written in math delimiters or bold); so "\boxed{5}. I am confident the
-//     answer is correct." keeps 5, while "\boxed{255} ... Final Answer: The
-//     final answer is $10,455$." takes 10,455 (an intermediate box followed by
-//     a different stated final answer).
+//     after the last box group. A marker there overrides the box only when it
+//     states a final answer ("final answer", "the answer is", an "Answer:"
+//     line, a heading or "####"; not "check the answer: ...") and its answer
+//     starts like mathematics (a digit, sign, bracket, LaTeX command or
+//     single-letter variable, once bold and delimiters are removed); so
+//     "\boxed{5}. I am confident the answer is correct." keeps 5, while
+//     "\boxed{255} ... Final Answer: The final answer is $10,455$." takes
+//     10,455 (an intermediate box followed by a different stated final
+//     answer).
 //
 //  5. A bare response: with no box and no marker, a response of one line is
 //     the answer when it ends with a math span ("Therefore, $$3!$$" gives
@@ -121,7 +124,7 @@ func xExtract(response string) (answer string, alts []string) {
 	switch {
 	case m.status == xMarkerTruncated:
 		return "", nil
-	case m.status == xMarkerFound && (status != xBoxFound || m.mathLike):
+	case m.status == xMarkerFound && (status != xBoxFound || m.strong && m.mathLike):
 		return xCleanAnswer(m.text), nil
 	case status == xBoxFound:
 		return g.answer(s)
@@ -546,12 +549,13 @@ const (
 type xMarker struct {
 	status   xMarkerStatus
 	text     string
-	mathLike bool
+	mathLike bool // the answer starts like mathematics, not like a sentence
+	strong   bool // see xAnswerMarkerAt
 }
 
 // xLastMarker finds the last answer marker in s[from:] and reads its answer.
 func xLastMarker(s string, from int) xMarker {
-	best, bestEnd, gsm := -1, -1, false
+	best, bestEnd, gsm, strong := -1, -1, false, false
 	// "answer" in lower or title case, and in capitals.
 	for _, pat := range [...]string{"nswer", "NSWER"} {
 		for at := from; ; {
@@ -564,8 +568,8 @@ func xLastMarker(s string, from int) xMarker {
 			if i <= best {
 				continue
 			}
-			if end, ok := xAnswerMarkerAt(s, i-1, from); ok {
-				best, bestEnd, gsm = i-1, end, false
+			if end, st, ok := xAnswerMarkerAt(s, i-1, from); ok {
+				best, bestEnd, gsm, strong = i-1, end, false, st
 			}
 		}
 	}
@@ -580,27 +584,32 @@ func xLastMarker(s string, from int) xMarker {
 			continue
 		}
 		if end, ok := xGsmMarkerAt(s, i); ok {
-			best, bestEnd, gsm = i, end, true
+			best, bestEnd, gsm, strong = i, end, true, true
 		}
 	}
 	if best < 0 {
 		return xMarker{}
 	}
-	return xReadMarkerAnswer(s, bestEnd, gsm)
+	m := xReadMarkerAnswer(s, bestEnd, gsm)
+	m.strong = strong
+	return m
 }
 
 // xAnswerMarkerAt reports whether the word "answer" at s[i:] (i >= from) is
-// an answer marker, and where its answer starts.
-func xAnswerMarkerAt(s string, i, from int) (int, bool) {
+// an answer marker, where its answer starts, and whether it is a strong
+// marker: one that states the final answer ("final answer: ", "the answer
+// is", an "Answer:" line, a heading) rather than mentions an answer in
+// passing ("check the answer: ...").
+func xAnswerMarkerAt(s string, i, from int) (start int, strong, ok bool) {
 	if i < from || i+6 > len(s) || (s[i] != 'a' && s[i] != 'A') {
-		return 0, false
+		return 0, false, false
 	}
 	if i > 0 && xIsLetter(s[i-1]) {
-		return 0, false
+		return 0, false, false
 	}
 	j := i + 6
 	if j < len(s) && xIsLetter(s[j]) {
-		return 0, false // answers, answered
+		return 0, false, false // answers, answered
 	}
 	// Skip closing markdown around the word: "**Answer**:", "*answer*".
 	k := j
@@ -609,29 +618,29 @@ func xAnswerMarkerAt(s string, i, from int) (int, bool) {
 	}
 	switch {
 	case k < len(s) && s[k] == ':':
-		return k + 1, true
+		return k + 1, xHeadingStart(s, i) || xAfterFinal(s, i), true
 	case strings.HasPrefix(s[k:], "："):
-		return k + len("："), true
+		return k + len("："), xHeadingStart(s, i) || xAfterFinal(s, i), true
 	case k < len(s) && s[k] == '=':
-		return k + 1, true
+		return k + 1, xHeadingStart(s, i), true
 	case k > j && (k < len(s) && s[k] == '$' || strings.HasPrefix(s[k:], `\[`) || strings.HasPrefix(s[k:], `\(`)) &&
 		xHeadingStart(s, i):
-		return k, true // "Answer $9$", "Answer \[ 9 \]" at the start of a line
+		return k, true, true // "Answer $9$", "Answer \[ 9 \]" at the start of a line
 	}
 	if w, n := xWordAt(s, k); w != "" {
 		switch strings.ToLower(w) {
 		case "is":
-			return n, true
+			return n, true, true
 		case "would", "should", "must", "will":
 			m := n
 			for m < len(s) && s[m] == ' ' {
 				m++
 			}
 			if w2, n2 := xWordAt(s, m); strings.EqualFold(w2, "be") {
-				return n2, true
+				return n2, true, true
 			}
 		}
-		return 0, false
+		return 0, false, false
 	}
 	// A heading: the rest of the line is empty and the line holds only
 	// markdown and "final" before the word.
@@ -640,12 +649,22 @@ func xAnswerMarkerAt(s string, i, from int) (int, bool) {
 		e++
 	}
 	if e < len(s) && s[e] != '\n' {
-		return 0, false
+		return 0, false, false
 	}
 	if !xHeadingStart(s, i) {
-		return 0, false
+		return 0, false, false
 	}
-	return e, true
+	return e, true, true
+}
+
+// xAfterFinal reports whether the word at s[i] follows "final" ("Final
+// Answer:", "final **answer**:").
+func xAfterFinal(s string, i int) bool {
+	k := i
+	for k > 0 && i-k < 8 && (s[k-1] == ' ' || s[k-1] == '*' || s[k-1] == '_') {
+		k--
+	}
+	return k >= 5 && strings.EqualFold(s[k-5:k], "final") && (k == 5 || !xIsLetter(s[k-6]))
 }
 
 // xHeadingStart reports whether the word at s[i] starts its line, after
@@ -710,7 +729,7 @@ func xReadMarkerAnswer(s string, i int, gsm bool) xMarker {
 	if i >= len(s) {
 		return xMarker{status: xMarkerTruncated}
 	}
-	end, delimited, truncated := xAnswerEnd(s, i)
+	end, truncated := xAnswerEnd(s, i)
 	if truncated {
 		return xMarker{status: xMarkerTruncated}
 	}
@@ -721,23 +740,34 @@ func xReadMarkerAnswer(s string, i int, gsm bool) xMarker {
 	if !gsm {
 		text = xProseAnswer(text)
 	}
-	bold := strings.HasPrefix(strings.TrimSpace(text), "**")
-	return xMarker{
-		status:   xMarkerFound,
-		text:     text,
-		mathLike: delimited || bold || strings.ContainsAny(text, "0123456789\\"),
+	return xMarker{status: xMarkerFound, text: text, mathLike: xLooksMath(xCleanAnswer(text))}
+}
+
+// xLooksMath reports whether a cleaned answer starts like mathematics: a
+// digit, a sign, a LaTeX command, a bracket, or a single-letter variable
+// ("x = 3"), and not a word ("consistent with 5").
+func xLooksMath(a string) bool {
+	if a == "" {
+		return false
 	}
+	switch c := a[0]; {
+	case c >= '0' && c <= '9', c == '-', c == '+', c == '\\', c == '(', c == '[', c == '{', c == '.', c == '|':
+		return true
+	case xIsLetter(c):
+		return len(a) == 1 || !xIsLetter(a[1])
+	}
+	return false
 }
 
 // xAnswerEnd returns where the answer starting at s[i] ends: at the end of its
-// line or sentence, reading math spans whole. delimited reports a math span;
-// truncated reports a display span ($$, \[, \() that is never closed.
-func xAnswerEnd(s string, i int) (end int, delimited, truncated bool) {
+// line or sentence, reading math spans whole. truncated reports a display
+// span ($$, \[, \() that is never closed.
+func xAnswerEnd(s string, i int) (end int, truncated bool) {
 	for k := i; k < len(s); {
 		c := s[k]
 		switch {
 		case c == '\n':
-			return k, delimited, false
+			return k, false
 		case c == '\\' && k+1 < len(s):
 			switch s[k+1] {
 			case '[', '(':
@@ -747,9 +777,8 @@ func xAnswerEnd(s string, i int) (end int, delimited, truncated bool) {
 				}
 				e := strings.Index(s[k+2:], closer)
 				if e < 0 {
-					return 0, false, true
+					return 0, true
 				}
-				delimited = true
 				k += 2 + e + 2
 			default:
 				k += 2
@@ -758,16 +787,14 @@ func xAnswerEnd(s string, i int) (end int, delimited, truncated bool) {
 			if k+1 < len(s) && s[k+1] == '$' {
 				e := strings.Index(s[k+2:], "$$")
 				if e < 0 {
-					return 0, false, true
+					return 0, true
 				}
-				delimited = true
 				k += 2 + e + 2
 				continue
 			}
 			// Inline math closes within its paragraph; an unmatched $ is a
 			// dollar sign.
 			if e, ok := xInlineClose(s, k+1); ok {
-				delimited = true
 				k = e + 1
 				continue
 			}
@@ -782,14 +809,14 @@ func xAnswerEnd(s string, i int) (end int, delimited, truncated bool) {
 					k++
 					continue
 				}
-				return k, delimited, false
+				return k, false
 			}
 			k++
 		default:
 			k++
 		}
 	}
-	return len(s), delimited, false
+	return len(s), false
 }
 
 // xInlineClose finds the $ closing inline math opened before s[i], skipping
@@ -956,17 +983,21 @@ func xProseWords(t string) int {
 // xMathSpans returns the contents of the math spans of a single line, and the
 // end of the last one.
 func xMathSpans(t string) (spans []string, lastEnd int) {
+	// unclosed[d] records that delimiter d has no closer after some point,
+	// so no later opener of that kind is searched for again: the scan stays
+	// linear on a line of a million "\(".
+	var unclosed [4]bool
 	for k := 0; k < len(t); {
-		var open, closer string
+		var d int
 		switch {
 		case strings.HasPrefix(t[k:], "$$"):
-			open, closer = "$$", "$$"
+			d = 0
 		case t[k] == '$':
-			open, closer = "$", "$"
+			d = 1
 		case strings.HasPrefix(t[k:], `\(`):
-			open, closer = `\(`, `\)`
+			d = 2
 		case strings.HasPrefix(t[k:], `\[`):
-			open, closer = `\[`, `\]`
+			d = 3
 		case t[k] == '\\':
 			k += 2
 			continue
@@ -974,8 +1005,13 @@ func xMathSpans(t string) (spans []string, lastEnd int) {
 			k++
 			continue
 		}
-		e := strings.Index(t[k+len(open):], closer)
+		open, closer := xSpanDelims[d][0], xSpanDelims[d][1]
+		e := -1
+		if !unclosed[d] {
+			e = strings.Index(t[k+len(open):], closer)
+		}
 		if e < 0 {
+			unclosed[d] = true
 			k += len(open)
 			continue
 		}
@@ -986,6 +1022,9 @@ func xMathSpans(t string) (spans []string, lastEnd int) {
 	}
 	return spans, lastEnd
 }
+
+// xSpanDelims are the math delimiters, in the order xMathSpans tries them.
+var xSpanDelims = [4][2]string{{"$$", "$$"}, {"$", "$"}, {`\(`, `\)`}, {`\[`, `\]`}}
 
 // xCleanAnswer trims what surrounds an answer: whitespace, markdown bold,
 // quotes, math delimiters and trailing sentence punctuation.
