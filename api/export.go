@@ -302,6 +302,7 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	}
 	if !c.Writer.Written() {
 		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type")
 		h.storeError(c, err)
 		return
 	}
