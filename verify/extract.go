@@ -14,9 +14,11 @@ import (
 // The rules, in the order they are applied:
 //
 //  1. The answer region. Chat-template text around the response is dropped:
-//     text up to the last "<|im_start|>assistant" and everything from the
-//     first end-of-turn token after it (<|im_end|>, <|endoftext|>,
-//     <|eot_id|>, <|im_start|>, </s>, <｜end▁of▁sentence｜>). When the response
+//     text up to the last assistant header ("<|im_start|>assistant",
+//     "<|start_header_id|>assistant<|end_header_id|>", "<｜Assistant｜>") and
+//     everything from the first end-of-turn token after it (<|im_end|>,
+//     <|endoftext|>, <|eot_id|>, <|im_start|>, <|end|>, </s>,
+//     <｜end▁of▁sentence｜>). When the response
 //     contains "</think>", only the text after the last one is read: the
 //     reasoning is not the answer. A "<think>" that is never closed means the
 //     response was cut off while reasoning: ok=false.
@@ -137,15 +139,27 @@ func xExtract(response string) (answer string, alts []string) {
 // is not part of the response.
 var xEndTokens = [...]string{"<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|im_start|>", "<|end|>"}
 
+// xAssistantHeaders open the assistant's turn in ChatML and Llama 3 chat
+// templates; a response sent with its prompt (OpenRLHF sends both) is read
+// from the last one.
+var xAssistantHeaders = [...]string{"<|im_start|>assistant", "<|start_header_id|>assistant<|end_header_id|>"}
+
 // xAnswerRegion cuts response down to the part that can hold the final answer;
 // ok=false means the response was cut off inside its reasoning.
 func xAnswerRegion(s string) (string, bool) {
 	// Chat-template tokens: start after the last assistant header, stop at
 	// the first end-of-turn token after it.
-	if strings.Contains(s, "<|") {
-		const assistant = "<|im_start|>assistant"
+	if strings.Contains(s, "<｜") {
+		const assistant = "<｜Assistant｜>"
 		if i := xLastIndex(s, assistant); i >= 0 {
 			s = s[i+len(assistant):]
+		}
+	}
+	if strings.Contains(s, "<|") {
+		for _, h := range xAssistantHeaders {
+			if i := xLastIndex(s, h); i >= 0 {
+				s = s[i+len(h):]
+			}
 		}
 		for from := 0; ; {
 			i := strings.Index(s[from:], "<|")

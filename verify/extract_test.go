@@ -187,6 +187,8 @@ var extractCases = []extractCase{
 	// Chat templates.
 	{"im_end", "The answer is \\boxed{5}.<|im_end|>\n<|im_start|>user\nThe answer is \\boxed{6}", "5", true},
 	{"openrlhf query with prompt", "<|im_start|>user\nIs the answer \\boxed{2}?<|im_end|>\n<|im_start|>assistant\nIt is \\boxed{3}.<|im_end|>", "3", true},
+	{"llama3 query with prompt", "<|start_header_id|>user<|end_header_id|>\n\nIs it \\boxed{2}?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nIt is \\boxed{3}.<|eot_id|>", "3", true},
+	{"deepseek query with prompt", "<｜User｜>Is it \\boxed{2}?<｜Assistant｜><think>hmm</think>It is \\boxed{3}.<｜end▁of▁sentence｜>", "3", true},
 	{"endoftext", "Answer: 9<|endoftext|>garbage", "9", true},
 	{"eos s", "Answer: 9</s>Answer: 10", "9", true},
 
