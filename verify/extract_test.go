@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -350,4 +351,20 @@ func realisticResponse(n int) string {
 	}
 	sb.WriteString("In particular, \\[q(8) = -\\frac{37}{8},\\]so \\[p(8) = \\frac{q(8) + 8}{8^2 - 1} = \\boxed{\\frac{3}{56}}.\\]")
 	return sb.String()
+}
+
+func ExampleExtract() {
+	for _, r := range []string{
+		"Adding the two equations gives $2x = 8$, so $x = \\boxed{4}$.",
+		"So 13 it is.\n\n**Answer:** $13$",
+		"The answer is either $\\boxed{2}$ or $\\boxed{3}$.",
+		"We get $x = 4$, and then we can check",
+	} {
+		fmt.Println(Extract(r))
+	}
+	// Output:
+	// 4 true
+	// 13 true
+	//  false
+	//  false
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,4 +144,15 @@ func BenchmarkResponse(b *testing.B) {
 	for b.Loop() {
 		Response(ctx, `\frac{3}{56}`, resp, Options{})
 	}
+}
+
+func ExampleResponse() {
+	ctx := context.Background()
+	v := Response(ctx, `\frac{1}{2}`, `The probability is $\boxed{0.5}$.`, Options{})
+	fmt.Println(v.Correct, v.Reward, v.Extracted, v.Reason)
+	v = Response(ctx, "7", "We get x = 7, so we continue with y", Options{})
+	fmt.Println(v.Correct, v.Reward, v.Reason)
+	// Output:
+	// true 1 0.5 equal
+	// false 0 no_answer
 }
