@@ -151,6 +151,10 @@ func Answer(ctx context.Context, gold, answer string, opts Options) (v Verdict) 
 		}
 	}()
 	v.Extracted = strings.TrimSpace(answer)
+	if ctx != nil && ctx.Err() != nil {
+		v.Reason = ReasonBudgetExceeded
+		return v
+	}
 	if fv, ok := fastAnswer(gold, v.Extracted); ok {
 		fv.Extracted = v.Extracted
 		return fv

@@ -1,0 +1,131 @@
+// Package verify decides whether an answer equals a gold answer, exactly
+// and within a bounded amount of work. It is pure (no I/O), deterministic
+// and safe for concurrent use; it keeps no mutable global state.
+//
+// Answer compares an already extracted answer with the gold; Response
+// extracts the final answer of a model response first (see Extract);
+// Canonical gives the canonical string and kind of a gold answer.
+//
+// # What is read
+//
+// Answers are LaTeX or plain text: integers, decimals, fractions (\frac,
+// \dfrac, \tfrac, a/b), mixed numbers (2\frac12, 7 3/4), percent,
+// scientific notation (3e8, 1.5\times10^{3}), thousands separators (1,000
+// 1\,000 40,\!000 1{,}000; a plain comma or space groups digits only
+// outside brackets, where it cannot separate tuple entries), repeating
+// decimals (0.\overline{3}), radicals (\sqrt, \sqrt[n]), powers, implicit
+// multiplication, the constants π, e, i and ∞, functions (trigonometric
+// and inverse, sinh/cosh/tanh, ln, log (base 10), log_b, exp, |x|, floor,
+// ceil, n!, \binom), degrees (^\circ), units and currency from a closed
+// list, \text{} \mathrm{} \left \right and spacing commands, complex
+// numbers, intervals and unions, sets, tuples, vectors and matrices
+// (pmatrix, bmatrix, array), equations and inequalities (also chains),
+// lists joined by commas, "and" or "or", \pm, base subscripts (1011_2) and
+// text answers (\text{Monday}, odd). Math delimiters and a \boxed{} around
+// the whole answer are removed. \sum, \int and \lim are not read.
+//
+// # Equality policy
+//
+// Numbers are compared exactly. Rational values (everything built from
+// integers, decimals and fractions with + - × ÷ and integer powers, and
+// roots or logs that come out rational) are math/big.Rat values compared
+// for identity: 123456788 is not 123456789, 1/2^99 is not 1/2^98,
+// 0.0000001 is not 0.0000002, 6/8 equals 3/4.
+//
+// Irrational and transcendental values are evaluated as certified balls
+// (a big.Float midpoint and a rounded-up radius bounding every rounding
+// and propagation error) at 128 and then 320 bits. Disjoint balls prove
+// the values differ. Two values are taken as equal only at 320 bits, when
+// they agree to within 2^-256 relative (about 77 significant digits);
+// when that cannot be decided (catastrophic cancellation, values near a
+// pole) the verdict is budget_exceeded, never equal. There is no global
+// tolerance.
+//
+// Decimals against exact values follow the product policy:
+//
+//   - A decimal equals an exact gold when it is the same rational number
+//     (0.75 = 3/4, 2.50 = 5/2, 0.\overline{3} = 1/3).
+//   - A rounded decimal prediction of a value without a finite decimal
+//     expansion is not equal by default (0.142857 for 1/7, 1.414 for √2,
+//     6.283185 for 2π). Exception: a prediction printed with at least 12
+//     significant digits is accepted when the gold rounds to it at the
+//     prediction's own printed precision (0.0833333333333333 for 1/12), as
+//     float64 output from a calculation is.
+//   - When the gold itself is a decimal with at least two significant
+//     digits, the prediction is compared at the gold's printed precision:
+//     it is equal when |prediction - gold| <= half a unit in the gold's
+//     last place (gold 0.33, prediction 1/3: equal; gold 33.3, prediction
+//     100/3: equal). A decimal prediction with no more fractional digits
+//     than the gold must equal it exactly (gold 0.33, prediction 0.34 or
+//     0.3: not equal). A one-digit decimal gold (0.5) is exact.
+//   - Options.SignificantDigits > 0 turns on approximate matching for
+//     problems that ask for it: numbers are equal when they round to the
+//     same value at that many significant digits of the gold's magnitude.
+//
+// Units, currency and percent are read, not thrown away. They are
+// recognized only at the end of an answer (or of a list entry): inside
+// \text{}/\mathrm{}, as a \$ or € sign, or as a multi-letter unit word in
+// plain text; a single letter in plain text is always a variable, never a
+// unit. A unit on one side only is fine (5 vs 5\text{ cm}, 28\% vs 28, 90
+// vs 90^\circ). Units of the same quantity are converted (100 cm = 1 m,
+// 8 g is not 8 kg); different quantities are never equal (8 g is not 8 s).
+// A percent is the number
+// before the sign: 28\% equals 28 and does not equal 0.28. A degree value
+// at the top of an answer is a unit (90^\circ = 90, not π/2); inside a
+// function it is converted to radians (\cos 60^\circ = 1/2). Other trailing
+// \text{} words (\text{ ways}, \text{ students}) are labels and are
+// ignored on either side.
+//
+// Structure matters. Tuples, points, vectors and matrices are ordered and
+// shaped (a column vector equals the tuple of its entries). Sets, the
+// values of \pm, and lists of answers ("1, 2", "x = 1 or x = 2") are
+// unordered and compared as sets; a list against a tuple is ordered. A
+// set is not a tuple ({1,2} vs (1,2)). Interval ends must match,
+// including openness; (a,b) is read as both an open interval and a pair,
+// so it equals only (a,b). Unions compare as sets of intervals; unions of
+// finite sets are merged.
+//
+// Expressions in variables are compared by exact evaluation at
+// deterministic rational points derived from a fixed hash of the variable
+// names (Schwartz–Zippel): equal at every point where both are defined,
+// and at least three such points. Variable names matter (x^2 is not y^2;
+// f(x) is not f(y)). Removable singularities do not count:
+// (x^2-1)/(x-1) equals x+1. e and i are always the constants.
+//
+// Equations equal equations up to a non-zero constant factor (2x+4y=6 and
+// x+2y=3; y=2x+1 and 2x-y+1=0). A prediction x=3 (or a chain ending in
+// the value, a = b = 101) is accepted for the gold 3; a gold assignment
+// x=3 (left side a name: x, a_3, f(x), |AB|, A:B, (p,q)) accepts the
+// prediction 3, but a gold equation such as a+3z=0 does not accept 0.
+// Approximations after an exact value are commentary: x = 1/3 \approx
+// 0.33 is x = 1/3. Inequalities are equal when they describe the same
+// half-space (x>1, 1<x, -x<-1) with the same strictness. An inequality
+// gold in one variable accepts the interval it describes ((1,2) for
+// 1<x<2, x \in [1,2] for 1 \le x \le 2) but an interval gold does not
+// accept an inequality prediction, so a policy cannot echo the question.
+//
+// Text answers compare case-insensitively with spacing collapsed
+// (\text{Yes} = yes, \text{E} = E); two answers with the same text
+// (spacing and \text/\mathrm wrappers aside) are always equal.
+// Base-b numerals are equal when base and digits agree; a gold 52_8
+// accepts the digits 52 without the subscript but not the decimal value 42.
+//
+// # Bounds
+//
+// Every check runs under Options.Budget (input length, expression nodes,
+// digits of any exact number, size of integer exponents and factorials,
+// nesting depth) and under a deadline: Options.Timeout (default 50 ms) or
+// the context's deadline, whichever is earlier, checked inside the parser,
+// the evaluators and the series loops. 10^{10^{10}}, 100000!, ten thousand
+// nested braces or a megabyte of input end in budget_exceeded or
+// unparsable_* within microseconds. A panic is recovered and reported as
+// internal_error.
+//
+// # Canonical forms
+//
+// Canonical strings are deterministic. Exact numbers are written as
+// reduced fractions or a+b*i (42, -3/4, 1+274*i), so equal exact values
+// have equal strings; sets and lists are sorted and deduplicated; other
+// expressions are printed with sorted sums and products (√8 and 2√2 keep
+// different strings). Units follow the value ("15 cm2"), degrees as "deg".
+package verify
