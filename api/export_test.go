@@ -1,0 +1,429 @@
+package api_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+// verlRow is the verl row as the test expects it, declared independently
+// of api.VerlRow so that a renamed column fails the test.
+type verlRow struct {
+	DataSource string `parquet:"data_source"`
+	Prompt     []struct {
+		Role    string `parquet:"role"`
+		Content string `parquet:"content"`
+	} `parquet:"prompt,list"`
+	Ability     string `parquet:"ability"`
+	RewardModel struct {
+		Style       string `parquet:"style"`
+		GroundTruth string `parquet:"ground_truth"`
+	} `parquet:"reward_model"`
+	ExtraInfo struct {
+		Split     string `parquet:"split"`
+		Index     int64  `parquet:"index"`
+		ProblemID string `parquet:"problem_id"`
+	} `parquet:"extra_info"`
+}
+
+func readParquet[T any](tb testing.TB, b []byte) []T {
+	tb.Helper()
+	rows, err := parquet.Read[T](bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		tb.Fatalf("read parquet (%d bytes): %v", len(b), err)
+	}
+	return rows
+}
+
+func TestExportRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, splitFixtures())
+	if r := do(t, srv, post("/v1/splits", `{"name":"s","seed":9,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)); r.status != http.StatusCreated {
+		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
+	}
+
+	// jsonl of every part: the reference for the other formats.
+	r := do(t, srv, get("/v1/splits/s/export?format=jsonl"))
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/x-ndjson" ||
+		r.header.Get("Content-Disposition") != `attachment; filename="s.jsonl"` {
+		t.Fatalf("GET jsonl = %d %v", r.status, r.header)
+	}
+	byID := map[string]api.ExportRow{}
+	perPart := map[string]int{}
+	var order []string
+	sc := bufio.NewScanner(bytes.NewReader(r.body))
+	for line := 1; sc.Scan(); line++ {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.DisallowUnknownFields()
+		var row api.ExportRow
+		if err := dec.Decode(&row); err != nil {
+			t.Fatalf("jsonl line %d: %v: %s", line, err, sc.Bytes())
+		}
+		byID[row.ID] = row
+		perPart[row.Split]++
+		order = append(order, row.ID)
+	}
+	if diff := cmp.Diff(map[string]int{"train": 60, "validation": 20, "test": 20}, perPart); diff != "" {
+		t.Errorf("jsonl rows per part (-want +got):\n%s", diff)
+	}
+	if !slices.IsSorted(order) {
+		t.Error("jsonl rows are not in id order")
+	}
+	a5, b5 := byID["a005"], byID["b005"]
+	if a5.Source != "alpha" || a5.Problem != "What is a005?" || a5.Answer != `\frac{1}{2}` || a5.AnswerCanonical != "1/2" ||
+		a5.AnswerKind != "integer" || a5.Domain != "algebra" || a5.Difficulty == nil || *a5.Difficulty != 6 {
+		t.Errorf("jsonl row a005 = %+v", a5)
+	}
+	if b5.Difficulty != nil || b5.Source != "beta" {
+		t.Errorf("jsonl row b005 = %+v, want no difficulty", b5)
+	}
+	if _, ok := byID["x-dropped"]; ok {
+		t.Error("a dropped problem is in the export")
+	}
+
+	t.Run("jsonl one part", func(t *testing.T) {
+		r := do(t, srv, get("/v1/splits/s/export?part=train"))
+		lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
+		if len(lines) != 60 || !strings.Contains(r.header.Get("Content-Disposition"), "s-train.jsonl") {
+			t.Errorf("jsonl train: %d lines, %q", len(lines), r.header.Get("Content-Disposition"))
+		}
+		for _, l := range lines {
+			var row api.ExportRow
+			if err := json.Unmarshal([]byte(l), &row); err != nil || row.Split != "train" {
+				t.Fatalf("jsonl train line %s: %v", l, err)
+			}
+		}
+	})
+
+	t.Run("parquet", func(t *testing.T) {
+		r := do(t, srv, get("/v1/splits/s/export?format=parquet&part=validation"))
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.apache.parquet" {
+			t.Fatalf("GET parquet = %d %v", r.status, r.header)
+		}
+		rows := readParquet[api.ExportRow](t, r.body)
+		if len(rows) != 20 {
+			t.Fatalf("parquet validation has %d rows, want 20", len(rows))
+		}
+		for _, row := range rows {
+			if diff := cmp.Diff(byID[row.ID], row); diff != "" || row.Split != "validation" {
+				t.Errorf("parquet row %s differs from jsonl (-jsonl +parquet):\n%s", row.ID, diff)
+			}
+		}
+		// The columns are flat and named as documented.
+		f, err := parquet.OpenFile(bytes.NewReader(r.body), int64(len(r.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []string
+		for _, c := range f.Schema().Columns() {
+			cols = append(cols, strings.Join(c, "."))
+		}
+		want := []string{"id", "source", "problem", "answer", "answer_canonical", "answer_kind", "domain", "difficulty", "level", "split"}
+		if diff := cmp.Diff(want, cols); diff != "" {
+			t.Errorf("parquet columns (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("verl", func(t *testing.T) {
+		r := do(t, srv, get("/v1/splits/s/export?format=verl&part=train"))
+		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "s-train-verl.parquet") {
+			t.Fatalf("GET verl = %d %v", r.status, r.header)
+		}
+		rows := readParquet[verlRow](t, r.body)
+		if len(rows) != 60 {
+			t.Fatalf("verl train has %d rows, want 60", len(rows))
+		}
+		for i, row := range rows {
+			ref := byID[row.ExtraInfo.ProblemID]
+			if ref.ID == "" || ref.Split != "train" {
+				t.Fatalf("verl row %d: problem %q is not a train problem", i, row.ExtraInfo.ProblemID)
+			}
+			if row.DataSource != "bigmath/"+ref.Source || row.Ability != "math" ||
+				row.RewardModel.Style != "rule" || row.RewardModel.GroundTruth != `\frac{1}{2}` ||
+				row.ExtraInfo.Split != "train" || row.ExtraInfo.Index != int64(i) ||
+				len(row.Prompt) != 1 || row.Prompt[0].Role != "user" ||
+				row.Prompt[0].Content != ref.Problem+"\n\n"+api.VerlInstruction ||
+				!strings.Contains(row.Prompt[0].Content, `\boxed{}`) {
+				t.Errorf("verl row %d = %+v", i, row)
+			}
+		}
+		// prompt is a Parquet LIST of structs, reward_model and extra_info
+		// are structs: the shape verl (pyarrow) reads.
+		f, err := parquet.OpenFile(bytes.NewReader(r.body), int64(len(r.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range [][]string{
+			{"prompt", "list", "element", "role"}, {"prompt", "list", "element", "content"},
+			{"reward_model", "ground_truth"}, {"extra_info", "index"}, {"extra_info", "problem_id"},
+		} {
+			if _, ok := f.Schema().Lookup(path...); !ok {
+				t.Errorf("verl schema has no column %s:\n%s", strings.Join(path, "."), f.Schema())
+			}
+		}
+		if !strings.Contains(f.Schema().String(), "prompt (LIST)") {
+			t.Errorf("verl prompt column is not a LIST: %s", f.Schema())
+		}
+	})
+
+	bad := []struct{ query, field string }{
+		{"format=csv", "format"},
+		{"part=dev", "part"},
+		{"format=parquet&format=jsonl", "format"},
+		{"limit=10", "limit"},
+	}
+	for _, tc := range bad {
+		t.Run("bad "+tc.query, func(t *testing.T) {
+			r := do(t, srv, badGet("/v1/splits/s/export?"+tc.query))
+			if code, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || code != "invalid_request" || field != tc.field {
+				t.Errorf("GET export?%s = %d %s, want 400 on %s", tc.query, r.status, r.body, tc.field)
+			}
+		})
+	}
+}
+
+// failingExport is a CorpusStore whose export fails after some rows.
+type failingExport struct {
+	api.CorpusStore
+	rows int
+}
+
+func (f failingExport) ExportSplit(_ context.Context, _ string, _ bigmath.Part, fn func(*bigmath.SplitRow) error) error {
+	for i := range f.rows {
+		r := bigmath.SplitRow{Part: bigmath.PartTrain, Problem: bigmath.Problem{ID: fmt.Sprintf("p%06d", i), ProblemNorm: strings.Repeat("x", 100)}}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return errors.New("connection to the database lost")
+}
+
+func TestExportCutShort(t *testing.T) {
+	t.Parallel()
+	// Enough rows that bytes reach the client before the failure: 5000
+	// JSON lines, or two Parquet row groups.
+	for format, rows := range map[string]int{"jsonl": 5000, "parquet": 2*api.RowGroupRows + 1} {
+		t.Run(format, func(t *testing.T) {
+			srv := httptestServer(t, api.Deps{Corpus: failingExport{rows: rows}})
+			resp, err := http.Get(srv.URL + "/v1/splits/s/export?format=" + format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			_, err = io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK || err == nil {
+				t.Errorf("export failing after %d rows: status %d, read error %v; want 200 and a truncated body", rows, resp.StatusCode, err)
+			}
+		})
+	}
+	t.Run("before the first byte", func(t *testing.T) {
+		srv := httptestServer(t, api.Deps{Corpus: failingExport{rows: 0}})
+		r := do(t, srv, get("/v1/splits/s/export"))
+		if code, _, _ := r.errorOf(t); r.status != http.StatusInternalServerError || code != "internal" {
+			t.Errorf("export failing at once = %d %s, want a 500 JSON error", r.status, r.body)
+		}
+	})
+}
+
+func TestExportWriterRowGroups(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := api.NewExportWriter(&buf, api.FormatParquet)
+	n := 2*api.RowGroupRows + 100
+	for i := range n {
+		r := bigmath.SplitRow{Part: bigmath.PartTest, Problem: bigmath.Problem{ID: fmt.Sprintf("p%06d", i), ProblemRaw: "raw only"}}
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.NumRows() != int64(n) || len(f.RowGroups()) != 3 {
+		t.Errorf("file has %d rows in %d row groups, want %d in 3", f.NumRows(), len(f.RowGroups()), n)
+	}
+	rows := readParquet[api.ExportRow](t, buf.Bytes())
+	if rows[n-1].ID != fmt.Sprintf("p%06d", n-1) || rows[0].Problem != "raw only" || rows[0].Split != "test" {
+		t.Errorf("rows[0] = %+v, rows[last] = %+v", rows[0], rows[n-1])
+	}
+}
+
+func TestParseExportFormat(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"jsonl", "parquet", "verl"} {
+		if f, err := api.ParseExportFormat(s); err != nil || string(f) != s {
+			t.Errorf("ParseExportFormat(%q) = %q, %v", s, f, err)
+		}
+	}
+	var ve *bigmath.ValidationError
+	if _, err := api.ParseExportFormat("csv"); !errors.As(err, &ve) || ve.Field != "format" {
+		t.Errorf("ParseExportFormat(csv) = %v, want a ValidationError on format", err)
+	}
+}
+
+// BenchmarkExportParquet streams a split of 25,000 and of 250,000 problems
+// as Parquet through the router (real Postgres, real HTTP) into a file, and
+// reports the peak heap sampled during the export: flat memory means the
+// two peaks are about the same. Run with
+//
+//	go test ./api -run '^$' -bench ExportParquet -benchtime 3x
+func BenchmarkExportParquet(b *testing.B) {
+	pool := pgtest.New(b)
+	ctx := context.Background()
+	sizes := []int{25000, 250000}
+	for _, n := range sizes {
+		copyProblems(b, pool, fmt.Sprintf("bench-%d", n), n)
+		sp := bigmath.Split{Name: fmt.Sprintf("bench-%d", n), Seed: 1,
+			Filter:    bigmath.ProblemFilter{Sources: []string{fmt.Sprintf("bench-%d", n)}},
+			Fractions: bigmath.Fractions{Train: 1}}
+		if _, err := postgres.NewStore(pool).CreateSplit(ctx, sp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, "ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptestServer(b, api.Deps{Corpus: postgres.NewStore(pool)})
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "export.parquet")
+			var peak atomic.Uint64
+			runtime.GC()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				t := time.NewTicker(10 * time.Millisecond)
+				defer t.Stop()
+				var ms runtime.MemStats
+				for {
+					select {
+					case <-stop:
+						return
+					case <-t.C:
+						runtime.ReadMemStats(&ms)
+						if ms.HeapAlloc > peak.Load() {
+							peak.Store(ms.HeapAlloc)
+						}
+					}
+				}
+			})
+			b.ReportAllocs()
+			b.ResetTimer()
+			var size int64
+			for range b.N {
+				size = exportTo(b, srv.URL+fmt.Sprintf("/v1/splits/bench-%d/export?format=parquet&part=train", n), out)
+			}
+			b.StopTimer()
+			close(stop)
+			wg.Wait()
+			f, err := os.Open(out)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			pf, err := parquet.OpenFile(f, size)
+			if err != nil {
+				b.Fatalf("the export does not read back: %v", err)
+			}
+			if pf.NumRows() != int64(n) {
+				b.Fatalf("the export has %d rows, want %d", pf.NumRows(), n)
+			}
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(before.HeapAlloc)/(1<<20), "heap-before-MB")
+			b.ReportMetric(float64(size)/(1<<20), "file-MB")
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// exportTo downloads url into the file out and returns its size.
+func exportTo(tb testing.TB, url, out string) int64 {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		tb.Fatalf("GET %s = %d %s", url, resp.StatusCode, body)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	n, err := io.Copy(f, resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// copyProblems inserts n kept problems of a new source with COPY; their
+// texts and answers are the size of real ones (about 300 and 10 bytes).
+func copyProblems(tb testing.TB, pool *pgxpool.Pool, source string, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	var sourceID int64
+	if err := pool.QueryRow(ctx, `INSERT INTO sources (name, role) VALUES ($1, 'corpus') RETURNING id`, source).Scan(&sourceID); err != nil {
+		tb.Fatal(err)
+	}
+	cols := []string{"id", "source_id", "row_key", "raw_hash", "problem_raw", "problem_norm", "domain", "difficulty", "level",
+		"answer_raw", "answer_canonical", "answer_kind", "status"}
+	filler := strings.Repeat("Let $f(x) = x^2 + 3x + 2$ and consider the values it takes. ", 5)
+	i := 0
+	copied, err := pool.CopyFrom(ctx, pgx.Identifier{"problems"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		if i == n {
+			return nil, nil
+		}
+		i++
+		key := fmt.Sprintf("row-%d", i)
+		text := fmt.Sprintf("Problem %d. %s What is f(%d)?", i, filler, i)
+		return []any{bigmath.ProblemID(source, key), sourceID, key, []byte{byte(i), byte(i >> 8)}, text, text,
+			"algebra", float64(i % 10), "Level 3", fmt.Sprintf("\\frac{%d}{7}", i), fmt.Sprintf("%d/7", i), "rational", "kept"}, nil
+	}))
+	if err != nil || copied != int64(n) {
+		tb.Fatalf("copy %d problems: %d, %v", n, copied, err)
+	}
+}
+
+// httptestServer serves the router of d for the test's duration.
+func httptestServer(tb testing.TB, d api.Deps) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(api.NewRouter(d))
+	tb.Cleanup(srv.Close)
+	return srv
+}
