@@ -225,7 +225,7 @@ func (h *Hasher) tokenize(s string) {
 			aux, auxEnd = false, ""
 			continue
 		}
-		if !aux {
+		if c := s[i]; !aux && (c == '[' || c == '<' || c|0x20 == 'h' || c|0x20 == 'w') {
 			switch {
 			case hasPrefixFold(s[i:], "[asy]"):
 				aux, auxEnd = true, "[/asy]"

@@ -149,8 +149,9 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 			break
 		}
 	}
+	var full uint32 // bands whose key already holds maxPerKey docs
 	if !exact && len(fp.Bands) == NumBands {
-		best, bestSim = ix.nearest(fp, numbers)
+		best, bestSim, full = ix.nearest(fp, numbers)
 	}
 
 	ix.ids = append(ix.ids, id)
@@ -171,7 +172,9 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 		ix.exactTab.insert(ek, int32(doc))
 		if len(fp.Bands) == NumBands {
 			for band, k := range fp.Bands {
-				ix.bandTab.insert(bandKey(band, k), int32(doc))
+				if full&(1<<band) == 0 {
+					ix.bandTab.insert(bandKey(band, k), int32(doc))
+				}
 			}
 		}
 	}
@@ -197,25 +200,34 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 	return m, nil
 }
 
+// maxPerKey caps the docs stored under one band key. Families of problems
+// that share a band (a template with varied numbers) would otherwise grow
+// probe runs without bound; a doc is still stored under its other bands.
+const maxPerKey = 256
+
 // nearest returns the most similar earlier doc that is a near duplicate of
-// fp, or -1.
-func (ix *Index) nearest(fp Fingerprint, numbers uint64) (int32, float64) {
+// fp (or -1), and a bit set of the bands whose key already holds maxPerKey
+// docs.
+func (ix *Index) nearest(fp Fingerprint, numbers uint64) (best int32, bestSim float64, full uint32) {
 	ix.tick++
 	if ix.tick == 0 { // wrapped: reset stamps
 		clear(ix.seen)
 		ix.tick = 1
 	}
-	best, bestSim := int32(-1), 0.0
+	best = -1
 	checked := 0
 	for band, k := range fp.Bands {
+		inKey := 0
 		for d := range ix.bandTab.find(bandKey(band, k)) {
-			if ix.seen[d] == ix.tick {
+			inKey++
+			if inKey >= maxPerKey {
+				full |= 1 << band
+				break
+			}
+			if ix.seen[d] == ix.tick || checked >= ix.maxCand {
 				continue
 			}
 			ix.seen[d] = ix.tick
-			if checked >= ix.maxCand {
-				return best, bestSim
-			}
 			checked++
 			sim, ok := ix.similar(d, fp, numbers)
 			if ok && (sim > bestSim || sim == bestSim && d < best) {
@@ -223,7 +235,7 @@ func (ix *Index) nearest(fp Fingerprint, numbers uint64) (int32, float64) {
 			}
 		}
 	}
-	return best, bestSim
+	return best, bestSim, full
 }
 
 // similar compares doc d with fp by the rules in the package documentation.
