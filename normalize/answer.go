@@ -5,7 +5,7 @@ import "strings"
 // LastBoxed returns the content of the last \boxed{...} or \fbox{...} in s,
 // found by brace matching (escaped braces \{ and \} do not count), trimmed of
 // surrounding space. The unbraced form "\boxed 5" is also read, up to the
-// next space or "$". ok is false when s has no box, when the last box is not
+// next space, brace or "$". ok is false when s has no box, when the last box is not
 // closed (a truncated solution) or when it is empty.
 func LastBoxed(s string) (string, bool) {
 	start := -1
@@ -47,7 +47,7 @@ func LastBoxed(s string) (string, bool) {
 		return "", false
 	}
 	j := i
-	for j < len(s) && s[j] != ' ' && s[j] != '$' && s[j] != '\n' && s[j] != '\t' {
+	for j < len(s) && s[j] != ' ' && s[j] != '$' && s[j] != '\n' && s[j] != '\t' && s[j] != '}' && s[j] != '{' {
 		j++
 	}
 	inner := strings.TrimSpace(s[i:j])

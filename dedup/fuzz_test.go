@@ -1,0 +1,135 @@
+package dedup
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/bigmath/bigmath/normalize"
+)
+
+// pairs reads testdata/aime24_pairs.jsonl: the AIME 2024 problems whose
+// aime24/ and deepscaler/ copies differ, as {"a", "b"}.
+func pairs(t testing.TB) [][2]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "aime24_pairs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][2]string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var p struct{ A, B string }
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, [2]string{p.A, p.B})
+	}
+	return out
+}
+
+// TestTestdataPairs runs the checked-in pairs without the shared datasets:
+// every pair is an exact or near duplicate.
+func TestTestdataPairs(t *testing.T) {
+	for i, p := range pairs(t) {
+		ix := mustIndex(t, Options{})
+		ix.Add(0, normalize.Text(p[1]))
+		m, _ := ix.Add(1, normalize.Text(p[0]))
+		if !m.Duplicate {
+			t.Errorf("pair %d not matched: %.80q", i, p[0])
+		}
+	}
+}
+
+func FuzzFingerprint(f *testing.F) {
+	for _, p := range pairs(f) {
+		f.Add(p[0], p[1])
+	}
+	f.Add("compute 3+5", "compute 4+7")
+	f.Add("[asy] label(\"1\") [/asy] x", "http://x.y 6,000,000 1.5")
+	h := NewHasher()
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fa := h.Fingerprint(a)
+		if again := NewFingerprint(a); !slices.Equal(again.Shingles, fa.Shingles) || !slices.Equal(again.Bands, fa.Bands) ||
+			again.Content != fa.Content || again.Exact != fa.Exact {
+			t.Fatalf("fingerprint of %q not deterministic", a)
+		}
+		if !slices.IsSorted(fa.Shingles) || len(slices.Compact(slices.Clone(fa.Shingles))) != len(fa.Shingles) {
+			t.Errorf("shingles of %q not sorted and unique", a)
+		}
+		if len(fa.Aux) > auxSample {
+			t.Errorf("aux sample of %d", len(fa.Aux))
+		}
+		if (len(fa.Shingles) == 0) != (fa.Bands == nil) || fa.Bands != nil && len(fa.Bands) != NumBands {
+			t.Errorf("%d shingles, %d bands", len(fa.Shingles), len(fa.Bands))
+		}
+		fb := h.Fingerprint(b)
+		j := Jaccard(fa.Shingles, fb.Shingles)
+		if j < 0 || j > 1 || j != Jaccard(fb.Shingles, fa.Shingles) {
+			t.Errorf("Jaccard %v not symmetric in [0,1]", j)
+		}
+		// An index never calls a pair with different content a duplicate,
+		// and always finds an identical text.
+		ix := mustIndex(t, Options{})
+		ix.AddFingerprint(0, 0, fa)
+		m, err := ix.AddFingerprint(1, 0, fb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Duplicate && fa.Content != fb.Content {
+			t.Errorf("duplicate with different content: %q %q", a, b)
+		}
+		if a == b && !m.Exact {
+			t.Errorf("identical text %q not an exact duplicate", a)
+		}
+	})
+}
+
+func FuzzOverlap(f *testing.F) {
+	for _, p := range pairs(f) {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, bench, text string) {
+		o, _ := NewOverlapIndex(OverlapOptions{})
+		o.Add("b", bench)
+		got := o.Match(text)
+		if len(got) > 1 || len(got) == 1 && got[0] != "b" {
+			t.Errorf("Match = %v", got)
+		}
+		if self := o.Match(bench); o.Len() == 1 && len(self) != 1 {
+			t.Errorf("a benchmark problem does not overlap itself: %q", bench)
+		}
+	})
+}
+
+func ExampleIndex() {
+	ix, _ := NewIndex(Options{})
+	for i, p := range []string{
+		`Compute $\dfrac{1}{2}+\dfrac{1}{3}$.`,
+		`Compute \(\frac{1}{2} + \frac{1}{3}\).`,
+		`Compute $\dfrac{1}{2}+\dfrac{1}{4}$.`,
+	} {
+		m, _ := ix.Add(int64(i), normalize.Text(p))
+		fmt.Println(i, m.ClusterID, m.Duplicate, m.Exact)
+	}
+	// Output:
+	// 0 0 false false
+	// 1 0 true false
+	// 2 2 false false
+}
+
+func ExampleOverlapIndex() {
+	o, _ := NewOverlapIndex(OverlapOptions{})
+	o.Add("math500", normalize.Text(`How many vertical asymptotes does the graph of $y=\frac{2}{x^2+x-6}$ have?`))
+	fmt.Println(o.Match(normalize.Text(`How many vertical asymptotes does the graph of \(y=\dfrac{2}{x^2+x-6}\) have?`)))
+	fmt.Println(o.Match(normalize.Text(`How many vertical asymptotes does the graph of $y=\frac{3}{x^2+x-12}$ have?`)))
+	// Output:
+	// [math500]
+	// []
+}
