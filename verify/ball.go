@@ -684,6 +684,8 @@ func (e *bev) cexp(x cball) (cball, error) {
 
 func (e *bev) fn(n *node) (cball, error) {
 	switch n.s {
+	case "sum", "prod":
+		return e.bigOp(n)
 	case "floor", "ceil", "binom":
 		x, ok, err := e.s.exact(n, e.vars)
 		if err == nil && ok {
@@ -1059,4 +1061,40 @@ func rootFloat(x *big.Float, q int64, p uint) *big.Float {
 		}
 	}
 	return y.SetMantExp(y, a)
+}
+
+// bigOp evaluates a sum or product of irrational terms term by term.
+func (e *bev) bigOp(n *node) (cball, error) {
+	if x, ok, err := e.s.exact(n, e.vars); err != nil {
+		return cball{}, err
+	} else if ok {
+		return e.fromCQ(x), nil
+	}
+	lo, hi, err := e.s.bigOpRange(n, e.vars)
+	if err != nil {
+		return cball{}, err
+	}
+	if hi-lo+1 > maxLoopTerms {
+		return cball{}, errBudget
+	}
+	acc := cball{re: ball{e.f(), rnew()}}
+	if n.s == "prod" {
+		acc = cball{re: ball{e.f().SetInt64(1), rnew()}}
+	}
+	for i := lo; i <= hi; i++ {
+		sub := &bev{s: e.s, prec: e.prec, vars: withVar(e.vars, n.ops[0], i)}
+		x, err := sub.eval(n.args[0])
+		if err != nil {
+			return cball{}, err
+		}
+		if n.s == "sum" {
+			acc, err = e.cadd(acc, x)
+		} else {
+			acc, err = e.cmul(acc, x)
+		}
+		if err != nil {
+			return cball{}, err
+		}
+	}
+	return acc, nil
 }

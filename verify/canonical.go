@@ -217,7 +217,11 @@ func printTo(b *strings.Builder, n *node, depth int) {
 	case nPow:
 		b.WriteString(paren(n.args[0]) + "^" + paren(n.args[1]))
 	case nFunc:
-		b.WriteString(n.s + "(")
+		b.WriteString(n.s)
+		if len(n.ops) == 1 {
+			b.WriteString("_" + n.ops[0])
+		}
+		b.WriteString("(")
 		for i, a := range n.args {
 			if i > 0 {
 				b.WriteString(",")

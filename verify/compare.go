@@ -3,6 +3,7 @@ package verify
 import (
 	"errors"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -453,12 +454,19 @@ func allOps(ops []string, op string) bool {
 	return len(ops) > 0
 }
 
-func hasVars(n *node) bool {
+func hasVars(n *node) bool { return hasFree(n, nil) }
+
+// hasFree reports a variable of n not in bound (indices of enclosing sums).
+func hasFree(n *node, bound []string) bool {
 	if n.k == nVar {
-		return true
+		return !slices.Contains(bound, n.s)
+	}
+	if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+		return hasFree(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0])) ||
+			hasFree(n.args[1], bound) || hasFree(n.args[2], bound)
 	}
 	for _, a := range n.args {
-		if a != nil && hasVars(a) {
+		if a != nil && hasFree(a, bound) {
 			return true
 		}
 	}
@@ -745,20 +753,26 @@ func (s *state) sameTree(a, b *node) bool { return printNode(a) == printNode(b) 
 
 func varNames(ns ...*node) []string {
 	set := map[string]bool{}
-	var walk func(n *node)
-	walk = func(n *node) {
+	var walk func(n *node, bound []string)
+	walk = func(n *node, bound []string) {
 		if n == nil {
 			return
 		}
-		if n.k == nVar {
+		if n.k == nVar && !slices.Contains(bound, n.s) {
 			set[n.s] = true
 		}
+		if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+			walk(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0]))
+			walk(n.args[1], bound)
+			walk(n.args[2], bound)
+			return
+		}
 		for _, a := range n.args {
-			walk(a)
+			walk(a, bound)
 		}
 	}
 	for _, n := range ns {
-		walk(n)
+		walk(n, nil)
 	}
 	out := make([]string, 0, len(set))
 	for k := range set {
@@ -1110,6 +1124,9 @@ func separated(a, b ball, prec uint) (bool, bool) {
 	d := new(big.Float).SetPrec(prec+64).Sub(a.m, b.m)
 	d.Abs(d)
 	r := new(big.Float).SetPrec(64).SetMode(big.AwayFromZero).Add(a.r, b.r)
+	// radii are computed at 64 bits; 2^-32 relative slack covers their own
+	// rounding over any number of operations we allow
+	r.Add(r, new(big.Float).SetMantExp(r, -32))
 	if d.Cmp(r) > 0 {
 		return true, false
 	}

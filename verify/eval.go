@@ -169,6 +169,9 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cq{re: new(big.Rat).SetInt(f)}, true, nil
 	case nFunc:
+		if n.s == "sum" || n.s == "prod" {
+			return s.exactBigOp(n, vars)
+		}
 		return s.exactFunc(n, vars)
 	case nDeg:
 		x, ok, err := s.exact(n.args[0], vars)
@@ -579,4 +582,163 @@ func kindName(k nkind) string {
 		return names[k]
 	}
 	return "node"
+}
+
+// maxLoopTerms bounds a sum or product evaluated term by term.
+const maxLoopTerms = 2000
+
+// bigOpRange returns the bounds of a sum or product.
+func (s *state) bigOpRange(n *node, vars env) (lo, hi int64, err error) {
+	a, ok1, err := s.exact(n.args[1], vars)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, ok2, err := s.exact(n.args[2], vars)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !ok1 || !ok2 || !a.isReal() || !b.isReal() || !a.re.IsInt() || !b.re.IsInt() ||
+		!a.re.Num().IsInt64() || !b.re.Num().IsInt64() {
+		return 0, 0, fmt.Errorf("bounds of a %s: %w", n.s, errUnsupported)
+	}
+	lo, hi = a.re.Num().Int64(), b.re.Num().Int64()
+	if lo < -1e15 || hi > 1e15 {
+		return 0, 0, errBudget
+	}
+	return lo, hi, nil
+}
+
+func withVar(vars env, name string, k int64) env {
+	e := make(env, len(vars)+1)
+	for key, v := range vars {
+		e[key] = v
+	}
+	e[name] = cq{re: big.NewRat(k, 1)}
+	return e
+}
+
+// exactBigOp evaluates a sum or product exactly: term by term for up to
+// maxLoopTerms terms, or, for a sum whose body is a polynomial of degree d
+// in the bound variable, by interpolating the partial sums (a polynomial of
+// degree d+1) from d+2 values.
+func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
+	lo, hi, err := s.bigOpRange(n, vars)
+	if err != nil {
+		return cq{}, false, err
+	}
+	k := n.ops[0]
+	acc := cq{re: new(big.Rat)}
+	if n.s == "prod" {
+		acc = cq{re: big.NewRat(1, 1)}
+	}
+	if hi < lo {
+		return acc, true, nil
+	}
+	count := hi - lo + 1
+	if count <= maxLoopTerms {
+		for i := lo; i <= hi; i++ {
+			x, ok, err := s.exact(n.args[0], withVar(vars, k, i))
+			if err != nil || !ok {
+				return cq{}, ok, err
+			}
+			if n.s == "sum" {
+				acc = cadd(acc, x)
+			} else {
+				acc = cmul(acc, x)
+			}
+			if err := s.cqOK(acc); err != nil {
+				return cq{}, false, err
+			}
+		}
+		return acc, true, nil
+	}
+	d, ok := polyDegree(n.args[0], k)
+	if n.s != "sum" || !ok || d > 40 {
+		return cq{}, false, fmt.Errorf("%s of %d terms: %w", n.s, count, errBudget)
+	}
+	// partial sums S(j) = sum_{i=lo}^{lo+j} f(i), j = 0..d+1
+	m := d + 2
+	ys := make([]cq, m)
+	run := cq{re: new(big.Rat)}
+	for j := 0; j < m; j++ {
+		x, ok, err := s.exact(n.args[0], withVar(vars, k, lo+int64(j)))
+		if err != nil || !ok {
+			return cq{}, ok, err
+		}
+		run = cadd(run, x)
+		ys[j] = run
+	}
+	// Lagrange interpolation at t = count-1
+	t := big.NewRat(count-1, 1)
+	res := cq{re: new(big.Rat)}
+	for j := 0; j < m; j++ {
+		w := big.NewRat(1, 1)
+		for i := 0; i < m; i++ {
+			if i == j {
+				continue
+			}
+			num := new(big.Rat).Sub(t, big.NewRat(int64(i), 1))
+			w.Mul(w, num.Quo(num, big.NewRat(int64(j-i), 1)))
+		}
+		res = cadd(res, cmul(ys[j], cq{re: w}))
+		if err := s.cqOK(res); err != nil {
+			return cq{}, false, err
+		}
+	}
+	return res, true, nil
+}
+
+// polyDegree returns the degree of n as a polynomial in the variable k,
+// when it syntactically is one.
+func polyDegree(n *node, k string) (int, bool) {
+	switch n.k {
+	case nNum, nConst, nBase:
+		return 0, true
+	case nVar:
+		if n.s == k {
+			return 1, true
+		}
+		return 0, true
+	case nNeg:
+		return polyDegree(n.args[0], k)
+	case nAdd, nMul:
+		total := 0
+		for _, a := range n.args {
+			d, ok := polyDegree(a, k)
+			if !ok {
+				return 0, false
+			}
+			if n.k == nAdd {
+				total = max(total, d)
+			} else {
+				total += d
+			}
+		}
+		return total, true
+	case nDiv:
+		a, ok1 := polyDegree(n.args[0], k)
+		b, ok2 := polyDegree(n.args[1], k)
+		return a, ok1 && ok2 && b == 0
+	case nPow:
+		b, ok := polyDegree(n.args[0], k)
+		if !ok {
+			return 0, false
+		}
+		if b == 0 {
+			e, ok := polyDegree(n.args[1], k)
+			return 0, ok && e == 0
+		}
+		if !intLit(n.args[1]) || !n.args[1].val.Num().IsInt64() || n.args[1].val.Num().Int64() > 64 {
+			return 0, false
+		}
+		return b * int(n.args[1].val.Num().Int64()), true
+	case nFunc, nFact:
+		for _, a := range n.args {
+			if d, ok := polyDegree(a, k); !ok || d != 0 {
+				return 0, false
+			}
+		}
+		return 0, n.s != "sum" && n.s != "prod"
+	}
+	return 0, false
 }

@@ -1230,12 +1230,46 @@ func (p *parser) command(t token) (*node, error) {
 		return p.mk(nConst, "pi")
 	case "infty":
 		return p.mk(nConst, "inf")
-	case "sum", "prod", "int", "lim":
+	case "sum", "prod":
+		return p.bigOp(t.s)
+	case "int", "lim":
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
 	case "begin", "end", "overline", "circ", "degree":
 		return nil, errParse
 	}
 	return p.function(t.s)
+}
+
+// bigOp parses \sum_{k=a}^{b} body and \prod likewise: node s "sum" or
+// "prod", args body, a, b, ops the bound variable.
+func (p *parser) bigOp(name string) (*node, error) {
+	if err := p.expect("_"); err != nil {
+		return nil, err
+	}
+	lower, err := p.fracArg()
+	if err != nil {
+		return nil, err
+	}
+	if lower.k != nRel || len(lower.ops) != 1 || lower.ops[0] != "=" || lower.args[0].k != nVar {
+		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", name, errParse)
+	}
+	if err := p.expect("^"); err != nil {
+		return nil, err
+	}
+	upper, err := p.parseExponent()
+	if err != nil {
+		return nil, err
+	}
+	body, err := p.parseTerm()
+	if err != nil {
+		return nil, err
+	}
+	n, err := p.mk(nFunc, name, body, lower.args[1], upper)
+	if err != nil {
+		return nil, err
+	}
+	n.ops = []string{lower.args[0].s}
+	return n, nil
 }
 
 func (p *parser) sqrt() (*node, error) {
