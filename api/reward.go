@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -211,12 +213,38 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 		rw.logger.Error("reward check overran its deadline", "items", len(tasks), "timeout", rw.timeout.String())
 		results = out
 	}
+	// Count reasons locally: one metric update per reason, not per item.
+	var reasons [8]struct {
+		r verify.Reason
+		n int
+	}
+	other := map[verify.Reason]int{}
 	for i := range results {
 		results[i].VerifierVersion = bigmath.Version
 		if results[i].ProblemID == "" {
 			results[i].ProblemID = tasks[i].problemID
 		}
-		rw.metrics.verdicts.WithLabelValues(string(results[i].Reason)).Inc()
+		r := results[i].Reason
+		counted := false
+		for j := range reasons {
+			if reasons[j].r == r || reasons[j].r == "" {
+				reasons[j].r = r
+				reasons[j].n++
+				counted = true
+				break
+			}
+		}
+		if !counted {
+			other[r]++
+		}
+	}
+	for _, rc := range reasons {
+		if rc.n > 0 {
+			rw.metrics.verdicts.WithLabelValues(string(rc.r)).Add(float64(rc.n))
+		}
+	}
+	for r, n := range other {
+		rw.metrics.verdicts.WithLabelValues(string(r)).Add(float64(n))
 	}
 	rw.metrics.items.Add(float64(len(results)))
 	return results, nil
@@ -374,13 +402,15 @@ func itemTask(raw json.RawMessage, prefix string) (task, json.RawMessage) {
 		re := jsonError(raw, err, prefix)
 		msg := re.message
 		if re.field == "" {
-			msg = prefix + "must be a JSON object"
-			if len(prefix) > 0 {
-				msg = prefix[:len(prefix)-1] + ": must be a JSON object"
-			}
+			msg = strings.TrimSuffix(prefix, ".") + ": must be a JSON object"
 		}
 		return task{reason: ReasonInvalidItem, detail: msg}, nil
 	}
+	return it.task(prefix), it.ID
+}
+
+// task checks a decoded item's fields and turns it into a task.
+func (it *rewardItem) task(prefix string) task {
 	t := task{record: it.Record}
 	if it.ProblemID != nil {
 		t.problemID = *it.ProblemID
@@ -395,7 +425,7 @@ func itemTask(raw json.RawMessage, prefix string) (task, json.RawMessage) {
 		t.reason, t.detail = ReasonInvalidItem, err.Error()
 	}
 	if t.reason != "" {
-		return t, it.ID
+		return t
 	}
 	t.text = *it.Response
 	if it.Gold.set {
@@ -406,35 +436,36 @@ func itemTask(raw json.RawMessage, prefix string) (task, json.RawMessage) {
 	if it.Options != nil {
 		t.sig = it.Options.SignificantDigits
 	}
-	return t, it.ID
-}
-
-// objectBody checks that a body is a JSON object before it is decoded
-// further, so that "not an object" and malformed JSON are 400s.
-func objectBody(c *gin.Context) (json.RawMessage, error) {
-	b, err := readBody(c)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]json.RawMessage
-	if err := unmarshalBody(b, &m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "the body must be a JSON object, not null"}
-	}
-	return b, nil
+	return t
 }
 
 // reward checks one response. Item-level problems are a 200 with reward 0
 // and the reason; only a body that is not a JSON object is a 400.
 func (rw *rewarder) reward(c *gin.Context) {
-	b, err := objectBody(c)
+	b, err := readBody(c)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	t, id := itemTask(b, "")
+	var t task
+	var id json.RawMessage
+	var it rewardItem
+	if err := unmarshalBody(b, &it); err != nil {
+		var re *requestError
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &re) && re.code == "invalid_type" && errors.As(json.Unmarshal(b, &it), &te) && te.Field != "" {
+			// A field of the wrong type: an item-level problem.
+			t, id = itemTask(b, "")
+		} else {
+			respondError(c, err)
+			return
+		}
+	} else if bytes.HasPrefix(bytes.TrimSpace(b), []byte("null")) {
+		respondError(c, &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "the body must be a JSON object, not null"})
+		return
+	} else {
+		t, id = it.task(""), it.ID
+	}
 	res, err := rw.run(c.Request.Context(), []task{t})
 	if err != nil {
 		overCapacity(c)
@@ -454,26 +485,54 @@ type batchResponse struct {
 	Results []result `json:"results"`
 }
 
-// rewardBatch checks up to MaxBatchItems items, answering in order.
+// fastBatch is the batch body decoded in one pass, for the common case of
+// well-typed items.
+type fastBatch struct {
+	Items *[]rewardItem `json:"items"`
+}
+
+// rewardBatch checks up to MaxBatchItems items, answering in order. The
+// body is decoded in one pass into typed items; only when some item has a
+// value of the wrong type is it decoded again item by item, so that the
+// bad item alone gets reason invalid_item.
 func (rw *rewarder) rewardBatch(c *gin.Context) {
-	var req batchRequest
-	if err := decodeJSON(c, &req); err != nil {
+	b, err := readBody(c)
+	if err != nil {
 		respondError(c, err)
 		return
 	}
-	if req.Items == nil {
-		respondError(c, badRequest("items", "items: required (a list of 1 to %d items)", MaxBatchItems))
+	var tasks []task
+	var ids []json.RawMessage
+	var fast fastBatch
+	ferr := json.Unmarshal(b, &fast)
+	var te *json.UnmarshalTypeError
+	switch {
+	case ferr == nil && fast.Items != nil:
+		items := *fast.Items
+		if len(items) == 0 || len(items) > MaxBatchItems {
+			respondError(c, badRequest("items", "items: want 1 to %d items, got %d", MaxBatchItems, len(items)))
+			return
+		}
+		tasks = make([]task, len(items))
+		ids = make([]json.RawMessage, len(items))
+		for i := range items {
+			prefix := ""
+			if items[i].Options != nil || items[i].Response == nil || !items[i].Gold.set {
+				prefix = "items[" + strconv.Itoa(i) + "]."
+			}
+			tasks[i], ids[i] = items[i].task(prefix), items[i].ID
+		}
+	case ferr == nil || errors.As(ferr, &te):
+		// No items, null, items not a list, or an item with a wrongly
+		// typed value: the careful path names the field or the item.
+		tasks, ids, err = slowBatch(b)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+	default:
+		respondError(c, jsonError(b, ferr, ""))
 		return
-	}
-	items := *req.Items
-	if len(items) == 0 || len(items) > MaxBatchItems {
-		respondError(c, badRequest("items", "items: want 1 to %d items, got %d", MaxBatchItems, len(items)))
-		return
-	}
-	tasks := make([]task, len(items))
-	ids := make([]json.RawMessage, len(items))
-	for i, raw := range items {
-		tasks[i], ids[i] = itemTask(raw, "items["+strconv.Itoa(i)+"].")
 	}
 	res, err := rw.run(c.Request.Context(), tasks)
 	if err != nil {
@@ -484,6 +543,27 @@ func (rw *rewarder) rewardBatch(c *gin.Context) {
 		res[i].ID = ids[i]
 	}
 	c.JSON(http.StatusOK, batchResponse{Results: res})
+}
+
+// slowBatch decodes a batch item by item.
+func slowBatch(b []byte) ([]task, []json.RawMessage, error) {
+	var req batchRequest
+	if err := unmarshalBody(b, &req); err != nil {
+		return nil, nil, err
+	}
+	if req.Items == nil {
+		return nil, nil, badRequest("items", "items: required (a list of 1 to %d items)", MaxBatchItems)
+	}
+	items := *req.Items
+	if len(items) == 0 || len(items) > MaxBatchItems {
+		return nil, nil, badRequest("items", "items: want 1 to %d items, got %d", MaxBatchItems, len(items))
+	}
+	tasks := make([]task, len(items))
+	ids := make([]json.RawMessage, len(items))
+	for i, raw := range items {
+		tasks[i], ids[i] = itemTask(raw, "items["+strconv.Itoa(i)+"].")
+	}
+	return tasks, ids, nil
 }
 
 // fieldError describes a wrong value found in a list element.

@@ -43,7 +43,22 @@ func readBody(c *gin.Context) ([]byte, error) {
 	if c.Request.Body == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(c.Request.Body)
+	var b []byte
+	var err error
+	if n := c.Request.ContentLength; n > 0 {
+		// The body limit has already refused an announced length over it.
+		b = make([]byte, n)
+		var got int
+		got, err = io.ReadFull(c.Request.Body, b)
+		b = b[:got]
+		if err == nil {
+			// A body longer than announced is cut by net/http; nothing to read.
+		} else if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = nil
+		}
+	} else {
+		b, err = io.ReadAll(c.Request.Body)
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
