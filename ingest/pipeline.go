@@ -189,6 +189,13 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		batchSize = 5000
 	}
 	sc := newStageContext(s)
+	hasRows, err := p.Store.HasRows(ctx, sourceID)
+	if err != nil {
+		return err
+	}
+	newBatch := func() postgres.IngestBatch {
+		return postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID, Fresh: !hasRows}
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	todo := make(chan *chunk, 2*workers)
 	done := make(chan *chunk, 2*workers)
@@ -286,7 +293,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		defer close(batches)
 		pendingChunks := map[int]*chunk{}
 		next := 0
-		batch := postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID}
+		batch := newBatch()
 		flush := func() error {
 			if len(batch.Rows) == 0 {
 				return nil
@@ -296,7 +303,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			batch = postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID}
+			batch = newBatch()
 			return nil
 		}
 		for c := range done {
@@ -357,7 +364,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		}
 		return nil
 	})
-	err := g.Wait()
+	err = g.Wait()
 	rep.Stages["read"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead - rep.BadRows, Seconds: readTime.Seconds()}
 	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: times.normalize, bigmath.StageClassify: times.classify, bigmath.StageVerify: times.verify} {
 		stages[st].Seconds = sec.Seconds()
@@ -391,8 +398,7 @@ type dedupIndex struct {
 	exact   map[[16]byte]int32
 	bands   map[int64]int32
 	ids     []string
-	norms   []string // "" for stored problems
-	answers []string // canonical gold answers
+	docs    []dedupDoc // zero for stored problems
 	stored  []bool
 	pending []postgres.Link // candidates against stored problems, to confirm
 }
@@ -404,8 +410,7 @@ func newDedupIndex() *dedupIndex {
 func (ix *dedupIndex) addStored(id string, bands []int64) {
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
-	ix.norms = append(ix.norms, "")
-	ix.answers = append(ix.answers, "")
+	ix.docs = append(ix.docs, dedupDoc{})
 	ix.stored = append(ix.stored, true)
 	for _, k := range bands {
 		if _, ok := ix.bands[k]; !ok {
@@ -432,8 +437,7 @@ func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Li
 	}
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
-	ix.norms = append(ix.norms, pr.row.ProblemNorm)
-	ix.answers = append(ix.answers, pr.row.AnswerCanonical)
+	ix.docs = append(ix.docs, pr.doc)
 	ix.stored = append(ix.stored, false)
 	ix.exact[pr.exactKey] = i
 	var seen [lshBands]int32
@@ -453,7 +457,7 @@ func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Li
 			ix.pending = append(ix.pending, postgres.Link{A: id, B: ix.ids[c]})
 			continue
 		}
-		if sim, ok := nearDuplicate(pr.row.ProblemNorm, pr.row.AnswerCanonical, ix.norms[c], ix.answers[c]); ok {
+		if sim, ok := pr.doc.match(&ix.docs[c]); ok {
 			links = append(links, orderedLink(id, ix.ids[c], sim))
 		}
 	}

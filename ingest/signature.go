@@ -24,7 +24,7 @@ import (
 const (
 	shingleSize    = 3
 	sigHashes      = 60
-	lshBands       = 10
+	lshBands       = 15
 	lshRows        = sigHashes / lshBands
 	nearJaccardMin = 0.7
 )
@@ -227,26 +227,66 @@ func dedupJaccard(a, b []uint64) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// nearDuplicate confirms an LSH candidate pair of normalized problems with
-// their canonical gold answers ("" when none). Two problems are duplicates
-// when their texts are equal up to spacing and math delimiters (with figures
-// and links set aside unless both have figures); otherwise they must have
-// equal numbers, a shingle Jaccard similarity of at least nearJaccardMin,
-// and the same gold answer. The answer guard is what tells a reworded copy
-// ("... externally tangent" with a typo) from a sibling problem built on the
-// same sentence ("Find $A$" / "Find $A-B$", "the larger" / "the smaller",
-// the letters of NINE / of ELLIPSE), which reads as similar but asks
-// something else. So an answer conflict can only be raised between copies
-// whose texts are equal up to formatting.
-func nearDuplicate(normA, ansA, normB, ansB string) (float64, bool) {
-	if normA == normB {
+// dedupDoc is what near-duplicate confirmation needs of a problem,
+// computed once on the parallel workers so that the sequential dedup stage
+// only compares.
+type dedupDoc struct {
+	norm   string // the normalized problem
+	answer string // the canonical gold answer, "" when none
+	figure bool   // the text has figure code
+	skel   uint64 // hash of the skeleton of the text without figures and links
+	nums   string // the numbers of that text
+}
+
+func newDedupDoc(norm, answer string) dedupDoc {
+	text, fig := dedupText(norm)
+	return dedupDocOf(norm, answer, text, fig)
+}
+
+// dedupDocOf builds the dedupDoc of norm whose dedupText is text, fig.
+func dedupDocOf(norm, answer, text string, fig bool) dedupDoc {
+	return dedupDoc{norm: norm, answer: answer, figure: fig, skel: xxh3.HashString(dedupSkeleton(text)), nums: dedupNumberKey(text)}
+}
+
+// match confirms an LSH candidate pair. Two problems are duplicates when
+// their texts are equal up to spacing and math delimiters (with figures and
+// links set aside, unless both have figures); otherwise they must have equal
+// numbers, a shingle Jaccard similarity of at least nearJaccardMin, and the
+// same gold answer. The answer guard is what tells a reworded copy ("...
+// externally tangent" with a typo) from a sibling problem built on the same
+// sentence ("Find $A$" / "Find $A-B$", "the larger" / "the smaller", the
+// letters of NINE / of ELLIPSE), which reads as similar but asks something
+// else. So an answer conflict can only be raised between copies whose texts
+// are equal up to formatting.
+func (a *dedupDoc) match(b *dedupDoc) (float64, bool) {
+	if a.norm == b.norm {
 		return 1, true
 	}
-	ta, fa := dedupText(normA)
-	tb, fb := dedupText(normB)
-	if fa && fb {
-		ta, tb = strings.ToLower(normA), strings.ToLower(normB)
+	if a.figure && b.figure {
+		return nearDuplicateText(strings.ToLower(a.norm), a.answer, strings.ToLower(b.norm), b.answer)
 	}
+	if a.skel == b.skel {
+		return 1, true
+	}
+	if a.answer == "" || a.answer != b.answer || a.nums != b.nums {
+		return 0, false
+	}
+	ta, _ := dedupText(a.norm)
+	tb, _ := dedupText(b.norm)
+	sim := dedupJaccard(dedupShingles(ta), dedupShingles(tb))
+	return sim, sim >= nearJaccardMin
+}
+
+// nearDuplicate confirms a candidate pair of normalized problems with their
+// canonical gold answers (see dedupDoc.match).
+func nearDuplicate(normA, ansA, normB, ansB string) (float64, bool) {
+	a, b := newDedupDoc(normA, ansA), newDedupDoc(normB, ansB)
+	return a.match(&b)
+}
+
+// nearDuplicateText applies the rules of dedupDoc.match to two texts as
+// they are.
+func nearDuplicateText(ta, ansA, tb, ansB string) (float64, bool) {
 	if dedupSkeleton(ta) == dedupSkeleton(tb) {
 		return 1, true
 	}

@@ -127,6 +127,7 @@ type processedRow struct {
 	dropped  bigmath.Stage // the stage that dropped it, "" if none
 	dedup    bool          // takes part in dedup (non-empty text)
 	exactKey [16]byte
+	doc      dedupDoc
 }
 
 // stageContext is what the per-row stages need of the run.
@@ -261,7 +262,8 @@ func (rc *stageContext) process(ctx context.Context, r Row, key string, index in
 		p.dedup = true
 		p.exactKey = xxh3.HashString128(out.ProblemNorm).Bytes()
 		out.TextHash = p.exactKey[:]
-		text, _ := dedupText(out.ProblemNorm)
+		text, fig := dedupText(out.ProblemNorm)
+		p.doc = dedupDocOf(out.ProblemNorm, out.AnswerCanonical, text, fig)
 		out.Bands = lshBandKeys(dedupShingles(text))
 	}
 	t.signature += time.Since(t3)

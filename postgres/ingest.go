@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -120,6 +122,10 @@ type IngestBatch struct {
 	RunID    int64
 	Rows     []IngestRow
 	Links    []Link
+	// Fresh says the source had no stored rows when the run started: rows
+	// are then copied straight into problems (no row of the batch can exist
+	// yet), which is the fast path of a first load.
+	Fresh bool
 }
 
 // BatchResult says what a batch changed.
@@ -180,6 +186,11 @@ func (w *IngestWriter) Write(ctx context.Context, b IngestBatch) (BatchResult, e
 		return res, fmt.Errorf("begin: %w", interpretError(err))
 	}
 	defer tx.Rollback(context.Background())
+	// Inserting in id order keeps the index inserts local.
+	slices.SortFunc(b.Rows, func(x, y IngestRow) int { return strings.Compare(x.ID, y.ID) })
+	if b.Fresh {
+		return w.copyFresh(ctx, tx, b)
+	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"ingest_stage"}, stageColumns, pgx.CopyFromSlice(len(b.Rows), func(i int) ([]any, error) {
 		r := &b.Rows[i]
 		extra := r.Extra
@@ -203,7 +214,7 @@ INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, r
     status, stage, reason, verdicts, text_hash, lsh_bands, cluster_id)
 SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
     difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, id
-FROM ingest_stage
+FROM ingest_stage ORDER BY id
 ON CONFLICT (source_id, row_key) DO UPDATE SET
     source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
     license = EXCLUDED.license, ingest_run_id = EXCLUDED.ingest_run_id, problem_raw = EXCLUDED.problem_raw,
@@ -249,6 +260,45 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 		return res, fmt.Errorf("commit batch: %w", interpretError(err))
 	}
 	return res, nil
+}
+
+// copyFresh copies a batch straight into problems (see IngestBatch.Fresh).
+func (w *IngestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b IngestBatch) (BatchResult, error) {
+	cols := append([]string{"source_id", "source_revision", "license", "ingest_run_id", "cluster_id"}, stageColumns...)
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, cols, pgx.CopyFromSlice(len(b.Rows), func(i int) ([]any, error) {
+		r := &b.Rows[i]
+		extra := r.Extra
+		if len(extra) == 0 {
+			extra = []byte("{}")
+		}
+		verdicts := r.Verdicts
+		if len(verdicts) == 0 {
+			verdicts = []byte("[]")
+		}
+		return []any{b.SourceID, b.Revision, b.License, b.RunID, r.ID,
+			r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
+			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
+			string(verdicts), r.TextHash, r.Bands}, nil
+	}))
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))
+	}
+	if err := insertLinks(ctx, tx, b.Links); err != nil {
+		return BatchResult{}, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return BatchResult{}, fmt.Errorf("commit batch: %w", interpretError(err))
+	}
+	return BatchResult{Inserted: n}, nil
+}
+
+// HasRows reports whether any problem of the source is stored.
+func (s *Store) HasRows(ctx context.Context, sourceID int64) (bool, error) {
+	var ok bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM problems WHERE source_id = $1)`, sourceID).Scan(&ok); err != nil {
+		return false, fmt.Errorf("source rows: %w", interpretError(err))
+	}
+	return ok, nil
 }
 
 func insertLinks(ctx context.Context, tx pgx.Tx, links []Link) error {

@@ -1,0 +1,70 @@
+package synth
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/bigmath/bigmath/normalize"
+)
+
+func TestGenerateCountsAndDeterminism(t *testing.T) {
+	t.Parallel()
+	var a, b bytes.Buffer
+	ca, err := Generate(&a, Options{N: 5000, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _ := Generate(&b, Options{N: 5000, Seed: 7})
+	if !bytes.Equal(a.Bytes(), b.Bytes()) || ca != cb {
+		t.Fatal("the same seed gave different output")
+	}
+	if ca.Rows != 5000 || ca.Base+ca.ExactDups+ca.NearDups != ca.Rows || ca.Duplicates != ca.ExactDups+ca.NearDups {
+		t.Fatalf("counts do not add up: %+v", ca)
+	}
+	if ca.ExactDups < 400 || ca.ExactDups > 600 || ca.NearDups < 150 || ca.NearDups > 350 {
+		t.Errorf("shares far from 10%% exact, 5%% near: %+v", ca)
+	}
+	// Base problems are distinct after normalization; exact copies
+	// normalize to their base's text.
+	norms := map[string]int{}
+	sc := bufio.NewScanner(&a)
+	rows := 0
+	for sc.Scan() {
+		var r struct{ ID, Problem, Answer string }
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		norms[normalize.Text(r.Problem)]++
+		rows++
+	}
+	if distinct := len(norms); distinct > ca.Base+ca.NearDups {
+		t.Errorf("%d distinct normalized texts, want at most base+near = %d", distinct, ca.Base+ca.NearDups)
+	}
+	if distinct := len(norms); distinct < ca.Base {
+		t.Errorf("%d distinct normalized texts, fewer than the %d base problems: exact copies of different bases collide", distinct, ca.Base)
+	}
+}
+
+func TestExactVariantNormalizesToBase(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, Options{N: 200, Seed: 3, ExactRate: 0.01, NearRate: 0.01}); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		var r struct{ Problem string }
+		json.Unmarshal(sc.Bytes(), &r)
+		for k := range 3 {
+			v := ExactVariant(r.Problem, k)
+			if got, want := normalize.Text(v), normalize.Text(r.Problem); got != want {
+				t.Errorf("Text(ExactVariant(%q, %d)) = %q, want %q", r.Problem, k, got, want)
+			}
+			if NearVariant(r.Problem, k) == r.Problem {
+				t.Errorf("NearVariant(%q, %d) did not change the text", r.Problem, k)
+			}
+		}
+	}
+}
