@@ -34,7 +34,8 @@
 //     (\frac12 -> \frac{1}{2}); \left, \right, \middle and the \big family
 //     are dropped (with the "." of \left. and \right.); \displaystyle and
 //     \textstyle are dropped; spacing commands (\, \; \: \quad \qquad
-//     \hspace{..} and the like) become a space and \! disappears. An
+//     \hspace{..} and the like) become a space and \! disappears; a thin
+//     space between digits (10\,000) disappears and {,} becomes ",". An
 //     exponent or index of one braced character loses its braces
 //     (x^{2} -> x^2).
 //   - HTML: character references (&amp;, &lt;, &#39;) are decoded; known

@@ -185,6 +185,9 @@ func passAt(s string, depth int) string {
 			}
 			w.byte(c)
 			i++
+		case c == '{' && strings.HasPrefix(s[i:], "{,}"):
+			w.byte(',') // 10{,}000: a comma that TeX should not space
+			i += 3
 		case (c == '^' || c == '_') && i+3 < len(s) && s[i+1] == '{' && isAlnum(s[i+2]) && s[i+3] == '}':
 			w.byte(c)
 			w.byte(s[i+2])
@@ -209,7 +212,13 @@ func command(w *writer, s string, i int) int {
 		switch c {
 		case '(', ')', '[', ']':
 			w.delim()
-		case ',', ';', ':', '>', ' ', '\t', '\n', '\r':
+		case ',':
+			// a thin space between digits is a thousands separator: 10\,000
+			if len(w.out) > 0 && isDigit(w.out[len(w.out)-1]) && !w.space && i+2 < len(s) && isDigit(s[i+2]) {
+				return i + 2
+			}
+			w.spaceOut()
+		case ';', ':', '>', ' ', '\t', '\n', '\r':
 			w.spaceOut()
 		case '!':
 			// negative thin space: nothing

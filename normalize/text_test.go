@@ -70,6 +70,8 @@ func TestText(t *testing.T) {
 		// numbers are content
 		{"digits untouched", "compute 3+5", "compute 3+5"},
 		{"thousands untouched", "6,000,000", "6,000,000"},
+		{"thin space thousands", `$10\,000$ and $2\, x$`, `$10000$ and $2 x$`},
+		{"braced comma", `$10{,}000$`, `$10,000$`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
