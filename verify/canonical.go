@@ -101,7 +101,7 @@ func (s *state) canon(b *strings.Builder, n *node) {
 		return
 	}
 	if isScalar(n) && !hasVars(n) && infSign(n) == 0 && n.k != nBase {
-		if v, ok, err := s.exact(n, nil); err == nil && ok {
+		if v, ok, err := s.exact(n, nil); err == nil && ok && cqBits(v) <= maxCanonicalNumber*10/3 {
 			if c := cqString(v); len(c) <= maxCanonicalNumber {
 				b.WriteString(c)
 				return
@@ -114,6 +114,15 @@ func (s *state) canon(b *strings.Builder, n *node) {
 // maxCanonicalNumber bounds the length of an exact number written in a
 // canonical string; longer values keep their printed expression (1/2006!).
 const maxCanonicalNumber = 400
+
+// cqBits is the bit length of an exact value's parts.
+func cqBits(v cq) int {
+	b := v.re.Num().BitLen() + v.re.Denom().BitLen()
+	if v.im != nil {
+		b += v.im.Num().BitLen() + v.im.Denom().BitLen()
+	}
+	return b
+}
 
 func dedupSorted(p []string) []string {
 	out := p[:0]

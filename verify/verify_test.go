@@ -213,7 +213,8 @@ func TestAnswerTables(t *testing.T) {
 	for cat, rows := range answerTables {
 		t.Run(cat, func(t *testing.T) {
 			for _, r := range rows {
-				v := Answer(ctx, r.gold, r.pred, Options{})
+				// a long timeout: deadlines are tested in TestReasons
+				v := Answer(ctx, r.gold, r.pred, Options{Timeout: 10 * time.Second})
 				if v.Correct != r.want {
 					t.Errorf("Answer(%q, %q) = %v (%s; gold %q pred %q), want %v [%s]",
 						r.gold, r.pred, v.Correct, v.Reason, v.GoldCanonical, v.PredCanonical, r.want, r.why)
