@@ -67,6 +67,10 @@ func TestPairs(t *testing.T) {
 				t.Errorf("duplicate = %v, want %v (jaccard %.3f, numbers %v)\n a: %q\n b: %q", m.Duplicate, tc.dup,
 					Jaccard(fa.Shingles, fb.Shingles), fa.Content == fb.Content, normalize.Text(tc.a), normalize.Text(tc.b))
 			}
+			fa, fb := NewFingerprint(normalize.Text(tc.a)), NewFingerprint(normalize.Text(tc.b))
+			if sim, dup := Compare(fa, fb, DefaultThreshold); dup != tc.dup || dup && sim != m.Similarity {
+				t.Errorf("Compare = %v, %v; Add said %v, %v", sim, dup, m.Similarity, m.Duplicate)
+			}
 			if tc.dup && (m.ClusterID != 1 || m.DuplicateOf != 1 || m.Similarity < DefaultThreshold) {
 				t.Errorf("match = %+v, want cluster 1, duplicate of 1, similarity >= %v", m, DefaultThreshold)
 			}

@@ -240,14 +240,30 @@ func (ix *Index) nearest(fp Fingerprint, numbers uint64) (best int32, bestSim fl
 
 // similar compares doc d with fp by the rules in the package documentation.
 func (ix *Index) similar(d int32, fp Fingerprint, numbers uint64) (float64, bool) {
-	if uint32(ix.numbers[d]) != fp.Content {
+	return compare(ix.sh[ix.shStart[d]:ix.shStart[d+1]], ix.aux[ix.auxStart[d]:ix.auxStart[d+1]],
+		uint32(ix.numbers[d]), uint32(ix.numbers[d]>>32), fp, ix.threshold)
+}
+
+// Compare applies the near-duplicate rule of the package documentation to
+// two fingerprints: equal content tokens, prose Jaccard similarity at least
+// threshold, and agreeing figures. It returns the similarity (the prose
+// Jaccard, or the figure similarity when lower and both have figures; 0 when
+// the content differs) and whether the pair is a near duplicate. Use it to
+// confirm candidates found outside an Index, for example by band keys
+// stored in Postgres.
+func Compare(a, b Fingerprint, threshold float64) (similarity float64, duplicate bool) {
+	return compare(a.Shingles, a.Aux, a.Content, a.AuxNumbers, b, threshold)
+}
+
+func compare(sh, aux []uint32, content, auxNumbers uint32, fp Fingerprint, threshold float64) (float64, bool) {
+	if content != fp.Content {
 		return 0, false
 	}
-	sim := Jaccard(ix.sh[ix.shStart[d]:ix.shStart[d+1]], fp.Shingles)
-	if sim < ix.threshold {
+	sim := Jaccard(sh, fp.Shingles)
+	if sim < threshold {
 		return sim, false
 	}
-	return figuresAgree(sim, ix.aux[ix.auxStart[d]:ix.auxStart[d+1]], fp.Aux, uint32(ix.numbers[d]>>32), fp.AuxNumbers, ix.threshold)
+	return figuresAgree(sim, aux, fp.Aux, auxNumbers, fp.AuxNumbers, threshold)
 }
 
 // figuresAgree applies the figure rule to a pair whose prose similarity is
