@@ -13,7 +13,8 @@ import (
 // the response's own bytes in order (only the ", " and "=" of a joined box
 // group are added), no answer means an empty string, and the scan stays
 // linear (a hang detector with a bound far above the linear cost, not a
-// speed test: BenchmarkExtract measures speed).
+// speed test: BenchmarkExtract measures speed; a run over a second is retried
+// so that a loaded machine does not fail it).
 func FuzzExtract(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txt"))
 	if err != nil {
@@ -32,10 +33,9 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		start := time.Now()
 		got, ok := extract(s)
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("Extract took %v on %d bytes", d, len(s))
+		if d := slowestOfBest(s); d > time.Second {
+			t.Errorf("Extract took %v on %d bytes, three times in a row", d, len(s))
 		}
 		got2, ok2 := extract(s)
 		if got != got2 || ok != ok2 {
@@ -63,4 +63,20 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// slowestOfBest times extract on s and returns its fastest of up to three
+// runs, retrying only while runs exceed a second: a scan that is not linear
+// is slow every time, a loaded machine only now and then.
+func slowestOfBest(s string) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		extract(s)
+		best = min(best, time.Since(start))
+		if best <= time.Second {
+			break
+		}
+	}
+	return best
 }

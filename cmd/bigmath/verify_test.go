@@ -530,3 +530,37 @@ func BenchmarkVerifyCLI(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// FuzzVerifyLine checks that any input line yields exactly one JSON output
+// line: a verdict with a reason, or an error naming the line number.
+func FuzzVerifyLine(f *testing.F) {
+	for _, s := range []string{
+		`{"id": 1, "gold": "5", "response": "\\boxed{5}"}`,
+		`{"id": "x", "gold": 42, "answer": "42"}`,
+		`{"id": 77, "gold": "5", "response": "\\box`,
+		`[1, 2]`, ``, `null`, `{"gold": {"a": 1}}`, `{"id": [1, {"b": null}], "gold": "\\frac{1}{2}", "answer": "0.5"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		j := &lineJob{n: 3, data: []byte(s)}
+		out, correct, failed := verifyLine(context.Background(), j, verify.Options{}, maxVerifyLine)
+		if len(out) == 0 || out[len(out)-1] != '\n' || bytes.Count(out, []byte("\n")) != 1 {
+			t.Fatalf("verifyLine(%q) = %q: want one line", s, out)
+		}
+		var l outLine
+		if err := json.Unmarshal(out, &l); err != nil {
+			t.Fatalf("verifyLine(%q) = %q: %v", s, out, err)
+		}
+		switch {
+		case failed:
+			if l.Error == nil || l.Line == nil || *l.Line != 3 || !strings.HasPrefix(*l.Error, "line 3: ") || correct {
+				t.Fatalf("verifyLine(%q) = %q: want an error line for line 3", s, out)
+			}
+		default:
+			if l.Reason == nil || l.Error != nil || l.Correct == nil || *l.Correct != correct {
+				t.Fatalf("verifyLine(%q) = %q: want a verdict", s, out)
+			}
+		}
+	})
+}
