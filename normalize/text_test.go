@@ -351,3 +351,15 @@ func ExampleLastBoxed() {
 	//  false
 	// \{1, 2\} true
 }
+
+func FuzzAnswer(f *testing.F) {
+	for _, s := range []string{`$\dfrac{1}{2}$.`, "72", `\text{(C)}`, "$$", "$ $.", `\$5.`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Answer(s)
+		if twice := Answer(once); twice != once {
+			t.Errorf("Answer not idempotent: %q -> %q -> %q", s, once, twice)
+		}
+	})
+}
