@@ -136,6 +136,31 @@ func (f Fractions) Validate() error {
 	return nil
 }
 
+// Bounds returns where the parts of a stratum of n problems end: the
+// problems ranked [0, train) go to train, [train, validation) to
+// validation and [validation, n) to test, with train = round(n*Train) and
+// validation = round(n*(Train+Validation)) (float64 products, halves
+// rounded away from zero), clamped to [0, n].
+func (f Fractions) Bounds(n int64) (train, validation int64) {
+	clamp := func(x float64) int64 { return min(max(int64(math.Round(x)), 0), n) }
+	train = clamp(float64(n) * f.Train)
+	validation = max(clamp(float64(n)*(f.Train+f.Validation)), train)
+	return train, validation
+}
+
+// PartOf returns the part of the problem ranked rank (from 0) in a stratum
+// of n problems.
+func (f Fractions) PartOf(rank, n int64) Part {
+	train, validation := f.Bounds(n)
+	switch {
+	case rank < train:
+		return PartTrain
+	case rank < validation:
+		return PartValidation
+	}
+	return PartTest
+}
+
 // Stratification choices of a split.
 const (
 	StratifyNone       = ""
@@ -153,7 +178,7 @@ const (
 // h = the first 8 bytes of md5("<seed>:<problem id>") read as a signed
 // big-endian integer (ties by id), and the first round(n*Train) of a
 // stratum of n go to train, the next up to round(n*(Train+Validation)) to
-// validation, the rest to test. So each part's share holds within every
+// validation, the rest to test (see Fractions.Bounds). So each part's share holds within every
 // stratum up to rounding, and the same corpus, filter and seed always give
 // the same parts. Adding problems to the corpus can move problems near a
 // boundary to the next part.

@@ -44,3 +44,34 @@ func TestSplitValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestFractionsBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		f                    bigmath.Fractions
+		n, train, validation int64
+	}{
+		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 100, 80, 90},
+		{bigmath.Fractions{Train: 0.7, Validation: 0.2, Test: 0.1}, 10, 7, 9},
+		{bigmath.Fractions{Train: 0.5, Test: 0.5}, 5, 3, 3}, // 2.5 rounds away from zero
+		{bigmath.Fractions{Train: 1}, 7, 7, 7},
+		{bigmath.Fractions{Test: 1}, 7, 0, 0},
+		{bigmath.Fractions{Train: 1.0 / 3, Validation: 1.0 / 3, Test: 1.0 / 3}, 3, 1, 2},
+		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 0, 0, 0},
+		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 1, 1, 1},
+	}
+	for _, tc := range tests {
+		train, validation := tc.f.Bounds(tc.n)
+		if train != tc.train || validation != tc.validation {
+			t.Errorf("%+v.Bounds(%d) = %d, %d; want %d, %d", tc.f, tc.n, train, validation, tc.train, tc.validation)
+		}
+		counts := map[bigmath.Part]int64{}
+		for r := range tc.n {
+			counts[tc.f.PartOf(r, tc.n)]++
+		}
+		if counts[bigmath.PartTrain] != tc.train || counts[bigmath.PartValidation] != tc.validation-tc.train ||
+			counts[bigmath.PartTest] != tc.n-tc.validation {
+			t.Errorf("%+v.PartOf over %d ranks = %v", tc.f, tc.n, counts)
+		}
+	}
+}

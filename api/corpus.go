@@ -41,7 +41,9 @@ type CorpusStore interface {
 	// SplitCounts counts the problems of each part of a split.
 	SplitCounts(ctx context.Context, name string) (bigmath.SplitCounts, error)
 	// ExportSplit streams the rows of a split (one part, or all when part
-	// is "") to fn, which must not keep the row it is given.
+	// is "") to fn, which must not keep the row it is given. The order is
+	// deterministic: by the split's hash (see bigmath.Split), grouped by
+	// stratum when the split is stratified.
 	ExportSplit(ctx context.Context, name string, part bigmath.Part, fn func(*bigmath.SplitRow) error) error
 	// FunnelStore serves GET /v1/stats.
 	FunnelStore

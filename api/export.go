@@ -266,7 +266,8 @@ type exportQuery struct {
 }
 
 // exportSplit serves GET /v1/splits/{name}/export: the split's rows (one
-// part, or all) streamed as they are read, in id order. The format defaults
+// part, or all) streamed as they are read, in the split's order (see
+// CorpusStore.ExportSplit). The format defaults
 // to jsonl. An error before the first byte is a JSON error; after it, the
 // connection is cut so that the client sees a truncated transfer rather
 // than a short file that looks complete.

@@ -3,21 +3,25 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bigmath/bigmath"
 )
 
-// ExportSplit streams the problems of the named split, in id order, to fn:
-// only those of part, or of every part when part is "". Each row carries
-// the problem's lineage (id, source name), its text (the normalized text,
-// or the raw text when there is none, in ProblemNorm; ProblemRaw is left
-// empty), its answer, domain, difficulty and level; other fields are left
-// empty. fn gets the same *SplitRow each time, overwritten: it must not keep
-// it. Rows are read from one query as they arrive, so memory stays flat
-// whatever the size of the split; the whole export sees one snapshot.
+// ExportSplit streams the problems of the named split to fn: only those of
+// part, or of every part when part is "". Each row carries the problem's
+// lineage (id, source name), its text (the normalized text, or the raw text
+// when there is none, in ProblemNorm; ProblemRaw is left empty), its
+// answer, domain, difficulty and level; other fields are left empty. fn
+// gets the same *SplitRow each time, overwritten: it must not keep it.
+//
+// Rows come in the split's own order: by the hash h of bigmath.Split (a
+// deterministic shuffle), grouped by stratum first when the split is
+// stratified. Ordering by h is what the partition sorts by anyway, so the
+// wide rows are sorted once, by the server, and streamed from one query as
+// they arrive: memory here stays flat whatever the size of the split. The
+// export sees one snapshot.
 //
 // It returns an error wrapping bigmath.ErrNotFound when there is no such
 // split (before fn is first called), a *bigmath.ValidationError for an
@@ -30,26 +34,51 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	if err != nil {
 		return err
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	// Repeatable read: the stratum sizes and the rows come from the same
+	// snapshot.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("export split %s: %w", name, interpretError(err))
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	// The partition sorts narrow (id, hash) rows; give the sort room so that
-	// it stays in memory for a few million problems.
-	if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '128MB'"); err != nil {
+	// The sort of the wide rows stays in memory up to a few hundred
+	// thousand problems (it spills to disk beyond); parallel workers would
+	// only add the cost of shipping wide rows between processes.
+	if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '256MB'; SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
 		return fmt.Errorf("export split %s: %w", name, interpretError(err))
 	}
-	var args []any
-	q := `WITH ` + partitionSQL(sp, &args) + `
-		SELECT p.id, s.name, CASE WHEN p.problem_norm <> '' THEN p.problem_norm ELSE p.problem_raw END,
-			p.answer_raw, p.answer_canonical, p.answer_kind, p.domain, p.difficulty, p.level, parted.part
-		FROM parted JOIN problems p ON p.id = parted.id JOIN sources s ON s.id = p.source_id`
-	if part != "" {
-		args = append(args, string(part))
-		q += ` WHERE parted.part = $` + strconv.Itoa(len(args))
+	sizes, err := strataSizes(ctx, tx, sp)
+	if err != nil {
+		return fmt.Errorf("export split %s: %w", name, err)
 	}
-	q += ` ORDER BY p.id`
+	var args []any
+	base := baseSQL(sp, &args, `, s.name AS source_name,
+			CASE WHEN p.problem_norm <> '' THEN p.problem_norm ELSE p.problem_raw END AS text,
+			p.answer_raw, p.answer_canonical, p.answer_kind, p.domain, p.difficulty, p.level`)
+	q := `WITH base AS (` + base + `), ranked AS (
+			SELECT base.*, row_number() OVER (PARTITION BY stratum ORDER BY h, id) - 1 AS r FROM base
+		)
+		SELECT id, source_name, text, answer_raw, answer_canonical, answer_kind, domain, difficulty, level, stratum, r
+		FROM ranked`
+	if part != "" {
+		// Keep the ranks of the part in each stratum, so that only its rows
+		// leave the server.
+		var strata []string
+		var lo, hi []int64
+		for stratum, n := range sizes {
+			a, b := partRanks(sp.Fractions, part, n)
+			strata, lo, hi = append(strata, stratum), append(lo, a), append(hi, b)
+		}
+		args = append(args, strata, lo, hi)
+		n := len(args)
+		pos := fmt.Sprintf("array_position($%d::text[], stratum)", n-2)
+		q += fmt.Sprintf(" WHERE r >= ($%d::bigint[])[%s] AND r < ($%d::bigint[])[%s]", n-1, pos, n, pos)
+	}
+	if sp.Stratify == bigmath.StratifyNone {
+		q += ` ORDER BY h, id`
+	} else {
+		q += ` ORDER BY stratum, h, id`
+	}
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("export split %s: %w", name, interpretError(err))
@@ -57,16 +86,16 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	defer rows.Close()
 	var (
 		row     bigmath.SplitRow
-		partStr string
+		stratum string
+		rank    int64
 	)
 	p := &row.Problem
 	for rows.Next() {
-		p.Difficulty = nil
 		if err := rows.Scan(&p.ID, &p.SourceName, &p.ProblemNorm, &p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
-			&p.Domain, &p.Difficulty, &p.Level, &partStr); err != nil {
+			&p.Domain, &p.Difficulty, &p.Level, &stratum, &rank); err != nil {
 			return fmt.Errorf("export split %s: %w", name, interpretError(err))
 		}
-		row.Part = bigmath.Part(partStr)
+		row.Part = sp.Fractions.PartOf(rank, sizes[stratum])
 		if err := fn(&row); err != nil {
 			return err
 		}
@@ -75,4 +104,16 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 		return fmt.Errorf("export split %s: %w", name, interpretError(err))
 	}
 	return nil
+}
+
+// partRanks returns the ranks [lo, hi) of part in a stratum of n problems.
+func partRanks(f bigmath.Fractions, part bigmath.Part, n int64) (lo, hi int64) {
+	train, validation := f.Bounds(n)
+	switch part {
+	case bigmath.PartTrain:
+		return 0, train
+	case bigmath.PartValidation:
+		return train, validation
+	}
+	return validation, n
 }

@@ -92,77 +92,72 @@ func (s *Store) SplitCounts(ctx context.Context, name string) (bigmath.SplitCoun
 	if err != nil {
 		return bigmath.SplitCounts{}, err
 	}
-	var args []any
-	q := `WITH ` + partitionSQL(sp, &args) + `
-		SELECT part, count(*) FROM parted GROUP BY part`
-	rows, err := s.pool.Query(ctx, q, args...)
+	sizes, err := strataSizes(ctx, s.pool, sp)
 	if err != nil {
-		return bigmath.SplitCounts{}, fmt.Errorf("count split %s: %w", name, interpretError(err))
+		return bigmath.SplitCounts{}, fmt.Errorf("count split %s: %w", name, err)
 	}
-	defer rows.Close()
 	var c bigmath.SplitCounts
-	for rows.Next() {
-		var (
-			part string
-			n    int64
-		)
-		if err := rows.Scan(&part, &n); err != nil {
-			return bigmath.SplitCounts{}, fmt.Errorf("count split %s: %w", name, interpretError(err))
-		}
-		switch bigmath.Part(part) {
-		case bigmath.PartTrain:
-			c.Train = n
-		case bigmath.PartValidation:
-			c.Validation = n
-		case bigmath.PartTest:
-			c.Test = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return bigmath.SplitCounts{}, fmt.Errorf("count split %s: %w", name, interpretError(err))
+	for _, n := range sizes {
+		train, validation := sp.Fractions.Bounds(n)
+		c.Train += train
+		c.Validation += validation - train
+		c.Test += n - validation
 	}
 	return c, nil
 }
 
-// partitionSQL returns the common table expressions (without the leading
-// WITH) that end in "parted (id, part)": the problems sp's filter selects,
-// each with its part, as bigmath.Split documents. The parameters are
-// appended to args.
-func partitionSQL(sp bigmath.Split, args *[]any) string {
-	where := filterSQL(sp.Filter, args)
-	param := func(v any) string {
-		*args = append(*args, v)
-		return "$" + strconv.Itoa(len(*args))
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// strataSizes returns the number of problems sp's filter selects in each
+// stratum.
+func strataSizes(ctx context.Context, q querier, sp bigmath.Split) (map[string]int64, error) {
+	var args []any
+	rows, err := q.Query(ctx, `WITH base AS (`+baseSQL(sp, &args, "")+`)
+		SELECT stratum, count(*) FROM base GROUP BY stratum`, args...)
+	if err != nil {
+		return nil, interpretError(err)
 	}
-	var stratum string
-	switch sp.Stratify {
+	defer rows.Close()
+	sizes := map[string]int64{}
+	for rows.Next() {
+		var (
+			stratum string
+			n       int64
+		)
+		if err := rows.Scan(&stratum, &n); err != nil {
+			return nil, interpretError(err)
+		}
+		sizes[stratum] = n
+	}
+	return sizes, interpretError(rows.Err())
+}
+
+// baseSQL returns the query of the problems sp's filter selects, each with
+// its stratum (text) and its hash h (see bigmath.Split), then the select
+// list cols (", expr, ..." over problems p and sources s, or ""). The
+// parameters are appended to args.
+func baseSQL(sp bigmath.Split, args *[]any, cols string) string {
+	where := filterSQL(sp.Filter, args)
+	*args = append(*args, strconv.FormatInt(sp.Seed, 10)+":")
+	seed := "$" + strconv.Itoa(len(*args))
+	return `SELECT p.id, ` + stratumSQL(sp.Stratify) + ` AS stratum,
+			('x' || substr(md5(` + seed + `::text || p.id), 1, 16))::bit(64)::bigint AS h` + cols + `
+		FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE ` + where
+}
+
+// stratumSQL is the stratum of a problem as text.
+func stratumSQL(stratify string) string {
+	switch stratify {
 	case bigmath.StratifySource:
-		stratum = "p.source_id::text"
+		return "p.source_id::text"
 	case bigmath.StratifyDifficulty:
 		// Deciles of the difficulty among the problems that have one; one
 		// more stratum for those without.
-		stratum = "CASE WHEN p.difficulty IS NULL THEN 'none' ELSE (ntile(10) OVER (PARTITION BY p.difficulty IS NULL ORDER BY p.difficulty, p.id))::text END"
-	default:
-		stratum = "''"
+		return "CASE WHEN p.difficulty IS NULL THEN 'none' ELSE (ntile(10) OVER (PARTITION BY p.difficulty IS NULL ORDER BY p.difficulty, p.id))::text END"
 	}
-	seed := param(strconv.FormatInt(sp.Seed, 10) + ":")
-	train := param(strconv.FormatFloat(sp.Fractions.Train, 'f', -1, 64))
-	val := param(strconv.FormatFloat(sp.Fractions.Validation, 'f', -1, 64))
-	return `base AS (
-			SELECT p.id, ` + stratum + ` AS stratum,
-				('x' || substr(md5(` + seed + `::text || p.id), 1, 16))::bit(64)::bigint AS h
-			FROM problems p JOIN sources s ON s.id = p.source_id
-			WHERE ` + where + `
-		), ranked AS (
-			SELECT id,
-				row_number() OVER (PARTITION BY stratum ORDER BY h, id) - 1 AS r,
-				count(*) OVER (PARTITION BY stratum) AS n
-			FROM base
-		), parted AS (
-			SELECT id, CASE
-				WHEN r < round(n * ` + train + `::numeric) THEN 'train'
-				WHEN r < round(n * (` + train + `::numeric + ` + val + `::numeric)) THEN 'validation'
-				ELSE 'test' END AS part
-			FROM ranked
-		)`
+	return "''"
 }
