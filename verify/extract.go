@@ -696,7 +696,7 @@ func xHeadingStart(s string, i int) bool {
 }
 
 // xGsmMarkerAt reports whether "####" at s[i:] starts a GSM8K answer line:
-// at the start of a line and followed by an answer, not a heading word.
+// at the start of a line and followed by an answer, not by a heading.
 func xGsmMarkerAt(s string, i int) (int, bool) {
 	b := i
 	for b > 0 && (s[b-1] == ' ' || s[b-1] == '\t') {
@@ -713,6 +713,15 @@ func xGsmMarkerAt(s string, i int) (int, bool) {
 		return j, true
 	}
 	if c := s[j]; c == '#' || c == '\n' || xIsLetter(c) {
+		return 0, false
+	}
+	// "#### 72" or "#### 1,080 dollars", not a numbered heading such as
+	// "#### 3. Compute the sum".
+	e := strings.IndexByte(s[j:], '\n')
+	if e < 0 {
+		e = len(s) - j
+	}
+	if xProseWords(s[j:j+e]) > 1 {
 		return 0, false
 	}
 	return j, true

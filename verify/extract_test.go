@@ -93,6 +93,8 @@ var extractCases = []extractCase{
 	{"gsm8k", "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips.\n#### 72", "72", true},
 	{"gsm8k thousands", "He earns 1,080 dollars.\n#### 1,080", "1,080", true},
 	{"gsm8k heading is not an answer", "#### Final Answer\n\\boxed{9}", "9", true},
+	{"numbered markdown heading is not a gsm8k marker", "#### 3. Compute the sum\nWe add the two parts and then we stop here.", "", false},
+	{"gsm8k with unit", "So he pays 1,080 dollars.\n#### 1,080 dollars", "1,080 dollars", true},
 	{"gsm8k mid line is not a marker", "a ####5 b\nand more text after it", "", false},
 
 	// Markdown bold.
