@@ -126,6 +126,13 @@ func (st *state) parseAnswer(s string) (*node, error) {
 	if len(toks) == 0 {
 		return nil, fmt.Errorf("empty answer: %w", errParse)
 	}
+	if toks[0].k == tOp && toks[0].s == "approx" {
+		// "\approx 8.24": the value itself
+		toks = toks[1:]
+		if len(toks) == 0 {
+			return nil, fmt.Errorf("empty answer: %w", errParse)
+		}
+	}
 	p := &parser{st: st, toks: toks}
 	if n := p.wordAnswer(); n != nil {
 		n.raw = rawKey(s)

@@ -1,0 +1,12 @@
+//go:build !linux
+
+package verify
+
+import "time"
+
+// threadCPU runs f and returns the wall time it took.
+func threadCPU(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
