@@ -411,7 +411,7 @@ var optionStyles = []labelStyle{
 	{"(", ")", false},
 	{"", ")", true},
 	{"", ".", true},
-	{"", ":", false},
+	{"", ":", true},
 	{"", "．", true},
 	{"", "、", true},
 }
@@ -478,7 +478,7 @@ func labelContext(s string, j, n int, st labelStyle) bool {
 			for k >= 0 && (s[k] == ' ' || s[k] == '\t') {
 				k--
 			}
-			if !(k < 0 || s[k] == '\n' || s[k] == '$' || s[k] == '}' || j-k >= 3) {
+			if !(k < 0 || s[k] == '\n' || s[k] == '$' || s[k] == '}' || s[k] == ')' || j-k >= 3) {
 				return false
 			}
 		}

@@ -33,6 +33,8 @@ func TestClassify(t *testing.T) {
 		{"which of the following without options and numeric answer", ClassifyInput{Problem: "Which of the following is closest to $\\sqrt{65}-\\sqrt{63}$?", Answer: "0.13", HasAnswer: true}, Keep},
 		{"which of the following with letter answer", ClassifyInput{Problem: "Which of the following numbers is the largest?", Answer: "(D)", HasAnswer: true}, MultipleChoice},
 		{"asy labels are not options", ClassifyInput{Problem: "Find $x$. [asy] dot (A); dot (B); dot (C); label(\"$A$\",A,S); [/asy]", Answer: "3", HasAnswer: true}, Keep},
+		{"team labels are not options", ClassifyInput{Problem: "Team A: 5 points, Team B: 3 points, Team C: 7 points. How many points in total?", Answer: "15", HasAnswer: true}, Keep},
+		{"inline options after math", ClassifyInput{Problem: "The value is ( ) A: $1$ B: $2$ C: $3$ D: $4$", Answer: "B", HasAnswer: true}, MultipleChoice},
 		{"ratio A:B is not an option", ClassifyInput{Problem: "If A:B = 2:3 and B:C = 4:5, find A:C.", Answer: "8:15", HasAnswer: true}, Keep},
 
 		// multi-part
