@@ -58,6 +58,19 @@
 // result as soon as Add returns. Index also tracks each cluster's canonical
 // member by priority (highest wins, the earlier member among equals).
 //
+// # In a pipeline
+//
+// Fingerprinting is the expensive, parallel part: give each worker its own
+// Hasher and call Fingerprint on normalize.Text output. Adding is the cheap,
+// sequential part: one goroutine calls Index.AddFingerprint in a fixed
+// order, so cluster ids are reproducible. To continue from earlier runs,
+// first add the stored problems (their stored Exact, Shingles, Aux,
+// Content, AuxNumbers; Bands can be recomputed with Hasher.Bands) in their
+// stored order, then the new ones. Store Bands as bigint (int64(key)) to
+// find candidates in SQL, Shingles as integer[] (int32(s)), and confirm SQL
+// candidates with Compare. The priority argument of AddFingerprint picks
+// each cluster's canonical member; Match.Replaced tells when it changes.
+//
 // # Benchmark overlap (decontamination)
 //
 // OverlapIndex holds benchmark problems. A text overlaps a benchmark problem
