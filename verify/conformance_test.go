@@ -72,6 +72,22 @@ func disagreements(t testing.TB) map[string]string {
 	return out
 }
 
+// policyVerdicts reads the documented verdicts of the expected=null cases
+// (lines "- policy `id`: true|false — reason").
+func policyVerdicts(t testing.TB) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "DISAGREEMENTS.md"))
+	if err != nil {
+		t.Fatalf("read DISAGREEMENTS.md: %v", err)
+	}
+	re := regexp.MustCompile("(?m)^- policy `([^`]+)`: (true|false) ")
+	out := map[string]bool{}
+	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+		out[m[1]] = m[2] == "true"
+	}
+	return out
+}
+
 // unsupportedConfig returns why a case's config asks for a mode bigmath
 // does not offer, or "".
 func unsupportedConfig(c confCase) string {
@@ -85,7 +101,8 @@ func unsupportedConfig(c confCase) string {
 				latex = true
 			}
 		}
-		if !latex {
+		_, direct := c.Config["precision"] // precision pairs restated from direct grader calls
+		if !latex && !direct {
 			return "Math-Verify plain-expression extraction mode (match_types without latex: decimal commas, numbers anywhere in prose) is not offered"
 		}
 		if needsExtraction(c.Pred) || needsExtraction(c.Gold) {
@@ -203,6 +220,7 @@ type confTally struct{ pass, skip, disagree, fail, null int }
 
 func TestConformance(t *testing.T) {
 	dis := disagreements(t)
+	policy := policyVerdicts(t)
 	seen := map[string]bool{}
 	for _, file := range confFiles {
 		cases := loadCases(t, file)
@@ -235,7 +253,12 @@ func TestConformance(t *testing.T) {
 					}
 					if c.Expected == nil {
 						tally.null++
-						t.Logf("policy case: gold %q pred %q -> %v (%s)", gold, pred, v.Correct, v.Reason)
+						want, documented := policy[c.ID]
+						if !documented {
+							t.Errorf("policy case not documented in DISAGREEMENTS.md: gold %q pred %q -> %v (%s)", gold, pred, v.Correct, v.Reason)
+						} else if v.Correct != want {
+							t.Errorf("policy case: gold %q pred %q -> %v (%s), documented %v", gold, pred, v.Correct, v.Reason, want)
+						}
 						return
 					}
 					want := *c.Expected
