@@ -452,8 +452,7 @@ func (rw *rewarder) reward(c *gin.Context) {
 	var it rewardItem
 	if err := unmarshalBody(b, &it); err != nil {
 		var re *requestError
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &re) && re.code == "invalid_type" && errors.As(json.Unmarshal(b, &it), &te) && te.Field != "" {
+		if errors.As(err, &re) && re.code == "invalid_type" {
 			// A field of the wrong type: an item-level problem.
 			t, id = itemTask(b, "")
 		} else {

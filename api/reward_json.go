@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -239,10 +238,9 @@ func stringOf(raw json.RawMessage, numbers bool) (s string, got string, ok bool)
 	case 't', 'f':
 		return "", "a boolean", false
 	}
+	// The body was valid JSON, so what is left is a number.
 	if numbers {
-		if _, err := strconv.ParseFloat(string(raw), 64); err == nil || raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' {
-			return string(raw), "", true
-		}
+		return string(raw), "", true
 	}
 	return "", "a number", false
 }
