@@ -174,14 +174,16 @@ const (
 // The partition is computed from the problems the filter selects: they are
 // grouped into strata (one stratum when Stratify is empty; one per source;
 // or, for difficulty, ten deciles of the difficulty plus one stratum for
-// problems without one), ranked within their stratum by
-// h = the first 8 bytes of md5("<seed>:<problem id>") read as a signed
-// big-endian integer (ties by id), and the first round(n*Train) of a
-// stratum of n go to train, the next up to round(n*(Train+Validation)) to
-// validation, the rest to test (see Fractions.Bounds). So each part's share holds within every
-// stratum up to rounding, and the same corpus, filter and seed always give
-// the same parts. Adding problems to the corpus can move problems near a
-// boundary to the next part.
+// problems without one) and ranked within their stratum by
+// h = hashtextextended(problem id, seed), PostgreSQL's seeded 64-bit text
+// hash (the one hash partitioning relies on, so it does not change across
+// versions; the same on every little-endian machine), ties by id. The first
+// round(n*Train) of a stratum of n go to train, the next up to
+// round(n*(Train+Validation)) to validation, the rest to test (see
+// Fractions.Bounds). So each part's share holds within every stratum up to
+// rounding, and the same corpus, filter and seed always give the same
+// parts. Adding problems to the corpus can move problems near a boundary to
+// the next part.
 type Split struct {
 	Name      string
 	Filter    ProblemFilter

@@ -141,10 +141,10 @@ func strataSizes(ctx context.Context, q querier, sp bigmath.Split) (map[string]i
 // parameters are appended to args.
 func baseSQL(sp bigmath.Split, args *[]any, cols string) string {
 	where := filterSQL(sp.Filter, args)
-	*args = append(*args, strconv.FormatInt(sp.Seed, 10)+":")
+	*args = append(*args, sp.Seed)
 	seed := "$" + strconv.Itoa(len(*args))
 	return `SELECT p.id, ` + stratumSQL(sp.Stratify) + ` AS stratum,
-			('x' || substr(md5(` + seed + `::text || p.id), 1, 16))::bit(64)::bigint AS h` + cols + `
+			hashtextextended(p.id, ` + seed + `::bigint) AS h` + cols + `
 		FROM problems p JOIN sources s ON s.id = p.source_id
 		WHERE ` + where
 }
