@@ -20,11 +20,14 @@
 //     soft hyphens and control characters are removed. A form feed or
 //     backspace (or a carriage return) directly before letters is the
 //     remnant of a JSON-escaped \f, \b or \r command ("\frac" read as
-//     form feed + "rac") and is repaired to the command; a tab or newline
-//     is repaired only before a known command name (\times, \neq, ...).
+//     form feed + "rac") and is repaired to the command; a tab is repaired
+//     only before a known command name (\times, \theta, ...); a newline
+//     never is.
 //   - Whitespace: every run of white space, including newlines, becomes one
 //     space; leading and trailing space is removed. The canonical text is
-//     one line; keep the raw text for display.
+//     one line. Display applies the same rules but keeps line breaks (one
+//     per run), for text that is served: lists, options and [asy] code
+//     (whose // comments end at the line break) need them.
 //   - Math delimiters: \( \), \[ \], $$ and the equation, equation* and
 //     displaymath environments all become $; adjacent delimiters merge, and
 //     space just inside a delimiter is dropped. An escaped \$ is currency

@@ -14,10 +14,20 @@ const maxPasses = 6
 // with canonical Unicode, white space, math delimiters, LaTeX commands and
 // no HTML markup or calculator notes. The rules are listed in the package
 // documentation. Text is idempotent: Text(Text(s)) == Text(s).
-func Text(s string) string {
-	t := pass(s)
+func Text(s string) string { return fixedPoint(s, false) }
+
+// Display returns the problem statement for showing to people and models: the
+// rules of Text, except that line breaks survive (a run of white space that
+// holds a line break becomes one "\n"), so that lists, options and [asy]
+// code (whose // comments end at the line break) keep their meaning. Use
+// Text for keys and comparison, Display for text that is served. Display is
+// idempotent, and Text(Display(s)) == Text(s).
+func Display(s string) string { return fixedPoint(s, true) }
+
+func fixedPoint(s string, lines bool) string {
+	t := passAt(s, 0, lines)
 	for range maxPasses {
-		u := pass(t)
+		u := passAt(t, 0, lines)
 		if u == t {
 			return t
 		}
@@ -76,6 +86,8 @@ func calcNoteLen(s string, i int) int {
 type writer struct {
 	out       []byte
 	space     bool // a space is pending before the next visible byte
+	newline   bool // the pending space holds a line break (Display only)
+	lines     bool // keep line breaks (Display)
 	lastDelim bool // the last byte written is a $ delimiter
 	inMath    bool
 	depth     int // nesting of \frac arguments being rewritten
@@ -83,9 +95,13 @@ type writer struct {
 
 func (w *writer) flushSpace() {
 	if w.space && len(w.out) > 0 {
-		w.out = append(w.out, ' ')
+		if w.newline {
+			w.out = append(w.out, '\n')
+		} else {
+			w.out = append(w.out, ' ')
+		}
 	}
-	w.space = false
+	w.space, w.newline = false, false
 }
 
 func (w *writer) byte(c byte) {
@@ -107,11 +123,11 @@ func (w *writer) str(s string) {
 // space just inside math is dropped.
 func (w *writer) delim() {
 	if w.lastDelim {
-		w.space = false
+		w.space, w.newline = false, false
 		return
 	}
 	if w.inMath {
-		w.space = false // "$ x $" closes as "$ x$"
+		w.space, w.newline = false, false // "$ x $" closes as "$x$"
 	} else {
 		w.flushSpace()
 	}
@@ -133,22 +149,24 @@ func (w *writer) spaceOut() {
 // groups are copied as they are, so that pathological input stays linear.
 const maxDepth = 16
 
-// pass applies every rule once.
-func pass(s string) string { return passAt(s, 0) }
-
-func passAt(s string, depth int) string {
+// passAt applies every rule once; depth is the \frac nesting, lines keeps
+// line breaks (Display).
+func passAt(s string, depth int, lines bool) string {
 	if hasControls(s) {
 		s = repairControls(s)
 	}
 	if !isASCII(s) {
 		s = foldUnicode(s)
 	}
-	w := writer{out: make([]byte, 0, len(s)), depth: depth}
+	w := writer{out: make([]byte, 0, len(s)), depth: depth, lines: lines}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
 			w.spaceOut()
+			if c == '\n' && w.lines && w.space {
+				w.newline = true
+			}
 			i++
 		case c == '$':
 			for i < len(s) && s[i] == '$' {
@@ -303,7 +321,7 @@ func args(w *writer, s string, i, n int) int {
 			}
 			w.byte('{')
 			if w.depth < maxDepth {
-				w.str(passAt(s[k+1:end-1], w.depth+1))
+				w.str(passAt(s[k+1:end-1], w.depth+1, w.lines))
 			} else {
 				w.str(s[k+1 : end-1])
 			}

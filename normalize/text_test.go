@@ -57,6 +57,7 @@ func TestText(t *testing.T) {
 		{"nbsp and zero width", "a\u00a0b\u200bc", "a bc"},
 		{"json form feed", "\x0crac{1}{2}", `\frac{1}{2}`},
 		{"json tab times", "3\times 4", `3\times 4`},
+		{"newline is never a command", "a\neq b", "a eq b"},
 		{"real tab kept as space", "a\tb", "a b"},
 		// HTML
 		{"entities", "a &lt; b &amp;&amp; c&gt;d", "a < b && c>d"},
@@ -80,6 +81,30 @@ func TestText(t *testing.T) {
 			}
 			if got := Text(Text(tc.in)); got != Text(tc.in) {
 				t.Errorf("Text not idempotent on %q: %q then %q", tc.in, Text(tc.in), got)
+			}
+		})
+	}
+}
+
+func TestDisplay(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"line breaks kept, one per run", "Options:\n\n  A. 1 \n B. 2", "Options:\nA. 1\nB. 2"},
+		{"spaces collapse", "a   b\t c", "a b c"},
+		{"asy comments keep their line", "[asy]\n// axes\ndraw((0,0)--(1,0));\n[/asy]", "[asy]\n// axes\ndraw((0,0)--(1,0));\n[/asy]"},
+		{"display math inline", "Let\n\\[x = \\dfrac12\\]\nthen", "Let\n$x = \\frac{1}{2}$\nthen"},
+		{"line break just inside math dropped", "$\n x \n$", "$x$"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Display(tc.in)
+			if got != tc.want {
+				t.Errorf("Display(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if Display(got) != got {
+				t.Errorf("Display not idempotent on %q", tc.in)
+			}
+			if Text(got) != Text(tc.in) {
+				t.Errorf("Text(Display(%q)) = %q, Text = %q", tc.in, Text(got), Text(tc.in))
 			}
 		})
 	}
@@ -295,6 +320,13 @@ func FuzzText(f *testing.F) {
 		once := Text(s)
 		if twice := Text(once); twice != once {
 			t.Errorf("not idempotent:\n in:    %q\n once:  %q\n twice: %q", s, once, twice)
+		}
+		disp := Display(s)
+		if again := Display(disp); again != disp {
+			t.Errorf("Display not idempotent:\n in:    %q\n once:  %q\n twice: %q", s, disp, again)
+		}
+		if Text(disp) != once {
+			t.Errorf("Text(Display(s)) != Text(s):\n in:   %q\n disp: %q\n %q != %q", s, disp, Text(disp), once)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(once) {
 			t.Errorf("Text(%q) = %q is not valid UTF-8", s, once)

@@ -140,13 +140,13 @@ func foldUnicode(s string) string {
 	return b.String()
 }
 
-// knownTabNewline lists command names whose leading "\t" or "\n" is often
-// read as a tab or newline when LaTeX sits in a JSON string without escaped
-// backslashes ("\times" -> tab + "imes").
+// knownTabNewline lists command names whose leading "\t" is often read as a
+// tab when LaTeX sits in a JSON string without escaped backslashes
+// ("\times" -> tab + "imes"). Newlines are never repaired: Display keeps
+// line breaks, and "\n" + "eq" may be a real line break before "eq".
 var knownTabNewline = map[string]bool{
 	"times": true, "text": true, "theta": true, "tan": true, "tau": true,
 	"tfrac": true, "triangle": true, "textbf": true, "textit": true,
-	"neq": true, "nabla": true, "notin": true, "nmid": true, "newline": true, "noindent": true,
 }
 
 // repairControls turns control characters that are the remnants of
@@ -181,12 +181,13 @@ func repairControls(s string) string {
 				continue
 			}
 			b.WriteByte(c)
-		case '\t', '\n':
-			if word != "" && knownTabNewline[string(c2l(c))+word] {
-				b.WriteByte('\\')
-				b.WriteByte(c2l(c))
+		case '\t':
+			if word != "" && knownTabNewline["t"+word] {
+				b.WriteString(`\t`)
 				continue
 			}
+			b.WriteByte(c)
+		case '\n':
 			b.WriteByte(c)
 		case 0x7F:
 			// delete: drop
@@ -197,14 +198,6 @@ func repairControls(s string) string {
 	return b.String()
 }
 
-// c2l maps a control character to the letter of its JSON escape.
-func c2l(c byte) byte {
-	if c == '\t' {
-		return 't'
-	}
-	return 'n'
-}
-
 // hasControls reports whether s contains a control character that
 // repairControls would change: anything below 0x20 except a newline or a
 // tab or carriage return that starts no command.
@@ -212,7 +205,8 @@ func hasControls(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7F {
 			switch c {
-			case '\n', '\t', '\r':
+			case '\n':
+			case '\t', '\r':
 				if i+1 < len(s) && isLetter(s[i+1]) {
 					return true
 				}
