@@ -656,16 +656,13 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	ratio := &node{k: nDiv, args: []*node{f, h}, dec: -1}
 	var ref env
 	good := 0
-	for i := 0; i < 10 && good < 4; i++ {
+	for i := 0; i < maxSamplePoints && good < 4; i++ {
 		pt := samplePoint(i, names)
 		if _, err := s.definedAt(ratio, pt); err != nil {
 			if errors.Is(err, errBudget) {
 				return false, err
 			}
-			if errors.Is(err, errDomain) {
-				continue
-			}
-			return s.sameTree(f, h), nil
+			continue
 		}
 		if ref == nil {
 			ref = pt
@@ -681,7 +678,7 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 		}
 		ok, err := s.numEqual(ratio, pt, ratio, ref)
 		if err != nil {
-			if errors.Is(err, errDomain) {
+			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
 				continue
 			}
 			return false, err
@@ -694,7 +691,10 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	if len(names) == 0 {
 		return good > 0, nil
 	}
-	return good >= 3, nil
+	if good < 3 {
+		return s.sameTree(f, h), nil
+	}
+	return true, nil
 }
 
 // definedAt evaluates n at pt cheaply to learn whether it is defined.
@@ -782,9 +782,16 @@ func varNames(ns ...*node) []string {
 	return out
 }
 
-// samplePoint returns deterministic positive rational values for the
-// variables: point i gives each name a value derived from a fixed hash of
-// the name and i, so verdicts never depend on a random seed or map order.
+// mixedSignPoints is the number of leading sample points whose values may
+// be negative; later points are positive (for √x, ln x).
+const mixedSignPoints = 8
+
+// maxSamplePoints bounds the sample points tried per comparison.
+const maxSamplePoints = 14
+
+// samplePoint returns deterministic rational values for the variables:
+// point i gives each name a value derived from a fixed hash of the name and
+// i, so verdicts never depend on a random seed or map order.
 func samplePoint(i int, names []string) env {
 	pt := make(env, len(names))
 	for _, name := range names {
@@ -799,6 +806,10 @@ func samplePoint(i int, names []string) env {
 		h ^= h >> 33
 		num := int64(h%1009) + 2
 		den := int64((h>>20)%97) + 1
+		if i < mixedSignPoints && (h>>40)&1 == 1 {
+			// negative values too, or |x| and x would look equal
+			num = -num
+		}
 		pt[name] = cq{re: big.NewRat(num, den)}
 	}
 	return pt
@@ -1011,7 +1022,7 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 // points (Schwartz–Zippel): equal at every defined point, at least three.
 func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 	good, from := 0, 0
-	for i := 0; i < 10 && good < 4; i++ {
+	for i := 0; i < maxSamplePoints && good < 4; i++ {
 		pt := samplePoint(i, names)
 		ok, top, err := s.numEqualFrom(g, pt, p, pt, from)
 		if top {
@@ -1019,11 +1030,9 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 			from = len(precisions) - 1
 		}
 		if err != nil {
-			if errors.Is(err, errDomain) {
+			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
+				// not defined (or not real) at this point: try another
 				continue
-			}
-			if errors.Is(err, errUnsupported) {
-				return s.sameTree(g, p), nil
 			}
 			return false, err
 		}
@@ -1032,7 +1041,10 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 		}
 		good++
 	}
-	return good >= 3, nil
+	if good < 3 {
+		return s.sameTree(g, p), nil
+	}
+	return true, nil
 }
 
 // precisions are the working precisions of the ball comparison; equality

@@ -86,9 +86,10 @@
 // finite sets are merged.
 //
 // Expressions in variables are compared by exact evaluation at
-// deterministic rational points derived from a fixed hash of the variable
-// names (Schwartz–Zippel): equal at every point where both are defined,
-// and at least three such points. Variable names matter (x^2 is not y^2;
+// deterministic rational points of both signs derived from a fixed hash of
+// the variable names (Schwartz–Zippel): equal at every point where both
+// are defined and real, and at least three such points (|x| is not x;
+// ln(x^2) equals 2 ln x where both are defined). Variable names matter (x^2 is not y^2;
 // f(x) is not f(y)). Removable singularities do not count:
 // (x^2-1)/(x-1) equals x+1. e and i are always the constants.
 //
