@@ -25,6 +25,7 @@ type cli struct {
 	Migrate migrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Ingest  ingestCmd  `cmd:"" help:"Ingest sources into the database: normalize, classify, verify, dedup, decontaminate."`
 	Stats   statsCmd   `cmd:"" help:"Print the curation funnel per source (--json for the API shape)."`
+	Export  exportCmd  `cmd:"" help:"Write a split (or one part) to a file: jsonl, parquet, or verl parquet."`
 	DB      dbCmd      `cmd:"" name:"db" help:"Manage the embedded PostgreSQL cluster."`
 	Verify  verifyCmd  `cmd:"" help:"Verify JSON Lines of gold answers and model responses (or answers); one verdict per line, in input order. Needs no database."`
 	Class   classCmd   `cmd:"" name:"classify" help:"Classify JSON Lines of problems: keep, or why not (multiple_choice, proof, ...); one line per input, in order. Needs no database."`

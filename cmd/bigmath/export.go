@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+)
+
+// exportCmd writes a split to a file, as GET /v1/splits/{name}/export does.
+type exportCmd struct {
+	Split  string `required:"" help:"Name of the split (see POST /v1/splits)."`
+	Format string `default:"jsonl" enum:"jsonl,parquet,verl" help:"jsonl, parquet (flat columns) or verl (Parquet rows verl trains on)."`
+	Part   string `default:"" enum:",train,validation,test" help:"Export only this part (train, validation or test); all parts when empty."`
+	Out    string `required:"" help:"The file to write ('-' for standard output). It appears only when the export is complete."`
+}
+
+// Run exports the split. The file is written next to its final name and
+// renamed at the end, so a failed export leaves no partial file behind.
+func (c exportCmd) Run(e *env) error {
+	format, err := api.ParseExportFormat(c.Format)
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	pool, closeDB, err := e.openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if _, err := postgresMigrate(e, pool); err != nil {
+		return err
+	}
+	store := postgres.NewStore(pool)
+
+	var (
+		out    io.Writer = e.stdout
+		commit           = func() error { return nil }
+	)
+	if c.Out != "-" {
+		// Check the split first: an unknown name leaves no file.
+		if _, err := store.GetSplit(e.ctx, c.Split); err != nil {
+			return splitError(c.Split, err)
+		}
+		f, err := os.CreateTemp(filepath.Dir(c.Out), "."+filepath.Base(c.Out)+".*.tmp")
+		if err != nil {
+			return fmt.Errorf("--out=%s: %w", c.Out, err)
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		out = f
+		commit = func() error {
+			if err := f.Sync(); err != nil {
+				return fmt.Errorf("--out=%s: %w", c.Out, err)
+			}
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("--out=%s: %w", c.Out, err)
+			}
+			if err := os.Rename(f.Name(), c.Out); err != nil {
+				return fmt.Errorf("--out=%s: %w", c.Out, err)
+			}
+			return nil
+		}
+	}
+	w := api.NewExportWriter(out, format)
+	if err := store.ExportSplit(e.ctx, c.Split, bigmath.Part(c.Part), w.Write); err != nil {
+		return splitError(c.Split, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("--out=%s: %w", c.Out, err)
+	}
+	if err := commit(); err != nil {
+		return err
+	}
+	if c.Out != "-" {
+		fmt.Fprintf(e.stderr, "exported %d problems of split %s to %s (%s)\n", w.Rows(), c.Split, c.Out, format)
+	}
+	return nil
+}
+
+// splitError words a store error for the command line.
+func splitError(name string, err error) error {
+	if errors.Is(err, bigmath.ErrNotFound) {
+		return fmt.Errorf("--split=%s: no such split (create it with POST /v1/splits)", name)
+	}
+	return fmt.Errorf("export split %s: %w", name, err)
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+func TestExportCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role) VALUES ('alpha', 'corpus')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_kind, status)
+		SELECT 'p' || lpad(i::text, 3, '0'), 1, i::text, '\x00', 'What is ' || i || '?', 'What is ' || i || '?', i::text, 'integer', 'kept'
+		FROM generate_series(1, 50) i`); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	if _, err := store.CreateSplit(ctx, bigmath.Split{Name: "s", Seed: 4, Fractions: bigmath.Fractions{Train: 0.8, Test: 0.2}}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DATABASE_URL": url}
+	dir := t.TempDir()
+
+	t.Run("verl train", func(t *testing.T) {
+		out := filepath.Join(dir, "train.parquet")
+		code, _, stderr := runCmd(t, ctx, env, "export", "--split", "s", "--format", "verl", "--part", "train", "--out", out)
+		if code != exitOK || !strings.Contains(stderr, "exported 40 problems") {
+			t.Fatalf("export verl: exit %d, stderr %q", code, stderr)
+		}
+		rows, err := parquet.ReadFile[api.VerlRow](out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 40 || rows[0].ExtraInfo.Split != "train" || rows[39].ExtraInfo.Index != 39 ||
+			rows[0].DataSource != "bigmath/alpha" || !strings.HasPrefix(rows[0].Prompt[0].Content, "What is ") {
+			t.Errorf("verl file: %d rows, first %+v", len(rows), rows[0])
+		}
+	})
+
+	t.Run("parquet all parts", func(t *testing.T) {
+		out := filepath.Join(dir, "all.parquet")
+		if code, _, stderr := runCmd(t, ctx, env, "export", "--split", "s", "--format", "parquet", "--out", out); code != exitOK {
+			t.Fatalf("export parquet: exit %d, stderr %q", code, stderr)
+		}
+		rows, err := parquet.ReadFile[api.ExportRow](out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := map[string]int{}
+		for _, r := range rows {
+			parts[r.Split]++
+		}
+		if len(rows) != 50 || parts["train"] != 40 || parts["test"] != 10 {
+			t.Errorf("parquet file: %d rows, parts %v", len(rows), parts)
+		}
+	})
+
+	t.Run("jsonl to stdout", func(t *testing.T) {
+		code, stdout, stderr := runCmd(t, ctx, env, "export", "--split", "s", "--part", "test", "--out", "-")
+		if code != exitOK {
+			t.Fatalf("export jsonl: exit %d, stderr %q", code, stderr)
+		}
+		n := 0
+		sc := bufio.NewScanner(strings.NewReader(stdout))
+		for sc.Scan() {
+			var r api.ExportRow
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil || r.Split != "test" || r.Source != "alpha" {
+				t.Fatalf("line %d: %v %s", n+1, err, sc.Bytes())
+			}
+			n++
+		}
+		if n != 10 {
+			t.Errorf("jsonl test part: %d lines, want 10", n)
+		}
+	})
+
+	errs := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"unknown split", []string{"--split", "nope", "--out", filepath.Join(dir, "nope.jsonl")}, exitFailure, "--split=nope: no such split"},
+		{"unknown format", []string{"--split", "s", "--format", "csv", "--out", filepath.Join(dir, "x.csv")}, exitUsage, "--format"},
+		{"unknown part", []string{"--split", "s", "--part", "dev", "--out", filepath.Join(dir, "x.jsonl")}, exitUsage, "--part"},
+		{"no out", []string{"--split", "s"}, exitUsage, "--out"},
+		{"unwritable out", []string{"--split", "s", "--out", "/proc/nope/x.jsonl"}, exitFailure, "--out=/proc/nope/x.jsonl"},
+	}
+	for _, tc := range errs {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, ctx, env, append([]string{"export"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.message) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 && tc.code == exitFailure {
+				t.Errorf("bigmath export %v: exit %d, stderr %q; want exit %d mentioning %q on one line", tc.args, code, stderr, tc.code, tc.message)
+			}
+		})
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := fmt.Sprint(names); got != "[all.parquet train.parquet]" {
+		t.Errorf("files left in the output directory: %s, want only the two exports", got)
+	}
+}
