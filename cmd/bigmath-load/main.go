@@ -40,6 +40,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -72,6 +73,7 @@ type config struct {
 	trivialDuration time.Duration
 	responseBytes   int
 	jsonOut         bool
+	cpuProfile      string
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -87,6 +89,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.trivialDuration, "trivial-duration", 0, "length of each trivial-handler run (default: the same as the phases it compares with)")
 	fs.IntVar(&cfg.responseBytes, "response-bytes", 1000, "approximate size of a model response (100 to 100000)")
 	fs.BoolVar(&cfg.jsonOut, "json", false, "also print the results as one JSON object")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (client and in-process server) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -108,12 +111,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer closeSrv()
 		base = u
 	}
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	work := newWorkload(cfg.responseBytes)
 	report := map[string]any{
 		"gomaxprocs": runtime.GOMAXPROCS(0), "num_cpu": runtime.NumCPU(), "target": base,
 		"command": "bigmath-load " + strings.Join(args, " "),
 	}
-	fmt.Fprintf(stdout, "bigmath-load: target %s, GOMAXPROCS %d, %d CPUs, responses ~%d bytes\n", base, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.responseBytes)
+	report["loadavg_before"] = loadavg()
+	fmt.Fprintf(stdout, "bigmath-load: target %s, GOMAXPROCS %d, %d CPUs, responses ~%d bytes, machine load average %s\n", base, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.responseBytes, loadavg())
+	defer func() { fmt.Fprintf(stdout, "\nmachine load average at the end: %s\n", loadavg()) }()
 
 	var batchRes, trivialBatch batchResult
 	var rateRes, trivialRate rateResult
@@ -171,6 +187,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%d batch and %d rate errors", batchRes.Errors, rateRes.Errors)
 	}
 	return nil
+}
+
+// loadavg returns the 1, 5 and 15 minute load averages (Linux), so that a
+// run on a busy machine says so.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func (c *config) validate() error {

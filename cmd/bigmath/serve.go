@@ -52,6 +52,11 @@ func (s serveCmd) Run(e *env) error {
 	store := postgres.NewStore(pool)
 	recorder := api.NewRecorder(attemptWriter{store}, api.RecorderOptions{Logger: e.logger})
 	recorder.Start()
+	defer func() { // on an early return; a no-op after the Close below
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		recorder.Close(ctx)
+	}()
 	router := api.NewRouter(newDeps(e, cfg, pool, store, recorder))
 	srv := &http.Server{
 		Handler:           router,
