@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // datasetDir holds the shared real datasets (see its README).
@@ -72,11 +73,11 @@ func TestDatasetGoldsSelfConsistent(t *testing.T) {
 	for name, golds := range datasetGolds(t) {
 		parsed, reasons := 0, map[Reason]int{}
 		for _, g := range golds {
-			st := newState(ctx, Options{})
+			st := newState(ctx, Options{Timeout: 10 * time.Second})
 			gn, err := st.parseAnswer(g)
 			if err != nil {
 				reasons[reasonOf(err, ReasonUnparsableGold)]++
-				v := Answer(ctx, g, g, Options{})
+				v := Answer(ctx, g, g, Options{Timeout: 10 * time.Second})
 				if v.Reason == ReasonInternalError {
 					t.Errorf("%s: internal error on %q", name, g)
 				}
@@ -89,7 +90,7 @@ func TestDatasetGoldsSelfConsistent(t *testing.T) {
 			if err != nil || !eq {
 				t.Errorf("%s: gold %q not equal to itself (err %v)", name, g, err)
 			}
-			v := Answer(ctx, g, g, Options{})
+			v := Answer(ctx, g, g, Options{Timeout: 10 * time.Second})
 			if !v.Correct || v.Reason == ReasonInternalError {
 				t.Errorf("%s: Answer(%q, itself) = %+v", name, g, v)
 			}

@@ -172,9 +172,9 @@ var answerTables = map[string][]answerCase{
 		{"(x+1)^{200}", "(x+1)^{199}(x+1)+1", false, ""},
 		{"f(x)", "f(y)", false, ""},
 		{"|x|", "x", false, "positive-only sample points would accept it"},
-		{"\sqrt{x^2}", "|x|", true, ""},
-		{"\sqrt{x^2}", "x", false, ""},
-		{"x^{2/3}", "\sqrt[3]{x^2}", true, ""},
+		{"\\sqrt{x^2}", "|x|", true, ""},
+		{"\\sqrt{x^2}", "x", false, ""},
+		{"x^{2/3}", "\\sqrt[3]{x^2}", true, ""},
 		{"2 \\sin b \\cos a", "\\sin(a+b)-\\sin(a-b)", true, ""},
 	},
 	"units and percent": {
