@@ -64,9 +64,9 @@
 // Hasher and call Fingerprint on normalize.Text output. Adding is the cheap,
 // sequential part: one goroutine calls Index.AddFingerprint in a fixed
 // order, so cluster ids are reproducible. To continue from earlier runs,
-// first add the stored problems (their stored Exact, Shingles, Aux,
-// Content, AuxNumbers; Bands can be recomputed with Hasher.Bands) in their
-// stored order, then the new ones. Store Bands as bigint (int64(key)) to
+// first add the stored problems in their stored order, then the new ones;
+// Fingerprint.AppendBinary and Hasher.Decode store a fingerprint in one
+// bytea (about 4 bytes per shingle; Decode recomputes the Bands). Store Bands as bigint (int64(key)) to
 // find candidates in SQL, Shingles as integer[] (int32(s)), and confirm SQL
 // candidates with Compare. The priority argument of AddFingerprint picks
 // each cluster's canonical member; Match.Replaced tells when it changes.

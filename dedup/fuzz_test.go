@@ -3,6 +3,7 @@ package dedup
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -132,4 +133,56 @@ func ExampleOverlapIndex() {
 	// Output:
 	// [math500]
 	// []
+}
+
+func TestEncodingRoundTrip(t *testing.T) {
+	h := NewHasher()
+	for _, p := range pairs(t) {
+		for _, s := range p {
+			fp := h.Fingerprint(normalize.Text(s))
+			b := fp.AppendBinary(nil)
+			if want := 34 + 4*(len(fp.Shingles)+len(fp.Aux)); len(b) > want {
+				t.Errorf("encoding of %d bytes, want at most %d", len(b), want)
+			}
+			got, err := h.Decode(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalFingerprints(got, fp) {
+				t.Errorf("round trip changed the fingerprint of %.60q", s)
+			}
+		}
+	}
+	for _, bad := range [][]byte{nil, {2}, make([]byte, 24), append(NewFingerprint("x y z").AppendBinary(nil), 0)} {
+		if _, err := h.Decode(bad); !errors.Is(err, ErrBadEncoding) {
+			t.Errorf("Decode(%x) = %v, want ErrBadEncoding", bad, err)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	h := NewHasher()
+	for _, p := range pairs(f) {
+		f.Add(h.Fingerprint(p[0]).AppendBinary(nil))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fp, err := h.Decode(b)
+		if err != nil {
+			if !errors.Is(err, ErrBadEncoding) {
+				t.Errorf("error %v does not wrap ErrBadEncoding", err)
+			}
+			return
+		}
+		again, err := h.Decode(fp.AppendBinary(nil))
+		if err != nil || !equalFingerprints(again, fp) {
+			t.Errorf("re-encoding a decoded fingerprint: %v", err)
+		}
+	})
+}
+
+// equalFingerprints reports whether two fingerprints hold the same values
+// (nil and empty slices are equal).
+func equalFingerprints(a, b Fingerprint) bool {
+	return a.Exact == b.Exact && a.Content == b.Content && a.AuxNumbers == b.AuxNumbers &&
+		slices.Equal(a.Shingles, b.Shingles) && slices.Equal(a.Aux, b.Aux) && slices.Equal(a.Bands, b.Bands)
 }
