@@ -22,7 +22,12 @@
 //   - Shingles: token 3-grams of the prose, padded with two sentinel tokens
 //     at each end (so the first and last words count as much as the
 //     others), hashed to uint32, sorted, without repeats. The auxiliary part
-//     keeps a bottom-32 sample of its 3-grams.
+//     keeps a bottom-32 sample of its 3-grams. Token 3-grams are used for
+//     short problems too, rather than character 5-grams: the tokens are
+//     already blind to formatting, the padding gives a 10-token problem 12
+//     shingles, and with character grams a changed number is a smaller
+//     share of the set (and short and long problems would use incomparable
+//     shingles).
 //   - Content: a hash of the multiset of the prose's content tokens:
 //     numbers, one-letter variables, the operators + - < > and words that
 //     flip the meaning (maximum/minimum, greater/less, not, odd/even, sum/
