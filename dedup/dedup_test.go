@@ -477,3 +477,24 @@ func BenchmarkIndex1M(b *testing.B) {
 		b.ReportMetric(float64(dups)/n, "dup-share")
 	}
 }
+
+// BenchmarkOverlaps queries MATH test problems against an index of the
+// MATH-500 problems.
+func BenchmarkOverlaps(b *testing.B) {
+	dir := datasetsDir(b)
+	ov, _ := NewOverlapIndex(OverlapOptions{})
+	for _, p := range problems(b, filepath.Join(dir, "math500", "test.jsonl")) {
+		ov.Add("math500", normalize.Text(p))
+	}
+	ov.Build()
+	var texts []string
+	for _, p := range problems(b, filepath.Join(dir, "math_test", "test.jsonl")) {
+		texts = append(texts, normalize.Text(p))
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ov.Overlaps(texts[i%len(texts)])
+		i++
+	}
+}

@@ -64,6 +64,7 @@ type Hasher struct {
 	nums   []uint64
 	auxNum []uint64
 	sh     []uint32
+	auxSh  []uint32
 	word   []byte
 	quoted bool // inside a "string" of figure code: its numbers are labels
 }
@@ -107,20 +108,26 @@ func NewFingerprint(normText string) Fingerprint {
 // its slices (nothing is shared with h). It never fails; invalid UTF-8 is
 // read byte by byte.
 func (h *Hasher) Fingerprint(normText string) Fingerprint {
+	fp := h.withoutBands(normText)
+	fp.Bands = h.Bands(fp.Shingles)
+	return fp
+}
+
+// withoutBands is Fingerprint without the MinHash step; it does not use the
+// hash functions, so a zero Hasher may call it.
+func (h *Hasher) withoutBands(normText string) Fingerprint {
 	h.tokenize(normText)
 	fp := Fingerprint{Exact: ExactKey(normText)}
 	fp.Shingles = slices.Clone(shingles(h.toks, &h.sh))
 	fp.Content = multisetHash(h.nums)
 	if len(h.auxTok) > 0 {
-		var tmp []uint32
-		all := shingles(h.auxTok, &tmp)
+		all := shingles(h.auxTok, &h.auxSh)
 		if len(all) > auxSample {
 			all = all[:auxSample]
 		}
 		fp.Aux = slices.Clone(all)
 		fp.AuxNumbers = multisetHash(h.auxNum) | 1
 	}
-	fp.Bands = h.Bands(fp.Shingles)
 	return fp
 }
 

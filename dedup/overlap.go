@@ -142,7 +142,8 @@ func (o *OverlapIndex) Overlaps(normText string) []Overlap {
 	if !o.built {
 		o.Build()
 	}
-	fp, nums := NewHasher().full(normText)
+	var h Hasher // no MinHash needed: a zero Hasher tokenizes and shingles
+	fp, nums := h.full(normText)
 	if len(fp.Shingles) == 0 {
 		return nil
 	}
@@ -218,10 +219,10 @@ func subMultiset(a, b []uint64) bool {
 	return true
 }
 
-// full returns the fingerprint of normalized text and the sorted number
-// hashes of its prose.
+// full returns the fingerprint of normalized text without Bands, and the
+// sorted content-token hashes of its prose.
 func (h *Hasher) full(normText string) (Fingerprint, []uint64) {
-	fp := h.Fingerprint(normText)
+	fp := h.withoutBands(normText)
 	nums := slices.Clone(h.nums)
 	slices.Sort(nums)
 	return fp, nums
