@@ -146,25 +146,6 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 		return rep, err
 	}
 
-	// Cross-source candidates, confirmed on the stored texts.
-	t1 := time.Now()
-	links, err := confirmPending(ctx, p.Store, ix.pending)
-	if err != nil {
-		return rep, err
-	}
-	if len(links) > 0 {
-		w, err := p.Store.NewIngestWriter(ctx)
-		if err != nil {
-			return rep, err
-		}
-		err = w.AddLinks(ctx, links)
-		w.Close()
-		if err != nil {
-			return rep, err
-		}
-	}
-	rep.Links += int64(len(links))
-	rep.Stages["dedup_cross"] = &StageCount{In: int64(len(ix.pending)), Passed: int64(len(links)), Seconds: time.Since(t1).Seconds()}
 	if rep.Resolve, err = Resolve(ctx, p.Store); err != nil {
 		return rep, err
 	}
@@ -298,6 +279,9 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 			if len(batch.Rows) == 0 {
 				return nil
 			}
+			if len(batch.Candidates) > 0 {
+				batch.Confirm = confirmCandidates(batch.Rows)
+			}
 			select {
 			case batches <- batch:
 			case <-ctx.Done():
@@ -323,7 +307,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 				for i := range c.out {
 					pr := &c.out[i]
 					countStages(stages, pr)
-					batch.Links = ix.add(pr, batch.Links)
+					ix.add(pr, &batch)
 					batch.Rows = append(batch.Rows, pr.row)
 				}
 				dedupTime += time.Since(t)
@@ -339,7 +323,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 
 	// Writer: one connection, one transaction per batch.
 	var writeTime time.Duration
-	var written int64
+	var written, crossIn, crossLinks int64
 	g.Go(func() error {
 		w, err := p.Store.NewIngestWriter(ctx)
 		if err != nil {
@@ -355,7 +339,9 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 			}
 			rep.Inserted += res.Inserted
 			rep.Updated += res.Updated
-			rep.Links += int64(len(b.Links))
+			rep.Links += res.Links
+			crossIn += int64(len(b.Candidates))
+			crossLinks += res.CrossLinks
 			written += int64(len(b.Rows))
 			if p.Progress != nil {
 				done, total := r.Size()
@@ -372,6 +358,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 	}
 	rep.Stages["signature"] = &StageCount{In: rep.RowsRead, Seconds: times.signature.Seconds()}
 	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: dedupTime.Seconds()}
+	rep.Stages["dedup_cross"] = &StageCount{In: crossIn, Passed: crossLinks}
 	rep.Stages["write"] = &StageCount{In: written, Passed: rep.Inserted + rep.Updated, Seconds: writeTime.Seconds()}
 	return err
 }
@@ -389,32 +376,31 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 	}
 }
 
-// dedupIndex finds duplicate candidates for one run: exact text keys of
-// this run's rows, and LSH band keys of this run's rows and of the stored
-// problems of other sources. Each bucket remembers its first member only;
-// a row links to the first members it collides with, and clusters form by
-// transitivity.
+// dedupIndex finds duplicate candidates for one run. This run's rows are
+// indexed by exact text key and by LSH band keys; a bucket remembers its
+// first member only, a row links to the first members it collides with,
+// and clusters form by transitivity. The stored problems of other sources
+// are indexed apart, by band key, so that the links within a source do
+// not depend on what else is stored (a rerun makes the same links).
 type dedupIndex struct {
-	exact   map[[16]byte]int32
-	bands   map[int64]int32
-	ids     []string
-	docs    []dedupDoc // zero for stored problems
-	stored  []bool
-	pending []postgres.Link // candidates against stored problems, to confirm
+	exact       map[[16]byte]int32
+	bands       map[int64]int32
+	ids         []string
+	docs        []dedupDoc
+	storedBands map[int64]int32
+	storedIDs   []string
 }
 
 func newDedupIndex() *dedupIndex {
-	return &dedupIndex{exact: map[[16]byte]int32{}, bands: map[int64]int32{}}
+	return &dedupIndex{exact: map[[16]byte]int32{}, bands: map[int64]int32{}, storedBands: map[int64]int32{}}
 }
 
 func (ix *dedupIndex) addStored(id string, bands []int64) {
-	i := int32(len(ix.ids))
-	ix.ids = append(ix.ids, id)
-	ix.docs = append(ix.docs, dedupDoc{})
-	ix.stored = append(ix.stored, true)
+	i := int32(len(ix.storedIDs))
+	ix.storedIDs = append(ix.storedIDs, id)
 	for _, k := range bands {
-		if _, ok := ix.bands[k]; !ok {
-			ix.bands[k] = i
+		if _, ok := ix.storedBands[k]; !ok {
+			ix.storedBands[k] = i
 		}
 	}
 }
@@ -426,19 +412,21 @@ func orderedLink(a, b string, sim float64) postgres.Link {
 	return postgres.Link{A: a, B: b, Similarity: float32(sim)}
 }
 
-// add indexes one row and appends the links it makes to links.
-func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Link {
+// add indexes one row: it appends the links it makes with earlier rows of
+// the run to b.Links, and its candidates among stored problems of other
+// sources to b.Candidates (confirmed by the writer if the row changed).
+func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 	if !pr.dedup {
-		return links
+		return
 	}
 	id := pr.row.ID
 	if e, ok := ix.exact[pr.exactKey]; ok {
-		return append(links, orderedLink(id, ix.ids[e], 1))
+		b.Links = append(b.Links, orderedLink(id, ix.ids[e], 1))
+		return
 	}
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
 	ix.docs = append(ix.docs, pr.doc)
-	ix.stored = append(ix.stored, false)
 	ix.exact[pr.exactKey] = i
 	var seen [lshBands]int32
 	n := 0
@@ -446,50 +434,48 @@ func (ix *dedupIndex) add(pr *processedRow, links []postgres.Link) []postgres.Li
 		c, ok := ix.bands[k]
 		if !ok {
 			ix.bands[k] = i
-			continue
-		}
-		if slices.Contains(seen[:n], c) {
-			continue
-		}
-		seen[n] = c
-		n++
-		if ix.stored[c] {
-			ix.pending = append(ix.pending, postgres.Link{A: id, B: ix.ids[c]})
-			continue
-		}
-		if sim, ok := pr.doc.match(&ix.docs[c]); ok {
-			links = append(links, orderedLink(id, ix.ids[c], sim))
+		} else if !slices.Contains(seen[:n], c) {
+			seen[n] = c
+			n++
+			if sim, ok := pr.doc.match(&ix.docs[c]); ok {
+				b.Links = append(b.Links, orderedLink(id, ix.ids[c], sim))
+			}
 		}
 	}
-	return links
+	n = 0
+	for _, k := range pr.row.Bands {
+		if c, ok := ix.storedBands[k]; ok && !slices.Contains(seen[:n], c) {
+			seen[n] = c
+			n++
+			b.Candidates = append(b.Candidates, postgres.Link{A: id, B: ix.storedIDs[c]})
+		}
+	}
 }
 
-// confirmPending checks candidate pairs against the stored texts.
-func confirmPending(ctx context.Context, store *postgres.Store, pairs []postgres.Link) ([]postgres.Link, error) {
-	var out []postgres.Link
-	const step = 5000
-	for start := 0; start < len(pairs); start += step {
-		part := pairs[start:min(start+step, len(pairs))]
-		ids := make([]string, 0, 2*len(part))
-		for _, l := range part {
-			ids = append(ids, l.A, l.B)
+// confirmCandidates is the writer's callback (IngestBatch.Confirm): it
+// checks the candidates of the batch's changed rows against the stored
+// problems' texts.
+func confirmCandidates(rows []postgres.IngestRow) func(cands []postgres.Link, stored map[string]postgres.DedupText) []postgres.Link {
+	return func(cands []postgres.Link, stored map[string]postgres.DedupText) []postgres.Link {
+		byID := make(map[string]int, len(rows))
+		for i := range rows {
+			byID[rows[i].ID] = i
 		}
-		texts, err := store.DedupTexts(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range part {
-			a, okA := texts[l.A]
-			b, okB := texts[l.B]
-			if !okA || !okB {
+		var out []postgres.Link
+		for _, c := range cands {
+			st, ok := stored[c.B]
+			i, okA := byID[c.A]
+			if !ok || !okA {
 				continue
 			}
-			if sim, ok := nearDuplicate(a.Norm, a.Answer, b.Norm, b.Answer); ok {
-				out = append(out, orderedLink(l.A, l.B, sim))
+			d := newDedupDoc(rows[i].ProblemNorm, rows[i].AnswerCanonical)
+			sd := newDedupDoc(st.Norm, st.Answer)
+			if sim, ok := d.match(&sd); ok {
+				out = append(out, orderedLink(c.A, c.B, sim))
 			}
 		}
+		return out
 	}
-	return out, nil
 }
 
 // CopyBaseline reads every row of a source and only COPYs its key and raw

@@ -122,6 +122,12 @@ type IngestBatch struct {
 	RunID    int64
 	Rows     []IngestRow
 	Links    []Link
+	// Candidates are near-duplicate candidates (A: a row of the batch, B:
+	// a stored problem of another source). Those whose row is new or
+	// changed are passed to Confirm with the stored problems' texts, in the
+	// batch's transaction; the links it returns are stored with the batch.
+	Candidates []Link
+	Confirm    func(candidates []Link, stored map[string]DedupText) []Link
 	// Fresh says the source had no stored rows when the run started: rows
 	// are then copied straight into problems (no row of the batch can exist
 	// yet), which is the fast path of a first load.
@@ -131,6 +137,8 @@ type IngestBatch struct {
 // BatchResult says what a batch changed.
 type BatchResult struct {
 	Inserted, Updated int64
+	Links             int64 // links written (in-run and confirmed cross-source)
+	CrossLinks        int64 // confirmed cross-source links
 }
 
 // IngestWriter writes ingest batches on one dedicated connection with its
@@ -231,6 +239,7 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 		return res, fmt.Errorf("upsert problems: %w", interpretError(err))
 	}
 	var updated []string
+	changed := map[string]bool{}
 	for rows.Next() {
 		var id string
 		var inserted bool
@@ -238,6 +247,7 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 			rows.Close()
 			return res, fmt.Errorf("upsert problems: %w", interpretError(err))
 		}
+		changed[id] = true
 		if inserted {
 			res.Inserted++
 		} else {
@@ -253,13 +263,43 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 			return res, fmt.Errorf("delete stale links: %w", interpretError(err))
 		}
 	}
-	if err := insertLinks(ctx, tx, b.Links); err != nil {
+	if err := w.finishBatch(ctx, tx, b, changed, &res); err != nil {
 		return res, err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return res, fmt.Errorf("commit batch: %w", interpretError(err))
-	}
 	return res, nil
+}
+
+// finishBatch confirms the cross-source candidates of the changed rows
+// (all rows when changed is nil), stores the links and commits.
+func (w *IngestWriter) finishBatch(ctx context.Context, tx pgx.Tx, b IngestBatch, changed map[string]bool, res *BatchResult) error {
+	links := b.Links
+	if b.Confirm != nil && len(b.Candidates) > 0 {
+		var cands []Link
+		var ids []string
+		for _, c := range b.Candidates {
+			if changed == nil || changed[c.A] {
+				cands = append(cands, c)
+				ids = append(ids, c.B)
+			}
+		}
+		if len(cands) > 0 {
+			stored, err := dedupTexts(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			cross := b.Confirm(cands, stored)
+			res.CrossLinks = int64(len(cross))
+			links = append(slices.Clip(links), cross...)
+		}
+	}
+	if err := insertLinks(ctx, tx, links); err != nil {
+		return err
+	}
+	res.Links = int64(len(links))
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit batch: %w", interpretError(err))
+	}
+	return nil
 }
 
 // copyFresh copies a batch straight into problems (see IngestBatch.Fresh).
@@ -283,13 +323,11 @@ func (w *IngestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b IngestBatch) 
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))
 	}
-	if err := insertLinks(ctx, tx, b.Links); err != nil {
-		return BatchResult{}, err
+	res := BatchResult{Inserted: n}
+	if err := w.finishBatch(ctx, tx, b, nil, &res); err != nil {
+		return res, err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return BatchResult{}, fmt.Errorf("commit batch: %w", interpretError(err))
-	}
-	return BatchResult{Inserted: n}, nil
+	return res, nil
 }
 
 // HasRows reports whether any problem of the source is stored.
@@ -351,7 +389,7 @@ func (w *IngestWriter) CopyRaw(ctx context.Context, keys []string, raws [][]byte
 // StoredBands calls fn with the id and LSH band keys of every stored problem
 // that is not from source excludeSource, streaming.
 func (s *Store) StoredBands(ctx context.Context, excludeSource int64, fn func(id string, bands []int64) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT id, lsh_bands FROM problems WHERE source_id <> $1 AND lsh_bands IS NOT NULL`, excludeSource)
+	rows, err := s.pool.Query(ctx, `SELECT id, lsh_bands FROM problems WHERE source_id <> $1 AND lsh_bands IS NOT NULL ORDER BY source_id, row_index, id`, excludeSource)
 	if err != nil {
 		return fmt.Errorf("stored bands: %w", interpretError(err))
 	}
@@ -381,8 +419,16 @@ type DedupText struct {
 // DedupTexts returns the normalized text and canonical answer of the given
 // problems by id (missing ids are absent from the map).
 func (s *Store) DedupTexts(ctx context.Context, ids []string) (map[string]DedupText, error) {
+	return dedupTexts(ctx, s.pool, ids)
+}
+
+type ingestQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]DedupText, error) {
 	out := make(map[string]DedupText, len(ids))
-	rows, err := s.pool.Query(ctx, `SELECT id, problem_norm, answer_canonical FROM problems WHERE id = ANY($1)`, ids)
+	rows, err := q.Query(ctx, `SELECT id, problem_norm, answer_canonical FROM problems WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 	}
