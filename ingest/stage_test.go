@@ -194,4 +194,3 @@ func TestComputeClusters(t *testing.T) {
 		t.Errorf("second pass: %d updates, want 0: %+v", len(again), again)
 	}
 }
-
