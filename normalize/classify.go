@@ -157,9 +157,8 @@ func Classify(in ClassifyInput) Verdict {
 // prose is a problem statement prepared for the rules: Unicode folded, math
 // and figure code replaced by a placeholder, lower-cased, line breaks kept.
 type prose struct {
-	raw   string // folded, original case, math kept
-	text  string // lower-cased, math spans replaced by "§", line breaks kept
-	lines []string
+	raw  string // folded, original case, math kept
+	text string // lower-cased, math spans replaced by "§", line breaks kept
 }
 
 func newProse(s string) prose {
@@ -169,8 +168,7 @@ func newProse(s string) prose {
 	if !isASCII(s) {
 		s = foldUnicode(s)
 	}
-	text := strings.ToLower(maskMath(s))
-	return prose{raw: s, text: text, lines: strings.Split(text, "\n")}
+	return prose{raw: s, text: strings.ToLower(maskMath(s))}
 }
 
 // maskMath replaces each math span ($..$, $$..$$, \(..\), \[..\]) and each
