@@ -216,8 +216,21 @@ func atanInv(k int64, p uint) *big.Float {
 	return sum
 }
 
-// sincos returns sin and cos of a ball.
+// sincos returns sin and cos of a ball, memoized per check.
 func (e *bev) sincos(a ball) (ball, ball, error) {
+	for _, c := range e.s.sc {
+		if c.prec == e.prec && c.m.Cmp(a.m) == 0 && c.r.Cmp(a.r) == 0 {
+			return c.sin, c.cos, nil
+		}
+	}
+	sn, cs, err := e.sincos1(a)
+	if err == nil && len(e.s.sc) < 32 {
+		e.s.sc = append(e.s.sc, scEntry{e.prec, a.m, a.r, sn, cs})
+	}
+	return sn, cs, err
+}
+
+func (e *bev) sincos1(a ball) (ball, ball, error) {
 	ex := a.m.MantExp(nil)
 	if ex > 64 {
 		return ball{}, ball{}, errBudget

@@ -17,6 +17,7 @@ type state struct {
 	nodes    int
 	stopped  bool
 	pi       *big.Float
+	sc       []scEntry
 	ln2Cache map[uint]*big.Float
 }
 
@@ -64,4 +65,12 @@ func (s *state) checkTime() error {
 func (s *state) bitsOK(bits int) bool {
 	// 3.33 bits per decimal digit, rounded up.
 	return bits <= s.b.MaxDigits*10/3+64
+}
+
+// scEntry memoizes sin and cos of one ball at one precision (tan y and
+// sec y of the same y are common in one check).
+type scEntry struct {
+	prec     uint
+	m, r     *big.Float
+	sin, cos ball
 }

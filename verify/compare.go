@@ -655,9 +655,33 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	names := varNames(f, h)
 	ratio := &node{k: nDiv, args: []*node{f, h}, dec: -1}
 	var ref env
+	var refVal cq
+	refExact := false
 	good := 0
 	for i := 0; i < maxSamplePoints && good < 4; i++ {
 		pt := samplePoint(i, names)
+		// rational at this point (the common case): compare exactly
+		x, ok, err := s.exact(ratio, pt)
+		if err != nil && errors.Is(err, errBudget) {
+			return false, err
+		}
+		if err == nil && ok {
+			if ref == nil {
+				if !x.isReal() || x.re.Sign() == 0 || positive && x.re.Sign() < 0 {
+					return false, nil
+				}
+				ref, refVal, refExact = pt, x, true
+				good++
+				continue
+			}
+			if refExact {
+				if !cqEqual(x, refVal) {
+					return false, nil
+				}
+				good++
+				continue
+			}
+		}
 		if _, err := s.definedAt(ratio, pt); err != nil {
 			if errors.Is(err, errBudget) {
 				return false, err
@@ -676,7 +700,7 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 			good++
 			continue
 		}
-		ok, err := s.numEqual(ratio, pt, ratio, ref)
+		ok, err = s.numEqual(ratio, pt, ratio, ref)
 		if err != nil {
 			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
 				continue
@@ -695,6 +719,20 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 		return s.sameTree(f, h), nil
 	}
 	return true, nil
+}
+
+func cqEqual(a, b cq) bool {
+	if a.re.Cmp(b.re) != 0 {
+		return false
+	}
+	ai, bi := a.im, b.im
+	if ai == nil {
+		ai = new(big.Rat)
+	}
+	if bi == nil {
+		bi = new(big.Rat)
+	}
+	return ai.Cmp(bi) == 0
 }
 
 // definedAt evaluates n at pt cheaply to learn whether it is defined.

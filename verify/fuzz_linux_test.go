@@ -27,3 +27,19 @@ func threadCPU(f func()) time.Duration {
 	tv := func(t unix.Timeval) time.Duration { return time.Duration(t.Nano()) }
 	return tv(b.Utime) + tv(b.Stime) - tv(a.Utime) - tv(a.Stime)
 }
+
+// processCPU runs f and returns the CPU time the whole process spent
+// (all threads, garbage collection included).
+func processCPU(f func()) time.Duration {
+	var a, b unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_SELF, &a) != nil {
+		f()
+		return 0
+	}
+	f()
+	if unix.Getrusage(unix.RUSAGE_SELF, &b) != nil {
+		return 0
+	}
+	tv := func(t unix.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(b.Utime) + tv(b.Stime) - tv(a.Utime) - tv(a.Stime)
+}
