@@ -474,7 +474,7 @@ func (s *jsonArraySource) next() (record, error) {
 func (s *jsonArraySource) close() error { return nil }
 
 // csvSource reads a CSV file whose first row names the columns. Every cell is
-// a string.
+// a string; invalid UTF-8 is replaced by U+FFFD.
 type csvSource struct {
 	r      *csv.Reader
 	file   string
@@ -497,7 +497,7 @@ func newCSVSource(r io.Reader, file string) (*csvSource, error) {
 		if i == 0 {
 			h = strings.TrimPrefix(h, "\ufeff")
 		}
-		h = strings.TrimSpace(h)
+		h = strings.ToValidUTF8(strings.TrimSpace(h), "\uFFFD")
 		if h == "" {
 			return nil, fmt.Errorf("CSV header: column %d has no name", i+1)
 		}
@@ -527,7 +527,7 @@ func (s *csvSource) next() (record, error) {
 	s.index++
 	m := make(map[string]any, len(rec))
 	for i, h := range s.header {
-		m[h] = rec[i]
+		m[h] = strings.ToValidUTF8(rec[i], "\uFFFD") // as JSON would, so Fields match Raw
 	}
 	raw, err := canonicalJSON(m)
 	if err != nil {

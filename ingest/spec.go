@@ -309,7 +309,7 @@ func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
 	}
 	// Find the name first so every later error can name the source.
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k, v := n.Content[i], n.Content[i+1]; k.Value == "name" && v.Kind == yaml.ScalarNode && v.Value != "" {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "name" && v.Kind == yaml.ScalarNode && v.Value != "" && len(v.Value) <= 128 {
 			label = v.Value
 			break
 		}
