@@ -34,6 +34,7 @@ func TestResponseOf(t *testing.T) {
 
 func TestOverCapacity(t *testing.T) {
 	t.Parallel()
+	gin.SetMode(gin.ReleaseMode)
 	d := Deps{MaxInFlight: 3}
 	rw := newRewarder(d, newMetrics(d))
 	r := gin.New()
@@ -65,6 +66,7 @@ func TestOverCapacity(t *testing.T) {
 
 func TestRequireAdmin(t *testing.T) {
 	t.Parallel()
+	gin.SetMode(gin.ReleaseMode)
 	for _, tc := range []struct {
 		name, token, header string
 		want                int
