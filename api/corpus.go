@@ -120,6 +120,10 @@ func bindQuery(c *gin.Context, dst any) *requestError {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if name == "" {
+			// "?=x" or "?&": no name, so nothing a typo could have meant.
+			continue
+		}
 		i, ok := fields[name]
 		if !ok {
 			known := make([]string, 0, len(fields))

@@ -133,6 +133,9 @@ func decodeStrict(c *gin.Context, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			name = strings.Trim(name, `"`)
+			if name == "" {
+				return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: `a field with an empty name ("")`}
+			}
 			return badRequest(name, "unknown field %q", name)
 		}
 		return jsonError(b, err, "")
