@@ -25,6 +25,33 @@ type bev struct {
 	s    *state
 	prec uint
 	vars env
+	// span is the largest binary magnitude (|exponent|, or bit length of
+	// an exact part) met while evaluating: differences below 2^-span
+	// relative can hide in it, so equality needs more than 2·span bits.
+	span int
+}
+
+func (e *bev) note(b cball) {
+	e.noteF(b.re)
+	if b.im != nil {
+		e.noteF(*b.im)
+	}
+}
+
+// noteF counts a value that is certainly non-zero (a ball around zero,
+// such as sin π, is rounding noise, not magnitude).
+func (e *bev) noteF(b ball) {
+	m := b.m
+	if m.Sign() == 0 || lower(b).Sign() <= 0 {
+		return
+	}
+	x := m.MantExp(nil)
+	if x < 0 {
+		x = -x
+	}
+	if x > e.span {
+		e.span = x
+	}
 }
 
 const maxBinExp = 1 << 22
@@ -56,6 +83,12 @@ func (e *bev) ok(b ball) error {
 }
 
 func (e *bev) fromRat(q *big.Rat) ball {
+	if b := q.Num().BitLen(); b > e.span {
+		e.span = b
+	}
+	if b := q.Denom().BitLen(); b > e.span {
+		e.span = b
+	}
 	m := e.f()
 	m.SetRat(q)
 	if m.Acc() == big.Exact {
@@ -493,6 +526,14 @@ func (e *bev) cpowInt(b cball, k int64) (cball, error) {
 // eval evaluates n to a complex ball at e.prec. Exact rational subtrees are
 // computed exactly first.
 func (e *bev) eval(n *node) (cball, error) {
+	b, err := e.eval1(n)
+	if err == nil {
+		e.note(b)
+	}
+	return b, err
+}
+
+func (e *bev) eval1(n *node) (cball, error) {
 	if err := e.s.tick(); err != nil {
 		return cball{}, err
 	}

@@ -1123,28 +1123,48 @@ func (s *state) numEqualFrom(a *node, ea env, b *node, eb env, from int) (eq, to
 		}
 		return xi.Cmp(yi) == 0, false, nil
 	}
-	for k := from; k < len(precisions); k++ {
-		prec := precisions[k]
-		top = k == len(precisions)-1
-		ba, err := (&bev{s: s, prec: prec, vars: ea}).eval(a)
+	prec := precisions[0]
+	if from > 0 {
+		prec = precisions[len(precisions)-1]
+	}
+	for range 8 {
+		ea2 := &bev{s: s, prec: prec, vars: ea}
+		eb2 := &bev{s: s, prec: prec, vars: eb}
+		ba, err := ea2.eval(a)
+		var bb cball
 		if err == nil {
-			var bb cball
-			bb, err = (&bev{s: s, prec: prec, vars: eb}).eval(b)
-			if err == nil {
-				res, decided := compareBalls(ba, bb, prec, top)
-				if decided {
-					return res, top, nil
-				}
-				continue
+			bb, err = eb2.eval(b)
+		}
+		if err != nil && !errors.Is(err, errUndecided) {
+			return false, top, err
+		}
+		// equality needs the top precision and more than twice the
+		// magnitude span of the values met (2^1000+√2 vs 2^1000+1+√2)
+		need := precisions[len(precisions)-1]
+		if sp := uint(2*max(ea2.span, eb2.span) + 256); sp > need {
+			need = sp
+		}
+		top = prec >= need
+		if err == nil {
+			res, decided := compareBalls(ba, bb, prec, top)
+			if decided {
+				return res, top, nil
 			}
 		}
-		if errors.Is(err, errUndecided) {
-			continue
+		next := max(need, 2*prec)
+		if prec < need {
+			next = need
 		}
-		return false, top, err
+		if next > maxPrec {
+			break
+		}
+		prec = next
 	}
 	return false, top, errUndecided
 }
+
+// maxPrec bounds the working precision of the ball comparison.
+const maxPrec = 1 << 15
 
 // compareBalls returns (equal, decided).
 func compareBalls(a, b cball, prec uint, top bool) (bool, bool) {

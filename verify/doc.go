@@ -34,12 +34,15 @@
 //
 // Irrational and transcendental values are evaluated as certified balls
 // (a big.Float midpoint and a rounded-up radius bounding every rounding
-// and propagation error) at 128 and then 320 bits. Disjoint balls prove
-// the values differ. Two values are taken as equal only at 320 bits, when
-// they agree to within 2^-256 relative (about 77 significant digits);
-// when that cannot be decided (catastrophic cancellation, values near a
-// pole) the verdict is budget_exceeded, never equal. There is no global
-// tolerance.
+// and propagation error) at 128 bits, then at 320 bits or more. Disjoint
+// balls prove the values differ. Two values are taken as equal only when
+// they agree to within 2^-256 relative at a precision of at least 320 bits
+// and at least 256 + 2·S bits, where S is the largest binary magnitude
+// (exponent, or bit length of an exact part) met in either evaluation, so
+// that 2^1000+√2 and 2^1000+1+√2, or 2^-1000+√2 and √2, are told apart.
+// When that cannot be decided within 32768 bits (catastrophic
+// cancellation, values near a pole) the verdict is budget_exceeded, never
+// equal. There is no global tolerance.
 //
 // Decimals against exact values follow the product policy:
 //

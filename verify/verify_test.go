@@ -81,6 +81,11 @@ var answerTables = map[string][]answerCase{
 		{"e^{i\\pi}", "-1", true, "Euler"},
 		{"\\pi", "3.14", false, ""},
 		{"\\pi", "\\frac{22}{7}", false, "close rational approximation"},
+		{"2^{1000}+\\sqrt{2}", "2^{1000}+1+\\sqrt{2}", false, "difference below 320 bits relative"},
+		{"\\frac{1}{2^{1000}}+\\sqrt{2}", "\\sqrt{2}", false, "tiny difference"},
+		{"e^{1000}+1", "e^{1000}", false, ""},
+		{"e^{1000}", "e^{500}e^{500}", true, ""},
+		{"\\sqrt{2}^{4000}", "2^{2000}", true, ""},
 	},
 	"functions": {
 		{"\\sin\\frac{\\pi}{6}", "\\frac{1}{2}", true, ""},
