@@ -49,6 +49,33 @@
 // lists the files. Built-in Hub specs use revision "main", pinned to a commit
 // sha at fetch time (Reader.Revision).
 //
+// # Hub sources
+//
+// Open fetches a Hub source from OpenOptions.HFEndpoint (HF_ENDPOINT, default
+// https://huggingface.co) with OpenOptions.HFToken (HF_TOKEN) as a bearer
+// token on every request:
+//
+//  1. GET /api/datasets/{id}/revision/{rev} pins the revision to its commit
+//     sha, remembered in the cache so that a cached dataset opens offline;
+//     a revision that is already a 40-hex sha needs no request.
+//  2. GET /api/datasets/{id}/tree/{sha}?recursive=true lists the files,
+//     following Link rel="next" pages; the spec's globs pick the files.
+//  3. GET /datasets/{id}/resolve/{sha}/{path} downloads each file not yet
+//     complete in the cache (redirects followed) into a .part file, resumed
+//     with "Range: bytes=N-" after an interruption (also across runs), then
+//     checked against the listing (size, and the LFS sha256 or git blob sha1)
+//     and renamed into place, so a cached file is always whole.
+//
+// Files live in OpenOptions.CacheDir/<owner>/<name>/<sha>/<path>, with a
+// manifest per sha naming the files the globs matched: a second Open of the
+// same spec downloads nothing, and with a sha revision makes no request at
+// all. Network errors, 408, 429 and 5xx are retried up to
+// OpenOptions.MaxAttempts times with exponential back-off and jitter, waiting
+// as long as Retry-After or the RateLimit header's t= asks (capped by
+// OpenOptions.MaxRetryWait); an attempt that downloaded bytes resets the
+// count. Every wait ends early when the context is cancelled. Other answers
+// are a *HubError; 404 wraps bigmath.ErrNotFound.
+//
 // # Rows
 //
 // Open resolves a Spec to its files (downloading Hub files into a cache) and
