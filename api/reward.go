@@ -60,6 +60,11 @@ const (
 	// goldCacheSize and goldCacheTTL bound the cache of golds by problem id.
 	goldCacheSize = 100000
 	goldCacheTTL  = 5 * time.Minute
+	// MaxRequestTime bounds the checking of one request, well below
+	// trainers' HTTP timeouts (slime 120 s, OpenRLHF 180 s): a request
+	// whose items are not all started by then is answered 503 with
+	// Retry-After (the server is over capacity), not with rewards of 0.
+	MaxRequestTime = 30 * time.Second
 	// goldLookupTimeout bounds one gold lookup in the database.
 	goldLookupTimeout = 2 * time.Second
 )
@@ -157,7 +162,8 @@ var errOverCapacity = errors.New("reward capacity in use")
 // run checks every task and returns the verdicts in order. It resolves
 // golds by problem id first (one lookup for the whole batch), then checks
 // on up to GOMAXPROCS goroutines, each item under the reward deadline.
-// It returns errOverCapacity when the reward capacity is used up.
+// It returns errOverCapacity when the reward capacity is used up, or when
+// the items could not all be started within MaxRequestTime.
 func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	rw.resolveGolds(ctx, tasks)
 	weight := int64(len(tasks))
@@ -168,9 +174,13 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 		rw.metrics.rejected.Inc()
 		return nil, errOverCapacity
 	}
+	// However slow its items, a request ends within MaxRequestTime (plus
+	// one item's deadline): items not started by then are not checked.
+	batchDeadline := time.Now().Add(MaxRequestTime)
 	results := make([]result, len(tasks))
 	finished := make([]atomic.Bool, len(tasks))
 	var next atomic.Int64
+	var outOfTime atomic.Bool
 	workers := min(rw.workers, len(tasks))
 	var wg sync.WaitGroup
 	wg.Add(workers)
@@ -182,7 +192,14 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 				if i >= len(tasks) {
 					return
 				}
-				results[i] = rw.check(ctx, &tasks[i])
+				switch {
+				case ctx.Err() != nil: // the client went away: skip the rest
+					results[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the request was canceled"}
+				case time.Now().After(batchDeadline):
+					outOfTime.Store(true)
+				default:
+					results[i] = rw.check(ctx, &tasks[i])
+				}
 				finished[i].Store(true)
 			}
 		}()
@@ -196,8 +213,7 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	// The verifier stops itself at the deadline; this bound is the
 	// backstop should it not: the request is answered anyway, and the
 	// capacity stays taken until the work really ends.
-	rounds := (len(tasks) + workers - 1) / workers
-	backstop := time.NewTimer(time.Duration(rounds)*2*rw.timeout + time.Second)
+	backstop := time.NewTimer(MaxRequestTime + 2*rw.timeout + time.Second)
 	defer backstop.Stop()
 	select {
 	case <-done:
@@ -212,6 +228,12 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 		}
 		rw.logger.Error("reward check overran its deadline", "items", len(tasks), "timeout", rw.timeout.String())
 		results = out
+	}
+	if outOfTime.Load() {
+		// The server is too slow for this request: answering 503 lets the
+		// trainer retry, where rewards of 0 would train on noise.
+		rw.metrics.rejected.Inc()
+		return nil, errOverCapacity
 	}
 	// Count reasons locally: one metric update per reason, not per item.
 	var reasons [8]struct {
