@@ -542,6 +542,11 @@ func exactLog(x, b cq) (*big.Rat, bool) {
 	if !x.isReal() || !b.isReal() || x.re.Sign() <= 0 || b.re.Sign() <= 0 || b.re.Cmp(ratOne) == 0 {
 		return nil, false
 	}
+	// only integer or unit-fraction bases (2, 10, 1/2): the powers tried
+	// below then grow by at least one bit per step
+	if !b.re.IsInt() && b.re.Num().Cmp(big.NewInt(1)) != 0 {
+		return nil, false
+	}
 	try := func(v, base *big.Rat) (int64, bool) {
 		// v = base^k for integer k?
 		inv := false
@@ -550,7 +555,8 @@ func exactLog(x, b cq) (*big.Rat, bool) {
 			inv = true
 		}
 		p := new(big.Rat).Set(ratOne)
-		for k := int64(0); k <= 4096; k++ {
+		limit := int64(v.Num().BitLen()+v.Denom().BitLen()) + 1
+		for k := int64(0); k <= limit && k <= 4096; k++ {
 			c := p.Cmp(v)
 			if c == 0 {
 				if inv {

@@ -1257,7 +1257,8 @@ func (p *parser) bigOp(name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if lower.k != nRel || len(lower.ops) != 1 || lower.ops[0] != "=" || lower.args[0].k != nVar {
+	if lower.k != nRel || len(lower.ops) != 1 || lower.ops[0] != "=" ||
+		lower.args[0].k != nVar && !(lower.args[0].k == nConst && (lower.args[0].s == "i" || lower.args[0].s == "e")) {
 		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", name, errParse)
 	}
 	if err := p.expect("^"); err != nil {
@@ -1276,7 +1277,25 @@ func (p *parser) bigOp(name string) (*node, error) {
 		return nil, err
 	}
 	n.ops = []string{lower.args[0].s}
+	if lower.args[0].k == nConst {
+		// \sum_{i=1}^{n} i: here i is the index, not the imaginary unit
+		rebind(body, lower.args[0].s)
+	}
 	return n, nil
+}
+
+// rebind turns the constant named c (i or e) into a variable inside n.
+func rebind(n *node, c string) {
+	if n == nil {
+		return
+	}
+	if n.k == nConst && n.s == c {
+		n.k = nVar
+		return
+	}
+	for _, a := range n.args {
+		rebind(a, c)
+	}
 }
 
 func (p *parser) sqrt() (*node, error) {
