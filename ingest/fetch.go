@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bigmath/bigmath"
@@ -102,7 +103,7 @@ func fetchHub(ctx context.Context, s Spec, opt OpenOptions) ([]dataFile, string,
 		if _, err := formatOf(f.Path); err != nil {
 			return nil, "", fmt.Errorf("%s: %s: %w", s.Hub, f.Path, err)
 		}
-		if strings.Contains(f.Path, "..") || path.IsAbs(f.Path) {
+		if !safeRepoPath(f.Path) {
 			return nil, "", fmt.Errorf("%s: unsafe file path %q in tree listing", s.Hub, f.Path)
 		}
 		dst := filepath.Join(shaDir, filepath.FromSlash(f.Path))
@@ -181,6 +182,20 @@ func slicesEqual(a, b []string) bool {
 	return true
 }
 
+// safeRepoPath reports whether a path from a tree listing stays inside the
+// cache folder: relative, no empty, "." or ".." segments, no backslashes.
+func safeRepoPath(p string) bool {
+	if p == "" || path.IsAbs(p) || strings.Contains(p, "\\") {
+		return false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
 // matchAny reports whether p matches one of the globs (path.Match: * and ?
 // stay within one path segment).
 func matchAny(globs []string, p string) bool {
@@ -238,7 +253,21 @@ func (c *hubClient) downloadOnce(ctx context.Context, u, part string, size int64
 		os.Remove(part)
 		have = 0
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, u)
+	// A watchdog cancels the request when no byte arrives for c.stall, so a
+	// connection that hangs mid-body is retried (and resumed) instead of
+	// blocking forever.
+	reqCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	watchdog := time.AfterFunc(c.stall, func() { stalled.Store(true); cancel() })
+	defer watchdog.Stop()
+	stallErr := func(err error) error {
+		if stalled.Load() && ctx.Err() == nil {
+			return &retryable{err: fmt.Errorf("GET %s: no data for %s", u, c.stall)}
+		}
+		return transportError(ctx, err)
+	}
+	req, err := c.newRequest(reqCtx, http.MethodGet, u)
 	if err != nil {
 		return 0, "", err
 	}
@@ -248,7 +277,7 @@ func (c *hubClient) downloadOnce(ctx context.Context, u, part string, size int64
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, "", transportError(ctx, err)
+		return 0, "", stallErr(err)
 	}
 	etag := resp.Header.Get("ETag")
 	flag := os.O_WRONLY | os.O_CREATE
@@ -279,17 +308,32 @@ func (c *hubClient) downloadOnce(ctx context.Context, u, part string, size int64
 	if err != nil {
 		return 0, etag, err
 	}
-	n, cerr := io.Copy(out, ctxReader{ctx, resp.Body})
+	n, cerr := io.Copy(out, &stallReader{r: resp.Body, timer: watchdog, idle: c.stall})
 	if err := out.Close(); err != nil && cerr == nil {
 		cerr = err
 	}
 	if cerr != nil {
-		return n, etag, transportError(ctx, cerr)
+		return n, etag, stallErr(cerr)
 	}
 	if size > 0 && have+n != size {
 		return n, etag, &retryable{err: fmt.Errorf("GET %s: got %d of %d bytes", u, have+n, size)}
 	}
 	return n, etag, nil
+}
+
+// stallReader pushes the stall watchdog back on every read that returns data.
+type stallReader struct {
+	r     io.Reader
+	timer *time.Timer
+	idle  time.Duration
+}
+
+func (s *stallReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.timer.Reset(s.idle)
+	}
+	return n, err
 }
 
 // contentRangeStart parses the first byte of "bytes 100-199/200".

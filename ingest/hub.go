@@ -28,6 +28,7 @@ const (
 	defaultMaxAttempts  = 6
 	defaultRetryDelay   = time.Second
 	defaultMaxRetryWait = 5 * time.Minute
+	defaultStallTimeout = time.Minute
 	maxBackoff          = time.Minute
 	maxAPIBody          = 64 << 20 // a tree page or revision answer
 	maxTreePages        = 100000
@@ -46,6 +47,7 @@ type hubClient struct {
 	maxAttempts int
 	delay       time.Duration
 	maxWait     time.Duration
+	stall       time.Duration
 	sleep       func(ctx context.Context, d time.Duration) error
 }
 
@@ -58,6 +60,7 @@ func newHubClient(opt OpenOptions) *hubClient {
 		maxAttempts: opt.MaxAttempts,
 		delay:       opt.RetryDelay,
 		maxWait:     opt.MaxRetryWait,
+		stall:       opt.StallTimeout,
 		sleep:       opt.sleep,
 	}
 	if c.endpoint == "" {
@@ -79,6 +82,9 @@ func newHubClient(opt OpenOptions) *hubClient {
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = defaultMaxRetryWait
+	}
+	if c.stall <= 0 {
+		c.stall = defaultStallTimeout
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx

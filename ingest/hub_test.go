@@ -575,3 +575,14 @@ func TestBuiltinGSM8KFromHub(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeRepoPath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"main/train.jsonl": true, "data/v1..2.parquet": true, "a": true,
+		"": false, "/etc/passwd": false, "../x": false, "a/../../x": false, "a//b": false, "./a": false, `a\\..\\b`: false,
+	} {
+		if got := safeRepoPath(p); got != want {
+			t.Errorf("safeRepoPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

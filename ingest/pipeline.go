@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/postgres"
 )
 
@@ -242,10 +243,11 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 	wg, wctx := errgroup.WithContext(ctx)
 	for range workers {
 		wg.Go(func() error {
+			h := dedup.NewHasher()
 			for c := range todo {
 				c.out = make([]processedRow, len(c.rows))
 				for i := range c.rows {
-					c.out[i] = sc.process(wctx, c.rows[i], c.keys[i], c.idx[i], &c.t)
+					c.out[i] = sc.process(wctx, h, c.rows[i], c.keys[i], c.idx[i], &c.t)
 				}
 				c.rows = nil
 				select {
@@ -386,7 +388,7 @@ type dedupIndex struct {
 	exact       map[[16]byte]int32
 	bands       map[int64]int32
 	ids         []string
-	docs        []dedupDoc
+	fps         []dedup.Fingerprint
 	storedBands map[int64]int32
 	storedIDs   []string
 }
@@ -426,9 +428,9 @@ func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 	}
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
-	ix.docs = append(ix.docs, pr.doc)
+	ix.fps = append(ix.fps, pr.fp)
 	ix.exact[pr.exactKey] = i
-	var seen [lshBands]int32
+	var seen [dedup.NumBands]int32
 	n := 0
 	for _, k := range pr.row.Bands {
 		c, ok := ix.bands[k]
@@ -437,7 +439,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 		} else if !slices.Contains(seen[:n], c) {
 			seen[n] = c
 			n++
-			if sim, ok := pr.doc.match(&ix.docs[c]); ok {
+			if sim, ok := dedup.Compare(pr.fp, ix.fps[c], dedup.DefaultThreshold); ok {
 				b.Links = append(b.Links, orderedLink(id, ix.ids[c], sim))
 			}
 		}
@@ -461,6 +463,7 @@ func confirmCandidates(rows []postgres.IngestRow) func(cands []postgres.Link, st
 		for i := range rows {
 			byID[rows[i].ID] = i
 		}
+		h := dedup.NewHasher()
 		var out []postgres.Link
 		for _, c := range cands {
 			st, ok := stored[c.B]
@@ -468,9 +471,7 @@ func confirmCandidates(rows []postgres.IngestRow) func(cands []postgres.Link, st
 			if !ok || !okA {
 				continue
 			}
-			d := newDedupDoc(rows[i].ProblemNorm, rows[i].AnswerCanonical)
-			sd := newDedupDoc(st.Norm, st.Answer)
-			if sim, ok := d.match(&sd); ok {
+			if sim, ok := dedup.Compare(h.Fingerprint(rows[i].ProblemNorm), h.Fingerprint(st.Norm), dedup.DefaultThreshold); ok {
 				out = append(out, orderedLink(c.A, c.B, sim))
 			}
 		}

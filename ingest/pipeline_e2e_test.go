@@ -170,4 +170,3 @@ WHERE s.name IN ('gsm8k-train', 'gsm8k-test') AND p.status = 'kept' AND p.answer
 		t.Errorf("funnel total kept %d, sum over sources %d", funnel.Total.Kept, total)
 	}
 }
-

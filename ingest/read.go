@@ -89,6 +89,9 @@ type OpenOptions struct {
 	RetryDelay time.Duration
 	// MaxRetryWait caps a single wait asked for by the server (default 5m).
 	MaxRetryWait time.Duration
+	// StallTimeout aborts a download that receives no byte for this long
+	// (default 60s); the download is then retried from where it stopped.
+	StallTimeout time.Duration
 
 	// sleep replaces the back-off wait in tests.
 	sleep func(ctx context.Context, d time.Duration) error

@@ -11,6 +11,7 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/normalize"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/verify"
@@ -127,7 +128,7 @@ type processedRow struct {
 	dropped  bigmath.Stage // the stage that dropped it, "" if none
 	dedup    bool          // takes part in dedup (non-empty text)
 	exactKey [16]byte
-	doc      dedupDoc
+	fp       dedup.Fingerprint
 }
 
 // stageContext is what the per-row stages need of the run.
@@ -177,9 +178,10 @@ func defaultTail(benchmark bool) []bigmath.StageVerdict {
 	return []bigmath.StageVerdict{stageVerdict(bigmath.StageDedup, true, ReasonUnique), d}
 }
 
-// process runs normalize, classify, verify and the dedup signature on one
+// process runs normalize, classify, verify and the dedup fingerprint on one
 // row. It never fails: a bad row is a dropped problem with a reason.
-func (rc *stageContext) process(ctx context.Context, r Row, key string, index int64, t *stageTimes) processedRow {
+// h is the calling worker's own dedup.Hasher.
+func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key string, index int64, t *stageTimes) processedRow {
 	s := rc.spec
 	var p processedRow
 	out := &p.row
@@ -260,11 +262,15 @@ func (rc *stageContext) process(ctx context.Context, r Row, key string, index in
 	// dedup signature
 	if out.ProblemNorm != "" {
 		p.dedup = true
-		p.exactKey = xxh3.HashString128(out.ProblemNorm).Bytes()
+		fp := h.Fingerprint(out.ProblemNorm)
+		p.exactKey = fp.Exact
 		out.TextHash = p.exactKey[:]
-		text, fig := dedupText(out.ProblemNorm)
-		p.doc = dedupDocOf(out.ProblemNorm, out.AnswerCanonical, text, fig)
-		out.Bands = lshBandKeys(dedupShingles(text))
+		out.Bands = make([]int64, len(fp.Bands))
+		for i, b := range fp.Bands {
+			out.Bands[i] = int64(b)
+		}
+		fp.Bands = nil // the index keeps the fingerprint; the keys are in the row
+		p.fp = fp
 	}
 	t.signature += time.Since(t3)
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/ingest/synth"
 )
 
@@ -30,11 +31,12 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	sc := newStageContext(Spec{Name: "synth", Role: bigmath.RoleCorpus, Fields: FieldMap{Problem: "problem", Answer: "answer", ID: "id"}, AnswerFrom: AnswerFromField})
 	var t stageTimes
+	h := dedup.NewHasher()
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r := rows[i%len(rows)]
-		sc.process(ctx, r, r.Key, int64(i), &t)
+		sc.process(ctx, h, r, r.Key, int64(i), &t)
 	}
 	n := float64(b.N)
 	b.ReportMetric(float64(t.normalize.Nanoseconds())/n, "normalize-ns/row")

@@ -62,64 +62,6 @@ func TestExtractGold(t *testing.T) {
 	}
 }
 
-func TestNearDuplicate(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name       string
-		a, b       string
-		ansA, ansB string
-		want       bool
-	}{
-		{"same text", "Find $x$ if $x+1=2$.", "Find $x$ if $x+1=2$.", "1", "1", true},
-		{"spacing and delimiters only", "Suppose $4^a = 5$ and $5^b = 6$. What is $a \\cdot b$?", "Suppose $4^a=5$ and $5^b=6$. What is $a\\cdot b$?", "", "", true},
-		{"same template, different numbers", "Janet has 5 apples and buys 3 more. How many apples does she have?", "Janet has 7 apples and buys 3 more. How many apples does she have?", "8", "10", false},
-		{"same template, different numbers, same answer", "Janet has 5 apples and buys 3 more. How many apples does she have?", "Janet has 3 apples and buys 5 more. How many apples does she have?", "8", "8", false},
-		{"reworded copy, same answer", "Question: Janet has 5 apples and buys 3 more boxes of apples. How many apples does she have now?", "Janet has 5 apples and buys 3 more boxes of apples. How many apples does she have now?", "8", "8", true},
-		{"sibling question, different answer", "The sum of two numbers is 25 and their difference is 11. What is the larger of the two numbers?", "The sum of two numbers is 25 and their difference is 11. What is the smaller of the two numbers?", "18", "7", false},
-		{"copy without its figure", "Find $m+n$. [asy] draw((0,0)--(1,1)); [/asy]", "Find $m+n$.", "5", "5", true},
-		{"same words, different figures", "In the diagram, what is $x$? [asy] label(\"$40^\\circ$\", (0,0)); [/asy]", "In the diagram, what is $x$? [asy] label(\"$70^\\circ$\", (0,0)); [/asy]", "50", "20", false},
-		{"copy with a link tail", "Find the number of intersections of the graphs. Graph https://www.desmos.com/calculator/wml09giaun", "Find the number of intersections of the graphs.", "385", "385", true},
-		{"no answers to compare", "Question: Janet has 5 apples and buys 3 more boxes of apples. How many apples does she have now?", "Janet has 5 apples and buys 3 more boxes of apples. How many apples does she have now?", "", "", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			sim, got := nearDuplicate(tc.a, tc.ansA, tc.b, tc.ansB)
-			if got != tc.want {
-				t.Errorf("nearDuplicate(%q, %q) = %v (similarity %.2f), want %v", tc.a, tc.b, got, sim, tc.want)
-			}
-			if _, back := nearDuplicate(tc.b, tc.ansB, tc.a, tc.ansA); back != got {
-				t.Errorf("nearDuplicate is not symmetric on %q, %q", tc.a, tc.b)
-			}
-		})
-	}
-}
-
-func TestBandKeysCollideOnCopies(t *testing.T) {
-	t.Parallel()
-	a := "Let $x$ and $y$ be real numbers such that $x + y = 10$ and $xy = 21$. Find $x^2 + y^2$."
-	b := "Problem: Let $x$ and $y$ be real numbers such that $x + y = 10$ and $xy = 21$. Find $x^2 + y^2$."
-	ka, kb := lshBandKeys(dedupShingles(a)), lshBandKeys(dedupShingles(b))
-	if len(ka) != lshBands {
-		t.Fatalf("%d band keys, want %d", len(ka), lshBands)
-	}
-	shared := 0
-	for i := range ka {
-		if ka[i] == kb[i] {
-			shared++
-		}
-	}
-	if shared == 0 {
-		t.Errorf("a near copy shares no LSH band with its original")
-	}
-	c := "Compute the number of positive divisors of $2^{10} \\cdot 3^5$ that are perfect squares."
-	for i, k := range lshBandKeys(dedupShingles(c)) {
-		if k == ka[i] {
-			t.Errorf("unrelated problems share band %d", i)
-		}
-	}
-}
-
 func TestComputeClusters(t *testing.T) {
 	t.Parallel()
 	m := func(id string, source int64, name, role string, prio int, row int64, status, answer string) postgres.ClusterMember {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -21,10 +23,17 @@ type ingestCmd struct {
 	Only    []string `sep:"," placeholder:"NAME,..." help:"Ingest only these sources of the spec file."`
 	JSON    bool     `help:"Print each run's report as a JSON line."`
 
-	Workers   int  `hidden:"" help:"Workers for the per-row stages (default: GOMAXPROCS)."`
-	BatchSize int  `hidden:"" help:"Rows per write transaction (default 5000)."`
-	CopyOnly  bool `hidden:"" help:"Only COPY the raw rows into a temporary table: the baseline of the ingest benchmark."`
+	Workers    int    `hidden:"" help:"Workers for the per-row stages (default: GOMAXPROCS)."`
+	BatchSize  int    `hidden:"" help:"Rows per write transaction (default 5000)."`
+	CopyOnly   bool   `hidden:"" help:"Only COPY the raw rows into a temporary table: the baseline of the ingest benchmark."`
+	CPUProfile string `hidden:"" type:"path" help:"Write a CPU profile to this file."`
 }
+
+// ingestMemoryLimit is the soft memory limit of an ingest (unless
+// GOMEMLIMIT is set): the dedup index of a few million problems lives in
+// memory, and the garbage collector would otherwise let the heap grow to
+// twice its live size.
+const ingestMemoryLimit = 1536 << 20
 
 // Run ingests the chosen sources in spec-file order.
 func (c ingestCmd) Run(e *env) error {
@@ -50,6 +59,20 @@ func (c ingestCmd) Run(e *env) error {
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
 		return err
+	}
+	if e.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(ingestMemoryLimit))
+	}
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	pool, closeDB, err := e.openDB(cfg)
 	if err != nil {

@@ -114,8 +114,10 @@ func ExactVariant(text string, k int) string {
 }
 
 // NearVariant rewords a problem slightly, keeping its numbers and answer:
-// a short lead-in, or an instruction about the answer's form. On these
-// templates the shingle Jaccard similarity to the base stays above 0.7.
+// a short lead-in, or an instruction about the answer's form. Generate
+// applies it to long problems only (at least MinNearWords words), where the
+// token 3-gram Jaccard similarity to the base stays above 0.8; on a short
+// problem the same words would be a large part of the text.
 func NearVariant(text string, k int) string {
 	switch k % 3 {
 	case 0:
@@ -126,6 +128,9 @@ func NearVariant(text string, k int) string {
 		return text + " Answer briefly."
 	}
 }
+
+// MinNearWords is the length from which a base problem may get near copies.
+const MinNearWords = 22
 
 // Generate writes opt.N rows of JSON Lines to w.
 func Generate(w io.Writer, opt Options) (Counts, error) {
@@ -141,6 +146,8 @@ func Generate(w io.Writer, opt Options) (Counts, error) {
 	var bases []problem // recent base problems, copied from
 	copied := map[int]bool{}
 	var baseIDs []int
+	var long []problem // recent long base problems, near-copied from
+	var longIDs []int
 	type row struct {
 		ID      string `json:"id"`
 		Problem string `json:"problem"`
@@ -159,11 +166,11 @@ func Generate(w io.Writer, opt Options) (Counts, error) {
 			out.Problem, out.Answer = ExactVariant(bases[j].text, r.IntN(3)), strconv.Itoa(bases[j].answer)
 			c.ExactDups++
 			copied[baseIDs[j]] = true
-		case len(bases) > 0 && x < opt.ExactRate+opt.NearRate:
-			j := r.IntN(len(bases))
-			out.Problem, out.Answer = NearVariant(bases[j].text, r.IntN(3)), strconv.Itoa(bases[j].answer)
+		case len(long) > 0 && x < opt.ExactRate+opt.NearRate:
+			j := r.IntN(len(long))
+			out.Problem, out.Answer = NearVariant(long[j].text, r.IntN(3)), strconv.Itoa(long[j].answer)
 			c.NearDups++
-			copied[baseIDs[j]] = true
+			copied[longIDs[j]] = true
 		default:
 			p := makeBase(r, c.Base)
 			if len(bases) < window {
@@ -172,6 +179,15 @@ func Generate(w io.Writer, opt Options) (Counts, error) {
 			} else {
 				k := r.IntN(window)
 				bases[k], baseIDs[k] = p, c.Base
+			}
+			if len(strings.Fields(p.text)) >= MinNearWords {
+				if len(long) < window {
+					long = append(long, p)
+					longIDs = append(longIDs, c.Base)
+				} else {
+					k := r.IntN(window)
+					long[k], longIDs[k] = p, c.Base
+				}
 			}
 			c.Base++
 			out.Problem, out.Answer = p.text, strconv.Itoa(p.answer)
