@@ -137,6 +137,30 @@ func TestSplits(t *testing.T) {
 		}
 	})
 
+	t.Run("part exports agree with the full export and the counts", func(t *testing.T) {
+		for _, tc := range tests {
+			all := parts(tc.split.Name)
+			counts, err := store.SplitCounts(ctx, tc.split.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[bigmath.Part]int64{bigmath.PartTrain: counts.Train, bigmath.PartValidation: counts.Validation, bigmath.PartTest: counts.Test}
+			for _, part := range bigmath.Parts {
+				var got int64
+				err := store.ExportSplit(ctx, tc.split.Name, part, func(r *bigmath.SplitRow) error {
+					got++
+					if r.Part != part || all[r.Problem.ID] != part {
+						t.Errorf("split %s: %s exported in part %s, in %s in the full export", tc.split.Name, r.Problem.ID, part, all[r.Problem.ID])
+					}
+					return nil
+				})
+				if err != nil || got != want[part] {
+					t.Errorf("split %s part %s: %d rows (%v), counts say %d", tc.split.Name, part, got, err, want[part])
+				}
+			}
+		}
+	})
+
 	t.Run("export stops on callback error", func(t *testing.T) {
 		stop := errors.New("stop")
 		n := 0
