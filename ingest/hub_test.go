@@ -49,6 +49,7 @@ type fakeHub struct {
 	requests []fakeRequest
 	fail     map[string][]failure // URL path -> answers to give before serving
 	cut      map[string]int       // URL path -> cut the next full answer after n bytes
+	stall    map[string]int       // URL path -> stop sending after n bytes, connection open
 	redirect map[string]bool      // repo file path -> resolve answers 302
 	corrupt  map[string]bool      // repo file path -> serve one flipped byte
 }
@@ -114,6 +115,7 @@ func newFakeHub(t testing.TB) *fakeHub {
 		pageSize: 2,
 		fail:     map[string][]failure{},
 		cut:      map[string]int{},
+		stall:    map[string]int{},
 		redirect: map[string]bool{"main/test-00000-of-00001.parquet": true},
 		corrupt:  map[string]bool{},
 	}
@@ -239,6 +241,8 @@ func (h *fakeHub) serve(w http.ResponseWriter, r *http.Request, p string) {
 	h.mu.Lock()
 	n, cut := h.cut[r.URL.Path]
 	delete(h.cut, r.URL.Path)
+	stallAt, stall := h.stall[r.URL.Path]
+	delete(h.stall, r.URL.Path)
 	if h.corrupt[p] {
 		data = bytes.Clone(data)
 		data[len(data)/2] ^= 1
@@ -252,6 +256,17 @@ func (h *fakeHub) serve(w http.ResponseWriter, r *http.Request, p string) {
 		w.Write(data[:n])
 		w.(http.Flusher).Flush()
 		panic(http.ErrAbortHandler) // close the connection mid-body
+	}
+	if stall {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(data[:stallAt])
+		w.(http.Flusher).Flush()
+		select { // hang, as a dead peer would, until the client gives up
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+		return
 	}
 	http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(data))
 }
@@ -396,6 +411,27 @@ func TestHubResumeInterruptedDownload(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff([]string{"", fmt.Sprintf("bytes=%d-", cutAt)}, ranges); diff != "" {
+		t.Errorf("download requests' Range headers (-want +got):\n%s", diff)
+	}
+}
+
+func TestHubStalledDownload(t *testing.T) {
+	h := newFakeHub(t)
+	const stallAt = 300000
+	h.stall[trainURL] = stallAt
+	opt := h.options(t.TempDir(), nil)
+	opt.StallTimeout = 300 * time.Millisecond
+	rows, _ := readAll(t, hubSpec("gsm8k-train", "main/train.jsonl", "main"), opt)
+	if len(rows) != 7473 {
+		t.Errorf("rows = %d, want 7473", len(rows))
+	}
+	var ranges []string
+	for _, r := range h.requests {
+		if r.Path == trainURL {
+			ranges = append(ranges, r.Range)
+		}
+	}
+	if diff := cmp.Diff([]string{"", fmt.Sprintf("bytes=%d-", stallAt)}, ranges); diff != "" {
 		t.Errorf("download requests' Range headers (-want +got):\n%s", diff)
 	}
 }

@@ -73,7 +73,8 @@
 // OpenOptions.MaxAttempts times with exponential back-off and jitter, waiting
 // as long as Retry-After or the RateLimit header's t= asks (capped by
 // OpenOptions.MaxRetryWait); an attempt that downloaded bytes resets the
-// count. Every wait ends early when the context is cancelled. Other answers
+// count; a download that receives nothing for OpenOptions.StallTimeout is
+// aborted and resumed. Every wait ends early when the context is cancelled. Other answers
 // are a *HubError; 404 wraps bigmath.ErrNotFound.
 //
 // # Rows
