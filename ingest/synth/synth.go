@@ -114,7 +114,7 @@ func ExactVariant(text string, k int) string {
 }
 
 // NearVariant rewords a problem slightly, keeping its numbers and answer:
-// a short lead-in, or an instruction about the answer's form. Generate
+// a one-word lead-in ("Question:", "Problem.", "Exercise:"). Generate
 // applies it to long problems only (at least MinNearWords words), where the
 // token 3-gram Jaccard similarity to the base stays above 0.8; on a short
 // problem the same words would be a large part of the text.
@@ -125,7 +125,7 @@ func NearVariant(text string, k int) string {
 	case 1:
 		return "Problem. " + text
 	default:
-		return text + " Answer briefly."
+		return "Exercise: " + text
 	}
 }
 

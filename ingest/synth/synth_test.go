@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
+	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/normalize"
 )
 
@@ -64,6 +66,31 @@ func TestExactVariantNormalizesToBase(t *testing.T) {
 			}
 			if NearVariant(r.Problem, k) == r.Problem {
 				t.Errorf("NearVariant(%q, %d) did not change the text", r.Problem, k)
+			}
+		}
+	}
+}
+
+// The near copies Generate writes are near duplicates by the dedup
+// package's rule (it is what the ingest benchmark counts on).
+func TestNearVariantIsNearDuplicate(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, Options{N: 2000, Seed: 5, ExactRate: 0.01, NearRate: 0.01}); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		var r struct{ Problem string }
+		json.Unmarshal(sc.Bytes(), &r)
+		if len(strings.Fields(r.Problem)) < MinNearWords {
+			continue
+		}
+		a := dedup.NewFingerprint(normalize.Text(r.Problem))
+		for k := range 3 {
+			v := NearVariant(r.Problem, k)
+			if sim, ok := dedup.Compare(a, dedup.NewFingerprint(normalize.Text(v)), dedup.DefaultThreshold); !ok {
+				t.Errorf("NearVariant(%q, %d): similarity %.2f, not a near duplicate", r.Problem, k, sim)
 			}
 		}
 	}
