@@ -1164,7 +1164,7 @@ func (s *state) numEqualFrom(a *node, ea env, b *node, eb env, from int) (eq, to
 }
 
 // maxPrec bounds the working precision of the ball comparison.
-const maxPrec = 1 << 15
+const maxPrec = 1 << 13
 
 // compareBalls returns (equal, decided).
 func compareBalls(a, b cball, prec uint, top bool) (bool, bool) {

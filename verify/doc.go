@@ -40,7 +40,7 @@
 // and at least 256 + 2·S bits, where S is the largest binary magnitude
 // (exponent, or bit length of an exact part) met in either evaluation, so
 // that 2^1000+√2 and 2^1000+1+√2, or 2^-1000+√2 and √2, are told apart.
-// When that cannot be decided within 32768 bits (catastrophic
+// When that cannot be decided within 8192 bits (catastrophic
 // cancellation, values near a pole) the verdict is budget_exceeded, never
 // equal. There is no global tolerance.
 //

@@ -84,6 +84,7 @@ var answerTables = map[string][]answerCase{
 		{"2^{1000}+\\sqrt{2}", "2^{1000}+1+\\sqrt{2}", false, "difference below 320 bits relative"},
 		{"\\frac{1}{2^{1000}}+\\sqrt{2}", "\\sqrt{2}", false, "tiny difference"},
 		{"e^{1000}+1", "e^{1000}", false, ""},
+		{"e^{\\pi\\sqrt{163}}", "262537412640768744", false, "near-integer: differs by 7.5e-13"},
 		{"e^{1000}", "e^{500}e^{500}", true, ""},
 		{"\\sqrt{2}^{4000}", "2^{2000}", true, ""},
 	},
