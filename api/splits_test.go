@@ -198,3 +198,16 @@ func TestCreateSplitNeedsTheAdminToken(t *testing.T) {
 		t.Errorf("GET /v1/splits/s with the read token = %d %s", r.status, r.body)
 	}
 }
+
+func TestCreateSplitBodyLimit(t *testing.T) {
+	t.Parallel()
+	srv, _ := corpusServer(t, func(d *api.Deps) { d.BodyLimit = 200 })
+	body := `{"name":"big","filter":{"q":"` + strings.Repeat("x", 300) + `"},"fractions":{"train":1}}`
+	r := do(t, srv, badPost("/v1/splits", body))
+	if code, _, _ := r.errorOf(t); r.status != http.StatusRequestEntityTooLarge || code != "body_too_large" {
+		t.Errorf("POST /v1/splits with %d bytes over a 200-byte limit = %d %s, want 413 body_too_large", len(body), r.status, r.body)
+	}
+	if r := do(t, srv, get("/v1/splits/big")); r.status != http.StatusNotFound {
+		t.Errorf("the oversized split was saved: GET = %d", r.status)
+	}
+}
