@@ -272,6 +272,14 @@ func (lx *lexer) run() error {
 				t = token{k: tOp, s: "pm"}
 			case '√':
 				t = token{k: tCmd, s: "sqrt"}
+			case '∪':
+				t = token{k: tOp, s: "cup"}
+			case '∈':
+				t = token{k: tOp, s: "in"}
+			case '≈':
+				t = token{k: tOp, s: "approx"}
+			case '∅':
+				t = token{k: tOp, s: "emptyset"}
 			case '€':
 				t = token{k: tUnit, s: "euro"}
 			case '²':
