@@ -102,13 +102,13 @@ func (b Budget) withDefaults() Budget {
 
 // Verdict is the outcome of one check.
 type Verdict struct {
-	Correct       bool    `json:"correct"`
-	Reward        float64 `json:"reward"`
-	Extracted     string  `json:"extracted"`
-	Kind          Kind    `json:"kind"`
-	GoldCanonical string  `json:"gold_canonical"`
-	PredCanonical string  `json:"pred_canonical"`
-	Reason        Reason  `json:"reason"`
+	Correct       bool    `json:"correct"`        // the answer equals the gold
+	Reward        float64 `json:"reward"`         // 1 when Correct, else 0
+	Extracted     string  `json:"extracted"`      // the final answer compared (Answer: the answer, trimmed)
+	Kind          Kind    `json:"kind"`           // kind of the gold value ("" when the gold is unparsable)
+	GoldCanonical string  `json:"gold_canonical"` // canonical form of the gold
+	PredCanonical string  `json:"pred_canonical"` // canonical form of the answer
+	Reason        Reason  `json:"reason"`         // why: equal, not_equal, no_answer, ...
 }
 
 // Error is returned by Canonical when the gold cannot be used; Reason is
@@ -118,6 +118,7 @@ type Error struct {
 	Err    error
 }
 
+// Error returns the reason and the cause.
 func (e *Error) Error() string { return string(e.Reason) + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying cause.
