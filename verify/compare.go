@@ -883,7 +883,10 @@ func (s *state) scalarEq(g, p *node) (bool, error) {
 	// a rounded decimal gold: the prediction is compared at the gold's
 	// printed precision (at least two significant digits)
 	if gd, gv, ok := decLit(g); ok && gd >= 1 && sigDigits(g) >= 2 {
-		if pd, _, ok := decLit(p); ok && pd <= gd {
+		// only a value without a finite decimal expansion (1/3, π) can
+		// stand behind a rounded gold; a terminating prediction (1.54
+		// for the gold 1.5) must be the same number
+		if x, ok, err := s.exact(p, nil); err == nil && ok && (!x.isReal() || terminating(x.re)) {
 			return false, nil
 		}
 		return s.within(p, gv, gd)
@@ -916,6 +919,23 @@ func baseEqual(g, p *node) bool {
 		return false
 	}
 	return gb == pb || g.k == nBase && pb == ""
+}
+
+// terminating reports whether r has a finite decimal expansion (its
+// reduced denominator has no prime factors but 2 and 5).
+func terminating(r *big.Rat) bool {
+	d := new(big.Int).Set(r.Denom())
+	d.Rsh(d, d.TrailingZeroBits())
+	five := big.NewInt(5)
+	m := new(big.Int)
+	for d.Cmp(big.NewInt(1)) > 0 {
+		q, rem := new(big.Int).QuoRem(d, five, m)
+		if rem.Sign() != 0 {
+			return false
+		}
+		d = q
+	}
+	return true
 }
 
 // minApproxDigits is the minimum number of significant digits a decimal

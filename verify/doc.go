@@ -55,12 +55,15 @@
 //     prediction's own printed precision (0.0833333333333333 for 1/12), as
 //     float64 output from a calculation is.
 //   - When the gold itself is a decimal with at least two significant
-//     digits, the prediction is compared at the gold's printed precision:
-//     it is equal when |prediction - gold| <= half a unit in the gold's
-//     last place (gold 0.33, prediction 1/3: equal; gold 33.3, prediction
-//     100/3: equal). A decimal prediction with no more fractional digits
-//     than the gold must equal it exactly (gold 0.33, prediction 0.34 or
-//     0.3: not equal). A one-digit decimal gold (0.5) is exact.
+//     digits and the prediction's value has no finite decimal expansion
+//     (1/3, 100/3, π), the prediction is compared at the gold's printed
+//     precision: it is equal when |prediction - gold| <= half a unit in
+//     the gold's last place (gold 0.33, prediction 1/3: equal; gold 33.3,
+//     prediction 100/3: equal; gold 3.14, prediction π: equal). A
+//     prediction with a finite decimal expansion must equal the gold
+//     exactly, since the gold may be exact (gold 1.5, prediction 1.54: not
+//     equal; gold 0.33, prediction 0.333: not equal). A one-digit decimal
+//     gold (0.5) is always exact.
 //   - Options.SignificantDigits > 0 turns on approximate matching for
 //     problems that ask for it: numbers are equal when they round to the
 //     same value at that many significant digits of the gold's magnitude.
