@@ -11,8 +11,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/zeebo/xxh3"
 )
 
 // Row is one raw record of a source.
@@ -23,6 +26,9 @@ type Row struct {
 	// base name of a local file (of the archive, for a .zip) or the path inside
 	// the Hub repository, and index is the 0-based position of the record in
 	// that file (blank JSONL lines are not counted; malformed ones are).
+	// Keys are unique within a source: the second row with an id already
+	// seen gets "<id>#2", the third "<id>#3", and so on (see
+	// Reader.DuplicateKeys).
 	Key string
 	// Fields are the record's columns, decoded as encoding/json decodes into
 	// any with UseNumber: string, json.Number (never float64, so "142.0" and
@@ -113,6 +119,10 @@ type Reader struct {
 	index int64        // index of the next record in files[fi]
 	err   error        // sticky final error
 	tmp   string       // folder for spooling compressed parquet
+
+	seen map[uint64]uint32 // xxh3 of each id key -> rows with it (only when an id column is mapped)
+	dups int
+	log  *slog.Logger
 }
 
 // dataFile is one file of a source on local disk.
@@ -128,7 +138,13 @@ type dataFile struct {
 // are hashed for Revision. The first file is opened at once, so a bad format
 // or a broken archive fails here. The caller must Close the Reader.
 func Open(ctx context.Context, s Spec, opt OpenOptions) (*Reader, error) {
-	r := &Reader{spec: s, tmp: opt.CacheDir}
+	r := &Reader{spec: s, tmp: opt.CacheDir, log: opt.Logger}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	if s.Fields.ID != "" {
+		r.seen = map[uint64]uint32{}
+	}
 	if s.Hub != "" {
 		files, sha, err := fetchHub(ctx, s, opt)
 		if err != nil {
@@ -212,13 +228,40 @@ func (r *Reader) Next() (Row, error) {
 		row := Row{Fields: rec.fields, Raw: rec.raw, File: f.name, Line: rec.line, Index: r.index}
 		r.index++
 		if k, ok := keyOf(rec.fields, r.spec.Fields.ID); ok {
-			row.Key = k
+			row.Key = r.uniqueKey(k, f.name, row.Index)
 		} else {
 			row.Key = fmt.Sprintf("%s:%d", f.name, row.Index)
 		}
 		return row, nil
 	}
 }
+
+// uniqueKey returns k, or k with a "#n" suffix when k was seen before.
+func (r *Reader) uniqueKey(k, file string, index int64) string {
+	h := xxh3.HashString(k)
+	n := r.seen[h] + 1
+	r.seen[h] = n
+	if n == 1 {
+		return k
+	}
+	r.dups++
+	if r.dups == 1 {
+		r.log.Warn("duplicate row id; later rows get a #n suffix", "source", r.spec.Name, "id", k, "file", file, "index", index)
+	}
+	for {
+		cand := k + "#" + strconv.FormatUint(uint64(n), 10)
+		ch := xxh3.HashString(cand)
+		if r.seen[ch] == 0 {
+			r.seen[ch] = 1
+			return cand
+		}
+		n++
+	}
+}
+
+// DuplicateKeys reports how many rows so far had an id that an earlier row
+// of the source already had (their Keys got a "#n" suffix).
+func (r *Reader) DuplicateKeys() int { return r.dups }
 
 // Revision is the pinned revision of the rows: the Hub commit sha for Hub
 // sources, "sha256:<hex>" of the file's bytes for a local file (so an

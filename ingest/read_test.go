@@ -405,3 +405,20 @@ func readFile(t testing.TB, p string) string {
 	}
 	return string(b)
 }
+
+func TestReadDuplicateIDs(t *testing.T) {
+	rows, r := readAll(t, localSpec("dup-ids.jsonl"), OpenOptions{})
+	var keys []string
+	for _, row := range rows {
+		keys = append(keys, row.Key)
+	}
+	// 1 and "1" are the same key text; a real id "1#2" that a suffix already
+	// took gets a suffix of its own; a row without an id is positional.
+	want := []string{"1", "2", "1#2", "1#3", "1#2#2", "dup-ids.jsonl:5"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if r.DuplicateKeys() != 3 {
+		t.Errorf("DuplicateKeys() = %d, want 3", r.DuplicateKeys())
+	}
+}
