@@ -74,11 +74,13 @@ type rewarder struct {
 	golds    GoldStore
 	recorder *Recorder
 	timeout  time.Duration
-	sem      *semaphore.Weighted
-	capacity int64
-	workers  int
-	metrics  *metrics
-	logger   *slog.Logger
+	// maxRequestTime is MaxRequestTime (a field so that tests can shorten it).
+	maxRequestTime time.Duration
+	sem            *semaphore.Weighted
+	capacity       int64
+	workers        int
+	metrics        *metrics
+	logger         *slog.Logger
 
 	cacheMu sync.Mutex
 	cache   *lru[string, Gold]
@@ -94,15 +96,16 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		capacity = DefaultMaxInFlight
 	}
 	return &rewarder{
-		golds:    d.Golds,
-		recorder: d.Recorder,
-		timeout:  timeout,
-		sem:      semaphore.NewWeighted(capacity),
-		capacity: capacity,
-		workers:  runtime.GOMAXPROCS(0),
-		metrics:  m,
-		logger:   d.Logger,
-		cache:    newLRU[string, Gold](goldCacheSize, goldCacheTTL),
+		golds:          d.Golds,
+		recorder:       d.Recorder,
+		timeout:        timeout,
+		maxRequestTime: MaxRequestTime,
+		sem:            semaphore.NewWeighted(capacity),
+		capacity:       capacity,
+		workers:        runtime.GOMAXPROCS(0),
+		metrics:        m,
+		logger:         d.Logger,
+		cache:          newLRU[string, Gold](goldCacheSize, goldCacheTTL),
 	}
 }
 
@@ -176,7 +179,7 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	}
 	// However slow its items, a request ends within MaxRequestTime (plus
 	// one item's deadline): items not started by then are not checked.
-	batchDeadline := time.Now().Add(MaxRequestTime)
+	batchDeadline := time.Now().Add(rw.maxRequestTime)
 	results := make([]result, len(tasks))
 	finished := make([]atomic.Bool, len(tasks))
 	var next atomic.Int64
@@ -213,7 +216,7 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	// The verifier stops itself at the deadline; this bound is the
 	// backstop should it not: the request is answered anyway, and the
 	// capacity stays taken until the work really ends.
-	backstop := time.NewTimer(MaxRequestTime + 2*rw.timeout + time.Second)
+	backstop := time.NewTimer(rw.maxRequestTime + 2*rw.timeout + time.Second)
 	defer backstop.Stop()
 	select {
 	case <-done:

@@ -64,6 +64,35 @@ func TestOverCapacity(t *testing.T) {
 	}
 }
 
+func TestRequestOutOfTime(t *testing.T) {
+	t.Parallel()
+	gin.SetMode(gin.ReleaseMode)
+	d := Deps{}
+	m := newMetrics(d)
+	rw := newRewarder(d, m)
+	rw.maxRequestTime = 0 // no item can start in time
+	r := gin.New()
+	rw.register(r.Group(""))
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("POST", "/v1/reward/batch", strings.NewReader(`{"items":[{"gold":"1","response":"\\boxed{1}"}]}`)))
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Errorf("a request out of time: %d %s, want 503 with Retry-After (never rewards of 0)", w.Code, w.Body)
+	}
+	mfs, err := m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejected := -1.0
+	for _, mf := range mfs {
+		if mf.GetName() == "bigmath_reward_rejected_total" {
+			rejected = mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	if rejected != 1 {
+		t.Errorf("bigmath_reward_rejected_total = %v, want 1", rejected)
+	}
+}
+
 func TestRequireAdmin(t *testing.T) {
 	t.Parallel()
 	gin.SetMode(gin.ReleaseMode)
