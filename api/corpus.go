@@ -54,10 +54,17 @@ type FunnelStore interface {
 	Funnel(ctx context.Context) (bigmath.Funnel, error)
 }
 
+// MaxConcurrentExports bounds the split exports running at once: each one
+// holds a database connection and a large sort on the server for its whole
+// duration. One more gets 503 with Retry-After.
+const MaxConcurrentExports = 2
+
 // corpus holds the handlers of the corpus routes.
 type corpus struct {
 	store CorpusStore
 	d     Deps
+	// exports holds one token per running export.
+	exports chan struct{}
 }
 
 // registerCorpusRoutes adds the problem, split, export and stats routes to
@@ -67,7 +74,7 @@ func registerCorpusRoutes(g gin.IRoutes, d Deps) {
 	if d.Corpus == nil {
 		return
 	}
-	h := &corpus{store: d.Corpus, d: d}
+	h := &corpus{store: d.Corpus, d: d, exports: make(chan struct{}, MaxConcurrentExports)}
 	g.GET("/v1/problems", h.listProblems)
 	g.GET("/v1/problems/:id", h.getProblem)
 	g.POST("/v1/splits", requireAdmin(d.AdminToken), h.createSplit)

@@ -277,6 +277,15 @@ func (h *corpus) exportSplit(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	select {
+	case h.exports <- struct{}{}:
+		defer func() { <-h.exports }()
+	default:
+		c.Header("Retry-After", "5")
+		writeError(c, http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+		return
+	}
 	format := FormatJSONL
 	if q.Format != "" {
 		format = ExportFormat(q.Format)

@@ -440,3 +440,58 @@ func httptestServer(tb testing.TB, d api.Deps) *httptest.Server {
 	tb.Cleanup(srv.Close)
 	return srv
 }
+
+// blockingExport is a CorpusStore whose exports wait for release.
+type blockingExport struct {
+	api.CorpusStore
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b blockingExport) ExportSplit(ctx context.Context, _ string, _ bigmath.Part, fn func(*bigmath.SplitRow) error) error {
+	b.started <- struct{}{}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return fn(&bigmath.SplitRow{Part: bigmath.PartTrain, Problem: bigmath.Problem{ID: "p1"}})
+}
+
+func TestExportConcurrencyLimit(t *testing.T) {
+	t.Parallel()
+	store := blockingExport{started: make(chan struct{}), release: make(chan struct{})}
+	srv := httptestServer(t, api.Deps{Corpus: store})
+	var wg sync.WaitGroup
+	codes := make(chan int, api.MaxConcurrentExports)
+	for range api.MaxConcurrentExports {
+		wg.Go(func() {
+			resp, err := http.Get(srv.URL + "/v1/splits/s/export")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+		<-store.started
+	}
+	r := do(t, srv, get("/v1/splits/s/export"))
+	if code, _, _ := r.errorOf(t); r.status != http.StatusServiceUnavailable || code != "busy" || r.header.Get("Retry-After") == "" {
+		t.Errorf("export beyond the limit = %d %v %s, want 503 busy with Retry-After", r.status, r.header, r.body)
+	}
+	close(store.release)
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != http.StatusOK {
+			t.Errorf("a running export ended with %d, want 200", code)
+		}
+	}
+	// The tokens are back: the next export runs.
+	go func() { <-store.started }()
+	if r := do(t, srv, get("/v1/splits/s/export")); r.status != http.StatusOK {
+		t.Errorf("export after the others ended = %d %s", r.status, r.body)
+	}
+}
