@@ -37,7 +37,7 @@ type Deps struct {
 	// means there is no database.
 	Ready func(ctx context.Context) error
 
-	Corpus CorpusStore // problems, splits, exports and (with FunnelStore) stats, see corpus.go; nil leaves those routes out
+	Corpus CorpusStore // problems, splits, exports and stats (corpus.go); nil leaves those routes out
 	// Golds looks up gold answers by problem id for the reward routes; nil
 	// means no database: items with a problem_id get reason "unavailable".
 	Golds GoldStore

@@ -11,9 +11,9 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-// CreateSplit saves s. It returns a *bigmath.ValidationError when s is
-// invalid and an error wrapping bigmath.ErrConflict when a split of that name
-// exists.
+// CreateSplit saves the split sp and returns it with its creation time. It
+// returns a *bigmath.ValidationError when sp is invalid and an error
+// wrapping bigmath.ErrConflict when a split of that name exists.
 func (s *Store) CreateSplit(ctx context.Context, sp bigmath.Split) (bigmath.Split, error) {
 	if err := sp.Validate(); err != nil {
 		return bigmath.Split{}, err
