@@ -176,8 +176,9 @@ const (
 // or, for difficulty, ten deciles of the difficulty plus one stratum for
 // problems without one) and ranked within their stratum by
 // h = hashtextextended(problem id, seed), PostgreSQL's seeded 64-bit text
-// hash (the one hash partitioning relies on, so it does not change across
-// versions; the same on every little-endian machine), ties by id. The first
+// hash (hash partitioning stores its results, so in practice it does not
+// change between versions; it is the same on every little-endian machine),
+// ties by id. The first
 // round(n*Train) of a stratum of n go to train, the next up to
 // round(n*(Train+Validation)) to validation, the rest to test (see
 // Fractions.Bounds). So each part's share holds within every stratum up to
