@@ -218,7 +218,8 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 			}
 			return s.eqUnordered(g.args, p.args, depth)
 		case nTuple:
-			if g.k == nList {
+			// a bare list matches a point (1,2), never an interval [1,2]
+			if g.k == nList && (p.s == "()" || len(p.args) > 2 && matchedBrackets(p.s)) {
 				return s.eqOrdered(g.args, p.args, depth)
 			}
 			return false, nil
@@ -241,7 +242,10 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 			}
 			return s.eqOrdered(g.args, p.args, depth)
 		case nList:
-			return s.eqOrdered(g.args, p.args, depth)
+			if g.s == "()" || len(g.args) > 2 && matchedBrackets(g.s) {
+				return s.eqOrdered(g.args, p.args, depth)
+			}
+			return false, nil
 		case nMatrix:
 			return s.eqVector(p, g, depth)
 		case nUnion:
