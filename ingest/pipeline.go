@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -31,6 +32,8 @@ type Pipeline struct {
 	Workers int
 	// BatchSize is the number of rows per write transaction; default 5000.
 	BatchSize int
+	// Writers is the number of connections writing batches; default 2.
+	Writers int
 	// Progress, when set, is called from one goroutine as rows go by:
 	// rows written so far, and the reader's bytes done and total.
 	Progress func(source string, rows, done, total int64)
@@ -323,35 +326,46 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		return flush()
 	})
 
-	// Writer: one connection, one transaction per batch.
+	// Writers: each on its own connection, one transaction per batch.
+	// Batches are independent (links have no foreign keys), so two
+	// writers keep PostgreSQL busy on both cores while a batch commits.
+	writers := p.Writers
+	if writers <= 0 {
+		writers = 2
+	}
+	var mu sync.Mutex
 	var writeTime time.Duration
 	var written, crossIn, crossLinks int64
-	g.Go(func() error {
-		w, err := p.Store.NewIngestWriter(ctx)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		for b := range batches {
-			t := time.Now()
-			res, err := w.Write(ctx, b)
-			writeTime += time.Since(t)
+	for range writers {
+		g.Go(func() error {
+			w, err := p.Store.NewIngestWriter(ctx)
 			if err != nil {
-				return fmt.Errorf("source %s: %w", s.Name, err)
+				return err
 			}
-			rep.Inserted += res.Inserted
-			rep.Updated += res.Updated
-			rep.Links += res.Links
-			crossIn += int64(len(b.Candidates))
-			crossLinks += res.CrossLinks
-			written += int64(len(b.Rows))
-			if p.Progress != nil {
-				done, total := r.Size()
-				p.Progress(s.Name, written, done, total)
+			defer w.Close()
+			for b := range batches {
+				t := time.Now()
+				res, err := w.Write(ctx, b)
+				if err != nil {
+					return fmt.Errorf("source %s: %w", s.Name, err)
+				}
+				mu.Lock()
+				writeTime += time.Since(t)
+				rep.Inserted += res.Inserted
+				rep.Updated += res.Updated
+				rep.Links += res.Links
+				crossIn += int64(len(b.Candidates))
+				crossLinks += res.CrossLinks
+				written += int64(len(b.Rows))
+				if p.Progress != nil {
+					done, total := r.Size()
+					p.Progress(s.Name, written, done, total)
+				}
+				mu.Unlock()
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	err = g.Wait()
 	rep.Stages["read"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead - rep.BadRows, Seconds: readTime.Seconds()}
 	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: times.normalize, bigmath.StageClassify: times.classify, bigmath.StageVerify: times.verify} {

@@ -25,8 +25,9 @@ type ingestCmd struct {
 
 	Workers    int    `hidden:"" help:"Workers for the per-row stages (default: GOMAXPROCS)."`
 	BatchSize  int    `hidden:"" help:"Rows per write transaction (default 5000)."`
+	Writers    int    `hidden:"" help:"Connections writing batches (default 2)."`
 	CopyOnly   bool   `hidden:"" help:"Only COPY the raw rows into a temporary table: the baseline of the ingest benchmark."`
-	CPUProfile string `hidden:"" type:"path" help:"Write a CPU profile to this file."`
+	CPUProfile string `hidden:"" name:"cpuprofile" type:"path" help:"Write a CPU profile to this file."`
 }
 
 // ingestMemoryLimit is the soft memory limit of an ingest (unless
@@ -94,6 +95,7 @@ func (c ingestCmd) Run(e *env) error {
 		Logger:    e.logger,
 		Workers:   c.Workers,
 		BatchSize: c.BatchSize,
+		Writers:   c.Writers,
 	}
 	var bar *progressbar.ProgressBar
 	start := time.Now()
