@@ -170,3 +170,67 @@ WHERE s.name IN ('gsm8k-train', 'gsm8k-test') AND p.status = 'kept' AND p.answer
 		t.Errorf("funnel total kept %d, sum over sources %d", funnel.Total.Kept, total)
 	}
 }
+
+// clusterDigest is every problem's cluster state, as text.
+func clusterDigest(t *testing.T, pool *pgxpool.Pool) string {
+	t.Helper()
+	var d string
+	err := pool.QueryRow(context.Background(), `
+SELECT count(*) || ' ' || md5(string_agg(concat_ws('|', id, cluster_id, duplicate_of, conflict::text, array_to_string(contaminated, ','),
+    verdicts->-2->>'reason', verdicts->-1->>'reason'), E'\n' ORDER BY id))
+FROM problems`).Scan(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestIngestOrderIndependent ingests benchmarks before and after the corpus
+// sources that copy them: the clusters, canonical members and
+// contamination flags come out the same.
+func TestIngestOrderIndependent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests ~6,000 real problems twice; run without -short")
+	}
+	t.Parallel()
+	if _, err := os.Stat("/work/shared/datasets"); err != nil {
+		t.Skip("the shared datasets are not on this machine")
+	}
+	all, err := ingest.LoadSpecs(sharedSpecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick := func(names ...string) []ingest.Spec {
+		var out []ingest.Spec
+		for _, n := range names {
+			for _, s := range all {
+				if s.Name == n {
+					out = append(out, s)
+				}
+			}
+		}
+		if len(out) != len(names) {
+			t.Fatalf("spec file lacks some of %v", names)
+		}
+		return out
+	}
+	orders := [][]ingest.Spec{
+		pick("math500", "aime24", "math-test", "deepscaler-test-aime", "deepscaler-test-math"),
+		pick("deepscaler-test-math", "math-test", "deepscaler-test-aime", "aime24", "math500"),
+	}
+	var digests []string
+	for _, specs := range orders {
+		pool := pgtest.New(t)
+		p := &ingest.Pipeline{Store: postgres.NewStore(pool)}
+		if _, err := p.Ingest(context.Background(), specs); err != nil {
+			t.Fatal(err)
+		}
+		if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE 'math500' = ANY(contaminated)`); n < 1000 {
+			t.Errorf("order %s...: %d problems contaminated by math500, want >= 1000 (math-test and deepscaler copies)", specs[0].Name, n)
+		}
+		digests = append(digests, clusterDigest(t, pool))
+	}
+	if digests[0] != digests[1] {
+		t.Errorf("cluster state depends on the ingest order: %s vs %s", digests[0], digests[1])
+	}
+}
