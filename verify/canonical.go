@@ -107,6 +107,12 @@ func (s *state) canon(b *strings.Builder, n *node) {
 				return
 			}
 		}
+		if sd, ok := s.toSurd(n, 0); ok {
+			if c := sd.String(); len(c) <= maxCanonicalNumber {
+				b.WriteString(c)
+				return
+			}
+		}
 	}
 	b.WriteString(printNode(n))
 }
@@ -313,6 +319,13 @@ func (s *state) kindOf(n *node) Kind {
 	}
 	v, ok, err := s.exact(n, nil)
 	if err != nil || !ok {
+		if sd, ok := s.toSurd(n, 0); ok && len(sd.nonzero()) <= 1 && (len(sd.nonzero()) == 0 || sd.nonzero()[0] == 1) {
+			// √12·√3 is the integer 6
+			if q := sd[1]; q == nil || q.IsInt() {
+				return KindInteger
+			}
+			return KindRational
+		}
 		return KindReal
 	}
 	if !v.isReal() {

@@ -132,7 +132,10 @@
 //
 // Canonical strings are deterministic. Exact numbers are written as
 // reduced fractions or a+b*i (42, -3/4, 1+274*i), so equal exact values
-// have equal strings; sets and lists are sorted and deduplicated; other
-// expressions are printed with sorted sums and products (√8 and 2√2 keep
-// different strings). Units follow the value ("15 cm2"), degrees as "deg".
+// have equal strings; sums of rational multiples of square roots are
+// written with square-free radicands in increasing order (√8, 2√2 and
+// 4/√2 are all "2*sqrt(2)"; (√6+√2)/2 is "1/2*sqrt(2)+1/2*sqrt(6)"); sets
+// and lists are sorted and deduplicated; other expressions are printed
+// with sorted sums and products (√(2+√3) keeps its own form). Units follow
+// the value ("15 cm2"), degrees as "deg".
 package verify

@@ -39,6 +39,6 @@ func ExampleCanonical() {
 	// Output:
 	// 3/4 rational <nil>
 	// {1,2,3} set <nil>
-	// {-sqrt(19)+1,1+sqrt(19)} set <nil>
+	// {1+sqrt(19),1-sqrt(19)} set <nil>
 	// 40000 integer <nil>
 }

@@ -331,7 +331,9 @@ func TestCanonical(t *testing.T) {
 		{"x>1", "x>1", KindInequality},
 		{"\\text{Monday}", "monday", KindText},
 		{"2\\sqrt{2}", "2*sqrt(2)", KindReal},
-		{"1\\pm\\sqrt{2}", "{-sqrt(2)+1,1+sqrt(2)}", KindSet},
+		{"1\\pm\\sqrt{2}", "{1+sqrt(2),1-sqrt(2)}", KindSet},
+		{"\\sqrt{12}\\sqrt{3}", "6", KindInteger},
+		{"\\frac{1}{\\sqrt{3}}", "1/3*sqrt(3)", KindReal},
 		{"52_8", "52_8", KindInteger},
 		{"28\\%", "28 %", KindInteger},
 	}
@@ -361,6 +363,8 @@ func TestCanonicalEqualValues(t *testing.T) {
 		{"0.5", "\\frac12", "1/2", "\\dfrac{2}{4}", "50\\%/100"},
 		{"1500", "1.5\\times10^3", "1,500", "3e3/2"},
 		{"\\{1,2\\}", "\\{2,1\\}", "\\{2,1,1\\}"},
+		{"2\\sqrt{2}", "\\sqrt{8}", "\\frac{4}{\\sqrt{2}}", "\\sqrt{2}+\\sqrt{2}"},
+		{"\\frac{\\sqrt{6}+\\sqrt{2}}{2}", "\\frac{\\sqrt{2}}{2}+\\sqrt{\\frac{3}{2}}"},
 	}
 	for _, g := range groups {
 		first, _, err := Canonical(context.Background(), g[0], Options{})
