@@ -12,7 +12,7 @@ import (
 type surd map[int64]*big.Rat
 
 // maxSurdRadicand bounds the integers factored for square-free parts.
-const maxSurdRadicand = 1 << 40
+const maxSurdRadicand = 1 << 32
 
 // toSurd converts a constant expression built from rationals, + - × ÷ by
 // rationals or single terms, small integer powers and square roots of
