@@ -48,9 +48,11 @@ func (s *Store) ClusterState(ctx context.Context) ([]Link, []ClusterMember, erro
 	rows, err = s.pool.Query(ctx, `
 SELECT p.id, p.source_id, s.name, s.role, s.priority, p.row_index, p.status, p.answer_canonical,
     coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated
-FROM problems p JOIN sources s ON s.id = p.source_id
-WHERE p.id IN (SELECT a FROM problem_links UNION SELECT b FROM problem_links)
-   OR p.cluster_id IS DISTINCT FROM p.id OR p.duplicate_of IS NOT NULL OR p.conflict OR p.contaminated <> '{}'`)
+FROM (SELECT a AS id FROM problem_links
+      UNION SELECT b FROM problem_links
+      UNION SELECT id FROM problems
+            WHERE cluster_id IS DISTINCT FROM id OR duplicate_of IS NOT NULL OR conflict OR contaminated <> '{}') m
+JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 	}
