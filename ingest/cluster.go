@@ -27,7 +27,8 @@ type ResolveReport struct {
 // registered first, then the earlier row); members that disagree on the
 // canonical gold answer are marked conflict; non-benchmark members of a
 // cluster holding a benchmark problem are contaminated with the names of
-// those benchmarks. It depends only on the stored problems and links, so
+// those benchmarks, and so is a problem that embeds a benchmark problem
+// (problems.benchmark_overlaps, see RecheckOverlaps). It depends only on the stored problems and links, so
 // the result does not depend on the order sources were ingested in, and
 // running it again changes nothing.
 func Resolve(ctx context.Context, store *postgres.Store) (ResolveReport, error) {
@@ -87,8 +88,17 @@ func computeClusters(links []postgres.Link, members []postgres.ClusterMember) ([
 	for _, comp := range comps {
 		if len(comp) == 1 {
 			m := &members[comp[0]]
-			if m.ClusterID != m.ID || m.DuplicateOf != "" || m.Conflict || len(m.Contaminated) > 0 {
-				updates = append(updates, postgres.ClusterUpdate{ID: m.ID, ClusterID: m.ID, Tail: tailJSON(defaultTail(m.Role == string(bigmath.RoleBenchmark)))})
+			bench := m.Role == string(bigmath.RoleBenchmark)
+			var cont []string
+			if !bench {
+				cont = m.Overlaps
+			}
+			if m.ClusterID != m.ID || m.DuplicateOf != "" || m.Conflict || !slices.Equal(cont, m.Contaminated) {
+				tail := defaultTail(bench)
+				if len(cont) > 0 {
+					tail[1] = stageVerdict(bigmath.StageDecontaminate, false, ReasonContaminated)
+				}
+				updates = append(updates, postgres.ClusterUpdate{ID: m.ID, ClusterID: m.ID, Contaminated: cont, Tail: tailJSON(tail)})
 			}
 			continue
 		}
@@ -120,8 +130,8 @@ func computeClusters(links []postgres.Link, members []postgres.ClusterMember) ([
 			switch {
 			case m.Role == string(bigmath.RoleBenchmark):
 				contV.Reason = ReasonBenchmark
-			case len(benches) > 0:
-				u.Contaminated = benches
+			case len(benches) > 0 || len(m.Overlaps) > 0:
+				u.Contaminated = union(benches, m.Overlaps)
 				contV = stageVerdict(bigmath.StageDecontaminate, false, ReasonContaminated)
 			}
 			if u.ClusterID == m.ClusterID && u.DuplicateOf == m.DuplicateOf && u.Conflict == m.Conflict && slices.Equal(u.Contaminated, m.Contaminated) {
@@ -133,6 +143,13 @@ func computeClusters(links []postgres.Link, members []postgres.ClusterMember) ([
 	}
 	slices.SortFunc(updates, func(a, b postgres.ClusterUpdate) int { return cmp.Compare(a.ID, b.ID) })
 	return updates, clusters
+}
+
+// union returns the sorted union of two sorted string sets.
+func union(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // canonicalOrder orders the members of a cluster, canonical first.

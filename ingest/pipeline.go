@@ -150,6 +150,12 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 		return rep, err
 	}
 
+	t2 := time.Now()
+	rechecked, err := RecheckOverlaps(ctx, p.Store)
+	if err != nil {
+		return rep, err
+	}
+	rep.Stages["overlap_recheck"] = &StageCount{In: rechecked, Seconds: time.Since(t2).Seconds()}
 	if rep.Resolve, err = Resolve(ctx, p.Store); err != nil {
 		return rep, err
 	}
@@ -174,6 +180,13 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		batchSize = 5000
 	}
 	sc := newStageContext(s)
+	if !sc.benchmark {
+		ov, err := loadOverlapIndex(ctx, p.Store)
+		if err != nil {
+			return err
+		}
+		sc.overlap = ov
+	}
 	hasRows, err := p.Store.HasRows(ctx, sourceID)
 	if err != nil {
 		return err
@@ -544,4 +557,69 @@ func (p *Pipeline) CopyBaseline(ctx context.Context, s Spec) (int64, float64, er
 		n += int64(len(keys))
 	}
 	return n, time.Since(start).Seconds(), nil
+}
+
+// overlapStateKey is the ingest_state key of the fingerprint of the
+// benchmark set that problems.overlaps was last computed against.
+const overlapStateKey = "benchmark_overlaps"
+
+// loadOverlapIndex builds an OverlapIndex of every stored benchmark
+// problem, or returns nil when there are none.
+func loadOverlapIndex(ctx context.Context, store *postgres.Store) (*dedup.OverlapIndex, error) {
+	ov, err := dedup.NewOverlapIndex(dedup.OverlapOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.BenchmarkTexts(ctx, func(name, norm string) error {
+		ov.Add(name, norm)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if ov.Len() == 0 {
+		return nil, nil
+	}
+	ov.Build()
+	return ov, nil
+}
+
+// RecheckOverlaps recomputes the benchmark overlaps of every corpus
+// problem when the set of stored benchmark problems changed since they
+// were last computed (a benchmark ingested after the corpus), and returns
+// how many problems it checked (0 when nothing changed). The new overlaps
+// and the fingerprint of the benchmark set are written in one transaction,
+// so an interrupted recheck is redone by the next run.
+func RecheckOverlaps(ctx context.Context, store *postgres.Store) (int64, error) {
+	fp, err := store.BenchmarkFingerprint(ctx)
+	if err != nil {
+		return 0, err
+	}
+	last, err := store.IngestState(ctx, overlapStateKey)
+	if err != nil {
+		return 0, err
+	}
+	if fp == last {
+		return 0, nil
+	}
+	ov, err := loadOverlapIndex(ctx, store)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	var updates []postgres.OverlapUpdate
+	err = store.CorpusTexts(ctx, func(id, norm string, stored []string) error {
+		n++
+		var m []string
+		if ov != nil && norm != "" {
+			m = ov.Match(norm)
+		}
+		if !slices.Equal(m, stored) {
+			updates = append(updates, postgres.OverlapUpdate{ID: id, Overlaps: m})
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, store.SetOverlaps(ctx, updates, overlapStateKey, fp)
 }

@@ -138,6 +138,9 @@ type stageContext struct {
 	verifyOpts  verify.Options
 	benchmark   bool
 	mappedNames map[string]bool
+	// overlap holds the stored benchmark problems (nil when none, and for
+	// a benchmark source): a corpus problem that overlaps one is flagged.
+	overlap *dedup.OverlapIndex
 }
 
 func newStageContext(s Spec) *stageContext {
@@ -271,6 +274,9 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 		}
 		fp.Bands = nil // the index keeps the fingerprint; the keys are in the row
 		p.fp = fp
+		if rc.overlap != nil && !rc.benchmark {
+			out.Overlaps = rc.overlap.Match(out.ProblemNorm)
+		}
 	}
 	t.signature += time.Since(t3)
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath"
 )
 
 // ingestLockKey is the advisory lock that lets one ingest at a time write to
@@ -106,6 +108,7 @@ type IngestRow struct {
 	Verdicts        []byte // JSON array
 	TextHash        []byte
 	Bands           []int64
+	Overlaps        []string // benchmark sources the problem embeds (dedup.OverlapIndex)
 }
 
 // Link is a confirmed duplicate pair of problems; A < B.
@@ -159,7 +162,7 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     id text, row_key text, row_index bigint, raw_hash bytea, problem_raw text, problem_norm text,
     solution text, extra jsonb, domain text, difficulty double precision, level text, answer_raw text,
     answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
-    text_hash bytea, lsh_bands bigint[]
+    text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[]
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real) ON COMMIT DELETE ROWS;`)
 	if err != nil {
@@ -179,7 +182,7 @@ func (w *IngestWriter) Close() {
 
 var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
 	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
-	"verdicts", "text_hash", "lsh_bands"}
+	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps"}
 
 // Write stores a batch in one transaction: rows are copied into a staging
 // table and upserted on (source_id, row_key); a stored row is rewritten only
@@ -211,7 +214,7 @@ func (w *IngestWriter) Write(ctx context.Context, b IngestBatch) (BatchResult, e
 		}
 		return []any{r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
 			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
-			string(verdicts), r.TextHash, r.Bands}, nil
+			string(verdicts), r.TextHash, r.Bands, nonNil(r.Overlaps)}, nil
 	}))
 	if err != nil {
 		return res, fmt.Errorf("copy rows: %w", interpretError(err))
@@ -219,9 +222,9 @@ func (w *IngestWriter) Write(ctx context.Context, b IngestBatch) (BatchResult, e
 	rows, err := tx.Query(ctx, `
 INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, raw_hash, license, ingest_run_id,
     problem_raw, problem_norm, solution, extra, domain, difficulty, level, answer_raw, answer_canonical, answer_kind,
-    status, stage, reason, verdicts, text_hash, lsh_bands, cluster_id)
+    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, cluster_id)
 SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
-    difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, id
+    difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, id
 FROM ingest_stage ORDER BY id
 ON CONFLICT (source_id, row_key) DO UPDATE SET
     source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
@@ -231,7 +234,7 @@ ON CONFLICT (source_id, row_key) DO UPDATE SET
     answer_raw = EXCLUDED.answer_raw, answer_canonical = EXCLUDED.answer_canonical,
     answer_kind = EXCLUDED.answer_kind, status = EXCLUDED.status, stage = EXCLUDED.stage,
     reason = EXCLUDED.reason, verdicts = EXCLUDED.verdicts, text_hash = EXCLUDED.text_hash,
-    lsh_bands = EXCLUDED.lsh_bands, cluster_id = p.id, duplicate_of = NULL, conflict = false,
+    lsh_bands = EXCLUDED.lsh_bands, benchmark_overlaps = EXCLUDED.benchmark_overlaps, cluster_id = p.id, duplicate_of = NULL, conflict = false,
     contaminated = '{}', updated_at = now()
 WHERE p.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash
 RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
@@ -318,7 +321,7 @@ func (w *IngestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b IngestBatch) 
 		return []any{b.SourceID, b.Revision, b.License, b.RunID, r.ID,
 			r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
 			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
-			string(verdicts), r.TextHash, r.Bands}, nil
+			string(verdicts), r.TextHash, r.Bands, nonNil(r.Overlaps)}, nil
 	}))
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))
@@ -445,4 +448,134 @@ func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 	}
 	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// BenchmarkTexts calls fn with the source name and normalized text of every
+// stored problem of a benchmark source, in source and row order.
+func (s *Store) BenchmarkTexts(ctx context.Context, fn func(benchmark, norm string) error) error {
+	rows, err := s.pool.Query(ctx, `
+SELECT s.name, p.problem_norm FROM problems p JOIN sources s ON s.id = p.source_id
+WHERE s.role = 'benchmark' AND p.problem_norm <> '' ORDER BY s.name, p.row_index, p.id`)
+	if err != nil {
+		return fmt.Errorf("benchmark texts: %w", interpretError(err))
+	}
+	defer rows.Close()
+	var name, norm string
+	for rows.Next() {
+		if err := rows.Scan(&name, &norm); err != nil {
+			return fmt.Errorf("benchmark texts: %w", interpretError(err))
+		}
+		if err := fn(name, norm); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("benchmark texts: %w", interpretError(err))
+	}
+	return nil
+}
+
+// BenchmarkFingerprint identifies the stored set of benchmark problems: it
+// changes when a benchmark problem is added, rewritten or removed, or a
+// source changes role ("" when there are none).
+func (s *Store) BenchmarkFingerprint(ctx context.Context) (string, error) {
+	var fp string
+	err := s.pool.QueryRow(ctx, `
+SELECT coalesce(md5(string_agg(s.name || ' ' || p.id || ' ' || encode(p.raw_hash, 'hex'), E'\n' ORDER BY p.id)), '')
+FROM problems p JOIN sources s ON s.id = p.source_id WHERE s.role = 'benchmark'`).Scan(&fp)
+	if err != nil {
+		return "", fmt.Errorf("benchmark fingerprint: %w", interpretError(err))
+	}
+	return fp, nil
+}
+
+// IngestState returns the value stored under key ("" when none).
+func (s *Store) IngestState(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.pool.QueryRow(ctx, `SELECT value FROM ingest_state WHERE key = $1`, key).Scan(&v)
+	if err = interpretError(err); err != nil && err != bigmath.ErrNotFound {
+		return "", fmt.Errorf("ingest state %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetIngestState stores value under key.
+func (s *Store) SetIngestState(ctx context.Context, key, value string) error {
+	if _, err := s.pool.Exec(ctx, `
+INSERT INTO ingest_state (key, value) VALUES ($1, $2)
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, key, value); err != nil {
+		return fmt.Errorf("set ingest state %s: %w", key, interpretError(err))
+	}
+	return nil
+}
+
+// CorpusTexts calls fn with the id, normalized text and stored overlaps of
+// every problem of a corpus source, streaming.
+func (s *Store) CorpusTexts(ctx context.Context, fn func(id, norm string, overlaps []string) error) error {
+	rows, err := s.pool.Query(ctx, `
+SELECT p.id, p.problem_norm, p.benchmark_overlaps FROM problems p JOIN sources s ON s.id = p.source_id WHERE s.role <> 'benchmark'`)
+	if err != nil {
+		return fmt.Errorf("corpus texts: %w", interpretError(err))
+	}
+	defer rows.Close()
+	var id, norm string
+	var ov []string
+	for rows.Next() {
+		if err := rows.Scan(&id, &norm, &ov); err != nil {
+			return fmt.Errorf("corpus texts: %w", interpretError(err))
+		}
+		if err := fn(id, norm, ov); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("corpus texts: %w", interpretError(err))
+	}
+	return nil
+}
+
+// OverlapUpdate is a problem's new list of overlapped benchmarks.
+type OverlapUpdate struct {
+	ID       string
+	Overlaps []string
+}
+
+// SetOverlaps writes overlap updates in one transaction, and records
+// value under stateKey in the same transaction (so that a killed
+// recheck is redone).
+func (s *Store) SetOverlaps(ctx context.Context, updates []OverlapUpdate, stateKey, value string) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", interpretError(err))
+	}
+	defer tx.Rollback(context.Background())
+	if len(updates) > 0 {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE overlap_stage (id text, benchmark_overlaps text[]) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("create overlap staging table: %w", interpretError(err))
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"overlap_stage"}, []string{"id", "benchmark_overlaps"}, pgx.CopyFromSlice(len(updates), func(i int) ([]any, error) {
+			return []any{updates[i].ID, nonNil(updates[i].Overlaps)}, nil
+		})); err != nil {
+			return fmt.Errorf("copy overlaps: %w", interpretError(err))
+		}
+		if _, err := tx.Exec(ctx, `UPDATE problems p SET benchmark_overlaps = t.benchmark_overlaps, updated_at = now() FROM overlap_stage t WHERE p.id = t.id AND p.benchmark_overlaps <> t.benchmark_overlaps`); err != nil {
+			return fmt.Errorf("update overlaps: %w", interpretError(err))
+		}
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO ingest_state (key, value) VALUES ($1, $2)
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, stateKey, value); err != nil {
+		return fmt.Errorf("set ingest state %s: %w", stateKey, interpretError(err))
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit overlaps: %w", interpretError(err))
+	}
+	return nil
 }

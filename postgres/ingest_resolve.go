@@ -22,11 +22,14 @@ type ClusterMember struct {
 	DuplicateOf  string
 	Conflict     bool
 	Contaminated []string
+	// Overlaps are the benchmarks the problem embeds (see IngestRow).
+	Overlaps []string
 }
 
 // ClusterState loads every duplicate link, and every problem that is in a
-// link or whose stored cluster state is not the singleton default
-// (cluster_id = id, no duplicate_of, no conflict, not contaminated).
+// link, overlaps a benchmark, or whose stored cluster state is not the
+// singleton default (cluster_id = id, no duplicate_of, no conflict, not
+// contaminated).
 func (s *Store) ClusterState(ctx context.Context) ([]Link, []ClusterMember, error) {
 	var links []Link
 	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity FROM problem_links`)
@@ -47,11 +50,11 @@ func (s *Store) ClusterState(ctx context.Context) ([]Link, []ClusterMember, erro
 	}
 	rows, err = s.pool.Query(ctx, `
 SELECT p.id, p.source_id, s.name, s.role, s.priority, p.row_index, p.status, p.answer_canonical,
-    coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated
+    coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated, p.benchmark_overlaps
 FROM (SELECT a AS id FROM problem_links
       UNION SELECT b FROM problem_links
       UNION SELECT id FROM problems
-            WHERE cluster_id IS DISTINCT FROM id OR duplicate_of IS NOT NULL OR conflict OR contaminated <> '{}') m
+            WHERE cluster_id IS DISTINCT FROM id OR duplicate_of IS NOT NULL OR conflict OR contaminated <> '{}' OR benchmark_overlaps <> '{}') m
 JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
@@ -61,7 +64,7 @@ JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 	for rows.Next() {
 		var m ClusterMember
 		if err := rows.Scan(&m.ID, &m.SourceID, &m.SourceName, &m.Role, &m.Priority, &m.RowIndex, &m.Status,
-			&m.AnswerCanonical, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated); err != nil {
+			&m.AnswerCanonical, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated, &m.Overlaps); err != nil {
 			return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 		}
 		members = append(members, m)
