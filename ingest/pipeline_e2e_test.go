@@ -234,3 +234,63 @@ func TestIngestOrderIndependent(t *testing.T) {
 		t.Errorf("cluster state depends on the ingest order: %s vs %s", digests[0], digests[1])
 	}
 }
+
+// TestBenchmarkContainment: a corpus problem that embeds a benchmark problem
+// (with more text around it, so it is no near duplicate) is contaminated,
+// whether the benchmark is ingested before or after the corpus.
+func TestBenchmarkContainment(t *testing.T) {
+	t.Parallel()
+	bench := "Let $a$ and $b$ be positive real numbers such that $a + b = 10$ and the product of $a$ and $b$ is as large as possible. Find the largest possible value of $a^2 b^2$ under these conditions."
+	corpus := []string{
+		// embeds the benchmark problem
+		"This is a warm-up exercise from an old olympiad training camp, copied with its notation. " + bench + " Then explain in two sentences how the answer changes if the sum is doubled, and give that value too.",
+		// unrelated
+		"A train travels 120 kilometers in 2 hours and then 180 kilometers in 3 hours. What is its average speed in kilometers per hour over the whole trip?",
+	}
+	dir := t.TempDir()
+	write := func(name string, lines ...string) {
+		var b []byte
+		for i, l := range lines {
+			row, _ := json.Marshal(map[string]any{"id": name + strconv.Itoa(i), "problem": l, "answer": "625"})
+			b = append(append(b, row...), '\n')
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".jsonl"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("bench", bench)
+	write("corpus", corpus...)
+	specs, err := ingest.ParseSpecs([]byte(`sources:
+  - {name: corpus, role: corpus, path: corpus.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
+  - {name: bench, role: benchmark, path: bench.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 100}
+`), filepath.Join(dir, "sources.yaml"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, order := range [][]ingest.Spec{{specs[0], specs[1]}, {specs[1], specs[0]}} {
+		t.Run(order[0].Name+" first", func(t *testing.T) {
+			t.Parallel()
+			pool := pgtest.New(t)
+			p := &ingest.Pipeline{Store: postgres.NewStore(pool)}
+			if _, err := p.Ingest(context.Background(), order); err != nil {
+				t.Fatal(err)
+			}
+			embed := bigmath.ProblemID("corpus", "corpus0")
+			other := bigmath.ProblemID("corpus", "corpus1")
+			if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE id = $1 AND contaminated = '{bench}' AND duplicate_of IS NULL AND verdicts->-1->>'reason' = 'contaminated'`, embed); n != 1 {
+				t.Errorf("the corpus problem embedding the benchmark problem is not contaminated by it (and only it)")
+			}
+			if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE id = $1 AND contaminated = '{}'`, other); n != 1 {
+				t.Errorf("an unrelated corpus problem is flagged contaminated")
+			}
+			// Running both again changes nothing.
+			before := clusterDigest(t, pool)
+			if _, err := p.Ingest(context.Background(), order); err != nil {
+				t.Fatal(err)
+			}
+			if after := clusterDigest(t, pool); after != before {
+				t.Errorf("a second ingest changed the cluster state")
+			}
+		})
+	}
+}
