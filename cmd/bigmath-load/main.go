@@ -162,7 +162,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			trivialBatch.print(stdout, "trivial")
 			report["trivial_batch"] = trivialBatch
 			if trivialBatch.ItemsPerSecond > 0 {
-				fmt.Fprintf(stdout, "  ratio: bigmath checks %.2fx the items/s of a handler that only parses and answers\n", batchRes.ItemsPerSecond/trivialBatch.ItemsPerSecond)
+				fmt.Fprintf(stdout, "  ratio: bigmath checks %.3gx the items/s of a handler that only parses and answers\n", batchRes.ItemsPerSecond/trivialBatch.ItemsPerSecond)
 			}
 		}
 		if phases["rate"] {
@@ -172,7 +172,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			trivialRate.print(stdout, "trivial")
 			report["trivial_rate"] = trivialRate
 			if trivialRate.P50Ms > 0 && trivialRate.P99Ms > 0 {
-				fmt.Fprintf(stdout, "  ratio bigmath/trivial: p50 %.2fx, p99 %.2fx\n", rateRes.P50Ms/trivialRate.P50Ms, rateRes.P99Ms/trivialRate.P99Ms)
+				fmt.Fprintf(stdout, "  ratio bigmath/trivial: p50 %.3gx, p99 %.3gx\n", rateRes.P50Ms/trivialRate.P50Ms, rateRes.P99Ms/trivialRate.P99Ms)
 			}
 		}
 	}
