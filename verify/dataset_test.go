@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,8 @@ func lastBoxed(s string) (string, bool) {
 }
 
 // datasetGolds reads the gold answers of the real datasets: math500
-// "answer" fields and the last \boxed{} of every MATH test solution.
+// "answer" fields, the last \boxed{} of every MATH test solution, the
+// "#### N" of GSM8K test answers and the DeepScaleR test answers.
 func datasetGolds(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
@@ -62,6 +64,33 @@ func datasetGolds(t testing.TB) map[string][]string {
 		s, _ := r["solution"].(string)
 		return lastBoxed(s)
 	})
+	read("gsm8k", filepath.Join(datasetDir, "gsm8k", "test.jsonl"), func(r map[string]any) (string, bool) {
+		s, _ := r["answer"].(string)
+		i := strings.LastIndex(s, "#### ")
+		if i < 0 {
+			return "", false
+		}
+		return strings.TrimSpace(s[i+5:]), true
+	})
+	for _, f := range []string{"math", "aime", "amc"} {
+		path := filepath.Join(datasetDir, "deepscaler", "test", f+".json")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Skipf("dataset %s not available: %v", path, err)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal(b, &rows); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, r := range rows {
+			switch a := r["answer"].(type) {
+			case string:
+				out["deepscaler_test"] = append(out["deepscaler_test"], a)
+			case float64:
+				out["deepscaler_test"] = append(out["deepscaler_test"], strconv.FormatFloat(a, 'f', -1, 64))
+			}
+		}
+	}
 	return out
 }
 
