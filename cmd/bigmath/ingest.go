@@ -34,7 +34,7 @@ type ingestCmd struct {
 // GOMEMLIMIT is set): the dedup index of a few million problems lives in
 // memory, and the garbage collector would otherwise let the heap grow to
 // twice its live size.
-const ingestMemoryLimit = 1536 << 20
+const ingestMemoryLimit = 1 << 30
 
 // Run ingests the chosen sources in spec-file order.
 func (c ingestCmd) Run(e *env) error {

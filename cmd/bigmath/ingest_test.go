@@ -231,3 +231,31 @@ func TestIngestKilledAndRerun(t *testing.T) {
 		t.Errorf("corpus funnel = %+v, total %+v", corpus, f.Total)
 	}
 }
+
+func TestIngestUsageErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	spec := filepath.Join(t.TempDir(), "sources.yaml")
+	os.WriteFile(spec, []byte("sources:\n  - {name: one, role: corpus, path: x.jsonl, fields: {problem: p, answer: a}}\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string // in the one-line error
+	}{
+		{"missing spec file", []string{"ingest", "--sources", "/nonexistent/sources.yaml"}, "/nonexistent/sources.yaml"},
+		{"unknown source in --only", []string{"ingest", "--sources", spec, "--only", "two"}, `--only: no source "two"`},
+		{"no --sources", []string{"ingest"}, "--sources"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runCmd(t, ctx, map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d (stderr %q)", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 && !strings.Contains(stderr, "Usage") {
+				t.Errorf("stderr %q, want one line naming %q", stderr, tc.want)
+			}
+		})
+	}
+}
