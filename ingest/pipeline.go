@@ -320,7 +320,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 				times.normalize += c.t.normalize
 				times.classify += c.t.classify
 				times.verify += c.t.verify
-				times.signature += c.t.signature
+				times.fingerprint += c.t.fingerprint
 				t := time.Now()
 				for i := range c.out {
 					pr := &c.out[i]
@@ -385,7 +385,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		stages[st].Seconds = sec.Seconds()
 		rep.Stages[string(st)] = stages[st]
 	}
-	rep.Stages["signature"] = &StageCount{In: rep.RowsRead, Seconds: times.signature.Seconds()}
+	rep.Stages["fingerprint"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead, Seconds: times.fingerprint.Seconds()}
 	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: dedupTime.Seconds()}
 	rep.Stages["dedup_cross"] = &StageCount{In: crossIn, Passed: crossLinks}
 	rep.Stages["write"] = &StageCount{In: written, Passed: rep.Inserted + rep.Updated, Seconds: writeTime.Seconds()}

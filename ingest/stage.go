@@ -119,7 +119,7 @@ func goldNumberText(s string) string {
 
 // stageTimes accumulates the time spent in each stage.
 type stageTimes struct {
-	normalize, classify, verify, signature time.Duration
+	normalize, classify, verify, fingerprint time.Duration
 }
 
 // processedRow is one row after the per-row stages.
@@ -262,7 +262,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	t3 := time.Now()
 	t.verify += t3.Sub(t2)
 
-	// dedup signature
+	// dedup fingerprint
 	if out.ProblemNorm != "" {
 		p.dedup = true
 		fp := h.Fingerprint(out.ProblemNorm)
@@ -278,7 +278,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 			out.Overlaps = rc.overlap.Match(out.ProblemNorm)
 		}
 	}
-	t.signature += time.Since(t3)
+	t.fingerprint += time.Since(t3)
 
 	vs = append(vs, defaultTail(rc.benchmark)...)
 	out.Verdicts, _ = json.Marshal(vs)

@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkProcess measures the per-row stages (normalize, classify,
-// verify, signature) on synthetic rows; see b.ReportMetric for each stage.
+// verify, fingerprint) on synthetic rows; see b.ReportMetric for each stage.
 func BenchmarkProcess(b *testing.B) {
 	var buf bytes.Buffer
 	if _, err := synth.Generate(&buf, synth.Options{N: 2000, Seed: 1}); err != nil {
@@ -42,5 +42,5 @@ func BenchmarkProcess(b *testing.B) {
 	b.ReportMetric(float64(t.normalize.Nanoseconds())/n, "normalize-ns/row")
 	b.ReportMetric(float64(t.classify.Nanoseconds())/n, "classify-ns/row")
 	b.ReportMetric(float64(t.verify.Nanoseconds())/n, "verify-ns/row")
-	b.ReportMetric(float64(t.signature.Nanoseconds())/n, "signature-ns/row")
+	b.ReportMetric(float64(t.fingerprint.Nanoseconds())/n, "fingerprint-ns/row")
 }
