@@ -380,7 +380,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 		})
 	}
 	err = g.Wait()
-	rep.Stages["read"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead - rep.BadRows, Seconds: readTime.Seconds()}
+	rep.Stages["read"] = &StageCount{In: rep.RowsRead + rep.BadRows, Passed: rep.RowsRead, Seconds: readTime.Seconds()}
 	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: times.normalize, bigmath.StageClassify: times.classify, bigmath.StageVerify: times.verify} {
 		stages[st].Seconds = sec.Seconds()
 		rep.Stages[string(st)] = stages[st]
