@@ -144,7 +144,7 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 	}); err != nil {
 		return rep, err
 	}
-	rep.Stages["load_index"] = &StageCount{In: int64(len(ix.ids)), Seconds: time.Since(t0).Seconds()}
+	rep.Stages["load_index"] = &StageCount{In: int64(len(ix.storedIDs)), Seconds: time.Since(t0).Seconds()}
 
 	if err := p.stream(ctx, r, s, sourceID, ix, &rep, log); err != nil {
 		return rep, err
