@@ -20,10 +20,35 @@ import (
 	"github.com/bigmath/bigmath/postgres"
 )
 
-// Pipeline ingests sources into PostgreSQL: it streams each source's rows
-// through normalize, classify and verify on parallel workers, then dedup
-// (in input order) and a single writer that upserts batches with COPY,
-// and finally resolves duplicate clusters and benchmark contamination.
+// Pipeline ingests sources into PostgreSQL. Per source:
+//
+//   - one reader goroutine streams rows (never a whole dataset in memory)
+//     in chunks to Workers goroutines that run the per-row stages:
+//     normalize (normalize.Text, gold extraction per answer_from), classify
+//     (normalize.Classify), verify (verify.Canonical; verify.Answer against
+//     the solution's own final answer) and the dedup fingerprint
+//     (dedup.Hasher; plus dedup.OverlapIndex.Match against the stored
+//     benchmarks for a corpus source);
+//   - one goroutine puts the chunks back in input order and links
+//     duplicates within the source (exact key, then LSH band candidates
+//     confirmed with dedup.Compare), and collects candidates among the
+//     stored problems of other sources;
+//   - Writers connections write batches of BatchSize rows, each in one
+//     transaction: COPY into a staging table and INSERT ... ON CONFLICT
+//     (source_id, row_key) DO UPDATE only where raw_hash differs (a first
+//     load COPYs straight into problems), with the batch's links and its
+//     confirmed cross-source links;
+//   - then RecheckOverlaps (when the benchmark set changed) and Resolve
+//     recompute clusters, canonical members, conflicts and contamination
+//     from what is stored, in one transaction.
+//
+// Every drop is recorded in problems.status/stage/reason and in verdicts.
+// A problem's status reflects the per-row stages; being a duplicate or
+// contaminated is recorded in duplicate_of / contaminated and in the dedup
+// and decontaminate verdicts (bigmath stats counts kept = status kept,
+// canonical and not contaminated). Rerunning an unchanged source touches no
+// row; a run killed at any moment leaves whole batches behind, and the next
+// run writes the rest and resolves.
 type Pipeline struct {
 	Store  *postgres.Store
 	Open   OpenOptions
