@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/normalize"
 )
 
 // Limits of GET /v1/problems.
@@ -92,13 +93,16 @@ func summarize(p bigmath.Problem) problemSummary {
 	return s
 }
 
-// displayText is the problem text that lists and exports show: the
-// normalized text, or the raw text when normalization has not run.
+// displayText is the problem text that lists and exports show: the source's
+// text through normalize.Display, which canonicalises it like the matching
+// key (normalize.Text) but keeps line breaks, so that Asymptote code, option
+// lists and parts stay readable for a model. The one-line normalized text is
+// the fallback when the raw text is not at hand.
 func displayText(p bigmath.Problem) string {
-	if p.ProblemNorm != "" {
-		return p.ProblemNorm
+	if p.ProblemRaw != "" {
+		return normalize.Display(p.ProblemRaw)
 	}
-	return p.ProblemRaw
+	return p.ProblemNorm
 }
 
 func nullable(s string) *string {

@@ -11,8 +11,7 @@ import (
 
 // ExportSplit streams the problems of the named split to fn: only those of
 // part, or of every part when part is "". Each row carries the problem's
-// lineage (id, source name), its text (the normalized text, or the raw text
-// when there is none, in ProblemNorm; ProblemRaw is left empty), its
+// lineage (id, source name), its text (raw and normalized), its
 // answer, domain, difficulty and level; other fields are left empty. fn
 // gets the same *SplitRow each time, overwritten: it must not keep it.
 //
@@ -53,12 +52,12 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	}
 	var args []any
 	base := baseSQL(sp, &args, `, s.name AS source_name,
-			CASE WHEN p.problem_norm <> '' THEN p.problem_norm ELSE p.problem_raw END AS text,
+			p.problem_raw, p.problem_norm,
 			p.answer_raw, p.answer_canonical, p.answer_kind, p.domain, p.difficulty, p.level`)
 	q := `WITH base AS (` + base + `), ranked AS (
 			SELECT base.*, row_number() OVER (PARTITION BY stratum ORDER BY h, id) - 1 AS r FROM base
 		)
-		SELECT id, source_name, text, answer_raw, answer_canonical, answer_kind, domain, difficulty, level, stratum, r
+		SELECT id, source_name, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, domain, difficulty, level, stratum, r
 		FROM ranked`
 	if part != "" {
 		// Keep the ranks of the part in each stratum, so that only its rows
@@ -91,7 +90,7 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	)
 	p := &row.Problem
 	for rows.Next() {
-		if err := rows.Scan(&p.ID, &p.SourceName, &p.ProblemNorm, &p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
+		if err := rows.Scan(&p.ID, &p.SourceName, &p.ProblemRaw, &p.ProblemNorm, &p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
 			&p.Domain, &p.Difficulty, &p.Level, &stratum, &rank); err != nil {
 			return fmt.Errorf("export split %s: %w", name, interpretError(err))
 		}
