@@ -42,13 +42,6 @@ type classifyOutput struct {
 	Evidence string           `json:"evidence,omitempty"`
 }
 
-// jsonlError is the output line of a malformed input line, at its position.
-type jsonlError struct {
-	ID    json.RawMessage `json:"id"`
-	Line  int             `json:"line"`
-	Error string          `json:"error"`
-}
-
 // Run reads the input, classifies each line and writes one output line per
 // input line, in order. A malformed line yields an output line with "line"
 // and "error" and processing goes on; only I/O errors and cancellation stop
@@ -66,24 +59,24 @@ func (c *classCmd) Run(e *env) error {
 func classifyLine(n int, data []byte) (out []byte, failed bool) {
 	var in classifyInput
 	if msg := jsonlDecode(data, &in); msg != "" {
-		return jsonlFail(jsonlRecoverID(data), n, "%s", msg), true
+		return jsonlFail(recoverID(data), n, "%s", msg), true
 	}
-	problem, err := jsonlString(in.Problem, "problem", false)
+	problem, err := textField(in.Problem, "problem", false)
 	if err != nil {
 		return jsonlFail(in.ID, n, "%v", err), true
 	}
-	if jsonlNull(in.Problem) {
+	if isNull(in.Problem) {
 		return jsonlFail(in.ID, n, `missing "problem"`), true
 	}
-	solution, err := jsonlString(in.Solution, "solution", false)
+	solution, err := textField(in.Solution, "solution", false)
 	if err != nil {
 		return jsonlFail(in.ID, n, "%v", err), true
 	}
-	answer, err := jsonlString(in.Answer, "answer", true)
+	answer, err := textField(in.Answer, "answer", true)
 	if err != nil {
 		return jsonlFail(in.ID, n, "%v", err), true
 	}
-	hasAnswer := !jsonlNull(in.Answer)
+	hasAnswer := !isNull(in.Answer)
 	if in.Answer == nil && solution != "" { // field absent: take it from the solution
 		if a, ok := normalize.LastBoxed(solution); ok {
 			answer, hasAnswer = a, true
@@ -101,7 +94,7 @@ func classifyLine(n int, data []byte) (out []byte, failed bool) {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	return jsonlEncode(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence}), false
+	return encodeLine(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence}), false
 }
 
 // jsonlFilter streams in (a path or "-" for stdin) line by line through f and
@@ -134,7 +127,7 @@ func jsonlFilter(e *env, inPath, outPath string, f func(n int, line []byte) ([]b
 		if err := e.ctx.Err(); err != nil {
 			return lines, bad, fmt.Errorf("line %d: %w", n, context.Cause(e.ctx))
 		}
-		line, tooLong, rerr := jsonlReadLine(br, maxJSONLLine)
+		line, tooLong, rerr := readLine(br, maxJSONLLine)
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
 			return lines, bad, fmt.Errorf("read line %d: %w", n, rerr)
 		}
@@ -173,29 +166,6 @@ func jsonlFilter(e *env, inPath, outPath string, f func(n int, line []byte) ([]b
 	return lines, bad, nil
 }
 
-// jsonlReadLine reads one line without its line break (\n or \r\n). A line
-// longer than max is consumed but not kept: tooLong is set and line is nil.
-// err is io.EOF at the end of the input, with the last line when it has no
-// line break.
-func jsonlReadLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
-	for {
-		frag, err := br.ReadSlice('\n')
-		if !tooLong {
-			if len(line)+len(frag) > max+2 {
-				tooLong, line = true, nil
-			} else {
-				line = append(line, frag...)
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		return line, tooLong, err
-	}
-}
-
 // jsonlDecode unmarshals one JSON object and returns a readable message on
 // failure ("" on success).
 func jsonlDecode(data []byte, v any) string {
@@ -217,60 +187,10 @@ func jsonlDecode(data []byte, v any) string {
 	return ""
 }
 
-// jsonlString reads a string field; numbers are accepted (as written) when
-// numbers is set. A missing or null field is "".
-func jsonlString(raw json.RawMessage, name string, numbers bool) (string, error) {
-	if jsonlNull(raw) {
-		return "", nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, nil
-	}
-	if numbers {
-		var num json.Number
-		if err := json.Unmarshal(raw, &num); err == nil {
-			return num.String(), nil
-		}
-		return "", fmt.Errorf("field %q: want a string or a number", name)
-	}
-	return "", fmt.Errorf("field %q: want a string", name)
-}
-
-// jsonlNull reports whether a raw field is absent or null.
-func jsonlNull(raw json.RawMessage) bool {
-	return raw == nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
-
-// jsonlRecoverID returns the "id" of a line that failed to decode as a
-// whole, if the line is an object whose id alone decodes.
-func jsonlRecoverID(data []byte) json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(data, &m) == nil {
-		if id, ok := m["id"]; ok {
-			return id
-		}
-	}
-	return nil
-}
-
 // jsonlFail builds the error output line of input line n.
 func jsonlFail(id json.RawMessage, n int, format string, args ...any) []byte {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	return jsonlEncode(jsonlError{ID: id, Line: n, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, args...)})
-}
-
-// jsonlEncode marshals v as one JSON line without escaping <, > and &
-// (LaTeX stays readable).
-func jsonlEncode(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		msg, _ := json.Marshal("encode output: " + err.Error())
-		return []byte(`{"id":null,"error":` + string(msg) + "}\n")
-	}
-	return buf.Bytes()
+	return encodeLine(verifyErrorOutput{ID: id, Line: n, Error: fmt.Sprintf("line %d: ", n) + fmt.Sprintf(format, args...)})
 }

@@ -51,15 +51,15 @@ func (c *dedupCmd) Run(e *env) error {
 	n, bad, err := jsonlFilter(e, c.In, c.Out, func(n int, data []byte) ([]byte, bool) {
 		var in dedupInput
 		if msg := jsonlDecode(data, &in); msg != "" {
-			return jsonlFail(jsonlRecoverID(data), n, "%s", msg), true
+			return jsonlFail(recoverID(data), n, "%s", msg), true
 		}
-		if jsonlNull(in.ID) {
+		if isNull(in.ID) {
 			return jsonlFail(nil, n, `missing "id"`), true
 		}
-		if jsonlNull(in.Problem) {
+		if isNull(in.Problem) {
 			return jsonlFail(in.ID, n, `missing "problem"`), true
 		}
-		problem, err := jsonlString(in.Problem, "problem", false)
+		problem, err := textField(in.Problem, "problem", false)
 		if err != nil {
 			return jsonlFail(in.ID, n, "%v", err), true
 		}
@@ -77,7 +77,7 @@ func (c *dedupCmd) Run(e *env) error {
 		} else {
 			clusters++
 		}
-		return jsonlEncode(out), false
+		return encodeLine(out), false
 	})
 	if err != nil {
 		return err

@@ -274,7 +274,8 @@ type verifyOutput struct {
 	Reason        verify.Reason   `json:"reason"`
 }
 
-// verifyErrorOutput is the output line of a malformed input line.
+// verifyErrorOutput is the output line of a malformed input line, at its
+// position (shared by verify, classify and dedup).
 type verifyErrorOutput struct {
 	ID    json.RawMessage `json:"id"`
 	Line  int             `json:"line"`
