@@ -38,13 +38,18 @@ func (e *env) cluster(cfg Config) (*postgres.Cluster, error) {
 	return &postgres.Cluster{Dir: dir, Logger: e.logger}, nil
 }
 
-// Run starts the cluster.
-func (dbStartCmd) Run(e *env) error {
+// configuredCluster is the embedded cluster of the configured data directory.
+func (e *env) configuredCluster() (*postgres.Cluster, error) {
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c, err := e.cluster(cfg)
+	return e.cluster(cfg)
+}
+
+// Run starts the cluster.
+func (dbStartCmd) Run(e *env) error {
+	c, err := e.configuredCluster()
 	if err != nil {
 		return err
 	}
@@ -58,11 +63,7 @@ func (dbStartCmd) Run(e *env) error {
 
 // Run stops the cluster.
 func (dbStopCmd) Run(e *env) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	c, err := e.cluster(cfg)
+	c, err := e.configuredCluster()
 	if err != nil {
 		return err
 	}
@@ -71,11 +72,7 @@ func (dbStopCmd) Run(e *env) error {
 
 // Run prints the cluster's status.
 func (s dbStatusCmd) Run(e *env) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	c, err := e.cluster(cfg)
+	c, err := e.configuredCluster()
 	if err != nil {
 		return err
 	}
@@ -101,11 +98,7 @@ func (s dbStatusCmd) Run(e *env) error {
 
 // Run prints the cluster's URL.
 func (dbURLCmd) Run(e *env) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	c, err := e.cluster(cfg)
+	c, err := e.configuredCluster()
 	if err != nil {
 		return err
 	}
