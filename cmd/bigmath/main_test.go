@@ -243,3 +243,53 @@ func emptyDB(t *testing.T) string {
 	}
 	return url
 }
+
+func TestDBCommands(t *testing.T) {
+	t.Parallel()
+	dir, err := os.MkdirTemp("", "bigmath-db-cmd-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755) // reachable by the unprivileged user when tests run as root
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	ctx := context.Background()
+	env := map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
+	if code, out, _ := runCmd(t, ctx, env, "db", "status"); code != exitOK || !strings.Contains(out, "not initialized") {
+		t.Fatalf("db status on a new directory: exit %d, %q", code, out)
+	}
+	if code, _, stderr := runCmd(t, ctx, env, "db", "url"); code != exitFailure || !strings.Contains(stderr, "not initialized") {
+		t.Errorf("db url before start: exit %d, %q; want 1 and a clear error", code, stderr)
+	}
+	code, url, stderr := runCmd(t, ctx, env, "db", "start")
+	if code != exitOK {
+		t.Fatalf("db start: exit %d, %s", code, stderr)
+	}
+	t.Cleanup(func() { runCmd(t, context.Background(), env, "db", "stop") })
+	url = strings.TrimSpace(url)
+	if code, out, _ := runCmd(t, ctx, env, "db", "url"); code != exitOK || strings.TrimSpace(out) != url {
+		t.Errorf("db url = %q (exit %d), want %q", out, code, url)
+	}
+	if code, out, _ := runCmd(t, ctx, env, "db", "status"); code != exitOK || !strings.HasPrefix(out, "running") {
+		t.Errorf("db status after start: exit %d, %q", code, out)
+	}
+	// migrate uses the running cluster and leaves it running.
+	if code, _, stderr := runCmd(t, ctx, env, "migrate"); code != exitOK {
+		t.Fatalf("migrate on the embedded cluster: exit %d, %s", code, stderr)
+	}
+	if code, out, _ := runCmd(t, ctx, env, "db", "status"); !strings.HasPrefix(out, "running") {
+		t.Errorf("migrate stopped a cluster it did not start: exit %d, %q", code, out)
+	}
+	if code, _, stderr := runCmd(t, ctx, env, "db", "stop"); code != exitOK {
+		t.Fatalf("db stop: exit %d, %s", code, stderr)
+	}
+	if code, out, _ := runCmd(t, ctx, env, "db", "status"); code != exitOK || !strings.HasPrefix(out, "stopped") {
+		t.Errorf("db status after stop: exit %d, %q", code, out)
+	}
+	// A command that starts the cluster itself stops it when it exits.
+	if code, _, stderr := runCmd(t, ctx, env, "migrate"); code != exitOK {
+		t.Fatalf("migrate on the stopped cluster: exit %d, %s", code, stderr)
+	}
+	if code, out, _ := runCmd(t, ctx, env, "db", "status"); code != exitOK || !strings.HasPrefix(out, "stopped") {
+		t.Errorf("db status after a migrate that started the cluster: exit %d, %q; want stopped", code, out)
+	}
+}
