@@ -7,10 +7,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -68,16 +66,9 @@ func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []corpusFixture) {
 	}
 }
 
-var registerDecoders sync.Once
-
 // corpusServer starts the real router on a fresh database.
 func corpusServer(tb testing.TB, tweak func(*api.Deps)) (*httptest.Server, *pgxpool.Pool) {
 	tb.Helper()
-	registerDecoders.Do(func() {
-		// The spec check reads export bodies as opaque files.
-		openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.FileBodyDecoder)
-		openapi3filter.RegisterBodyDecoder("application/vnd.apache.parquet", openapi3filter.FileBodyDecoder)
-	})
 	pool := pgtest.New(tb)
 	d := api.Deps{Corpus: postgres.NewStore(pool)}
 	if tweak != nil {
