@@ -414,6 +414,20 @@ func (e *bev) cadd(a, b cball) (cball, error) {
 	return res, nil
 }
 
+// fold evaluates args and combines them into acc with op (cadd or cmul).
+func (e *bev) fold(args []*node, acc cball, op func(a, b cball) (cball, error)) (cball, error) {
+	for _, a := range args {
+		x, err := e.eval(a)
+		if err != nil {
+			return cball{}, err
+		}
+		if acc, err = op(acc, x); err != nil {
+			return cball{}, err
+		}
+	}
+	return acc, nil
+}
+
 func (e *bev) cneg(a cball) cball {
 	res := cball{re: e.neg(a.re)}
 	if a.im != nil {
@@ -563,29 +577,9 @@ func (e *bev) eval1(n *node) (cball, error) {
 		}
 		return e.fromCQ(x), nil
 	case nAdd:
-		acc := cball{re: ball{e.f(), rnew()}}
-		for _, a := range n.args {
-			x, err := e.eval(a)
-			if err != nil {
-				return cball{}, err
-			}
-			if acc, err = e.cadd(acc, x); err != nil {
-				return cball{}, err
-			}
-		}
-		return acc, nil
+		return e.fold(n.args, cball{re: ball{e.f(), rnew()}}, e.cadd)
 	case nMul:
-		acc := cball{re: ball{e.f().SetInt64(1), rnew()}}
-		for _, a := range n.args {
-			x, err := e.eval(a)
-			if err != nil {
-				return cball{}, err
-			}
-			if acc, err = e.cmul(acc, x); err != nil {
-				return cball{}, err
-			}
-		}
-		return acc, nil
+		return e.fold(n.args, cball{re: ball{e.f().SetInt64(1), rnew()}}, e.cmul)
 	case nNeg:
 		x, err := e.eval(n.args[0])
 		if err != nil {
