@@ -22,17 +22,12 @@ import (
 	"github.com/bigmath/bigmath/verify"
 )
 
-// Gold is a problem's gold answer as stored by curation.
-type Gold struct {
-	Answer string // the answer as the verifier reads it (raw text)
-	Kind   string // the verifier's kind, "" when unknown
-}
-
 // GoldStore looks up gold answers by problem id.
 type GoldStore interface {
 	// Golds returns the gold answers of those ids that exist; an id missing
 	// from the map is unknown. An error means the store could not answer.
-	Golds(ctx context.Context, ids []string) (map[string]Gold, error)
+	// A response is checked against bigmath.Answer.Gold.
+	Golds(ctx context.Context, ids []string) (map[string]bigmath.Answer, error)
 }
 
 // Reasons the API adds to the verifier's (verify.Reason values). Like the
@@ -83,7 +78,7 @@ type rewarder struct {
 	logger         *slog.Logger
 
 	cacheMu sync.Mutex
-	cache   *lru[string, Gold]
+	cache   *lru[string, bigmath.Answer]
 }
 
 func newRewarder(d Deps, m *metrics) *rewarder {
@@ -105,7 +100,7 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		workers:        runtime.GOMAXPROCS(0),
 		metrics:        m,
 		logger:         d.Logger,
-		cache:          newLRU[string, Gold](goldCacheSize, goldCacheTTL),
+		cache:          newLRU[string, bigmath.Answer](goldCacheSize, goldCacheTTL),
 	}
 }
 
@@ -295,7 +290,7 @@ func (rw *rewarder) check(ctx context.Context, t *task) (r result) {
 		r.Verdict = verify.Response(ctx, t.gold, t.text, opts)
 	}
 	if t.record && t.problemID != "" && rw.recorder != nil {
-		r.Recorded = rw.recorder.Record(Attempt{ProblemID: t.problemID, Correct: r.Correct, Reason: string(r.Reason), Extracted: r.Extracted})
+		r.Recorded = rw.recorder.Record(bigmath.Attempt{ProblemID: t.problemID, Correct: r.Correct, Reason: string(r.Reason), Extracted: r.Extracted})
 	}
 	return r
 }
@@ -314,7 +309,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			continue
 		}
 		if g, ok := rw.cache.get(t.problemID, now); ok {
-			t.gold, t.needGold = g.Answer, false
+			t.gold, t.needGold = g.Gold(), false
 			continue
 		}
 		if !seen[t.problemID] {
@@ -326,7 +321,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 	if len(missing) == 0 {
 		return
 	}
-	var golds map[string]Gold
+	var golds map[string]bigmath.Answer
 	err := errors.New("no database is configured")
 	if rw.golds != nil {
 		lctx, cancel := context.WithTimeout(ctx, goldLookupTimeout)
@@ -359,7 +354,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			t.reason, t.detail = ReasonUnknownProblem, "no problem has id "+strconv.Quote(t.problemID)
 			continue
 		}
-		t.gold, t.needGold = g.Answer, false
+		t.gold, t.needGold = g.Gold(), false
 	}
 }
 
