@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
 // FuzzExtract checks properties of extraction on arbitrary text: it never
@@ -33,11 +35,11 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := extract(s)
+		got, ok := extractFinal(s)
 		if d := fastestRun(s); d > time.Second {
 			t.Errorf("Extract took %v on %d bytes, three times in a row", d, len(s))
 		}
-		got2, ok2 := extract(s)
+		got2, ok2 := extractFinal(s)
 		if got != got2 || ok != ok2 {
 			t.Fatalf("Extract(%q) not deterministic: %q, %v then %q, %v", s, got, ok, got2, ok2)
 		}
@@ -53,13 +55,13 @@ func FuzzExtract(f *testing.F) {
 				t.Fatalf("Extract(%q) = %q: not taken from the response", s, got)
 			}
 		}
-		_, alts := xExtract(s)
+		_, alts := extract.Final(s)
 		if len(alts) == 1 {
-			t.Fatalf("xExtract(%q) returned a single alternative %q", s, alts[0])
+			t.Fatalf("extract.Final(%q) returned a single alternative %q", s, alts[0])
 		}
 		for _, a := range alts {
 			if a == "" || !subsequence(a, s) {
-				t.Fatalf("xExtract(%q): alternative %q empty or not from the response", s, a)
+				t.Fatalf("extract.Final(%q): alternative %q empty or not from the response", s, a)
 			}
 		}
 	})
@@ -72,7 +74,7 @@ func fastestRun(s string) time.Duration {
 	best := time.Duration(1<<63 - 1)
 	for range 3 {
 		start := time.Now()
-		extract(s)
+		extractFinal(s)
 		best = min(best, time.Since(start))
 		if best <= time.Second {
 			break

@@ -216,7 +216,7 @@ func TestExtract(t *testing.T) {
 	for _, tc := range extractCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := extract(tc.response)
+			got, ok := extractFinal(tc.response)
 			if ok != tc.ok || (ok && got != tc.want) {
 				t.Errorf("Extract(%.200q) = %.200q, %v; want %.200q, %v", tc.response, got, ok, tc.want, tc.ok)
 			}
@@ -263,7 +263,7 @@ func TestExtractFiles(t *testing.T) {
 func TestExtractCleanResult(t *testing.T) {
 	t.Parallel()
 	for _, tc := range extractCases {
-		got, ok := extract(tc.response)
+		got, ok := extractFinal(tc.response)
 		if !ok {
 			if got != "" {
 				t.Errorf("Extract(%.80q) = %.80q with ok=false; want empty", tc.response, got)

@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"errors"
+
+	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
 // maxAlternatives bounds how many boxed alternatives Response compares with
@@ -33,7 +35,7 @@ func Response(ctx context.Context, gold, response string, opts Options) (v Verdi
 			v = Verdict{Extracted: v.Extracted, Reason: ReasonInternalError}
 		}
 	}()
-	answer, alts := xExtract(response)
+	answer, alts := extract.Final(response)
 	if answer == "" && len(alts) > 1 {
 		answer = sameValue(ctx, alts, opts)
 	}
