@@ -35,14 +35,14 @@ func (s *state) norm(n *node) (*node, error) {
 	case nDeg:
 		return &node{k: nUnit, s: "deg", args: []*node{n.args[0]}, dec: -1}, nil
 	case nList, nSet, nTuple, nRatio, nUnion, nMatrix, nRel, nUnit:
-		out := &node{k: n.k, s: n.s, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
+		out := &node{k: n.k, s: n.s, br: n.br, flags: n.flags, rels: n.rels, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
 		for _, a := range n.args {
 			x, err := s.norm(a)
 			if err != nil {
 				return nil, err
 			}
 			// a ± inside a list or set adds both values
-			if (n.k == nList || n.k == nSet) && x.k == nSet && x.s == "pm" {
+			if (n.k == nList || n.k == nSet) && x.k == nSet && x.has(flagPM) {
 				out.args = append(out.args, x.args...)
 				continue
 			}
@@ -63,9 +63,7 @@ func (s *state) norm(n *node) (*node, error) {
 				return set, nil
 			}
 		}
-		if n.k == nList && n.s == "{}" {
-			out.s = ""
-		}
+		out.flags &^= flagBraced
 		return out, nil
 	}
 	if hasPM(n) {
@@ -73,7 +71,7 @@ func (s *state) norm(n *node) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{k: nSet, s: "pm", args: vs, dec: -1}, nil
+		return &node{k: nSet, flags: flagPM, args: vs, dec: -1}, nil
 	}
 	return n, nil
 }
@@ -115,7 +113,7 @@ func expandPM(n *node, depth int) ([]*node, error) {
 			for _, r := range rights {
 				neg := &node{k: nNeg, args: []*node{r}, dec: -1}
 				plus, minus := r, neg
-				if n.s == "mp" {
+				if n.has(flagMinusPlus) {
 					plus, minus = neg, r
 				}
 				if l == nil {
@@ -130,7 +128,7 @@ func expandPM(n *node, depth int) ([]*node, error) {
 	if !hasPM(n) {
 		return []*node{n}, nil
 	}
-	variants := []*node{{k: n.k, s: n.s, val: n.val, dec: n.dec, ops: n.ops}}
+	variants := []*node{{k: n.k, fn: n.fn, cst: n.cst, br: n.br, flags: n.flags, s: n.s, val: n.val, dec: n.dec, rels: n.rels, ops: n.ops}}
 	for _, a := range n.args {
 		as, err := expandPM(a, depth+1)
 		if err != nil {
@@ -175,7 +173,7 @@ func isAssignLike(n *node) bool {
 			hasVar = true
 			return true
 		case nConst:
-			if n.s == "e" || n.s == "i" {
+			if n.cst == cE || n.cst == cI {
 				hasVar = true
 				return true
 			}
@@ -219,7 +217,7 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 			return s.eqUnordered(g.args, p.args, depth)
 		case nTuple:
 			// a bare list matches a point (1,2), never an interval [1,2]
-			if g.k == nList && (p.s == "()" || len(p.args) > 2 && matchedBrackets(p.s)) {
+			if g.k == nList && (p.br == brParen || len(p.args) > 2 && p.br.matched()) {
 				return s.eqOrdered(g.args, p.args, depth)
 			}
 			return false, nil
@@ -232,17 +230,17 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 		switch p.k {
 		case nTuple:
 			if len(g.args) == 2 || len(p.args) == 2 {
-				if g.s != p.s {
+				if g.br != p.br {
 					return false, nil
 				}
-			} else if !matchedBrackets(g.s) || !matchedBrackets(p.s) {
-				if g.s != p.s {
+			} else if !g.br.matched() || !p.br.matched() {
+				if g.br != p.br {
 					return false, nil
 				}
 			}
 			return s.eqOrdered(g.args, p.args, depth)
 		case nList:
-			if g.s == "()" || len(g.args) > 2 && matchedBrackets(g.s) {
+			if g.br == brParen || len(g.args) > 2 && g.br.matched() {
 				return s.eqOrdered(g.args, p.args, depth)
 			}
 			return false, nil
@@ -292,8 +290,6 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 	}
 	return s.scalarEq(g, p)
 }
-
-func matchedBrackets(b string) bool { return b == "()" || b == "[]" }
 
 func hasSeq(n *node) bool {
 	for _, a := range n.args {
@@ -423,22 +419,22 @@ func (s *state) eqRel(g, p *node, depth int) (bool, error) {
 	}
 	if p.k == nRel {
 		// a prediction chain ending in the gold's value: x = 3, a = b = 101
-		if allOps(p.ops, "=") {
+		if allRels(p.rels, relEq) {
 			return s.eq(g, p.args[len(p.args)-1], depth+1)
 		}
-		if len(p.ops) == 1 && p.ops[0] == "in" && isAssignLike(p.args[0]) {
+		if len(p.rels) == 1 && p.rels[0] == relIn && isAssignLike(p.args[0]) {
 			return s.eq(g, p.args[1], depth+1)
 		}
 		return false, nil
 	}
 	// gold is a relation, prediction is a value
-	if len(g.ops) == 1 && g.ops[0] == "=" && isAssignLike(g.args[0]) {
+	if len(g.rels) == 1 && g.rels[0] == relEq && isAssignLike(g.args[0]) {
 		return s.eq(g.args[1], p, depth+1)
 	}
-	if len(g.ops) == 1 && g.ops[0] == "in" && isAssignLike(g.args[0]) {
+	if len(g.rels) == 1 && g.rels[0] == relIn && isAssignLike(g.args[0]) {
 		return s.eq(g.args[1], p, depth+1)
 	}
-	if allOps(g.ops, "=") && len(g.args) > 2 && isAssignLike(g.args[len(g.args)-2]) {
+	if allRels(g.rels, relEq) && len(g.args) > 2 && isAssignLike(g.args[len(g.args)-2]) {
 		// 1 = a = x = 0: a chain ending in an assignment
 		return s.eq(g.args[len(g.args)-1], p, depth+1)
 	}
@@ -449,13 +445,14 @@ func (s *state) eqRel(g, p *node, depth int) (bool, error) {
 	return false, nil
 }
 
-func allOps(ops []string, op string) bool {
-	for _, o := range ops {
-		if o != op {
+// allRels reports a non-empty chain of the relation r only.
+func allRels(rels []relOp, r relOp) bool {
+	for _, o := range rels {
+		if o != r {
 			return false
 		}
 	}
-	return len(ops) > 0
+	return len(rels) > 0
 }
 
 func hasVars(n *node) bool { return hasFree(n, nil) }
@@ -465,7 +462,7 @@ func hasFree(n *node, bound []string) bool {
 	if n.k == nVar {
 		return !slices.Contains(bound, n.s)
 	}
-	if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+	if n.k == nFunc && n.fn.bigOp() {
 		return hasFree(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0])) ||
 			hasFree(n.args[1], bound) || hasFree(n.args[2], bound)
 	}
@@ -480,53 +477,51 @@ func hasFree(n *node, bound []string) bool {
 // inequalityInterval turns "x > a", "a < x <= b" (one variable-like middle,
 // numeric bounds) into an interval.
 func inequalityInterval(g *node) *node {
-	inf := &node{k: nConst, s: "inf", dec: -1}
+	inf := constNode(cInf)
 	ninf := &node{k: nNeg, args: []*node{inf}, dec: -1}
 	isBound := func(n *node) bool { return !hasVars(n) && isScalar(n) }
 	mk := func(lo, hi *node, loOpen, hiOpen bool) *node {
-		b := "["
-		if loOpen {
-			b = "("
+		var b bracket
+		if !loOpen {
+			b |= brLoClosed
 		}
-		if hiOpen {
-			b += ")"
-		} else {
-			b += "]"
+		if !hiOpen {
+			b |= brHiClosed
 		}
-		return &node{k: nTuple, s: b, args: []*node{lo, hi}, dec: -1}
+		return &node{k: nTuple, br: b, args: []*node{lo, hi}, dec: -1}
 	}
-	switch len(g.ops) {
+	switch len(g.rels) {
 	case 1:
-		l, r, op := g.args[0], g.args[1], g.ops[0]
+		l, r, op := g.args[0], g.args[1], g.rels[0]
 		if isBound(l) && isAssignLike(r) {
 			l, r = r, l
-			op = flipOp(op)
+			op = op.flip()
 		}
 		if !isAssignLike(l) || !isBound(r) {
 			return nil
 		}
 		switch op {
-		case ">":
+		case relGt:
 			return mk(r, inf, true, true)
-		case ">=":
+		case relGe:
 			return mk(r, inf, false, true)
-		case "<":
+		case relLt:
 			return mk(ninf, r, true, true)
-		case "<=":
+		case relLe:
 			return mk(ninf, r, true, false)
 		}
 	case 2:
 		a, x, b := g.args[0], g.args[1], g.args[2]
-		o1, o2 := g.ops[0], g.ops[1]
+		o1, o2 := g.rels[0], g.rels[1]
 		if !isAssignLike(x) || !isBound(a) || !isBound(b) {
 			return nil
 		}
-		if (o1 == ">" || o1 == ">=") && (o2 == ">" || o2 == ">=") {
+		if o1.greater() && o2.greater() {
 			a, b = b, a
-			o1, o2 = flipOp(o2), flipOp(o1)
+			o1, o2 = o2.flip(), o1.flip()
 		}
-		if (o1 == "<" || o1 == "<=") && (o2 == "<" || o2 == "<=") {
-			return mk(a, b, o1 == "<", o2 == "<")
+		if o1.less() && o2.less() {
+			return mk(a, b, o1 == relLt, o2 == relLt)
 		}
 	}
 	return nil
@@ -543,23 +538,9 @@ func inequalityVar(g *node) *node {
 	return g.args[1]
 }
 
-func flipOp(op string) string {
-	switch op {
-	case "<":
-		return ">"
-	case ">":
-		return "<"
-	case "<=":
-		return ">="
-	case ">=":
-		return "<="
-	}
-	return op
-}
-
 func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 	// membership prediction against an inequality gold: -2 <= x <= 7 vs x ∈ [-2,7]
-	if len(p.ops) == 1 && p.ops[0] == "in" && !(len(g.ops) == 1 && g.ops[0] == "in") {
+	if len(p.rels) == 1 && p.rels[0] == relIn && !(len(g.rels) == 1 && g.rels[0] == relIn) {
 		iv := inequalityInterval(g)
 		if iv == nil || printNode(inequalityVar(g)) != printNode(p.args[0]) {
 			return false, nil
@@ -567,8 +548,8 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 		return s.eq(iv, p.args[1], depth+1)
 	}
 	if len(g.args) == 2 && len(p.args) == 2 {
-		gop, pop := g.ops[0], p.ops[0]
-		if gop == "in" || pop == "in" {
+		gop, pop := g.rels[0], p.rels[0]
+		if gop == relIn || pop == relIn {
 			if gop != pop {
 				return false, nil
 			}
@@ -578,7 +559,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 			}
 			return s.eq(g.args[1], p.args[1], depth+1)
 		}
-		if gop == "=" && pop == "=" || gop == "!=" && pop == "!=" {
+		if gop == relEq && pop == relEq || gop == relNe && pop == relNe {
 			if !isScalar(g.args[0]) || !isScalar(g.args[1]) || !isScalar(p.args[0]) || !isScalar(p.args[1]) {
 				ok, err := s.eqOrdered(g.args, p.args, depth)
 				if err != nil || ok {
@@ -596,7 +577,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 		return s.proportional(gf, pf, true)
 	}
 	// chains
-	if allOps(g.ops, "=") && allOps(p.ops, "=") {
+	if allRels(g.rels, relEq) && allRels(p.rels, relEq) {
 		ok, err := s.eq(g.args[len(g.args)-1], p.args[len(p.args)-1], depth+1)
 		if err != nil || !ok {
 			return false, err
@@ -606,7 +587,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 	if len(g.args) == len(p.args) {
 		ga, go1 := orient(g)
 		pa, po := orient(p)
-		if strings.Join(go1, ",") != strings.Join(po, ",") {
+		if !slices.Equal(go1, po) {
 			return false, nil
 		}
 		return s.eqOrdered(ga, pa, depth)
@@ -615,19 +596,19 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 }
 
 // orient writes an inequality chain with < / <= (reversing a > chain).
-func orient(n *node) ([]*node, []string) {
-	if len(n.ops) > 0 && (n.ops[0] == ">" || n.ops[0] == ">=") {
+func orient(n *node) ([]*node, []relOp) {
+	if len(n.rels) > 0 && n.rels[0].greater() {
 		args := make([]*node, len(n.args))
-		ops := make([]string, len(n.ops))
+		rels := make([]relOp, len(n.rels))
 		for i := range n.args {
 			args[i] = n.args[len(n.args)-1-i]
 		}
-		for i := range n.ops {
-			ops[i] = flipOp(n.ops[len(n.ops)-1-i])
+		for i := range n.rels {
+			rels[i] = n.rels[len(n.rels)-1-i].flip()
 		}
-		return args, ops
+		return args, rels
 	}
-	return n.args, n.ops
+	return n.args, n.rels
 }
 
 func diff(a, b *node) *node {
@@ -640,14 +621,14 @@ func ineqForm(n *node) (*node, bool, bool) {
 	if !isScalar(l) || !isScalar(r) {
 		return nil, false, false
 	}
-	switch n.ops[0] {
-	case ">":
+	switch n.rels[0] {
+	case relGt:
 		return diff(l, r), true, true
-	case ">=":
+	case relGe:
 		return diff(l, r), false, true
-	case "<":
+	case relLt:
 		return diff(r, l), true, true
-	case "<=":
+	case relLe:
 		return diff(r, l), false, true
 	}
 	return nil, false, false
@@ -803,7 +784,7 @@ func varNames(ns ...*node) []string {
 		if n.k == nVar && !slices.Contains(bound, n.s) {
 			set[n.s] = true
 		}
-		if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+		if n.k == nFunc && n.fn.bigOp() {
 			walk(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0]))
 			walk(n.args[1], bound)
 			walk(n.args[2], bound)
@@ -949,9 +930,9 @@ const minApproxDigits = 12
 
 func infSign(n *node) int {
 	switch {
-	case n.k == nConst && n.s == "inf":
+	case n.isConst(cInf):
 		return 1
-	case n.k == nNeg && n.args[0].k == nConst && n.args[0].s == "inf":
+	case n.k == nNeg && n.args[0].isConst(cInf):
 		return -1
 	}
 	return 0

@@ -69,10 +69,10 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cq{re: new(big.Rat).SetInt(x)}, true, nil
 	case nConst:
-		switch n.s {
-		case "i":
+		switch n.cst {
+		case cI:
 			return cq{re: new(big.Rat), im: big.NewRat(1, 1)}, true, nil
-		case "inf":
+		case cInf:
 			return cq{}, false, errUnsupported
 		}
 		return cq{}, false, nil
@@ -169,7 +169,7 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cq{re: new(big.Rat).SetInt(f)}, true, nil
 	case nFunc:
-		if n.s == "sum" || n.s == "prod" {
+		if n.fn.bigOp() {
 			return s.exactBigOp(n, vars)
 		}
 		return s.exactFunc(n, vars)
@@ -419,13 +419,13 @@ func intRoot(x *big.Int, q int64) (*big.Int, bool) {
 func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 	x, ok, err := s.exact(n.args[0], vars)
 	if err != nil || !ok {
-		if err == nil && (n.s == "binom") {
+		if err == nil && n.fn == fnBinom {
 			return cq{}, false, fmt.Errorf("binom of a non-rational: %w", errUnsupported)
 		}
 		return cq{}, false, err
 	}
-	switch n.s {
-	case "sqrt":
+	switch n.fn {
+	case fnSqrt:
 		if !x.isReal() {
 			return cq{}, false, nil
 		}
@@ -438,7 +438,7 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 		r, ok := ratRoot(x.re, 2)
 		return cq{re: r}, ok, nil
-	case "root":
+	case fnRoot:
 		k, ok, err := s.exact(n.args[1], vars)
 		if err != nil || !ok {
 			return cq{}, false, err
@@ -462,7 +462,7 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 		r, ok := ratRoot(x.re, q)
 		return cq{re: r}, ok, nil
-	case "abs":
+	case fnAbs:
 		if x.isReal() {
 			return cq{re: new(big.Rat).Abs(x.re)}, true, nil
 		}
@@ -470,22 +470,22 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		m.Add(m, new(big.Rat).Mul(x.im, x.im))
 		r, ok := ratRoot(m, 2)
 		return cq{re: r}, ok, nil
-	case "floor", "ceil":
+	case fnFloor, fnCeil:
 		if !x.isReal() {
 			return cq{}, false, errUnsupported
 		}
 		q := new(big.Int).Quo(x.re.Num(), x.re.Denom())
 		// Quo truncates toward zero
 		if !x.re.IsInt() {
-			if n.s == "floor" && x.re.Sign() < 0 {
+			if n.fn == fnFloor && x.re.Sign() < 0 {
 				q.Sub(q, big.NewInt(1))
 			}
-			if n.s == "ceil" && x.re.Sign() > 0 {
+			if n.fn == fnCeil && x.re.Sign() > 0 {
 				q.Add(q, big.NewInt(1))
 			}
 		}
 		return cq{re: new(big.Rat).SetInt(q)}, true, nil
-	case "binom":
+	case fnBinom:
 		k, ok, err := s.exact(n.args[1], vars)
 		if err != nil || !ok {
 			return cq{}, false, err
@@ -505,19 +505,19 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 			return cq{}, false, errBudget
 		}
 		return cq{re: new(big.Rat).SetInt(new(big.Int).Binomial(nn, kk))}, true, nil
-	case "sin", "tan", "arcsin", "arctan", "sinh", "tanh":
+	case fnSin, fnTan, fnArcsin, fnArctan, fnSinh, fnTanh:
 		if x.isReal() && x.re.Sign() == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
-	case "cos", "cosh", "exp":
+	case fnCos, fnCosh, fnExp:
 		if x.isReal() && x.re.Sign() == 0 {
 			return cq{re: big.NewRat(1, 1)}, true, nil
 		}
-	case "ln":
+	case fnLn:
 		if x.isReal() && x.re.Cmp(ratOne) == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
-	case "log":
+	case fnLog:
 		if len(n.args) == 1 && x.isReal() && x.re.Cmp(ratOne) == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
@@ -634,7 +634,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 	}
 	k := n.ops[0]
 	acc := cq{re: new(big.Rat)}
-	if n.s == "prod" {
+	if n.fn == fnProd {
 		acc = cq{re: big.NewRat(1, 1)}
 	}
 	if hi < lo {
@@ -647,7 +647,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 			if err != nil || !ok {
 				return cq{}, ok, err
 			}
-			if n.s == "sum" {
+			if n.fn == fnSum {
 				acc = cadd(acc, x)
 			} else {
 				acc = cmul(acc, x)
@@ -659,7 +659,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 		return acc, true, nil
 	}
 	d, ok := polyDegree(n.args[0], k)
-	if n.s != "sum" || !ok || d > 40 {
+	if n.fn != fnSum || !ok || d > 40 {
 		return cq{}, false, fmt.Errorf("%s of %d terms: %w", n.s, count, errBudget)
 	}
 	// partial sums S(j) = sum_{i=lo}^{lo+j} f(i), j = 0..d+1
@@ -744,7 +744,7 @@ func polyDegree(n *node, k string) (int, bool) {
 				return 0, false
 			}
 		}
-		return 0, n.s != "sum" && n.s != "prod"
+		return 0, !n.fn.bigOp()
 	}
 	return 0, false
 }

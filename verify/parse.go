@@ -6,49 +6,6 @@ import (
 	"strings"
 )
 
-// nkind is the kind of an AST node.
-type nkind uint8
-
-const (
-	nNum    nkind = iota // exact number literal: val; dec = printed fractional digits (-1: no point)
-	nConst               // s: pi, e, i, inf
-	nVar                 // s: variable name
-	nAdd                 // sum of args
-	nMul                 // product of args
-	nNeg                 // -args[0]
-	nDiv                 // args[0] / args[1]
-	nPow                 // args[0] ^ args[1]
-	nFunc                // s: function name; args[0] argument, args[1] optional log base / root index
-	nFact                // args[0]!
-	nPM                  // args[0] ± args[1] (args[0] nil for a unary ±); s: pm or mp
-	nDeg                 // args[0] degrees
-	nBase                // s: digits, val: base
-	nTuple               // s: bracket pair, e.g. "()", "[)"; args: entries
-	nSet                 // args: elements
-	nList                // args: answers separated by commas or "and"; s "{}" for a braced list
-	nUnion               // args: intervals or sets
-	nMatrix              // args: rows (nList each)
-	nRel                 // args: sides; ops: relations between them
-	nText                // s: words
-	nUnit                // args[0] with unit s
-	nSeq                 // an ellipsis
-	nRatio               // args: a:b:c
-)
-
-type node struct {
-	k    nkind
-	s    string
-	args []*node
-	val  *big.Rat
-	dec  int
-	ops  []string
-	raw  string // for top-level nodes: the normalized source text
-
-	// memo of exact() without variables: 1 rational (in ex), 2 not rational
-	exState uint8
-	ex      cq
-}
-
 type parser struct {
 	st      *state
 	toks    []token
@@ -98,6 +55,42 @@ func (p *parser) mk(k nkind, s string, args ...*node) (*node, error) {
 		return nil, errBudget
 	}
 	return &node{k: k, s: s, args: args, dec: -1}, nil
+}
+
+// mkConst makes a constant node.
+func (p *parser) mkConst(c constID) (*node, error) {
+	n, err := p.mk(nConst, c.String())
+	if err == nil {
+		n.cst = c
+	}
+	return n, err
+}
+
+// mkFunc makes a function application.
+func (p *parser) mkFunc(f funcID, args ...*node) (*node, error) {
+	n, err := p.mk(nFunc, f.String(), args...)
+	if err == nil {
+		n.fn = f
+	}
+	return n, err
+}
+
+// mkPM makes a ± (op "pm") or ∓ (op "mp") node.
+func (p *parser) mkPM(op string, l, r *node) (*node, error) {
+	f := nflag(0)
+	if op == "mp" {
+		f = flagMinusPlus
+	}
+	return p.mkFlag(nPM, f, l, r)
+}
+
+// mkFlag makes a node of kind k carrying the flag f.
+func (p *parser) mkFlag(k nkind, f nflag, args ...*node) (*node, error) {
+	n, err := p.mk(k, "", args...)
+	if err == nil {
+		n.flags = f
+	}
+	return n, err
 }
 
 func (p *parser) enter() error {
@@ -296,7 +289,7 @@ func (p *parser) parseTop() (*node, error) {
 				continue
 			}
 			if len(g) > 1 && allAssignments(g) {
-				t, err := p.mk(nTuple, "()")
+				t, err := p.mk(nTuple, "")
 				if err != nil {
 					return nil, err
 				}
@@ -328,7 +321,7 @@ func (p *parser) parseTop() (*node, error) {
 func allAssignments(items []*node) bool {
 	seen := map[string]bool{}
 	for _, a := range items {
-		if a.k != nRel || len(a.ops) != 1 || a.ops[0] != "=" || a.args[0].k != nVar || seen[a.args[0].s] {
+		if a.k != nRel || len(a.rels) != 1 || a.rels[0] != relEq || a.args[0].k != nVar || seen[a.args[0].s] {
 			return false
 		}
 		seen[a.args[0].s] = true
@@ -336,99 +329,79 @@ func allAssignments(items []*node) bool {
 	return true
 }
 
-var relOps = map[string]bool{"approx": true, "=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "in": true}
+// level is one binary level of the precedence climb above sums: the
+// operator tokens it joins and the node kind it builds. Levels bind more
+// tightly from first to last; sums and products below them have their own
+// rules (signs, implicit multiplication, units).
+type level struct {
+	kind nkind
+	op   func(string) bool
+}
+
+var levels = [...]level{
+	{nRel, func(s string) bool { _, ok := relByToken[s]; return ok }}, // a = b < c
+	{nRatio, func(s string) bool { return s == ":" }},                 // a:b:c
+	{nUnion, func(s string) bool { return s == "cup" }},               // A ∪ B
+}
 
 // parseItem parses a relation chain, a ratio, a union or an expression.
-func (p *parser) parseItem() (*node, error) {
-	first, err := p.parseRatio()
-	if err != nil {
-		return nil, err
-	}
-	t := p.peek()
-	if t.k != tOp || !relOps[t.s] {
-		return first, nil
-	}
-	rel, err := p.mk(nRel, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t := p.peek()
-		if t.k != tOp || !relOps[t.s] {
-			break
-		}
-		p.pos++
-		side, err := p.parseRatio()
-		if err != nil {
-			return nil, err
-		}
-		rel.ops = append(rel.ops, t.s)
-		rel.args = append(rel.args, side)
-	}
-	// "x = 1/3 \approx 0.33": an approximation after an exact value is
-	// commentary, not the answer.
-	for i, op := range rel.ops {
-		if op == "approx" {
-			if i > 0 && allOps(rel.ops[:i], "=") {
-				rel.ops, rel.args = rel.ops[:i], rel.args[:i+1]
-				break
-			}
-			rel.ops[i] = "="
-		}
-	}
-	return rel, nil
-}
+func (p *parser) parseItem() (*node, error) { return p.climb(0) }
 
-func (p *parser) parseRatio() (*node, error) {
-	first, err := p.parseUnion()
+// climb parses the operands of levels[i] joined by its operators.
+func (p *parser) climb(i int) (*node, error) {
+	if i == len(levels) {
+		return p.parseSum()
+	}
+	lv := levels[i]
+	at := func() bool { t := p.peek(); return t.k == tOp && lv.op(t.s) }
+	first, err := p.climb(i + 1)
+	if err != nil || !at() {
+		return first, err
+	}
+	n, err := p.mk(lv.kind, "", first)
 	if err != nil {
 		return nil, err
 	}
-	if !p.isOp(":") {
-		return first, nil
-	}
-	r, err := p.mk(nRatio, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for p.isOp(":") {
-		p.pos++
-		if p.isOp("...") {
+	for at() {
+		t := p.next()
+		if lv.kind == nRatio && p.isOp("...") {
+			// 1:2:3:\ldots
 			p.pos++
-			s, _ := p.mk(nSeq, "")
-			r.args = append(r.args, s)
+			s, err := p.mk(nSeq, "")
+			if err != nil {
+				return nil, err
+			}
+			n.args = append(n.args, s)
 			continue
 		}
-		x, err := p.parseUnion()
+		x, err := p.climb(i + 1)
 		if err != nil {
 			return nil, err
 		}
-		r.args = append(r.args, x)
+		n.args = append(n.args, x)
+		if lv.kind == nRel {
+			n.rels = append(n.rels, relByToken[t.s])
+		}
 	}
-	return r, nil
+	if lv.kind == nRel {
+		dropApprox(n)
+	}
+	return n, nil
 }
 
-func (p *parser) parseUnion() (*node, error) {
-	first, err := p.parseSum()
-	if err != nil {
-		return nil, err
-	}
-	if !p.isOp("cup") {
-		return first, nil
-	}
-	u, err := p.mk(nUnion, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for p.isOp("cup") {
-		p.pos++
-		x, err := p.parseSum()
-		if err != nil {
-			return nil, err
+// dropApprox rewrites \approx in a relation chain: "x = 1/3 \approx 0.33"
+// is x = 1/3 (an approximation after an exact value is commentary); a
+// leading \approx is read as =.
+func dropApprox(rel *node) {
+	for i, op := range rel.rels {
+		if op == relApprox {
+			if i > 0 && allRels(rel.rels[:i], relEq) {
+				rel.rels, rel.args = rel.rels[:i], rel.args[:i+1]
+				return
+			}
+			rel.rels[i] = relEq
 		}
-		u.args = append(u.args, x)
 	}
-	return u, nil
 }
 
 // labelUnit names a trailing text label: a known unit when the words name
@@ -542,7 +515,7 @@ func (p *parser) parseSum() (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			if left, err = p.mk(nPM, t.s, left, right); err != nil {
+			if left, err = p.mkPM(t.s, left, right); err != nil {
 				return nil, err
 			}
 			continue
@@ -668,7 +641,7 @@ func (p *parser) parseUnary() (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			return p.mk(nPM, t.s, nil, x)
+			return p.mkPM(t.s, nil, x)
 		}
 	}
 	if t.k == tUnit && t.s == "$" {
@@ -802,7 +775,7 @@ func (p *parser) parseGroup() (*node, error) {
 	if len(items) == 1 {
 		return items[0], nil
 	}
-	n, err := p.mk(nList, "{}")
+	n, err := p.mkFlag(nList, flagBraced)
 	if err != nil {
 		return nil, err
 	}
@@ -981,20 +954,20 @@ func (p *parser) parsePrimary() (*node, error) {
 		if err := p.expect("|"); err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, "abs", x)
+		return p.mkFunc(fnAbs, x)
 	case "lfloor", "lceil":
 		x, err := p.parseSum()
 		if err != nil {
 			return nil, err
 		}
-		closer := "rfloor"
+		closer, f := "rfloor", fnFloor
 		if t.s == "lceil" {
-			closer = "rceil"
+			closer, f = "rceil", fnCeil
 		}
 		if err := p.expect(closer); err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, strings.TrimPrefix(t.s, "l"), x)
+		return p.mkFunc(f, x)
 	case "emptyset":
 		return p.mk(nSet, "")
 	case "...":
@@ -1042,7 +1015,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			return p.mk(nAdd, "mixed", whole, f)
+			return p.mkFlag(nAdd, flagMixed, whole, f)
 		}
 		p.pos, p.st.nodes = save, saveNodes
 		return whole, nil
@@ -1064,7 +1037,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				return p.mk(nAdd, "mixed", whole, f)
+				return p.mkFlag(nAdd, flagMixed, whole, f)
 			}
 		}
 	}
@@ -1074,9 +1047,9 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 func (p *parser) mkLetter(c string) (*node, error) {
 	switch c {
 	case "e":
-		return p.mk(nConst, "e")
+		return p.mkConst(cE)
 	case "i":
-		return p.mk(nConst, "i")
+		return p.mkConst(cI)
 	}
 	return p.mk(nVar, c)
 }
@@ -1091,9 +1064,9 @@ func (p *parser) ident(t token) (*node, error) {
 	lw := strings.ToLower(w)
 	switch lw {
 	case "pi":
-		return p.mk(nConst, "pi")
+		return p.mkConst(cPi)
 	case "inf", "infty", "infinity", "oo":
-		return p.mk(nConst, "inf")
+		return p.mkConst(cInf)
 	case "and", "or":
 		return nil, fmt.Errorf("%q in an expression: %w", w, errParse)
 	}
@@ -1101,7 +1074,7 @@ func (p *parser) ident(t token) (*node, error) {
 		if lw == "sqrt" {
 			return p.sqrt()
 		}
-		return p.function(lw)
+		return p.function(funcByName[lw])
 	}
 	if len(w) >= 4 {
 		// a plain word in an expression is prose, not a product of variables
@@ -1230,26 +1203,29 @@ func (p *parser) command(t token) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, "binom", a, b)
+		return p.mkFunc(fnBinom, a, b)
 	case "sqrt":
 		return p.sqrt()
 	case "pi":
-		return p.mk(nConst, "pi")
+		return p.mkConst(cPi)
 	case "infty":
-		return p.mk(nConst, "inf")
-	case "sum", "prod":
-		return p.bigOp(t.s)
+		return p.mkConst(cInf)
 	case "int", "lim":
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
-	case "begin", "end", "overline", "circ", "degree":
-		return nil, errParse
 	}
-	return p.function(t.s)
+	f, ok := funcByName[t.s]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("\\%s: %w", t.s, errParse)
+	case f.bigOp():
+		return p.bigOp(f)
+	}
+	return p.function(f)
 }
 
-// bigOp parses \sum_{k=a}^{b} body and \prod likewise: node s "sum" or
-// "prod", args body, a, b, ops the bound variable.
-func (p *parser) bigOp(name string) (*node, error) {
+// bigOp parses \sum_{k=a}^{b} body and \prod likewise: args body, a, b,
+// ops the bound variable.
+func (p *parser) bigOp(f funcID) (*node, error) {
 	if err := p.expect("_"); err != nil {
 		return nil, err
 	}
@@ -1257,9 +1233,9 @@ func (p *parser) bigOp(name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if lower.k != nRel || len(lower.ops) != 1 || lower.ops[0] != "=" ||
-		lower.args[0].k != nVar && !(lower.args[0].k == nConst && (lower.args[0].s == "i" || lower.args[0].s == "e")) {
-		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", name, errParse)
+	if lower.k != nRel || len(lower.rels) != 1 || lower.rels[0] != relEq ||
+		lower.args[0].k != nVar && !lower.args[0].isConst(cI) && !lower.args[0].isConst(cE) {
+		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", f, errParse)
 	}
 	if err := p.expect("^"); err != nil {
 		return nil, err
@@ -1272,25 +1248,25 @@ func (p *parser) bigOp(name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := p.mk(nFunc, name, body, lower.args[1], upper)
+	n, err := p.mkFunc(f, body, lower.args[1], upper)
 	if err != nil {
 		return nil, err
 	}
 	n.ops = []string{lower.args[0].s}
 	if lower.args[0].k == nConst {
 		// \sum_{i=1}^{n} i: here i is the index, not the imaginary unit
-		rebind(body, lower.args[0].s)
+		rebind(body, lower.args[0].cst)
 	}
 	return n, nil
 }
 
-// rebind turns the constant named c (i or e) into a variable inside n.
-func rebind(n *node, c string) {
+// rebind turns the constant c (i or e) into a variable inside n.
+func rebind(n *node, c constID) {
 	if n == nil {
 		return
 	}
-	if n.k == nConst && n.s == c {
-		n.k = nVar
+	if n.isConst(c) {
+		n.k, n.cst = nVar, cNone
 		return
 	}
 	for _, a := range n.args {
@@ -1313,34 +1289,32 @@ func (p *parser) sqrt() (*node, error) {
 	var arg *node
 	var err error
 	if p.isOp("(") {
-		p.pos++
-		if arg, err = p.parseSum(); err != nil {
-			return nil, err
-		}
-		if err := p.expect(")"); err != nil {
+		if arg, err = p.parenArg(); err != nil {
 			return nil, err
 		}
 	} else if arg, err = p.fracArg(); err != nil {
 		return nil, err
 	}
 	if idx != nil {
-		return p.mk(nFunc, "root", arg, idx)
+		return p.mkFunc(fnRoot, arg, idx)
 	}
-	return p.mk(nFunc, "sqrt", arg)
+	return p.mkFunc(fnSqrt, arg)
 }
 
-var inverseTrig = map[string]string{"sin": "arcsin", "cos": "arccos", "tan": "arctan", "sec": "arcsec", "csc": "arccsc", "cot": "arccot"}
+// parenArg parses "(" sum ")".
+func (p *parser) parenArg() (*node, error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	x, err := p.parseSum()
+	if err != nil {
+		return nil, err
+	}
+	return x, p.expect(")")
+}
 
 // function parses a named function application: \sin^2(x), \log_2 8, \ln x.
-func (p *parser) function(name string) (*node, error) {
-	switch name {
-	case "asin":
-		name = "arcsin"
-	case "acos":
-		name = "arccos"
-	case "atan":
-		name = "arctan"
-	}
+func (p *parser) function(name funcID) (*node, error) {
 	var pow, base *node
 	var err error
 	for {
@@ -1351,7 +1325,7 @@ func (p *parser) function(name string) (*node, error) {
 			}
 			continue
 		}
-		if p.isOp("_") && name == "log" && base == nil {
+		if p.isOp("_") && name == fnLog && base == nil {
 			p.pos++
 			if base, err = p.fracArg(); err != nil {
 				return nil, err
@@ -1368,11 +1342,7 @@ func (p *parser) function(name string) (*node, error) {
 	var arg *node
 	switch {
 	case p.isOp("("):
-		p.pos++
-		if arg, err = p.parseSum(); err != nil {
-			return nil, err
-		}
-		if err := p.expect(")"); err != nil {
+		if arg, err = p.parenArg(); err != nil {
 			return nil, err
 		}
 		// \sin(x)^2
@@ -1406,7 +1376,7 @@ func (p *parser) function(name string) (*node, error) {
 			}
 		}
 	}
-	f, err := p.mk(nFunc, name, arg)
+	f, err := p.mkFunc(name, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -1457,10 +1427,11 @@ func (p *parser) bracket(open string) (*node, error) {
 	if len(items) == 1 {
 		return nil, fmt.Errorf("half-open group: %w", errParse)
 	}
-	n, err := p.mk(nTuple, open+t.s)
+	n, err := p.mk(nTuple, "")
 	if err != nil {
 		return nil, err
 	}
+	n.br = bracketOf(open, t.s)
 	n.args = items
 	return n, nil
 }
