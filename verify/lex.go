@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -244,7 +245,7 @@ func (lx *lexer) run() error {
 			}
 			w := s[lx.i:j]
 			lx.i = j
-			if err := lx.emit(token{k: tIdent, s: w}); err != nil {
+			if err := lx.letters(w, j < len(s) && (s[j] == '^' || s[j] == '_')); err != nil {
 				return err
 			}
 		case c >= 0x80:
@@ -308,6 +309,30 @@ func (lx *lexer) run() error {
 		}
 	}
 	return nil
+}
+
+// letters emits a run of plain letters. As in LaTeX, a superscript or
+// subscript takes one letter: after ^ only the first letter of a run is the
+// exponent (x^ab is x^a·b), and before ^ or _ (scripted) only the last
+// letter carries it (xy^2 is x·y², ce^{-2x} is c·e^{-2x}). Runs that are
+// words (function names, pi, units) are not split.
+func (lx *lexer) letters(w string, scripted bool) error {
+	lw := strings.ToLower(w)
+	named := funcWords[lw] || lw == "pi" || lw == "inf" || lw == "infty" || lw == "infinity"
+	if n := len(lx.toks); n > 0 && len(w) > 1 && lx.toks[n-1].k == tOp && lx.toks[n-1].s == "^" && !named {
+		if err := lx.emit(token{k: tIdent, s: w[:1]}); err != nil {
+			return err
+		}
+		w = w[1:]
+	}
+	// runs of four or more letters stay whole: they are words, not products
+	if scripted && len(w) > 1 && len(w) <= 3 && !named && !plainUnitWords[strings.ToLower(w)] {
+		if err := lx.emit(token{k: tIdent, s: w[:len(w)-1]}); err != nil {
+			return err
+		}
+		w = w[len(w)-1:]
+	}
+	return lx.emit(token{k: tIdent, s: w})
 }
 
 func (lx *lexer) punct() error {
@@ -624,7 +649,16 @@ func (lx *lexer) number() error {
 		for k < len(s) && isDigit(s[k]) {
 			k++
 		}
-		if k > j && k-j <= 6 && (k >= len(s) || !isLetter(s[k])) {
+		if k > j && (k-j > 6 || k < len(s) && isLetter(s[k])) {
+			// 1e999999999 or 2e3x: scientific notation we do not read; the
+			// e is never taken for the constant (1e999999999 is not
+			// 999999999e)
+			if k-j > 6 {
+				return fmt.Errorf("exponent of %d digits: %w", k-j, errBudget)
+			}
+			return fmt.Errorf("scientific notation before a letter: %w", errParse)
+		}
+		if k > j {
 			e := 0
 			for _, d := range s[j:k] {
 				e = e*10 + int(d-'0')

@@ -722,12 +722,7 @@ func (p *parser) parseExponent() (*node, error) {
 		}
 		return p.mk(nNeg, "", x)
 	}
-	if t.k == tIdent && len(t.s) > 1 && !strings.HasPrefix(t.s, `\`) && !funcWords[strings.ToLower(t.s)] && t.s != "pi" {
-		// x^ab: only the first letter is the exponent
-		p.toks[p.pos].s = t.s[1:]
-		p.st.nodes++
-		return p.mkLetter(t.s[:1])
-	}
+	// x^ab: the lexer gives the exponent its first letter only
 	return p.parsePowerNoPostfixPow()
 }
 

@@ -90,6 +90,9 @@ var answerTables = map[string][]answerCase{
 		{"e^{1000}+1", "e^{1000}", false, ""},
 		{"e^{\\pi\\sqrt{163}}", "262537412640768744", false, "near-integer: differs by 7.5e-13"},
 		{"e^{1000}", "e^{500}e^{500}", true, ""},
+		{"999999999e", "1e999999999", false, "issue 9: a huge exponent never collapses into the constant e"},
+		{"e-20000000000", "1e-20000000000", false, ""},
+		{"6ex", "2e3x", false, "scientific notation before a letter is not read"},
 		{"\\sqrt{2}^{4000}", "2^{2000}", true, ""},
 	},
 	"functions": {
@@ -189,6 +192,12 @@ var answerTables = map[string][]answerCase{
 		{"\\sqrt{x^2}", "x", false, ""},
 		{"x^{2/3}", "\\sqrt[3]{x^2}", true, ""},
 		{"2 \\sin b \\cos a", "\\sin(a+b)-\\sin(a-b)", true, ""},
+		{"3xy(x-2y)", "3x^2y-6xy^2", true, "issue 9: ^ binds the one letter before it"},
+		{"x/2-1/4+ce^{-2x}", "\\frac12 x-\\frac14+c e^{-2x}", true, "ce^{-2x} is c·e^{-2x}"},
+		{"abc^2", "a^2b^2c^2", false, "abc^2 is a·b·c², not (abc)²"},
+		{"x^2y^2", "xy^2", false, "xy^2 is x·y²"},
+		{"x^ab", "x^a b", true, "a superscript takes one letter"},
+		{"2\\frac{x^ab}{c}", "2\\frac{x^a b}{c}", true, "no token is lost when a mixed number backtracks"},
 	},
 	"units and percent": {
 		{"5", "5\\text{ cm}", true, "unit on one side"},
