@@ -642,9 +642,17 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	var ref env
 	var refVal cq
 	refExact := false
+	sp, err := s.newSampler(names, f, h)
+	if err != nil {
+		return false, err
+	}
+	// the reference point fixes the constant; need more points must agree
 	good := 0
-	for i := 0; i < maxSamplePoints && good < 4; i++ {
-		pt := samplePoint(i, names)
+	for good < sp.need+1 {
+		pt, more := sp.next()
+		if !more {
+			break
+		}
 		// rational at this point (the common case): compare exactly
 		x, ok, err := s.exact(ratio, pt)
 		if err != nil && errors.Is(err, errBudget) {
@@ -700,7 +708,7 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	if len(names) == 0 {
 		return good > 0, nil
 	}
-	if good < 3 {
+	if good < sp.min+1 {
 		return s.sameTree(f, h), nil
 	}
 	return true, nil
@@ -803,39 +811,6 @@ func varNames(ns ...*node) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// mixedSignPoints is the number of leading sample points whose values may
-// be negative; later points are positive (for √x, ln x).
-const mixedSignPoints = 8
-
-// maxSamplePoints bounds the sample points tried per comparison.
-const maxSamplePoints = 14
-
-// samplePoint returns deterministic rational values for the variables:
-// point i gives each name a value derived from a fixed hash of the name and
-// i, so verdicts never depend on a random seed or map order.
-func samplePoint(i int, names []string) env {
-	pt := make(env, len(names))
-	for _, name := range names {
-		h := uint64(14695981039346656037)
-		for j := 0; j < len(name); j++ {
-			h ^= uint64(name[j])
-			h *= 1099511628211
-		}
-		h ^= uint64(i+1) * 0x9E3779B97F4A7C15
-		h ^= h >> 33
-		h *= 0xff51afd7ed558ccd
-		h ^= h >> 33
-		num := int64(h%1009) + 2
-		den := int64((h>>20)%97) + 1
-		if i < mixedSignPoints && (h>>40)&1 == 1 {
-			// negative values too, or |x| and x would look equal
-			num = -num
-		}
-		pt[name] = cq{re: big.NewRat(num, den)}
-	}
-	return pt
 }
 
 // scalarEq compares two scalar expressions: exact rationals exactly,
@@ -1061,12 +1036,20 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 	return round(gr.m).Cmp(round(pr.m)) == 0, nil
 }
 
-// exprEqual compares expressions in variables at deterministic rational
-// points (Schwartz–Zippel): equal at every defined point, at least three.
+// exprEqual compares expressions in variables at random rational points
+// (see sample.go for the bound on a wrong "equal"): equal at every point
+// drawn where both sides are defined.
 func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
+	sp, err := s.newSampler(names, g, p)
+	if err != nil {
+		return false, err
+	}
 	good, from := 0, 0
-	for i := 0; i < maxSamplePoints && good < 4; i++ {
-		pt := samplePoint(i, names)
+	for good < sp.need {
+		pt, ok := sp.next()
+		if !ok {
+			break
+		}
 		ok, top, err := s.numEqualFrom(g, pt, p, pt, from)
 		if top {
 			// values that needed the top precision once will again
@@ -1084,7 +1067,7 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 		}
 		good++
 	}
-	if good < 3 {
+	if good < sp.min {
 		return s.sameTree(g, p), nil
 	}
 	return true, nil
