@@ -158,6 +158,9 @@ const (
 //     all", "all possible values", "all real numbers", "enter all ...
 //     separated by commas", "all solutions", ...): the distinct answers in
 //     the order written, joined with ", " into one list answer ("-2, 1").
+//   - Several different answers and the problem asks for any one of them
+//     ("one of the foci", "either of the vertices"): GoldUnclear, since no
+//     one gold string grades every right answer.
 //   - Several different answers all in the solution's final box group
 //     (x=\boxed{1}, y=\boxed{2}): the group's answer as Extract reads it.
 //   - Otherwise several different answers: GoldUnclear, and answer "".
@@ -215,6 +218,9 @@ func GoldFromSolution(ctx context.Context, problem, solution string) (answer str
 		return distinct[0], GoldFound
 	case sameValue(ctx, distinct, Options{}) != "":
 		return distinct[0], GoldFound
+	case asksForOne(problem):
+		// "Enter one of the foci": any of the boxes is right, so no one
+		// gold string is.
 	case asksForAll(problem):
 		return strings.Join(distinct, ", "), GoldFound
 	case allInLastGroup:
@@ -232,6 +238,20 @@ var allPhrases = [...]string{
 	"all integer", "all positive", "all negative", "all solutions", "all the solutions", "all roots",
 	"all the roots", "all zeros", "all pairs", "all ordered", "all triples", "all such",
 	"separated by commas", "comma-separated", "all numbers", "all angles", "all points",
+}
+
+// onePhrases mark a problem that asks for any one of several answers.
+var onePhrases = [...]string{"one of the", "either of", "any one", "only one of", "one such", "one possible", "any of the"}
+
+// asksForOne reports whether a problem asks for any one of its answers.
+func asksForOne(problem string) bool {
+	l := strings.ToLower(strings.Join(strings.Fields(problem), " "))
+	for _, p := range onePhrases {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // asksForAll reports whether a problem asks for all of its answers.

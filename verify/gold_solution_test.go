@@ -22,6 +22,7 @@ func TestGoldFromSolution(t *testing.T) {
 		{"alternatively is not the answer", "Simplify.", "We get $\\boxed{2\\sqrt2}$.\nAlternatively $\\boxed{\\sqrt8}$ in another form.", `2\sqrt2`, GoldFound},
 		{"different boxes unclear", "What is $x$?", `First $\boxed{3}$. Then the result is $\boxed{4}$.`, "", GoldUnclear},
 		{"final group of a system", "Solve the system.", `Then $x=\boxed{1}$, $y=\boxed{2}$`, "x=1, y=2", GoldFound},
+		{"one of several is unclear", "Find the coordinates of one of the foci.", `The foci are $\boxed{(1,0)}$ and $\boxed{(-1,0)}$.`, "", GoldUnclear},
 		{"gsm8k line", "How many?", "She has 3+4 = <<3+4=7>>7.\n#### 7", "7", GoldFound},
 		{"gsm8k thousands", "How much?", "He pays 1,080.\n#### 1,080", "1,080", GoldFound},
 		{"no answer", "Prove it.", "This proves the claim.", "", GoldNone},

@@ -161,7 +161,7 @@ func Answer(ctx context.Context, gold, answer string, opts Options) (v Verdict) 
 		return fv
 	}
 	st := newState(ctx, opts)
-	g, err := st.parseAnswer(gold)
+	g, err := st.parseGold(gold)
 	if err != nil {
 		v.Reason = reasonOf(err, ReasonUnparsableGold)
 		// the same text is the same answer, even when we cannot read it
@@ -207,7 +207,7 @@ func Canonical(ctx context.Context, gold string, opts Options) (canonical string
 		}
 	}()
 	st := newState(ctx, opts)
-	g, perr := st.parseAnswer(gold)
+	g, perr := st.parseGold(gold)
 	if perr != nil {
 		return "", "", &Error{Reason: reasonOf(perr, ReasonUnparsableGold), Err: perr}
 	}

@@ -35,7 +35,10 @@ func Final(response string) (answer string, alts []string) {
 	case status == boxFound:
 		return g.answer(s)
 	}
-	a, _ := bareAnswer(s)
+	if a, ok := bareAnswer(s); ok {
+		return a, nil
+	}
+	a, _ := conclusionAnswer(s)
 	return a, nil
 }
 
@@ -516,6 +519,9 @@ func lastMarker(s string, from int) marker {
 			best, bestEnd, gsm, strong = i, end, true, true
 		}
 	}
+	if i, end, ok := lastLineAnswer(s, from); ok && i > best {
+		best, bestEnd, gsm, strong = i, end, false, true
+	}
 	if best < 0 {
 		return marker{}
 	}
@@ -808,16 +814,87 @@ func proseAnswer(t string) string {
 	if len(w) < 3 {
 		return t
 	}
+	t = dropClause(t)
+	last := lastCopula(t)
+	if last < 0 {
+		return t
+	}
+	return cutClause(proseAnswer(t[last:]))
+}
+
+// copulas link a subject to the answer stated after them.
+var copulas = [...]string{" is ", " are ", " equals ", " be ", " was ", " = ", " becomes "}
+
+// lastCopula returns where the text after the last copula outside math
+// starts, or -1.
+func lastCopula(t string) int {
 	last := -1
-	for _, v := range [...]string{" is ", " are ", " equals ", " be ", " was ", " = "} {
+	for _, v := range copulas {
 		if i := lastIndexOutsideMath(t, v); i >= 0 && i+len(v) > last {
 			last = i + len(v)
 		}
 	}
-	if last < 0 {
+	return last
+}
+
+// dropClause cuts a sentence before its first subordinate clause when a
+// copula comes before it ("the frame must be 51,200 bits if the rate is 1
+// Gbps" loses "if the rate is 1 Gbps"), so that the clause's own copula does
+// not pass for the answer's.
+func dropClause(t string) string {
+	cut := -1
+	for _, w := range clauseWords {
+		if i := indexOutsideMath(t, w); i >= 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if cut < 0 || lastCopula(t[:cut]) < 0 {
 		return t
 	}
-	return proseAnswer(t[last:])
+	return t[:cut]
+}
+
+// clauseWords start a subordinate clause that may follow an answer stated in
+// a sentence ("51,200 bits if the data rate increases").
+var clauseWords = [...]string{" if ", " when ", " because ", " since ", " which ", " where ", " so that ", " given ", " after ", " as long as "}
+
+// cutClause drops a subordinate clause after an answer that starts like
+// mathematics ("51,200 bits if the rate is 1 Gbps" gives "51,200 bits"). A
+// text that does not start like mathematics is kept whole.
+func cutClause(t string) string {
+	if !looksMath(cleanAnswer(t)) {
+		return t
+	}
+	cut := len(t)
+	for _, w := range clauseWords {
+		if i := indexOutsideMath(t, w); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	return t[:cut]
+}
+
+// indexOutsideMath is strings.Index(s, sub) skipping matches inside $...$,
+// \(...\) and \[...\] spans.
+func indexOutsideMath(s, sub string) int {
+	inMath := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '['):
+			inMath = true
+			i++
+		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == ')' || s[i+1] == ']'):
+			inMath = false
+			i++
+		case s[i] == '\\':
+			i++
+		case s[i] == '$':
+			inMath = !inMath
+		case !inMath && strings.HasPrefix(s[i:], sub):
+			return i
+		}
+	}
+	return -1
 }
 
 // lastIndexOutsideMath is strings.LastIndex(s, sub) skipping matches inside
@@ -1143,4 +1220,233 @@ func HashAnswer(s string) (string, bool) {
 	}
 	a := cleanAnswer(m.text)
 	return a, a != ""
+}
+
+// lastLineAnswer reports whether the last non-empty line of s[from:] is a
+// GSM8K-style answer line "A: 8" (the format of OpenAI's grade-school-math
+// model outputs), returning where the line starts and where its answer
+// starts. Only the last line counts: an "A:" line followed by more text is
+// an option or a dialogue, not the final answer.
+func lastLineAnswer(s string, from int) (start, answer int, ok bool) {
+	e := len(s) - trailingSpace(s)
+	b := e
+	for b > from && s[b-1] != '\n' {
+		b--
+	}
+	if b == from && from > 0 && s[from-1] != '\n' {
+		return 0, 0, false // the line starts before from
+	}
+	i := b
+	for i < e && (s[i] == ' ' || s[i] == '\t' || s[i] == '*') {
+		i++
+	}
+	if !strings.HasPrefix(s[i:e], "A:") {
+		return 0, 0, false
+	}
+	j := i + 2
+	for j < e && (s[j] == '*' || s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	if j >= e {
+		return 0, 0, false
+	}
+	return i, j, true
+}
+
+// openers start a concluding sentence.
+var openers = [...]string{"therefore", "thus", "hence", "so", "consequently", "finally", "in conclusion", "in summary", "in total", "altogether"}
+
+// negations make a sentence something other than a statement of the answer
+// ("so $x=3$ is not a solution").
+var negations = [...]string{
+	"not", "no", "never", "cannot", "can't", "isn't", "aren't", "doesn't", "don't", "won't", "neither", "nor",
+	"none", "unless", "except", "impossible", "incorrect", "wrong", "extraneous", "invalid", "reject", "rejected",
+	"discard", "discarded", "excluded", "undefined",
+}
+
+// closings are polite sentences after the answer that do not change it.
+var closings = [...]string{"i hope it is correct", "i hope this helps", "hope this helps", "i hope that helps"}
+
+// conclusionAnswer reads the answer of a response with no box and no marker
+// from its concluding sentence: the last sentence (polite closings such as
+// "I hope it is correct." skipped) when it starts with "Therefore", "Thus",
+// "Hence", "So", "In conclusion" and the like and states no negation. The
+// answer is the math after its last copula ("so the area is $12$ cm$^2$"
+// gives "12 cm^2"; "the probability ... is 2/3" gives "2/3"), or else its one
+// math span when the sentence has a single distinct one ("Therefore $x \geq
+// 5$ is the solution."). Several different spans and no copula before the
+// last one: no answer.
+func conclusionAnswer(s string) (string, bool) {
+	t, ok := lastSentence(s)
+	for ok {
+		l := strings.ToLower(strings.TrimRight(strings.TrimSpace(t), ".!* \t"))
+		closing := false
+		for _, c := range closings {
+			if l == c {
+				closing = true
+			}
+		}
+		if !closing {
+			break
+		}
+		s = s[:len(s)-trailingSpace(s)-len(t)]
+		t, ok = lastSentence(s)
+	}
+	if !ok {
+		return "", false
+	}
+	t = strings.TrimSpace(t)
+	t = strings.TrimLeft(t, "*_#- ")
+	lower := strings.ToLower(t)
+	rest := ""
+	for _, o := range openers {
+		if strings.HasPrefix(lower, o) && (len(t) == len(o) || !isLetter(t[len(o)])) {
+			rest = strings.TrimLeft(t[len(o):], " ,:")
+			break
+		}
+	}
+	if rest == "" || hasNegation(rest) {
+		return "", false
+	}
+	rest = dropClause(strings.TrimRight(rest, " \t\r\n"))
+	// The math after the last copula.
+	last := lastCopula(rest)
+	if last >= 0 {
+		tail := cleanAnswer(cutClause(rest[last:]))
+		if looksMath(tail) && proseWords(tail) <= 2 {
+			return tail, true
+		}
+	}
+	spans, lastEnd := mathSpans(rest)
+	if len(spans) == 0 {
+		return "", false
+	}
+	first := cleanAnswer(spans[0])
+	for _, sp := range spans[1:] {
+		if cleanAnswer(sp) != first {
+			return "", false
+		}
+	}
+	if first == "" || proseWords(rest[lastEnd:]) > 4 {
+		return "", false
+	}
+	return first, true
+}
+
+// startsOpener reports whether t starts with a capitalized opener word
+// followed by a comma or a space.
+func startsOpener(t string) bool {
+	for _, o := range [...]string{"Therefore", "Thus", "Hence", "So", "Consequently", "Finally"} {
+		if strings.HasPrefix(t, o) && len(t) > len(o) && (t[len(o)] == ',' || t[len(o)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+// trailingSpace returns the number of whitespace bytes at the end of s.
+func trailingSpace(s string) int {
+	return len(s) - len(strings.TrimRight(s, " \t\r\n"))
+}
+
+// hasNegation reports whether t holds a negation word outside math.
+func hasNegation(t string) bool {
+	inMath := false
+	for i := 0; i < len(t); {
+		c := t[i]
+		switch {
+		case c == '$':
+			inMath = !inMath
+			i++
+		case c == '\\':
+			i += 2
+		case isLetter(c) && !inMath && (i == 0 || !isLetter(t[i-1])):
+			k := i
+			for k < len(t) && (isLetter(t[k]) || t[k] == '\'') {
+				k++
+			}
+			w := strings.ToLower(t[i:k])
+			for _, n := range negations {
+				if w == n {
+					return true
+				}
+			}
+			i = k
+		default:
+			i++
+		}
+	}
+	return false
+}
+
+// lastSentence returns the last sentence of s: the text after the last
+// sentence end (. ! or ? before a space, or a blank line not after a colon)
+// outside math spans, trailing punctuation included. ok=false when s is
+// empty or ends inside a display span that is never closed.
+func lastSentence(s string) (string, bool) {
+	end := len(s) - trailingSpace(s)
+	s = s[:end]
+	for end > 0 && (s[end-1] == '.' || s[end-1] == '!' || s[end-1] == '?' || s[end-1] == '*') {
+		end--
+	}
+	body := s[:end]
+	start := 0
+	for k := 0; k < len(body); {
+		c := body[k]
+		switch {
+		case c == '\\' && k+1 < len(body) && (body[k+1] == '[' || body[k+1] == '('):
+			closer := `\]`
+			if body[k+1] == '(' {
+				closer = `\)`
+			}
+			e := strings.Index(body[k+2:], closer)
+			if e < 0 {
+				return "", false
+			}
+			k += 2 + e + 2
+		case c == '\\':
+			k += 2
+		case c == '$':
+			if k+1 < len(body) && body[k+1] == '$' {
+				e := strings.Index(body[k+2:], "$$")
+				if e < 0 {
+					return "", false
+				}
+				k += 2 + e + 2
+				continue
+			}
+			if e, ok := inlineClose(body, k+1); ok {
+				k = e + 1
+				continue
+			}
+			k++
+		case (c == '.' || c == '!' || c == '?') && k+1 < len(body) && isSpace(body[k+1]):
+			start = k + 1
+			k++
+		case c == '\n':
+			// A line break ends a sentence unless the line ends with a
+			// colon or a comma (the sentence goes on below it).
+			p := k
+			for p > 0 && (body[p-1] == ' ' || body[p-1] == '\t' || body[p-1] == '\r' || body[p-1] == '\n') {
+				p--
+			}
+			if p == 0 || body[p-1] != ':' && body[p-1] != ',' {
+				start = k + 1
+			}
+			k++
+		case (c == 'T' || c == 'S' || c == 'H' || c == 'C' || c == 'F') && k > 0 && isSpace(body[k-1]) && startsOpener(body[k:]):
+			// A capitalized "Therefore", "So", ... starts a sentence even
+			// where a flattened text lost its full stop ("... $y = 6$ So,
+			// the pair is $(7, 6)$").
+			start = k
+			k++
+		default:
+			k++
+		}
+	}
+	t := s[start:]
+	if strings.TrimSpace(t) == "" {
+		return "", false
+	}
+	return t, true
 }

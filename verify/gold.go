@@ -1,0 +1,43 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/bigmath/bigmath/verify/internal/extract"
+)
+
+// parseGold parses a gold answer. A gold that is not a bare value is reduced
+// to its answer first (see goldAnswer); the reduced text is parsed only when
+// it differs from the gold.
+func (st *state) parseGold(gold string) (*node, error) {
+	if a, ok := goldAnswer(st.ctx, gold); ok {
+		return st.parseAnswer(a)
+	}
+	n, err := st.parseAnswer(gold)
+	if err == nil || errors.Is(err, errBudget) {
+		return n, err
+	}
+	if a, alts := extract.Final(gold); a != "" && len(alts) == 0 && a != strings.TrimSpace(gold) {
+		if n2, err2 := st.parseAnswer(a); err2 == nil {
+			return n2, nil
+		}
+	}
+	return n, err
+}
+
+// goldAnswer reduces a gold that holds a box to the answer its solution text
+// states (GoldFromSolution without a problem: several different boxes are
+// one answer only when they form the final box group). ok=false when the
+// gold has no box, or when the box does not decide.
+func goldAnswer(ctx context.Context, gold string) (string, bool) {
+	if !strings.Contains(gold, `\boxed`) && !strings.Contains(gold, `\fbox`) {
+		return "", false
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	a, status := GoldFromSolution(ctx, "", gold)
+	return a, status == GoldFound
+}
