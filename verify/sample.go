@@ -11,9 +11,17 @@ import (
 // points drawn per check from a ChaCha8 stream seeded by crypto/rand, so a
 // caller cannot know the points in advance.
 //
-// Every coordinate is p/q with q uniform in [2^20, 2^21) and p uniform in
-// [-4q, 4q] (mixed signs) or [1, 4q] or [1, 64q] (positive points, for √x
-// and ln x). Any one rational value then has probability at most 2^-22, and
+// Rational functions (numbers, constants, + − × ÷ and integer powers of the
+// variables) are evaluated at integer points: every coordinate is uniform
+// in [1, 2^22], negated on the first points by a fixed sign pattern (point
+// i negates variable j when bit j of i is set, so that the first points
+// meet every sign combination of two variables). Other expressions are
+// evaluated at small rationals where sin, exp and powers are
+// well-conditioned: p/q with q uniform in [2^20, 2^21) and p uniform in
+// [1, 4q] with the same sign pattern, later (when a side is undefined at
+// negative values, as √x and ln x are) positive only, in (0, 4] and then
+// (0, 64]; no fixed period can divide such denominators. Either way any
+// one value has probability at most 2^-22, and
 // at most 2^-21 among the points where both sides are defined (a point is
 // redrawn when a side is undefined there, which for a rational function of
 // degree D happens with probability at most D·2^-22).
@@ -28,10 +36,10 @@ import (
 // maxRationalPoints); a degree bound above maxDegree is not decided
 // (budget_exceeded).
 //
-// Other expressions (functions or non-integer powers of the variables) use
-// funcPoints points of the same distribution: small values where sin, exp
-// and powers are well-conditioned, with denominators no fixed period can
-// divide. No bound is proven for them.
+// Other expressions (functions or non-integer powers of the variables)
+// need funcPoints agreeing points (with fewer than minFuncPoints defined
+// ones they are equal only when printed alike). No bound is proven for
+// them.
 
 const (
 	// logEps is -log2 of the largest probability of one coordinate value
@@ -45,10 +53,10 @@ const (
 	maxDegree = 1 << 15
 	// funcPoints is the number of agreeing points required when a side is
 	// not a rational function.
-	funcPoints = 6
+	funcPoints = 4
 	// minFuncPoints: with fewer defined points than this, expressions that
 	// are not rational functions are equal only when printed alike.
-	minFuncPoints = 4
+	minFuncPoints = 3
 )
 
 // maxRationalPoints is the point count at the degree bound maxDegree.
@@ -65,7 +73,8 @@ func pointsFor(d int) int {
 type sampler struct {
 	r     *rand.Rand
 	names []string
-	need  int // agreeing points required
+	need    int  // agreeing points required
+	integer bool // integer points (rational functions)
 	min   int // fewer defined points than this: not decided by sampling
 	tries int
 	i     int
@@ -106,6 +115,7 @@ func (s *state) newSampler(names []string, sides ...*node) (*sampler, error) {
 	default:
 		sp.need = pointsFor(deg)
 		sp.min = sp.need
+		sp.integer = true
 	}
 	sp.tries = 3*sp.need + 4
 	return sp, nil
@@ -124,12 +134,25 @@ func (sp *sampler) next() (env, bool) {
 	if sp.r == nil {
 		return pt, true
 	}
-	for _, name := range sp.names {
+	for j, name := range sp.names {
+		if sp.integer {
+			p := 1 + sp.r.Int64N(1<<22)
+			if i < sp.need+2 && (i>>(j%8))&1 == 1 {
+				p = -p
+			}
+			pt[name] = cq{re: new(big.Rat).SetInt64(p)}
+			continue
+		}
 		q := int64(1<<20) + sp.r.Int64N(1<<20)
 		var p int64
 		switch {
 		case i < sp.need+2:
-			p = sp.r.Int64N(8*q+1) - 4*q
+			// signs by pattern, so that the first points meet every sign
+			// combination of up to two variables (|x| is not x, |xy| is not xy)
+			p = 1 + sp.r.Int64N(4*q)
+			if (i>>(j%8))&1 == 1 {
+				p = -p
+			}
 		case i < 2*sp.need+2:
 			p = 1 + sp.r.Int64N(4*q)
 		default:

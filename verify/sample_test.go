@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"math/big"
 	"testing"
 )
 
@@ -52,34 +53,39 @@ func TestRatDegree(t *testing.T) {
 }
 
 // TestSamplerPoints: points differ between checks (a caller cannot know
-// them), lie in the documented ranges and mix signs.
+// them), lie in the documented range, and the first four meet every sign
+// combination of two variables.
 func TestSamplerPoints(t *testing.T) {
 	seen := map[string]bool{}
-	neg := 0
 	for range 50 {
 		st := newState(context.Background(), Options{})
-		sp, err := st.newSampler([]string{"x"}, &node{k: nVar, s: "x"})
+		// a function of the variables: small rational points
+		sp, err := st.newSampler([]string{"x", "y"}, funcNode(fnSin, &node{k: nVar, s: "x"}), &node{k: nVar, s: "y"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		pt, ok := sp.next()
-		if !ok {
-			t.Fatal("no point")
+		signs := map[[2]bool]bool{}
+		for i := range 4 {
+			pt, ok := sp.next()
+			if !ok {
+				t.Fatal("no point")
+			}
+			x, y := pt["x"].re, pt["y"].re
+			for _, v := range []*big.Rat{x, y} {
+				if f, _ := v.Float64(); f < -4 || f > 4 || f == 0 {
+					t.Errorf("point %v outside [-4,4] or zero", v)
+				}
+			}
+			signs[[2]bool{x.Sign() < 0, y.Sign() < 0}] = true
+			if i == 0 {
+				seen[x.RatString()] = true
+			}
 		}
-		x := pt["x"].re
-		f, _ := x.Float64()
-		if f < -4 || f > 4 {
-			t.Errorf("point %v outside [-4,4]", x)
+		if len(signs) != 4 {
+			t.Errorf("first four points cover %d sign combinations", len(signs))
 		}
-		if f < 0 {
-			neg++
-		}
-		seen[x.RatString()] = true
 	}
 	if len(seen) < 50 {
 		t.Errorf("only %d distinct first points in 50 checks", len(seen))
-	}
-	if neg == 0 || neg == 50 {
-		t.Errorf("%d of 50 first points negative", neg)
 	}
 }
