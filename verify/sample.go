@@ -71,13 +71,13 @@ func pointsFor(d int) int {
 
 // sampler draws the points of one comparison.
 type sampler struct {
-	r     *rand.Rand
-	names []string
+	r       *rand.Rand
+	names   []string
 	need    int  // agreeing points required
 	integer bool // integer points (rational functions)
-	min   int // fewer defined points than this: not decided by sampling
-	tries int
-	i     int
+	min     int  // fewer defined points than this: not decided by sampling
+	tries   int
+	i       int
 }
 
 // newSampler prepares the points for comparing the given sides in the
