@@ -6,6 +6,33 @@
 // extracts the final answer of a model response first (see Extract);
 // Canonical gives the canonical string and kind of a gold answer.
 //
+// # Extraction
+//
+// Extraction has two modes, each with one owner here. A reward check
+// (Extract, Response) commits to ONE final answer: the last box group, else
+// the last answer marker ("the answer is", "Final Answer:", "**Final
+// Answer**", "####", a last line "A: 8"), else a bare one-line answer, else
+// the math of a concluding sentence ("Therefore $x \geq 5$ is the
+// solution.", "so the area is $12$ cm$^2$."). Only a concluding sentence or
+// an answer marker counts: never "the last number anywhere"; different
+// final boxes, boxes offered as alternatives ("or") and competing
+// conclusions in one sentence give no_answer (Extract lists the rules). An
+// option letter stated with its content ("(c) $\theta^{-1}$") answers an
+// option-letter gold ((c)). A gold taken from a source's worked solution
+// (GoldFromSolution) may instead COLLECT several boxes when the problem asks
+// for all of them ("find all", "all possible values"), skips boxes offered
+// as accepted alternatives, and reports GoldUnclear when several boxes
+// differ and the problem does not ask for all. EndTokens is the one list of
+// chat end tokens: Extract reads up to the first of them (and to the next
+// turn's header), StripChatEnd removes them from the end of a response.
+//
+// A gold passed to Answer, Response or Canonical need not be a bare value: a
+// gold holding \boxed{} is read as a solution (GoldFromSolution without a
+// problem, so several different boxes count only as one final box group),
+// and a gold that does not parse is retried on its extracted final answer
+// ("$5$.", "The answer is 5.", a whole solution ending in a concluding
+// sentence).
+//
 // # What is read
 //
 // Answers are LaTeX or plain text: integers, decimals, fractions (\frac,

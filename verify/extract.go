@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/bigmath/bigmath/verify/internal/extract"
 )
@@ -54,12 +55,16 @@ import (
 //     "Final Answer: X", "the answer would/should/must/will be X", "answer = X",
 //     "Answer $X$" at the start of a line, with the math right after the word),
 //     a heading line such as "**Final Answer**" or "# Answer" followed by the
-//     answer on the next non-empty line, and a GSM8K line "#### X". The answer
-//     runs to the end of its sentence or line; math spans ($...$, $$...$$,
-//     \(...\), \[...\]) are read whole and may span lines. A prose answer
-//     ("Final Answer: The largest $n$ is 34.") keeps what follows its last
-//     "is"/"are"/"equals"; a leading "therefore", "thus", "so",
-//     "approximately" is dropped. The last marker in the region wins. A marker
+//     answer on the next non-empty line, a GSM8K line "#### X", and a last
+//     line "A: X" (the format of OpenAI's grade-school-math model outputs;
+//     only as the last non-empty line, so an option list "A: ... B: ..." is
+//     not an answer). The answer runs to the end of its sentence or line;
+//     math spans ($...$, $$...$$, \(...\), \[...\]) are read whole and may
+//     span lines. A prose answer ("Final Answer: The largest $n$ is 34.")
+//     keeps what follows its last "is"/"are"/"equals"/"be"/"=", a subordinate
+//     clause after the answer is dropped ("should be 51,200 bits if the rate
+//     is 1 Gbps" gives "51,200 bits"), and a leading "therefore", "thus",
+//     "so", "approximately" is dropped. The last marker in the region wins. A marker
 //     with nothing after it, or whose answer runs into the end of the text
 //     with unbalanced braces or an unclosed $$ or \[, is a truncation:
 //     ok=false.
@@ -84,9 +89,26 @@ import (
 //     environment (\begin{pmatrix}...\end{pmatrix}) over several lines is
 //     the answer too.
 //
+//  6. A concluding sentence: with no box, no marker and no bare answer, the
+//     response's last sentence (after polite closings such as "I hope it is
+//     correct." are skipped) states the answer when it starts with a
+//     conclusion word ("Therefore", "Thus", "Hence", "So", "Consequently",
+//     "Finally", "In conclusion", "In summary") and holds no negation ("not",
+//     "no", "never", "extraneous", "rejected", ...). Its answer is what follows
+//     its last copula ("is", "are", "equals", "be", "=") when that starts like
+//     mathematics and has at most two words, units included ("so the area is
+//     $12$ cm$^2$." gives "12 cm^2"); otherwise its one math span, when every
+//     span of the sentence is the same and at most four words follow it
+//     ("Therefore $x \geq 5$ is the solution." gives "x \geq 5"). Different
+//     spans without a copula before the last ("Thus $x = 3$ and $y = 4$
+//     work") are competing conclusions: ok=false. A sentence ends at . ! or ?
+//     before a space, at a line break (not after a colon or comma), or before
+//     a capitalized conclusion word.
+//
 // There is no "last number anywhere in the text" fallback: a long response
-// without a box or a marker has no answer, even when the gold value appears in
-// it.
+// without a box, a marker or a concluding sentence has no answer, even when
+// the gold value appears in it; a number inside a sentence that is not the
+// answer of a copula ("there are 12 distinct sequences") is never taken.
 //
 // The answer is cleaned: surrounding whitespace, markdown bold (**73** gives
 // 73, not 73**), quotes, math delimiters (also inside: "$x=1$ or $x=2$" gives
@@ -165,8 +187,22 @@ const (
 //     (x=\boxed{1}, y=\boxed{2}): the group's answer as Extract reads it.
 //   - Otherwise several different answers: GoldUnclear, and answer "".
 //
-// It never panics; ctx bounds the value comparisons.
+// It never panics; ctx bounds the value comparisons, each of which also has
+// a deadline of one second: a comparison that runs out of time counts as
+// different, so the result is then GoldUnclear (or a collected list), never
+// a wrong single answer.
 func GoldFromSolution(ctx context.Context, problem, solution string) (answer string, status GoldStatus) {
+	return goldFromSolution(ctx, problem, solution, Options{Timeout: goldCompareTimeout})
+}
+
+// goldCompareTimeout bounds each value comparison of GoldFromSolution, which
+// runs offline (ingest), where a slow comparison is better than a gold
+// called unclear because the machine was busy.
+const goldCompareTimeout = time.Second
+
+// goldFromSolution is GoldFromSolution with the options of its value
+// comparisons.
+func goldFromSolution(ctx context.Context, problem, solution string, opts Options) (answer string, status GoldStatus) {
 	defer func() {
 		if r := recover(); r != nil {
 			answer, status = "", GoldNone
@@ -216,7 +252,7 @@ func GoldFromSolution(ctx context.Context, problem, solution string) (answer str
 		return "", GoldNone
 	case len(distinct) == 1:
 		return distinct[0], GoldFound
-	case sameValue(ctx, distinct, Options{}) != "":
+	case sameValue(ctx, distinct, opts) != "":
 		return distinct[0], GoldFound
 	case asksForOne(problem):
 		// "Enter one of the foci": any of the boxes is right, so no one

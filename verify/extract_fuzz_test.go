@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,4 +82,48 @@ func fastestRun(s string) time.Duration {
 		}
 	}
 	return best
+}
+
+// FuzzGoldFromSolution checks the gold mode of extraction on arbitrary
+// problems and solutions: it never panics, it is deterministic, a found gold
+// is non-empty and every other status has an empty answer, a solution
+// without "box" and "####" has no gold, and StripChatEnd only removes bytes
+// from the end.
+func FuzzGoldFromSolution(f *testing.F) {
+	f.Add("Find all $x$.", `So $x=\boxed{1}$ or $x = \boxed{2}$.`)
+	f.Add("What is $x$?", `Thus $x = \boxed{-3}$. (\boxed{3} is also accepted.)`)
+	f.Add("How many?", "3+4 = <<3+4=7>>7\n#### 7")
+	f.Add("One of the foci.", `\boxed{(1,0)} and \boxed{(-1,0)}`)
+	f.Add("", `\boxed{\frac{1}{`)
+	f.Add("", `x\boxed{1}<|im_end|>`+"\n<|endoftext|>")
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, problem, solution string) {
+		a, st := GoldFromSolution(ctx, problem, solution)
+		a2, st2 := GoldFromSolution(ctx, problem, solution)
+		// Value comparisons between different boxes have a deadline; on a
+		// loaded machine one call may run out of time where the other did
+		// not. Without two boxes there is no comparison, and the result
+		// must be the same.
+		if (a != a2 || st != st2) && strings.Count(solution, "box") < 2 {
+			t.Fatalf("GoldFromSolution not deterministic: %q %s then %q %s", a, st, a2, st2)
+		}
+		switch st {
+		case GoldFound:
+			if a == "" {
+				t.Fatalf("GoldFromSolution(%q) found an empty gold", solution)
+			}
+		case GoldNone, GoldUnclear:
+			if a != "" {
+				t.Fatalf("GoldFromSolution(%q) = %q with status %s", solution, a, st)
+			}
+		default:
+			t.Fatalf("GoldFromSolution(%q): unknown status %q", solution, st)
+		}
+		if !strings.Contains(solution, "box") && !strings.Contains(solution, "####") && st != GoldNone {
+			t.Fatalf("GoldFromSolution(%q) = %q, %s without a box or ####", solution, a, st)
+		}
+		if s := StripChatEnd(solution); !strings.HasPrefix(solution, s) {
+			t.Fatalf("StripChatEnd(%q) = %q: not a prefix", solution, s)
+		}
+	})
 }

@@ -202,6 +202,8 @@ var extractCases = []extractCase{
 	{"conclusion after flattened text", "we get $y = 8.8 - 2.8 = 6$ So, the ordered pair $(x, y)$ is $(7, 6)$.", "(7, 6)", true},
 	{"conclusion then polite closing", "Thus the total is $42$. I hope it is correct.", "42", true},
 	{"conclusion with a clause", "Hence the frame must be 51,200 bits if the rate is 1 Gbps.", "51,200 bits", true},
+	{"conclusion after a step label", "Step 5) We project.\nStep 6) Therefore, the coordinate vector of x is:\n     [7, 3.5]", "[7, 3.5]", true},
+	{"conclusion numbered", "1. We add.\n2. Thus the sum is $9$.", "9", true},
 	{"conclusion with negation", "We try it. So $x = 3$ is not a solution.", "", false},
 	{"conclusion rejecting a root", "We check both roots.\nThus $x=-1$ is extraneous.", "", false},
 	{"conclusion with competing spans", "Thus $x = 3$ and $y = 4$ work for $z$.", "", false},

@@ -12,7 +12,7 @@ import (
 // to its answer first (see goldAnswer); the reduced text is parsed only when
 // it differs from the gold.
 func (st *state) parseGold(gold string) (*node, error) {
-	if a, ok := goldAnswer(st.ctx, gold); ok {
+	if a, ok := st.goldAnswer(gold); ok {
 		return st.parseAnswer(a)
 	}
 	n, err := st.parseAnswer(gold)
@@ -29,15 +29,19 @@ func (st *state) parseGold(gold string) (*node, error) {
 
 // goldAnswer reduces a gold that holds a box to the answer its solution text
 // states (GoldFromSolution without a problem: several different boxes are
-// one answer only when they form the final box group). ok=false when the
-// gold has no box, or when the box does not decide.
-func goldAnswer(ctx context.Context, gold string) (string, bool) {
+// one answer only when they form the final box group), within the check's
+// own deadline. ok=false when the gold has no box, or when the box does not
+// decide.
+func (st *state) goldAnswer(gold string) (string, bool) {
 	if !strings.Contains(gold, `\boxed`) && !strings.Contains(gold, `\fbox`) {
 		return "", false
 	}
+	ctx := st.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	a, status := GoldFromSolution(ctx, "", gold)
+	ctx, cancel := context.WithDeadline(ctx, st.deadline)
+	defer cancel()
+	a, status := goldFromSolution(ctx, "", gold, Options{Budget: st.b})
 	return a, status == GoldFound
 }

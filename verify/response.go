@@ -28,6 +28,10 @@ const maxAlternatives = 8
 // accepted when every one of them is equal in value to the first, which is
 // then graded; otherwise they are several different candidates: no_answer.
 //
+// An answer stated as an option letter with the option's content ("(c)
+// $\theta^{-1}$", "C. 5") is graded as that letter when the gold is an
+// option letter ((c), C, \text{(C)}).
+//
 // Response never panics; a recovered panic is reported as
 // ReasonInternalError.
 func Response(ctx context.Context, gold, response string, opts Options) (v Verdict) {

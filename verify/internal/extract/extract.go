@@ -823,7 +823,7 @@ func proseAnswer(t string) string {
 }
 
 // copulas link a subject to the answer stated after them.
-var copulas = [...]string{" is ", " are ", " equals ", " be ", " was ", " = ", " becomes "}
+var copulas = [...]string{" is ", " are ", " equals ", " be ", " was ", " = ", " becomes ", " is:", " are:"}
 
 // lastCopula returns where the text after the last copula outside math
 // starts, or -1.
@@ -1295,8 +1295,7 @@ func conclusionAnswer(s string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	t = strings.TrimSpace(t)
-	t = strings.TrimLeft(t, "*_#- ")
+	t = strings.TrimLeft(skipStep(strings.TrimLeft(strings.TrimSpace(t), "*_#- ")), "*_ ")
 	lower := strings.ToLower(t)
 	rest := ""
 	for _, o := range openers {
@@ -1312,7 +1311,7 @@ func conclusionAnswer(s string) (string, bool) {
 	// The math after the last copula.
 	last := lastCopula(rest)
 	if last >= 0 {
-		tail := cleanAnswer(cutClause(rest[last:]))
+		tail := cleanAnswer(cutClause(strings.TrimLeft(rest[last:], ": \t\r\n")))
 		if looksMath(tail) && proseWords(tail) <= 2 {
 			return tail, true
 		}
@@ -1342,6 +1341,23 @@ func startsOpener(t string) bool {
 		}
 	}
 	return false
+}
+
+// skipStep drops a step label at the start of a sentence: "Step 6)",
+// "Step 2:", "3.", "4)".
+func skipStep(t string) string {
+	u := t
+	if len(u) >= 5 && strings.EqualFold(u[:4], "step") && u[4] == ' ' {
+		u = u[5:]
+	}
+	k := 0
+	for k < len(u) && k < 3 && u[k] >= '0' && u[k] <= '9' {
+		k++
+	}
+	if k == 0 || k >= len(u) || (u[k] != ')' && u[k] != '.' && u[k] != ':') || k+1 < len(u) && u[k+1] != ' ' {
+		return t
+	}
+	return strings.TrimLeft(u[k+1:], " ")
 }
 
 // trailingSpace returns the number of whitespace bytes at the end of s.
