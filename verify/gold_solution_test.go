@@ -76,3 +76,37 @@ func TestEndTokensEndExtraction(t *testing.T) {
 		t.Error("EndTokens returns a shared slice")
 	}
 }
+
+// TestNonBareGolds grades golds that are not bare values: a gold with a box,
+// math delimiters, a full stop or trailing words, or a whole solution, is
+// read as the answer it states; a gold whose boxes disagree stays unusable.
+func TestNonBareGolds(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name, gold, pred string
+		correct          bool
+		reason           Reason
+	}{
+		{"boxed in dollars", `$\boxed{5}$`, "5", true, ReasonEqual},
+		{"dollars and full stop", `$\frac{1}{2}$.`, "0.5", true, ReasonEqual},
+		{"full stop", `12.`, "12", true, ReasonEqual},
+		{"marker sentence", `The answer is $7$.`, "7", true, ReasonEqual},
+		{"solution with box", "We factor it. Therefore, $(A, B) = \\boxed{(-6, 10)}.$", "(-6,10)", true, ReasonEqual},
+		{"solution with box, wrong pred", "We factor it. Therefore, $(A, B) = \\boxed{(-6, 10)}.$", "(10,-6)", false, ReasonNotEqual},
+		{"repeated final box", `So \boxed{004} is right.` + "\n\n**Final Answer**\n" + `\boxed{004}`, "4", true, ReasonEqual},
+		{"boxes joined into one answer", `\boxed{1} papers and \boxed{2} bins`, "1, 2", true, ReasonEqual},
+		{"adjacent boxes", `$\boxed{1}\boxed{2}$`, "2, 1", true, ReasonEqual},
+		{"box with and", `\[ \boxed{p = -1 \text{ and } p = \dfrac{15}{8}} \]`, "p=-1,p=\\frac{15}{8}", true, ReasonEqual},
+		{"solution ending in a concluding sentence", "We add the parts.\nSo the total is $12$.", "12", true, ReasonEqual},
+		{"boxes that disagree", `First \boxed{3}. Then, differently, \boxed{4}.`, "4", false, ReasonUnparsableGold},
+		{"prose without an answer", `We could not decide this one at all today.`, "5", false, ReasonUnparsableGold},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Answer(ctx, tc.gold, tc.pred, Options{})
+			if v.Correct != tc.correct || v.Reason != tc.reason {
+				t.Errorf("Answer(%q, %q) = %v (%s), want %v (%s)", tc.gold, tc.pred, v.Correct, v.Reason, tc.correct, tc.reason)
+			}
+		})
+	}
+}
