@@ -326,7 +326,7 @@ func (lx *lexer) letters(w string, scripted bool) error {
 		w = w[1:]
 	}
 	// runs of four or more letters stay whole: they are words, not products
-	if scripted && len(w) > 1 && len(w) <= 3 && !named && !plainUnitWords[strings.ToLower(w)] {
+	if scripted && len(w) > 1 && len(w) <= 3 && !named && !isPlainUnit(w) {
 		if err := lx.emit(token{k: tIdent, s: w[:len(w)-1]}); err != nil {
 			return err
 		}
@@ -438,6 +438,15 @@ func (lx *lexer) command() error {
 		j++
 	}
 	name := s[i:j]
+	if !commandKnown(name) {
+		// spaces stripped by a dataset: \piG is \pi G, \pit is \pi t
+		for k := len(name) - 1; k >= 2; k-- {
+			if knownCmds[name[:k]] || greek[name[:k]] {
+				name, j = name[:k], i+k
+				break
+			}
+		}
+	}
 	lx.i = j
 	if lx.i < len(s) && s[lx.i] == '*' && (name == "operatorname" || name == "text") {
 		lx.i++
@@ -549,6 +558,23 @@ func (lx *lexer) command() error {
 	}
 	// An unknown command is read as a symbol name.
 	return lx.emit(token{k: tIdent, s: `\` + name})
+}
+
+// specialCmds are the commands command handles by name.
+var specialCmds = map[string]bool{
+	"phantom": true, "hspace": true, "vspace": true, "label": true, "tag": true, "color": true,
+	"textcolor": true, "overline": true, "circ": true, "degree": true, "begin": true, "end": true,
+	"not": true, "prime": true, "and": true, "dollar": true, "textdollar": true, "euro": true,
+	"pounds": true, "overset": true, "underset": true, "stackrel": true, "pmod": true, "bmod": true, "mod": true,
+}
+
+// commandKnown reports a command name the lexer reads (rather than one it
+// takes for a symbol).
+func commandKnown(name string) bool {
+	_, known := knownCmds[name]
+	_, skip := skipCmds[name]
+	_, tr := transparentCmds[name]
+	return known || skip || tr || textCmds[name] || opCmds[name] != "" || greek[name] || specialCmds[name]
 }
 
 func allDigits(s string) bool {

@@ -205,7 +205,7 @@ func (p *parser) wordAnswer() *node {
 				return nil
 			}
 			lw := strings.ToLower(t.s)
-			if len(t.s) >= 3 && !funcWords[lw] && lw != "pi" && lw != "inf" && lw != "infty" && !plainUnitWords[lw] {
+			if len(t.s) >= 3 && !funcWords[lw] && lw != "pi" && lw != "inf" && lw != "infty" && !isPlainUnit(t.s) {
 				long = true
 			}
 			words = append(words, t.s)
@@ -446,10 +446,7 @@ func (p *parser) unitAhead() (string, int) {
 	case tUnit:
 		name = t.s
 	case tIdent:
-		lw := strings.ToLower(t.s)
-		if plainUnitWords[lw] {
-			name, _ = unitAlias(lw)
-		}
+		name, _ = plainUnit(t.s)
 	}
 	if name == "" {
 		return "", 0
@@ -541,7 +538,7 @@ func (p *parser) startsFactor() bool {
 		if lw == "and" || lw == "or" {
 			return false
 		}
-		if plainUnitWords[lw] {
+		if isPlainUnit(t.s) {
 			if u, _ := p.unitAhead(); u != "" {
 				return false
 			}
@@ -676,6 +673,9 @@ func (p *parser) parsePower() (*node, error) {
 	for p.isOp("^") {
 		p.pos++
 		if p.degAhead() {
+			if u := p.tempAhead(); u != "" {
+				return p.mk(nUnit, u, base)
+			}
 			if base, err = p.mk(nDeg, "", base); err != nil {
 				return nil, err
 			}
@@ -697,8 +697,11 @@ func (p *parser) parsePower() (*node, error) {
 		}
 	}
 	if p.peek().k == tUnit && p.peek().s == "deg" {
-		// 30°
+		// 30°, 25°C
 		p.pos++
+		if u := p.tempAhead(); u != "" {
+			return p.mk(nUnit, u, base)
+		}
 		return p.mk(nDeg, "", base)
 	}
 	return base, nil
@@ -916,6 +919,9 @@ func (p *parser) parsePrimary() (*node, error) {
 			return nil, fmt.Errorf("bad subscript: %w", errParse)
 		}
 		if intLit(n) {
+			if p.ordinal(t.num.intPart) {
+				return n, nil
+			}
 			return p.maybeMixed(n)
 		}
 		return n, nil
@@ -972,6 +978,58 @@ func (p *parser) parsePrimary() (*node, error) {
 		return p.matrix(strings.TrimPrefix(t.s, "begin:"))
 	}
 	return nil, fmt.Errorf("unexpected %q: %w", t.s, errParse)
+}
+
+// ordinal consumes the suffix of an ordinal after the digits: 12th,
+// 21st, 12^{th}, 12^{\mathrm{th}}. The suffix must be the right one for the
+// number; an ordinal is its number (the 12th grade answers "which grade").
+func (p *parser) ordinal(digits string) bool {
+	want := "th"
+	if n := len(digits); n < 2 || digits[n-2] != '1' {
+		switch digits[n-1] {
+		case '1':
+			want = "st"
+		case '2':
+			want = "nd"
+		case '3':
+			want = "rd"
+		}
+	}
+	is := func(k int) bool { t := p.peekAt(k); return t.k == tIdent && strings.ToLower(t.s) == want }
+	switch {
+	case is(0) && !p.peek().sp:
+		p.pos++
+	case p.isOp("^") && is(1):
+		p.pos += 2
+	case p.isOp("^") && p.peekAt(1).k == tOp && p.peekAt(1).s == "{" && is(2) && p.peekAt(3).k == tOp && p.peekAt(3).s == "}":
+		p.pos += 4
+	default:
+		return false
+	}
+	// "12th grade", "3rd place": a plain word after an ordinal is its label
+	if t := p.peek(); t.k == tIdent && len(t.s) >= 3 && !strings.HasPrefix(t.s, `\`) && !funcWords[strings.ToLower(t.s)] {
+		if n := p.peekAt(1); n.k == tEOF || n.k == tSep || n.k == tOp && (n.s == "," || n.s == ";") {
+			p.toks[p.pos].k = tText
+		}
+	}
+	return true
+}
+
+// tempAhead reads the C or F after a degree sign (25°C, 25^\circ\text{C})
+// at the end of an item: a temperature unit.
+func (p *parser) tempAhead() string {
+	t := p.peek()
+	if (t.k == tIdent || t.k == tText) && (t.s == "C" || t.s == "F") {
+		save := p.pos
+		p.pos++
+		end := p.atItemEnd()
+		p.pos = save
+		if end {
+			p.pos++
+			return "deg" + t.s
+		}
+	}
+	return ""
 }
 
 func (p *parser) mkText(s string) (*node, error) {
@@ -1358,7 +1416,7 @@ func (p *parser) function(name funcID) (*node, error) {
 		}
 		for {
 			t := p.peek()
-			simple := t.k == tIdent && !funcWords[strings.ToLower(t.s)] && !(plainUnitWords[strings.ToLower(t.s)]) || t.k == tCmd && t.s == "pi"
+			simple := t.k == tIdent && !funcWords[strings.ToLower(t.s)] && !isPlainUnit(t.s) || t.k == tCmd && t.s == "pi"
 			if !simple {
 				break
 			}
