@@ -87,6 +87,9 @@ var extractCases = []extractCase{
 	{"answer colon then explanation line", "Answer: 8\nThis is because 2^3 = 8.", "8", true},
 	{"heading answer prm800k", "So the gcf is $320,\\!000$.\n\n# Answer\n\n320,000", "320,000", true},
 	{"heading final answer bold box", "Checking again.\n\n**Final Answer**\n\\[\n\\boxed{189}\n\\]", "189", true},
+	{"bold heading with answer on the line", "We compare the three.\n\n**Final Answer** Navin", "Navin", true},
+	{"bold heading with math on the line", "We add.\n\n**Final Answer** $12$", "12", true},
+	{"bold heading then is", "We add.\n**Final Answer** is 12", "12", true},
 	{"heading final answer plain", "### Final Answer\n\n$\\frac{3}{56}$", `\frac{3}{56}`, true},
 
 	// GSM8K "####".
@@ -204,6 +207,8 @@ var extractCases = []extractCase{
 	{"conclusion with a clause", "Hence the frame must be 51,200 bits if the rate is 1 Gbps.", "51,200 bits", true},
 	{"conclusion after a step label", "Step 5) We project.\nStep 6) Therefore, the coordinate vector of x is:\n     [7, 3.5]", "[7, 3.5]", true},
 	{"conclusion numbered", "1. We add.\n2. Thus the sum is $9$.", "9", true},
+	{"correct option sentence", "We compute the information.\n\nThe correct option is (c).", "(c)", true},
+	{"correct option negated", "We compute it.\nThe correct option is not (c).", "", false},
 	{"conclusion with negation", "We try it. So $x = 3$ is not a solution.", "", false},
 	{"conclusion rejecting a root", "We check both roots.\nThus $x=-1$ is extraneous.", "", false},
 	{"conclusion with competing spans", "Thus $x = 3$ and $y = 4$ work for $z$.", "", false},

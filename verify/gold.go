@@ -8,15 +8,21 @@ import (
 	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
-// parseGold parses a gold answer. A gold that is not a bare value is reduced
-// to its answer first (see goldAnswer); the reduced text is parsed only when
-// it differs from the gold.
+// parseGold parses a gold answer. A gold holding a box is reduced to the
+// answer its boxes state (see goldAnswer); a gold without a box that does not
+// parse is retried on the final answer extraction finds in it ("$5$.", "The
+// answer is 5.", a solution ending in a concluding sentence).
 func (st *state) parseGold(gold string) (*node, error) {
-	if a, ok := st.goldAnswer(gold); ok {
-		return st.parseAnswer(a)
+	boxed := strings.Contains(gold, `\boxed`) || strings.Contains(gold, `\fbox`)
+	if boxed {
+		if a, ok := st.goldAnswer(gold); ok {
+			return st.parseAnswer(a)
+		}
 	}
 	n, err := st.parseAnswer(gold)
-	if err == nil || errors.Is(err, errBudget) {
+	if err == nil || errors.Is(err, errBudget) || boxed {
+		// A gold whose boxes do not decide stays as it is: reading its
+		// last box, as a reward check would, could pick a wrong one.
 		return n, err
 	}
 	if a, alts := extract.Final(gold); a != "" && len(alts) == 0 && a != strings.TrimSpace(gold) {
@@ -30,12 +36,8 @@ func (st *state) parseGold(gold string) (*node, error) {
 // goldAnswer reduces a gold that holds a box to the answer its solution text
 // states (GoldFromSolution without a problem: several different boxes are
 // one answer only when they form the final box group), within the check's
-// own deadline. ok=false when the gold has no box, or when the box does not
-// decide.
+// own deadline. ok=false when the boxes do not decide.
 func (st *state) goldAnswer(gold string) (string, bool) {
-	if !strings.Contains(gold, `\boxed`) && !strings.Contains(gold, `\fbox`) {
-		return "", false
-	}
 	ctx := st.ctx
 	if ctx == nil {
 		ctx = context.Background()

@@ -562,6 +562,10 @@ func answerMarkerAt(s string, i, from int) (start int, strong, ok bool) {
 		headingStart(s, i):
 		return k, true, true // "Answer $9$", "Answer \[ 9 \]" at the start of a line
 	}
+	if k < len(s) && s[k] != '\n' && s[k] != '\r' && (strings.Contains(s[j:k], "**") || strings.Contains(s[j:k], "__")) &&
+		headingStart(s, i) && (k == j || s[k-1] == ' ' || s[k-1] == '\t') && !strings.HasPrefix(strings.ToLower(s[k:]), "is ") {
+		return k, true, true // "**Final Answer** Navin": a bold heading with its answer on the same line
+	}
 	if w, n := wordAt(s, k); w != "" {
 		switch strings.ToLower(w) {
 		case "is":
@@ -1254,7 +1258,10 @@ func lastLineAnswer(s string, from int) (start, answer int, ok bool) {
 }
 
 // openers start a concluding sentence.
-var openers = [...]string{"therefore", "thus", "hence", "so", "consequently", "finally", "in conclusion", "in summary", "in total", "altogether"}
+var openers = [...]string{
+	"therefore", "thus", "hence", "so", "consequently", "finally", "in conclusion", "in summary", "in total", "altogether",
+	"the correct option", "the correct choice", "the right option", "the correct one",
+}
 
 // negations make a sentence something other than a statement of the answer
 // ("so $x=3$ is not a solution").
@@ -1307,7 +1314,7 @@ func conclusionAnswer(s string) (string, bool) {
 	if rest == "" || hasNegation(rest) {
 		return "", false
 	}
-	rest = dropClause(strings.TrimRight(rest, " \t\r\n"))
+	rest = " " + dropClause(strings.TrimRight(rest, " \t\r\n"))
 	// The math after the last copula.
 	last := lastCopula(rest)
 	if last >= 0 {
