@@ -395,6 +395,21 @@ func (s *state) eqUnits(g, p *node, depth int) (bool, error) {
 	if p.k == nUnit {
 		px, pu = p.args[0], p.s
 	}
+	if (gu == "%") != (pu == "%") && (gu == "" || pu == "") && isScalar(gx) && isScalar(px) {
+		// a percent on one side: 25% is both its number (25) and its value
+		// (1/4, 0.25)
+		ok, err := s.eq(gx, px, depth+1)
+		if err != nil || ok {
+			return ok, err
+		}
+		hundred := ratNode(big.NewRat(100, 1))
+		if gu == "%" {
+			gx = &node{k: nDiv, args: []*node{gx, hundred}, dec: -1}
+		} else {
+			px = &node{k: nDiv, args: []*node{px, hundred}, dec: -1}
+		}
+		return s.scalarEq(gx, px)
+	}
 	if gu == "" || pu == "" || gu == pu || strings.HasPrefix(gu, "label:") || strings.HasPrefix(pu, "label:") {
 		return s.eq(gx, px, depth+1)
 	}

@@ -172,6 +172,9 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		if n.fn.bigOp() {
 			return s.exactBigOp(n, vars)
 		}
+		if n.fn == fnGcd || n.fn == fnLcm {
+			return s.exactGcd(n, vars)
+		}
 		return s.exactFunc(n, vars)
 	case nDeg:
 		x, ok, err := s.exact(n.args[0], vars)
@@ -462,6 +465,11 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 		r, ok := ratRoot(x.re, q)
 		return cq{re: r}, ok, nil
+	case fnConj:
+		if x.im == nil {
+			return x, true, nil
+		}
+		return cq{re: x.re, im: new(big.Rat).Neg(x.im)}, true, nil
 	case fnAbs:
 		if x.isReal() {
 			return cq{re: new(big.Rat).Abs(x.re)}, true, nil
@@ -534,6 +542,37 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 	}
 	return cq{}, false, nil
+}
+
+// exactGcd evaluates gcd and lcm of integers (non-negative results; the
+// gcd of zeros is 0, an lcm with a zero is 0).
+func (s *state) exactGcd(n *node, vars env) (cq, bool, error) {
+	acc := new(big.Int)
+	for i, a := range n.args {
+		x, ok, err := s.exact(a, vars)
+		if err != nil || !ok {
+			return cq{}, false, err
+		}
+		if !x.isReal() || !x.re.IsInt() {
+			return cq{}, false, fmt.Errorf("%s of a non-integer: %w", n.fn, errUnsupported)
+		}
+		v := new(big.Int).Abs(x.re.Num())
+		if !s.bitsOK(v.BitLen()) || !s.bitsOK(acc.BitLen()+v.BitLen()) {
+			return cq{}, false, errBudget
+		}
+		switch {
+		case i == 0:
+			acc = v
+		case n.fn == fnGcd:
+			acc.GCD(nil, nil, acc, v)
+		case acc.Sign() == 0 || v.Sign() == 0:
+			acc.SetInt64(0)
+		default:
+			g := new(big.Int).GCD(nil, nil, acc, v)
+			acc.Mul(acc, v.Quo(v, g))
+		}
+	}
+	return cq{re: new(big.Rat).SetInt(acc)}, true, nil
 }
 
 // exactLog returns log_b(x) when it is an integer or the reciprocal of one

@@ -124,8 +124,8 @@ var skipCmds = map[string]bool{
 // transparentCmds wrap a braced argument that is read as math.
 var transparentCmds = map[string]bool{
 	"mathbf": true, "boldsymbol": true, "bm": true, "mathit": true, "mathsf": true, "mathtt": true,
-	"mathbb": true, "mathcal": true, "mathfrak": true, "boxed": true, "fbox": true, "underline": true,
-	"hat": true, "vec": true, "bar": true, "tilde": true, "widehat": true, "widetilde": true,
+	"mathbb": false, "mathcal": true, "mathfrak": true, "boxed": true, "fbox": true, "underline": true,
+	"hat": true, "vec": true, "bar": false, "tilde": true, "widehat": true, "widetilde": true,
 	"overrightarrow": true, "overleftarrow": true, "dot": true, "ddot": true, "mathscr": true,
 	"pmb": true, "ensuremath": true, "color": false,
 }
@@ -159,7 +159,7 @@ var knownCmds = map[string]bool{
 	"sin": true, "cos": true, "tan": true, "sec": true, "csc": true, "cot": true,
 	"arcsin": true, "arccos": true, "arctan": true, "arcsec": true, "arccsc": true, "arccot": true,
 	"sinh": true, "cosh": true, "tanh": true, "ln": true, "log": true, "lg": true, "exp": true,
-	"abs": true, "min": false, "max": false, "gcd": false, "circ": true, "degree": true,
+	"abs": true, "min": false, "max": false, "gcd": true, "lcm": true, "circ": true, "degree": true,
 	"begin": true, "end": true, "overline": true, "e": false, "imath": true, "jmath": true,
 	"sum": true, "prod": true, "int": true, "lim": true,
 }
@@ -283,6 +283,12 @@ func (lx *lexer) run() error {
 				t = token{k: tOp, s: "emptyset"}
 			case '€':
 				t = token{k: tUnit, s: "euro"}
+			case '£':
+				t = token{k: tUnit, s: "gbp"}
+			case '¥':
+				t = token{k: tUnit, s: "yen"}
+			case 'ℝ':
+				t = token{k: tCmd, s: "reals"}
 			case '²':
 				if err := lx.emit(token{k: tOp, s: "^"}); err != nil {
 					return err
@@ -480,17 +486,37 @@ func (lx *lexer) command() error {
 			return errParse
 		}
 		return lx.text(arg, name)
-	case name == "overline":
+	case name == "overline" || name == "bar":
 		arg, ok := lx.braceArg()
 		if !ok {
 			return errParse
 		}
-		if n := len(lx.toks); n > 0 && lx.toks[n-1].k == tNum && allDigits(arg) && !lx.sp {
+		if n := len(lx.toks); name == "overline" && n > 0 && lx.toks[n-1].k == tNum && allDigits(arg) && !lx.sp {
 			lx.toks[n-1].num.rep = arg
 			lx.toks[n-1].num.point = true
 			return nil
 		}
-		return lx.sub(arg)
+		// \overline{z}, \bar{z}: the complex conjugate (of a real
+		// variable, the variable itself)
+		if err := lx.emit(token{k: tCmd, s: "conj"}); err != nil {
+			return err
+		}
+		if err := lx.emit(token{k: tOp, s: "{"}); err != nil {
+			return err
+		}
+		if err := lx.sub(arg); err != nil {
+			return err
+		}
+		return lx.emit(token{k: tOp, s: "}"})
+	case name == "mathbb":
+		// \mathbb{R}: the real line
+		if arg, ok := lx.braceArg(); ok {
+			if strings.TrimSpace(arg) == "R" {
+				return lx.emit(token{k: tCmd, s: "reals"})
+			}
+			return lx.sub(arg)
+		}
+		return nil
 	case name == "circ" || name == "degree":
 		return lx.emit(token{k: tUnit, s: "deg"})
 	case name == "begin" || name == "end":
@@ -548,8 +574,10 @@ func (lx *lexer) command() error {
 		return lx.emit(token{k: tUnit, s: "$"})
 	case name == "euro":
 		return lx.emit(token{k: tUnit, s: "euro"})
-	case name == "pounds":
+	case name == "pounds" || name == "textsterling":
 		return lx.emit(token{k: tUnit, s: "gbp"})
+	case name == "yen" || name == "textyen":
+		return lx.emit(token{k: tUnit, s: "yen"})
 	case name == "overset" || name == "underset" || name == "stackrel":
 		lx.braceArg()
 		return nil
@@ -563,7 +591,7 @@ func (lx *lexer) command() error {
 // specialCmds are the commands command handles by name.
 var specialCmds = map[string]bool{
 	"phantom": true, "hspace": true, "vspace": true, "label": true, "tag": true, "color": true,
-	"textcolor": true, "overline": true, "circ": true, "degree": true, "begin": true, "end": true,
+	"textcolor": true, "overline": true, "bar": true, "mathbb": true, "textsterling": true, "yen": true, "textyen": true, "circ": true, "degree": true, "begin": true, "end": true,
 	"not": true, "prime": true, "and": true, "dollar": true, "textdollar": true, "euro": true,
 	"pounds": true, "overset": true, "underset": true, "stackrel": true, "pmod": true, "bmod": true, "mod": true,
 }

@@ -85,7 +85,7 @@ var funcByName = map[string]funcID{
 	"arccot": fnArccot, "asin": fnArcsin, "acos": fnArccos, "atan": fnArctan,
 	"sinh": fnSinh, "cosh": fnCosh, "tanh": fnTanh, "ln": fnLn, "log": fnLog, "exp": fnExp,
 	"sqrt": fnSqrt, "abs": fnAbs, "floor": fnFloor, "ceil": fnCeil, "binom": fnBinom,
-	"sum": fnSum, "prod": fnProd, "gcd": fnGcd, "lcm": fnLcm,
+	"sum": fnSum, "prod": fnProd, "gcd": fnGcd, "lcm": fnLcm, "conj": fnConj,
 }
 
 // inverseTrig maps a trigonometric function to its inverse (\sin^{-1}).

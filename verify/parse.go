@@ -127,6 +127,10 @@ func (st *state) parseAnswer(s string) (*node, error) {
 		}
 	}
 	p := &parser{st: st, toks: toks}
+	if v, ok := wordsNumber(toks); ok {
+		n := &node{k: nNum, val: new(big.Rat).SetInt(v), s: v.String(), dec: -1, raw: rawKey(s)}
+		return n, nil
+	}
 	if n := p.wordAnswer(); n != nil {
 		n.raw = rawKey(s)
 		return n, nil
@@ -191,6 +195,7 @@ var funcWords = map[string]bool{
 	"arcsin": true, "arccos": true, "arctan": true, "arcsec": true, "arccsc": true, "arccot": true,
 	"asin": true, "acos": true, "atan": true, "sinh": true, "cosh": true, "tanh": true,
 	"ln": true, "log": true, "exp": true, "sqrt": true, "abs": true, "floor": true, "ceil": true,
+	"gcd": true, "lcm": true,
 }
 
 // wordAnswer recognizes an answer made only of words ("odd", "Monday",
@@ -641,13 +646,14 @@ func (p *parser) parseUnary() (*node, error) {
 			return p.mkPM(t.s, nil, x)
 		}
 	}
-	if t.k == tUnit && t.s == "$" {
+	if t.k == tUnit && currencySigns[t.s] {
+		// $5, €30, £2, ¥100
 		p.pos++
 		x, err := p.parseUnary()
 		if err != nil {
 			return nil, err
 		}
-		return p.mk(nUnit, "$", x)
+		return p.mk(nUnit, t.s, x)
 	}
 	return p.parsePower()
 }
@@ -917,6 +923,13 @@ func (p *parser) parsePrimary() (*node, error) {
 			}
 			p.pos = save
 			return nil, fmt.Errorf("bad subscript: %w", errParse)
+		}
+		if w := p.peek(); w.k == tIdent && scaleWords[strings.ToLower(w.s)] > 0 {
+			// 5 million, 2.5 billion
+			p.pos++
+			n.val = new(big.Rat).Mul(n.val, big.NewRat(scaleWords[strings.ToLower(w.s)], 1))
+			n.dec, n.s = -1, n.val.RatString()
+			return n, nil
 		}
 		if intLit(n) {
 			if p.ordinal(t.num.intPart) {
@@ -1265,6 +1278,20 @@ func (p *parser) command(t token) (*node, error) {
 		return p.mkConst(cInf)
 	case "int", "lim":
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
+	case "reals":
+		// \mathbb{R} = (-\infty, \infty)
+		lo, err := p.mkConst(cInf)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := p.mkConst(cInf)
+		if err != nil {
+			return nil, err
+		}
+		if lo, err = p.mk(nNeg, "", lo); err != nil {
+			return nil, err
+		}
+		return p.mk(nTuple, "", lo, hi)
 	}
 	f, ok := funcByName[t.s]
 	switch {
@@ -1354,6 +1381,101 @@ func (p *parser) sqrt() (*node, error) {
 	return p.mkFunc(fnSqrt, arg)
 }
 
+// multiArg parses f(a, b, ...) of two or more arguments.
+func (p *parser) multiArg(f funcID) (*node, error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	n, err := p.mkFunc(f)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		x, err := p.parseSum()
+		if err != nil {
+			return nil, err
+		}
+		n.args = append(n.args, x)
+		if !p.isOp(",") {
+			break
+		}
+		p.pos++
+	}
+	if len(n.args) < 2 {
+		return nil, fmt.Errorf("%s of one argument: %w", f, errParse)
+	}
+	return n, p.expect(")")
+}
+
+// pushConj writes the conjugate of n without a conjugate node where the
+// rules are plain: conj(i) = -i, variables and other constants are real,
+// conjugation passes through + − × ÷, integer powers, powers of e and the
+// functions with real coefficients that are analytic everywhere (exp, sin,
+// cos, ...). It returns nil where it does not know (√ and ln of values
+// that may be negative), and the caller keeps the conjugate node.
+func (p *parser) pushConj(n *node) *node {
+	cp := func(args []*node) []*node {
+		out := make([]*node, len(args))
+		for i, a := range args {
+			if out[i] = p.pushConj(a); out[i] == nil {
+				return nil
+			}
+		}
+		return out
+	}
+	switch n.k {
+	case nNum, nVar, nBase:
+		return n
+	case nConst:
+		if n.cst == cI {
+			return &node{k: nNeg, args: []*node{n}, dec: -1}
+		}
+		return n
+	case nAdd, nMul, nNeg, nDiv:
+		args := cp(n.args)
+		if args == nil {
+			return nil
+		}
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
+	case nPow:
+		e := n.args[1]
+		if e.k == nNeg {
+			e = e.args[0]
+		}
+		if !intLit(e) && !n.args[0].isConst(cE) {
+			return nil
+		}
+		args := cp(n.args)
+		if args == nil {
+			return nil
+		}
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
+	case nFunc:
+		switch n.fn {
+		case fnExp, fnSin, fnCos, fnTan, fnSec, fnCsc, fnCot, fnSinh, fnCosh, fnTanh:
+			args := cp(n.args)
+			if args == nil {
+				return nil
+			}
+			c := *n
+			c.args, c.exState = args, 0
+			return &c
+		case fnAbs:
+			return n
+		case fnSqrt, fnRoot, fnLn, fnLog:
+			// of a positive rational: real
+			if x, ok, err := p.st.exact(n.args[0], nil); err == nil && ok && x.isReal() && x.re.Sign() > 0 {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
 // parenArg parses "(" sum ")".
 func (p *parser) parenArg() (*node, error) {
 	if err := p.expect("("); err != nil {
@@ -1366,8 +1488,12 @@ func (p *parser) parenArg() (*node, error) {
 	return x, p.expect(")")
 }
 
-// function parses a named function application: \sin^2(x), \log_2 8, \ln x.
+// function parses a named function application: \sin^2(x), \log_2 8, \ln x,
+// \gcd(12, 18).
 func (p *parser) function(name funcID) (*node, error) {
+	if name == fnGcd || name == fnLcm {
+		return p.multiArg(name)
+	}
 	var pow, base *node
 	var err error
 	for {
@@ -1427,6 +1553,11 @@ func (p *parser) function(name funcID) (*node, error) {
 			if arg, err = p.mk(nMul, "", arg, f); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if name == fnConj && pow == nil {
+		if c := p.pushConj(arg); c != nil {
+			return c, nil
 		}
 	}
 	f, err := p.mkFunc(name, arg)

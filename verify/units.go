@@ -37,6 +37,9 @@ var units = map[string]unit{
 	"K": {"temp_k", "1"}, "C": {"temp_c", "1"}, "F": {"temp_f", "1"}, "Hz": {"freq", "1"}, "V": {"volt", "1"},
 }
 
+// currencySigns are the units written before a number.
+var currencySigns = map[string]bool{"$": true, "euro": true, "gbp": true, "yen": true}
+
 // unitWords maps written unit names (lower case) to canonical names.
 var unitWords = map[string]string{
 	"mm": "mm", "millimeter": "mm", "millimeters": "mm", "millimetre": "mm", "millimetres": "mm",
