@@ -88,22 +88,32 @@ func StripChatEnd(s string) string {
 // ok=false means the response was cut off inside its reasoning.
 func answerRegion(s string) (string, bool) {
 	// Chat-template tokens: start after the last assistant header, stop at
-	// the first end-of-turn token or turn opener after it.
-	if strings.IndexByte(s, '<') >= 0 {
+	// the first end-of-turn token or turn opener after it. One pass over the
+	// "<" of the text finds the header, a second one the end.
+	start := 0
+	for i := strings.IndexByte(s, '<'); i >= 0; {
 		for _, h := range assistantHeaders {
-			if i := lastIndex(s, h); i >= 0 {
-				s = s[i+len(h):]
+			if strings.HasPrefix(s[i:], h) {
+				start = i + len(h)
 			}
 		}
-		cut := len(s)
-		for _, list := range [...][]string{endTokens[:], turnOpeners[:]} {
-			for _, t := range list {
-				if i := strings.Index(s[:cut], t); i >= 0 {
-					cut = i
-				}
-			}
+		j := strings.IndexByte(s[i+1:], '<')
+		if j < 0 {
+			break
 		}
-		s = s[:cut]
+		i += 1 + j
+	}
+	s = s[start:]
+	for i := strings.IndexByte(s, '<'); i >= 0; {
+		if hasAnyPrefix(s[i:], endTokens[:]) || hasAnyPrefix(s[i:], turnOpeners[:]) {
+			s = s[:i]
+			break
+		}
+		j := strings.IndexByte(s[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	if i := lastIndex(s, "</think>"); i >= 0 {
 		s = s[i+len("</think>"):]
@@ -111,6 +121,16 @@ func answerRegion(s string) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// hasAnyPrefix reports whether s starts with one of the prefixes.
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastIndex is strings.LastIndex built on the vectorized forward search; it
