@@ -62,9 +62,14 @@ func (s *state) norm(n *node) (*node, error) {
 				}
 				return set, nil
 			}
+			return s.mergeIntervals(out), nil
 		}
 		out.flags &^= flagBraced
 		return out, nil
+	case nMul, nAdd, nNeg, nDiv:
+		if m := matArith(n, 0); m != nil {
+			return s.norm(m)
+		}
 	}
 	if hasPM(n) {
 		vs, err := expandPM(n, 0)
@@ -206,6 +211,16 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 	}
 	if g.k == nRel || p.k == nRel {
 		return s.eqRel(g, p, depth)
+	}
+	if g.k == nList && p.k == nUnion || g.k == nUnion && p.k == nList {
+		// "x < -3 or x > 3" against (-∞,-3) ∪ (3,∞), in the direction an
+		// inequality gold accepts its interval only
+		if g.k == nList {
+			if u := s.inequalityUnion(g); u != nil {
+				return s.eq(u, p, depth+1)
+			}
+		}
+		return false, nil
 	}
 	switch g.k {
 	case nList, nSet:
@@ -508,9 +523,20 @@ func inequalityInterval(g *node) *node {
 	switch len(g.rels) {
 	case 1:
 		l, r, op := g.args[0], g.args[1], g.rels[0]
-		if isBound(l) && isAssignLike(r) {
+		if isBound(l) && (isAssignLike(r) || r.isFunc(fnAbs)) {
 			l, r = r, l
 			op = op.flip()
+		}
+		if l.isFunc(fnAbs) && isAssignLike(l.args[0]) && isBound(r) && !r.isConst(cInf) {
+			// |x| >= a: (-∞,-a] ∪ [a,∞); |x| < a: (-a,a)
+			neg := &node{k: nNeg, args: []*node{r}, dec: -1}
+			switch op {
+			case relGt, relGe:
+				return &node{k: nUnion, args: []*node{mk(ninf, neg, true, op == relGt), mk(r, inf, op == relGt, true)}, dec: -1}
+			case relLt, relLe:
+				return mk(neg, r, op == relLt, op == relLt)
+			}
+			return nil
 		}
 		if !isAssignLike(l) || !isBound(r) {
 			return nil
@@ -542,15 +568,44 @@ func inequalityInterval(g *node) *node {
 	return nil
 }
 
+// inequalityUnion turns a list of inequalities in one variable ("x < -3 or
+// x > 3") into the union of their intervals; nil for anything else.
+func (s *state) inequalityUnion(l *node) *node {
+	u := &node{k: nUnion, dec: -1}
+	name := ""
+	for _, a := range l.args {
+		if a.k != nRel {
+			return nil
+		}
+		iv := inequalityInterval(a)
+		if iv == nil {
+			return nil
+		}
+		v := printNode(inequalityVar(a))
+		if name != "" && v != name {
+			return nil
+		}
+		name = v
+		if iv.k == nUnion {
+			u.args = append(u.args, iv.args...)
+		} else {
+			u.args = append(u.args, iv)
+		}
+	}
+	return s.mergeIntervals(u)
+}
+
 // inequalityVar returns the variable-like side of an inequality.
 func inequalityVar(g *node) *node {
-	if len(g.args) == 3 {
-		return g.args[1]
+	v := g.args[1]
+	if len(g.args) == 2 && isAssignLike(g.args[0]) {
+		v = g.args[0]
 	}
-	if isAssignLike(g.args[0]) {
-		return g.args[0]
+	if v.isFunc(fnAbs) {
+		// |x| >= 3 is about x
+		return v.args[0]
 	}
-	return g.args[1]
+	return v
 }
 
 func (s *state) relEqual(g, p *node, depth int) (bool, error) {
@@ -1212,4 +1267,192 @@ func separated(a, b ball, prec uint) (bool, bool) {
 	}
 	lim := new(big.Float).SetMantExp(scale, -int(prec)+64)
 	return false, r.Cmp(lim) <= 0
+}
+
+// matArith evaluates scalar multiples, sums and products of matrices into
+// one matrix of expressions: 2A, A+B, AB, -A, A/2. It returns nil when n
+// holds no matrix or the shapes do not fit.
+func matArith(n *node, depth int) *node {
+	if depth > 50 {
+		return nil
+	}
+	cell := func(m *node, i, j int) *node { return m.args[i].args[j] }
+	build := func(rows, cols int, f func(i, j int) *node) *node {
+		m := &node{k: nMatrix, dec: -1}
+		for i := range rows {
+			r := &node{k: nList, dec: -1}
+			for j := range cols {
+				r.args = append(r.args, f(i, j))
+			}
+			m.args = append(m.args, r)
+		}
+		return m
+	}
+	scale := func(m *node, k *node) *node {
+		return build(len(m.args), len(m.args[0].args), func(i, j int) *node {
+			return &node{k: nMul, args: []*node{k, cell(m, i, j)}, dec: -1}
+		})
+	}
+	switch n.k {
+	case nMatrix:
+		return n
+	case nNeg:
+		if m := matArith(n.args[0], depth+1); m != nil {
+			return scale(m, ratNode(big.NewRat(-1, 1)))
+		}
+	case nDiv:
+		if m := matArith(n.args[0], depth+1); m != nil && matArith(n.args[1], depth+1) == nil && isScalar(n.args[1]) {
+			return scale(m, &node{k: nDiv, args: []*node{ratNode(big.NewRat(1, 1)), n.args[1]}, dec: -1})
+		}
+	case nAdd:
+		var acc *node
+		for _, a := range n.args {
+			m := matArith(a, depth+1)
+			if m == nil {
+				return nil
+			}
+			if acc == nil {
+				acc = m
+				continue
+			}
+			if len(m.args) != len(acc.args) || len(m.args[0].args) != len(acc.args[0].args) {
+				return nil
+			}
+			prev := acc
+			acc = build(len(m.args), len(m.args[0].args), func(i, j int) *node {
+				return &node{k: nAdd, args: []*node{cell(prev, i, j), cell(m, i, j)}, dec: -1}
+			})
+		}
+		return acc
+	case nMul:
+		var acc *node
+		var scalars []*node
+		for _, a := range n.args {
+			m := matArith(a, depth+1)
+			switch {
+			case m == nil && isScalar(a):
+				scalars = append(scalars, a)
+			case m == nil:
+				return nil
+			case acc == nil:
+				acc = m
+			default:
+				// (r×k)(k×c)
+				k := len(acc.args[0].args)
+				if len(m.args) != k {
+					return nil
+				}
+				prev := acc
+				acc = build(len(prev.args), len(m.args[0].args), func(i, j int) *node {
+					sum := &node{k: nAdd, dec: -1}
+					for t := range k {
+						sum.args = append(sum.args, &node{k: nMul, args: []*node{cell(prev, i, t), cell(m, t, j)}, dec: -1})
+					}
+					return sum
+				})
+			}
+		}
+		if acc == nil {
+			return nil
+		}
+		for _, k := range scalars {
+			acc = scale(acc, k)
+		}
+		return acc
+	}
+	return nil
+}
+
+// mergeIntervals writes a union of intervals with exact ends as disjoint
+// intervals in increasing order ([1,3] ∪ [3,5] is [1,5]); a union that
+// becomes one interval is that interval. Unions with other parts, or ends
+// that are not exact, are left alone.
+func (s *state) mergeIntervals(u *node) *node {
+	type iv struct {
+		lo, hi         *big.Rat // nil: -∞ or +∞
+		loC, hiC       bool
+		loNode, hiNode *node
+	}
+	end := func(n *node) (*big.Rat, int, bool) {
+		if sg := infSign(n); sg != 0 {
+			return nil, sg, true
+		}
+		x, ok, err := s.exact(n, nil)
+		if err != nil || !ok || !x.isReal() {
+			return nil, 0, false
+		}
+		return x.re, 0, true
+	}
+	less := func(a, b *big.Rat, aInf, bInf int) int { // compare with infinities
+		switch {
+		case aInf != 0 || bInf != 0:
+			return aInf - bInf
+		}
+		return a.Cmp(b)
+	}
+	var ivs []iv
+	var loInf, hiInf []int
+	for _, a := range u.args {
+		if a.k != nTuple || len(a.args) != 2 {
+			return u
+		}
+		lo, li, ok1 := end(a.args[0])
+		hi, hs, ok2 := end(a.args[1])
+		if !ok1 || !ok2 || li > 0 || hs < 0 || less(lo, hi, li, hs) > 0 {
+			return u
+		}
+		ivs = append(ivs, iv{lo, hi, a.br&brLoClosed != 0, a.br&brHiClosed != 0, a.args[0], a.args[1]})
+		loInf, hiInf = append(loInf, li), append(hiInf, hs)
+	}
+	idx := make([]int, len(ivs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		if c := less(ivs[i].lo, ivs[j].lo, loInf[i], loInf[j]); c != 0 {
+			return c < 0
+		}
+		return ivs[i].loC && !ivs[j].loC
+	})
+	var out []int
+	merged := false
+	for _, i := range idx {
+		if len(out) > 0 {
+			k := out[len(out)-1]
+			c := less(ivs[i].lo, ivs[k].hi, loInf[i], hiInf[k])
+			if c < 0 || c == 0 && (ivs[i].loC || ivs[k].hiC) && loInf[i] == 0 {
+				merged = true
+				switch d := less(ivs[i].hi, ivs[k].hi, hiInf[i], hiInf[k]); {
+				case d > 0:
+					ivs[k].hi, ivs[k].hiC, ivs[k].hiNode, hiInf[k] = ivs[i].hi, ivs[i].hiC, ivs[i].hiNode, hiInf[i]
+				case d == 0:
+					ivs[k].hiC = ivs[k].hiC || ivs[i].hiC
+				}
+				if less(ivs[i].lo, ivs[k].lo, loInf[i], loInf[k]) == 0 {
+					ivs[k].loC = ivs[k].loC || ivs[i].loC
+				}
+				continue
+			}
+		}
+		out = append(out, i)
+	}
+	if !merged {
+		return u
+	}
+	res := &node{k: nUnion, dec: -1}
+	for _, k := range out {
+		var b bracket
+		if ivs[k].loC {
+			b |= brLoClosed
+		}
+		if ivs[k].hiC {
+			b |= brHiClosed
+		}
+		res.args = append(res.args, &node{k: nTuple, br: b, args: []*node{ivs[k].loNode, ivs[k].hiNode}, dec: -1})
+	}
+	if len(res.args) == 1 {
+		return res.args[0]
+	}
+	return res
 }
