@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"math/big"
 	"sort"
 	"strings"
@@ -94,6 +95,10 @@ func (s *state) canon(b *strings.Builder, n *node) {
 		return
 	case nSeq:
 		b.WriteString("...")
+		return
+	case nTime:
+		m := n.val.Num().Int64()
+		b.WriteString(fmt.Sprintf("%02d:%02d", m/60, m%60))
 		return
 	}
 	if intLit(n) {
@@ -291,6 +296,9 @@ func printTo(b *strings.Builder, n *node, depth int) {
 
 // kindOf classifies a parsed answer.
 func (s *state) kindOf(n *node) Kind {
+	if clockTime(n) != nil {
+		return KindTime
+	}
 	switch n.k {
 	case nText:
 		return KindText
@@ -306,7 +314,14 @@ func (s *state) kindOf(n *node) Kind {
 		}
 		return KindTuple
 	case nRatio:
-		return KindTuple
+		if clockLike(n) {
+			return KindTime
+		}
+		return KindRatio
+	case nTime:
+		return KindTime
+	case nBase:
+		return KindBase
 	case nMatrix:
 		return KindMatrix
 	case nRel:

@@ -34,6 +34,12 @@ func (s *state) norm(n *node) (*node, error) {
 	switch n.k {
 	case nDeg:
 		return &node{k: nUnit, s: "deg", args: []*node{n.args[0]}, dec: -1}, nil
+	case nUnit, nRatio:
+		if t := clockTime(n); t != nil {
+			return t, nil
+		}
+	}
+	switch n.k {
 	case nList, nSet, nTuple, nRatio, nUnion, nMatrix, nRel, nUnit:
 		out := &node{k: n.k, s: n.s, br: n.br, flags: n.flags, rels: n.rels, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
 		for _, a := range n.args {
@@ -293,8 +299,29 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 		}
 		return false, nil
 	case nRatio:
-		if p.k == nRatio {
-			return s.eqOrdered(g.args, p.args, depth)
+		switch {
+		case p.k == nRatio:
+			if ok, err := s.eqOrdered(g.args, p.args, depth); err != nil || ok {
+				return ok, err
+			}
+			// 9:24 is 3:8, unless both are clock times (12:00 is not 1:00)
+			if clockLike(g) && clockLike(p) {
+				return false, nil
+			}
+			return s.proportionalRatio(g.args, p.args), nil
+		case p.k == nTime:
+			return timeMatches(p, g), nil
+		case isScalar(p) && len(g.args) == 2 && !clockLike(g):
+			// the ratio 3:8 is the number 3/8
+			return s.scalarEq(&node{k: nDiv, args: g.args, dec: -1}, p)
+		}
+		return false, nil
+	case nTime:
+		switch p.k {
+		case nTime:
+			return g.val.Cmp(p.val) == 0, nil
+		case nRatio:
+			return timeMatches(g, p), nil
 		}
 		return false, nil
 	case nSeq:
@@ -1455,4 +1482,91 @@ func (s *state) mergeIntervals(u *node) *node {
 		return res.args[0]
 	}
 	return res
+}
+
+// clockLike reports a ratio printed as a clock time: h:mm with h < 24
+// and two printed minute digits below 60 (12:00, 4:30).
+func clockLike(n *node) bool {
+	if n.k != nRatio || len(n.args) != 2 {
+		return false
+	}
+	h, m := n.args[0], n.args[1]
+	return intLit(h) && intLit(m) && len(m.s) == 2 && h.val.Cmp(big.NewRat(24, 1)) < 0 && m.val.Cmp(big.NewRat(60, 1)) < 0
+}
+
+// clockTime reads a time with a.m. or p.m.: 4:30 p.m., 4 pm (hours 1 to
+// 12); nil for anything else.
+func clockTime(n *node) *node {
+	var hour, min *node
+	var mark string
+	switch {
+	case n.k == nUnit && (n.s == "am" || n.s == "pm"):
+		hour, mark = n.args[0], n.s
+	case n.k == nRatio && len(n.args) == 2 && n.args[1].k == nUnit && (n.args[1].s == "am" || n.args[1].s == "pm"):
+		hour, min, mark = n.args[0], n.args[1].args[0], n.args[1].s
+	default:
+		return nil
+	}
+	if !intLit(hour) || !hour.val.Num().IsInt64() {
+		return nil
+	}
+	h := hour.val.Num().Int64()
+	m := int64(0)
+	if min != nil {
+		if !intLit(min) || len(min.s) != 2 || min.val.Num().Int64() >= 60 {
+			return nil
+		}
+		m = min.val.Num().Int64()
+	}
+	if h < 1 || h > 12 {
+		return nil
+	}
+	h %= 12
+	if mark == "pm" {
+		h += 12
+	}
+	return &node{k: nTime, val: big.NewRat(h*60+m, 1), dec: -1}
+}
+
+// timeMatches compares a time of day with a clock-like ratio: the same
+// time on a 24-hour clock, or on a 12-hour clock when the ratio has no
+// a.m./p.m. (4:30 for 4:30 p.m.).
+func timeMatches(t, r *node) bool {
+	if !clockLike(r) {
+		return false
+	}
+	h, m := r.args[0].val.Num().Int64(), r.args[1].val.Num().Int64()
+	want := t.val.Num().Int64()
+	if h*60+m == want {
+		return true
+	}
+	return h >= 1 && h <= 12 && (h%12)*60+m+720 == want || h >= 1 && h <= 12 && (h%12)*60+m == want
+}
+
+// proportionalRatio reports a:b:c = k·(d:e:f) for exact non-zero parts.
+func (s *state) proportionalRatio(a, b []*node) bool {
+	if len(a) != len(b) || len(a) < 2 {
+		return false
+	}
+	val := func(n *node) *big.Rat {
+		x, ok, err := s.exact(n, nil)
+		if err != nil || !ok || !x.isReal() || x.re.Sign() == 0 {
+			return nil
+		}
+		return x.re
+	}
+	a0, b0 := val(a[0]), val(b[0])
+	if a0 == nil || b0 == nil {
+		return false
+	}
+	for i := 1; i < len(a); i++ {
+		ai, bi := val(a[i]), val(b[i])
+		if ai == nil || bi == nil {
+			return false
+		}
+		if new(big.Rat).Mul(ai, b0).Cmp(new(big.Rat).Mul(bi, a0)) != 0 {
+			return false
+		}
+	}
+	return true
 }

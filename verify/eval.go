@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // errDomain marks an undefined value (division by zero, log of zero).
@@ -63,11 +64,18 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 	case nNum:
 		return cq{re: n.val}, true, nil
 	case nBase:
-		x, ok := new(big.Int).SetString(n.s, int(n.val.Num().Int64()))
+		base := int(n.val.Num().Int64())
+		ip, fp, _ := strings.Cut(n.s, ".")
+		x, ok := new(big.Int).SetString(ip+fp, base)
 		if !ok {
 			return cq{}, false, errParse
 		}
-		return cq{re: new(big.Rat).SetInt(x)}, true, nil
+		r := new(big.Rat).SetInt(x)
+		if len(fp) > 0 {
+			// 0.0011_2 = 11_2 / 2^4
+			r.Quo(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(int64(base)), big.NewInt(int64(len(fp))), nil)))
+		}
+		return cq{re: r}, true, nil
 	case nConst:
 		switch n.cst {
 		case cI:
@@ -622,7 +630,7 @@ func exactLog(x, b cq) (*big.Rat, bool) {
 func kindName(k nkind) string {
 	names := [...]string{"number", "constant", "variable", "sum", "product", "negation", "quotient", "power",
 		"function", "factorial", "plus-minus", "degrees", "base numeral", "tuple", "set", "list", "union",
-		"matrix", "relation", "text", "unit", "ellipsis", "ratio"}
+		"matrix", "relation", "text", "unit", "ellipsis", "ratio", "time"}
 	if int(k) < len(names) {
 		return names[k]
 	}

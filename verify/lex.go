@@ -18,6 +18,7 @@ const (
 	tText          // words from \text{...}
 	tUnit          // a unit, currency or percent sign (canonical name)
 	tSep           // "and" / "or" joining answers
+	tBase          // a numeral with a base subscript: s digits, num.intPart the base
 )
 
 // numLit is a number literal as printed.
@@ -234,10 +235,12 @@ func (lx *lexer) run() error {
 			if err := lx.command(); err != nil {
 				return err
 			}
+		case (isDigit(c) || c >= 'A' && c <= 'Z') && lx.baseNumeral():
 		case isDigit(c) || c == '.' && lx.i+1 < len(s) && isDigit(s[lx.i+1]):
 			if err := lx.number(); err != nil {
 				return err
 			}
+		case (c == 'a' || c == 'p' || c == 'A' || c == 'P') && lx.clockMark():
 		case isLetter(c):
 			j := lx.i
 			for j < len(s) && isLetter(s[j]) {
@@ -339,6 +342,99 @@ func (lx *lexer) letters(w string, scripted bool) error {
 		w = w[len(w)-1:]
 	}
 	return lx.emit(token{k: tIdent, s: w})
+}
+
+// baseNumeral lexes a numeral with a base subscript: 1011_2, A5_{11},
+// 0.0011_2. Letters are digits only in upper case, in a base above 10, and
+// the run holds a decimal digit (x_2 and A_1 are subscripted names).
+func (lx *lexer) baseNumeral() bool {
+	s := lx.s
+	j, point, letters, digits := lx.i, false, false, false
+	for j < len(s) && (isDigit(s[j]) || s[j] >= 'A' && s[j] <= 'Z' || s[j] == '.' && !point) {
+		switch {
+		case s[j] == '.':
+			point = true
+		case isDigit(s[j]):
+			digits = true
+		default:
+			letters = true
+		}
+		j++
+	}
+	run := s[lx.i:j]
+	if !digits || j >= len(s) || s[j] != '_' || strings.HasSuffix(run, ".") || strings.HasPrefix(run, ".") {
+		return false
+	}
+	k := j + 1
+	var bs string
+	if k < len(s) && s[k] == '{' {
+		end := strings.IndexByte(s[k:], '}')
+		if end < 0 {
+			return false
+		}
+		bs, k = strings.TrimSpace(s[k+1:k+end]), k+end+1
+	} else {
+		e := k
+		for e < len(s) && isDigit(s[e]) {
+			e++
+		}
+		bs, k = s[k:e], e
+	}
+	if !allDigits(bs) || len(bs) > 2 {
+		return false
+	}
+	base := 0
+	for _, d := range bs {
+		base = base*10 + int(d-'0')
+	}
+	if base < 2 || base > 36 || letters && base <= 10 {
+		return false
+	}
+	for _, c := range run {
+		d := int(c - '0')
+		if c >= 'A' {
+			d = int(c-'A') + 10
+		}
+		if c != '.' && d >= base {
+			return false
+		}
+	}
+	if len(run) > lx.st.b.MaxDigits {
+		return false
+	}
+	lx.i = k
+	_ = lx.emit(token{k: tBase, s: run, num: &numLit{intPart: bs}})
+	return true
+}
+
+// clockMark lexes a.m./p.m. (am, pm, AM, PM) after a number: a time of day.
+func (lx *lexer) clockMark() bool {
+	n := len(lx.toks)
+	if n == 0 || lx.toks[n-1].k != tNum {
+		return false
+	}
+	s := lx.s
+	j := lx.i + 1
+	if j < len(s) && s[j] == '.' {
+		j++
+	}
+	if j >= len(s) || s[j] != 'm' && s[j] != 'M' {
+		return false
+	}
+	j++
+	if j < len(s) && s[j] == '.' {
+		j++
+	}
+	if j < len(s) && isLetter(s[j]) {
+		return false
+	}
+	mark := "am"
+	if c := s[lx.i]; c == 'p' || c == 'P' {
+		mark = "pm"
+	}
+	lx.i = j
+	_ = lx.emit(token{k: tUnit, s: mark})
+	return true
 }
 
 func (lx *lexer) punct() error {

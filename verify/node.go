@@ -29,6 +29,7 @@ const (
 	nUnit                // args[0] with the unit named s
 	nSeq                 // an ellipsis
 	nRatio               // args: a:b:c
+	nTime                // a time of day: val minutes after midnight
 )
 
 // funcID names a function of an nFunc node.

@@ -938,6 +938,14 @@ func (p *parser) parsePrimary() (*node, error) {
 			return p.maybeMixed(n)
 		}
 		return n, nil
+	case tBase:
+		n, err := p.mk(nBase, t.s)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := new(big.Int).SetString(t.num.intPart, 10)
+		n.val = new(big.Rat).SetInt(b)
+		return n, nil
 	case tIdent:
 		return p.ident(t)
 	case tText:

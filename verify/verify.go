@@ -25,6 +25,9 @@ const (
 	KindEquation   Kind = "equation"
 	KindInequality Kind = "inequality"
 	KindText       Kind = "text"
+	KindRatio      Kind = "ratio"        // a:b, equal to proportional ratios
+	KindTime       Kind = "time"         // a time of day: 4:30 p.m., 16:30
+	KindBase       Kind = "base_numeral" // digits in a base: 1011_2, A5_{11}
 )
 
 // Reason of a verdict.
