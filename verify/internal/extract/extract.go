@@ -706,7 +706,7 @@ func readMarkerAnswer(s string, i int, gsm bool) marker {
 		return marker{status: markerTruncated}
 	}
 	if !gsm {
-		text = proseAnswer(text)
+		text = cutClause(proseAnswer(text))
 	}
 	return marker{status: markerFound, text: text, mathLike: looksMath(cleanAnswer(text))}
 }
@@ -895,7 +895,25 @@ func cutClause(t string) string {
 			cut = i
 		}
 	}
-	return t[:cut]
+	if rest := t[cut:]; strings.Contains(rest, " and ") || strings.Contains(rest, " or ") || strings.Contains(rest, " otherwise") || strings.ContainsRune(rest, ';') {
+		return t // "5 when n is even and 6 when n is odd": a case split, not one answer
+	}
+	return dropRemark(t[:cut])
+}
+
+// dropRemark removes a parenthesized remark in words after an answer: "3.14
+// (approximately)", "512 (in bits)". A bracket without words, "(1, 2)" or
+// "(c)", is part of the answer and stays.
+func dropRemark(t string) string {
+	u := strings.TrimRight(t, " \t.,;")
+	if !strings.HasSuffix(u, ")") {
+		return t
+	}
+	o := strings.LastIndexByte(u, '(')
+	if o <= 0 || strings.TrimSpace(u[:o]) == "" || strings.ContainsAny(u[o+1:len(u)-1], "()$\\") || proseWords(u[o+1:len(u)-1]) == 0 {
+		return t
+	}
+	return strings.TrimRight(u[:o], " \t")
 }
 
 // indexOutsideMath is strings.Index(s, sub) skipping matches inside $...$,
