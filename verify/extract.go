@@ -55,7 +55,8 @@ import (
 //     "Final Answer: X", "the answer would/should/must/will be X", "answer = X",
 //     "Answer $X$" at the start of a line, with the math right after the word),
 //     a heading line such as "**Final Answer**" or "# Answer" followed by the
-//     answer on the next non-empty line, a GSM8K line "#### X", and a last
+//     answer on the next non-empty line or after the closing bold on its own
+//     line ("**Final Answer** Navin"), a GSM8K line "#### X", and a last
 //     line "A: X" (the format of OpenAI's grade-school-math model outputs;
 //     only as the last non-empty line, so an option list "A: ... B: ..." is
 //     not an answer). The answer runs to the end of its sentence or line;
@@ -63,8 +64,10 @@ import (
 //     span lines. A prose answer ("Final Answer: The largest $n$ is 34.")
 //     keeps what follows its last "is"/"are"/"equals"/"be"/"=", a subordinate
 //     clause after the answer is dropped ("should be 51,200 bits if the rate
-//     is 1 Gbps" gives "51,200 bits"), and a leading "therefore", "thus",
-//     "so", "approximately" is dropped. The last marker in the region wins. A marker
+//     is 1 Gbps" gives "51,200 bits"; a case split, "5 if n is even and 6
+//     if n is odd", is kept whole), so is a parenthesized remark in words
+//     ("3.14 (approximately)" gives 3.14; "(1, 2)" and "(c)" stay), and a
+//     leading "therefore", "thus", "so", "approximately" is dropped. The last marker in the region wins. A marker
 //     with nothing after it, or whose answer runs into the end of the text
 //     with unbalanced braces or an unclosed $$ or \[, is a truncation:
 //     ok=false.
@@ -93,7 +96,8 @@ import (
 //     response's last sentence (after polite closings such as "I hope it is
 //     correct." are skipped) states the answer when it starts with a
 //     conclusion word ("Therefore", "Thus", "Hence", "So", "Consequently",
-//     "Finally", "In conclusion", "In summary") and holds no negation ("not",
+//     "Finally", "In conclusion", "In summary"; also "The correct option",
+//     after an optional step label "Step 6)") and holds no negation ("not",
 //     "no", "never", "extraneous", "rejected", ...). Its answer is what follows
 //     its last copula ("is", "are", "equals", "be", "=") when that starts like
 //     mathematics and has at most two words, units included ("so the area is
