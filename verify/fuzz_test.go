@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// fuzzSeeds adds every conformance gold and prediction (bare answers) and
-// the policy table rows as seeds.
+// fuzzSeeds adds every conformance gold and prediction (bare answers, when
+// ../shared is present) and the policy table rows as seeds.
 func fuzzSeeds(f *testing.F, add func(gold, pred string)) {
 	for _, file := range confFiles {
-		for _, c := range loadCases(f, file) {
+		for _, c := range confSeeds(f, file) {
 			g, _, _ := answerOf(c.Gold)
 			p, _, _ := answerOf(c.Pred)
 			add(g, p)
