@@ -779,7 +779,10 @@ func (lx *lexer) number() error {
 		}
 	}
 	nl := &numLit{intPart: intPart}
-	if i < len(s) && s[i] == '.' && !(i+1 < len(s) && s[i+1] == '.') {
+	if j := lx.decimalComma(i, grouped); j > 0 {
+		nl.point, nl.frac = true, s[i+1:j]
+		i = j
+	} else if i < len(s) && s[i] == '.' && !(i+1 < len(s) && s[i+1] == '.') {
 		j := i + 1
 		for j < len(s) && isDigit(s[j]) {
 			j++
@@ -825,6 +828,44 @@ func (lx *lexer) number() error {
 	}
 	lx.i = i
 	return lx.emit(token{k: tNum, num: nl})
+}
+
+// decimalComma reports where the digits after a decimal comma at i end, or
+// 0. A comma is a decimal comma only where it cannot be a list separator
+// or a thousands separator: no space around it, not exactly three digits
+// after it, no further comma in the number, and a unit or currency bound
+// to the number (3,5 cm; €2,50; 12,5 %; 2,5\text{ kg}).
+func (lx *lexer) decimalComma(i int, grouped bool) int {
+	s := lx.s
+	if grouped || i+1 >= len(s) || s[i] != ',' || !isDigit(s[i+1]) {
+		return 0
+	}
+	j := i + 1
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	if j-i-1 == 3 || j < len(s) && (s[j] == ',' || s[j] == '.') {
+		return 0
+	}
+	if n := len(lx.toks); n > 0 && lx.toks[n-1].k == tUnit && currencySigns[lx.toks[n-1].s] {
+		return j
+	}
+	rest := strings.TrimLeft(s[j:], " ~")
+	rest = strings.TrimPrefix(rest, `\,`)
+	rest = strings.TrimLeft(rest, " ")
+	for _, pre := range []string{`\%`, "%", "€", `\euro`, `\text{`, `\mathrm{`, `\textnormal{`, `\mbox{`} {
+		if strings.HasPrefix(rest, pre) {
+			return j
+		}
+	}
+	k := 0
+	for k < len(rest) && isLetter(rest[k]) {
+		k++
+	}
+	if k > 0 && (k == len(rest) || !isLetter(rest[k])) && isPlainUnit(rest[:k]) && strings.TrimSpace(rest[k:]) == "" {
+		return j
+	}
+	return 0
 }
 
 // sepEnd reports where the next three-digit group starts after a thousands

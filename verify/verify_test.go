@@ -29,6 +29,12 @@ var answerTables = map[string][]answerCase{
 		{"40000", "40,\\!000", true, ""},
 		{"1000", "1{,}000", true, ""},
 		{"32349", "32, 349", false, "a spaced comma is a list, not a separator"},
+		{"3.5 \\text{ cm}", "3,5 cm", true, "issue 9: a decimal comma bound to a unit"},
+		{"2.5", "€2,50", true, "or to a currency sign"},
+		{"12.5\\%", "12,5 \\%", true, ""},
+		{"2.5", "2,5\\text{ kg}", true, ""},
+		{"3.5", "3,5", false, "without a unit a comma separates answers"},
+		{"1234", "1,234 cm", true, "three digits after a comma: thousands"},
 		{"11111111100", "11,\\! 111,\\! 111,\\! 100", true, ""},
 	},
 	"decimals and fractions": {
