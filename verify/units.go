@@ -86,7 +86,7 @@ var siBase = map[string]unit{
 	"Hz": {"freq", "1"}, "V": {"volt", "1"}, "A": {"ampere", "1"}, "mol": {"amount", "1"},
 	"K": {"temp_k", "1"}, "bit": {"information", "1"}, "B": {"information", "8"},
 	"bps": {"bitrate", "1"}, "eV": {"energy", "1602176634/10000000000000000000000000000"},
-	"Wh": {"energy", "3600"}, "cal": {"energy", "4184/1000"}, "F": {"farad", "1"}, "T": {"tesla", "1"},
+	"Wh": {"energy", "3600"}, "cal": {"energy", "4184/1000"},
 }
 
 // siPrefix are the SI prefixes read before a symbol of siBase. c and d
