@@ -379,9 +379,12 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 	tb.Helper()
 	type row struct{ gold, response, answer string }
 	var rows []row
-	var conf []string
+	var conf []string // the shared conformance files, when ../shared is here
 	if root := sharedtest.Root(); root != "" {
-		conf, _ = filepath.Glob(filepath.Join(root, "conformance", "*_cases.jsonl"))
+		var err error
+		if conf, err = filepath.Glob(filepath.Join(root, "conformance", "*_cases.jsonl")); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	for _, f := range conf {
 		forEachJSONLine(tb, f, func(b []byte) {
@@ -414,9 +417,6 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 			gold = "5"
 		}
 		rows = append(rows, row{gold: gold, response: string(resp)})
-	}
-	if len(rows) == 0 {
-		tb.Skip("no verify samples: neither ../shared/conformance nor verify/testdata/extract is here")
 	}
 	if dir := os.Getenv("BIGMATH_SHARED_DATASETS"); dir != "" {
 		forEachJSONLine(tb, filepath.Join(dir, "gsm8k", "test.jsonl"), func(b []byte) {
