@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath"
-	"github.com/bigmath/bigmath/internal/sharedtest"
 	"github.com/bigmath/bigmath/ingest"
+	"github.com/bigmath/bigmath/internal/sharedtest"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )

@@ -31,8 +31,12 @@ func TestExtractGold(t *testing.T) {
 		{"field with unboxed solution", field, `{"answer": "3", "solution": "It is 3."}`,
 			Gold{Answer: "3", HasAnswer: true, Solution: "It is 3."}},
 		// answer_from: boxed_in_solution
-		{"boxed last of two", boxed, `{"solution": "first \\boxed{1}, then \\boxed{\\{2, 3\\}}"}`,
-			Gold{Answer: `\{2, 3\}`, HasAnswer: true, Solution: `first \boxed{1}, then \boxed{\{2, 3\}}`}},
+		// Several different boxes: the problem must ask for all of them
+		// (issue 10), else no one box is the gold.
+		{"boxed two different, unclear", boxed, `{"solution": "We get \\boxed{1}.\n\nHence the answer is \\boxed{\\{2, 3\\}}."}`,
+			Gold{Unclear: true, Solution: "We get \\boxed{1}.\n\nHence the answer is \\boxed{\\{2, 3\\}}."}},
+		{"boxed find all collected", boxed, `{"problem": "Find all real x with x^2+x-2=0.", "solution": "so $x=\\boxed{-2}$ or $x=\\boxed{1}$."}`,
+			Gold{Answer: "-2, 1", HasAnswer: true, Solution: `so $x=\boxed{-2}$ or $x=\boxed{1}$.`}},
 		{"boxed nested braces", boxed, `{"solution": "\\boxed{\\frac{a}{b^{2}}}"}`,
 			Gold{Answer: `\frac{a}{b^{2}}`, HasAnswer: true, Solution: `\boxed{\frac{a}{b^{2}}}`}},
 		{"boxed none", boxed, `{"solution": "no box here"}`, Gold{Solution: "no box here"}},
