@@ -56,7 +56,41 @@ func (e *bev) noteF(b ball) {
 
 const maxBinExp = 1 << 22
 
+// Radii are 64-bit floats rounded so that a ball never gets too small: a
+// quantity that bounds an error from above (a radius, a sum or product of
+// such bounds, a numerator) is rounded up, with rnew; a quantity that
+// divides such a bound (a lower bound of |x|) is rounded down, with rdown.
+
+// rnew returns a 64-bit float that rounds up in magnitude (away from zero).
 func rnew() *big.Float { return new(big.Float).SetPrec(64).SetMode(big.AwayFromZero) }
+
+// rdown returns a 64-bit float that rounds down in magnitude (toward zero).
+func rdown() *big.Float { return new(big.Float).SetPrec(64).SetMode(big.ToZero) }
+
+// quoUp returns num/den rounded up, for an upper bound num >= 0 and a lower
+// bound den > 0 (each already rounded its safe way).
+func quoUp(num, den *big.Float) *big.Float { return rnew().Quo(num, den) }
+
+// mulDown returns |a|·|b| rounded down, each factor first rounded down to
+// 64 bits: a lower bound of the product, for a denominator.
+func mulDown(a, b *big.Float) *big.Float { return rdown().Mul(rdown().Abs(a), rdown().Abs(b)) }
+
+// pow2 returns 2^k exactly (as an upper-rounding radius).
+func pow2(k int) *big.Float { return rnew().SetMantExp(big.NewFloat(1), k) }
+
+// sqrtUp and sqrtDown return √x (x >= 0) rounded up and down at 64 bits.
+// big.Float.Sqrt rounds with 32 guard bits and does not promise the
+// direction of its rounding, so its 64-bit result (within one ulp, 2^-63
+// relative) is moved outward by 2^-62 relative.
+func sqrtUp(x *big.Float) *big.Float {
+	s := rnew().Sqrt(x)
+	return s.Add(s, rnew().SetMantExp(s, -62))
+}
+
+func sqrtDown(x *big.Float) *big.Float {
+	s := rdown().Sqrt(x)
+	return s.Sub(s, rnew().SetMantExp(s, -62))
+}
 
 func (e *bev) f() *big.Float { return new(big.Float).SetPrec(e.prec) }
 
@@ -123,6 +157,12 @@ func lower(a ball) *big.Float {
 	return l.Sub(l, a.r)
 }
 
+// inv returns 1/a. Bound: for x in the ball, |1/x - 1/m| = |x-m|/(|x|·|m|)
+// <= r/(lo·|m|), lo = |m|-r > 0 the least |x|; rounding 1/m to prec bits
+// adds at most 2^-prec·|1/m|. Radius: r/(lo·|m|), its denominator rounded
+// down so the quotient is an upper bound, plus eps(1/m) (4 times the
+// rounding bound). A ball that holds 0 is undecided, exactly 0 a domain
+// error.
 func (e *bev) inv(a ball) (ball, error) {
 	lo := lower(a)
 	if lo.Sign() <= 0 {
@@ -132,13 +172,18 @@ func (e *bev) inv(a ball) (ball, error) {
 		return ball{}, errUndecided
 	}
 	m := e.f().Quo(big.NewFloat(1).SetPrec(e.prec), a.m)
-	r := rnew().Mul(rnew().Abs(a.m), lo)
-	r.Quo(a.r, r)
+	r := quoUp(a.r, mulDown(a.m, lo))
 	r.Add(r, e.eps(m))
 	res := ball{m, r}
 	return res, e.ok(res)
 }
 
+// sqrt returns √a for a ball with m >= 0. Bound: for x in [lo, m+r],
+// |√x - √m| = |x-m|/(√x+√m) <= r/(2√lo); the radius takes r/√lo (√lo
+// rounded down), twice that, plus eps(√m) for the midpoint, which
+// big.Float.Sqrt gives within one ulp (2^-(prec-1) relative). A ball that
+// reaches 0 becomes [0 ± √(m+r)] (rounded up), which holds √x for every
+// x >= 0 in it; a ball with m < 0 is unsupported.
 func (e *bev) sqrt(a ball) (ball, error) {
 	if a.m.Sign() < 0 {
 		return ball{}, fmt.Errorf("sqrt of a negative ball: %w", errUnsupported)
@@ -148,13 +193,11 @@ func (e *bev) sqrt(a ball) (ball, error) {
 		if a.r.Sign() == 0 {
 			return ball{e.f(), rnew()}, nil
 		}
-		// [0, m+r]: midpoint 0 with radius sqrt(m+r)
 		hi := rnew().Add(rnew().Abs(a.m), a.r)
-		return ball{e.f(), rnew().Sqrt(hi)}, nil
+		return ball{e.f(), sqrtUp(hi)}, nil
 	}
 	m := e.f().Sqrt(a.m)
-	r := rnew().Sqrt(lo)
-	r.Quo(a.r, r)
+	r := quoUp(a.r, sqrtDown(lo))
 	r.Add(r, e.eps(m))
 	return ball{m, r}, nil
 }
@@ -929,23 +972,33 @@ func (e *bev) floorBall(n *node) (cball, error) {
 	if err != nil {
 		return cball{}, err
 	}
-	lo := new(big.Float).Sub(x.m, x.r)
-	hi := new(big.Float).Add(x.m, x.r)
-	fl := func(f *big.Float) *big.Int {
-		i, acc := f.Int(nil)
-		if acc == big.Above {
+	k, ok := floorOf(x, n.s == "ceil")
+	if !ok {
+		return cball{}, errUndecided
+	}
+	return cball{re: ball{e.f().SetInt(k), rnew()}}, nil
+}
+
+// floorOf returns floor(x) (ceil(x) when ceil) when it is one integer for
+// every x in the ball. The ends m-r and m+r are rounded outward (down and
+// up), so an integer inside the ball is never missed; for ceil both ends
+// are rounded up to integers, as an end that is an integer n has ceil n.
+func floorOf(x ball, ceil bool) (*big.Int, bool) {
+	p := x.m.Prec() + 64
+	lo := new(big.Float).SetPrec(p).SetMode(big.ToNegativeInf).Sub(x.m, x.r)
+	hi := new(big.Float).SetPrec(p).SetMode(big.ToPositiveInf).Add(x.m, x.r)
+	toInt := func(f *big.Float) *big.Int {
+		i, acc := f.Int(nil) // truncated toward zero
+		switch {
+		case !ceil && acc == big.Above:
 			i.Sub(i, big.NewInt(1))
+		case ceil && acc == big.Below:
+			i.Add(i, big.NewInt(1))
 		}
 		return i
 	}
-	a, b := fl(lo), fl(hi)
-	if a.Cmp(b) != 0 {
-		return cball{}, errUndecided
-	}
-	if n.s == "ceil" {
-		a.Add(a, big.NewInt(1))
-	}
-	return cball{re: ball{e.f().SetInt(a), rnew()}}, nil
+	a, b := toInt(lo), toInt(hi)
+	return a, a.Cmp(b) == 0
 }
 
 // expFloat returns exp(x) with relative error below 2^-(prec+32): the
@@ -1033,7 +1086,14 @@ func (e *bev) ln2(p uint) *big.Float {
 	return v
 }
 
-// root returns the real q-th root of a ball (odd q for negative values).
+// root returns the real q-th root of a ball (q >= 2; odd q for negative
+// values, by symmetry). Bound: x^(1/q) has derivative x^(1/q)/(q·x), which
+// on [lo, m+r] is largest at lo and at most m^(1/q)/(q·lo); the radius
+// takes 2·|y|·r/(q·lo) (y the computed root, q·lo rounded down), the 2
+// covering y's own error, plus 2·eps(y): rootFloat is within
+// 2^-(prec+30) relative (Newton at prec+32 bits, stopped when a step
+// changes less than 2^-(prec+30)) and rounding it to prec bits adds
+// 2^-prec. A ball with r > m/2, or that holds 0, is undecided.
 func (e *bev) root(x ball, q int64) (ball, error) {
 	if q == 2 {
 		return e.sqrt(x)
@@ -1052,16 +1112,14 @@ func (e *bev) root(x ball, q int64) (ball, error) {
 		}
 		return ball{}, errUndecided
 	}
-	half := new(big.Float).SetPrec(64).SetMode(big.ToZero).Quo(x.m, big.NewFloat(2))
+	half := rdown().Quo(x.m, big.NewFloat(2))
 	if lo.Cmp(half) < 0 {
 		return ball{}, errUndecided
 	}
-	y := rootFloat(x.m, q, e.prec+32)
-	m := e.f().Set(y)
-	// |d/dx x^(1/q)| = y/(q x) <= 2y/(q lo) on the ball when r <= x/2
+	m := e.f().Set(rootFloat(x.m, q, e.prec+32))
 	r := rnew().Mul(rnew().Abs(m), x.r)
 	r.Mul(r, big.NewFloat(2))
-	r.Quo(r, rnew().Mul(lo, new(big.Float).SetInt64(q)))
+	r = quoUp(r, mulDown(lo, big.NewFloat(float64(q))))
 	r.Add(r, e.eps(m))
 	r.Add(r, e.eps(m))
 	res := ball{m, r}
