@@ -139,7 +139,54 @@ func (e *bev) add(a, b ball) (ball, error) {
 	return res, e.ok(res)
 }
 
+// neg returns -a (exact).
 func (e *bev) neg(a ball) ball { return ball{e.f().Neg(a.m), a.r} }
+
+// chain runs ball operations one after another and keeps the first error:
+// once a step fails, every later step returns a zero ball without
+// computing, so a formula reads as one expression and its error is
+// checked once, at the end.
+type chain struct {
+	e   *bev
+	err error
+}
+
+func (c *chain) do1(op func(ball) (ball, error), a ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	b, err := op(a)
+	c.err = err
+	return b
+}
+
+func (c *chain) do2(op func(a, b ball) (ball, error), a, b ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	r, err := op(a, b)
+	c.err = err
+	return r
+}
+
+func (c *chain) add(a, b ball) ball { return c.do2(c.e.add, a, b) }
+func (c *chain) mul(a, b ball) ball { return c.do2(c.e.mul, a, b) }
+func (c *chain) inv(a ball) ball    { return c.do1(c.e.inv, a) }
+func (c *chain) sqrt(a ball) ball   { return c.do1(c.e.sqrt, a) }
+func (c *chain) log(a ball) ball    { return c.do1(c.e.log, a) }
+func (c *chain) exp(a ball) ball    { return c.do1(c.e.exp, a) }
+func (c *chain) atan(a ball) ball   { return c.do1(c.e.atan, a) }
+
+// sub returns a - b.
+func (c *chain) sub(a, b ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	return c.add(a, c.e.neg(b))
+}
+
+// quo returns a / b.
+func (c *chain) quo(a, b ball) ball { return c.mul(a, c.inv(b)) }
 
 func (e *bev) mul(a, b ball) (ball, error) {
 	m := e.f().Mul(a.m, b.m)
@@ -257,6 +304,18 @@ func (e *bev) pi() ball {
 	return ball{m, r}
 }
 
+// halfPi returns π/2 (π's ball halved, exactly).
+func (e *bev) halfPi() ball { return half(e.pi()) }
+
+// half returns a/2: midpoint and radius halved, both exactly. A nil
+// midpoint (a failed chain step) stays nil.
+func half(a ball) ball {
+	if a.m == nil {
+		return a
+	}
+	return ball{new(big.Float).SetMantExp(a.m, -1), rnew().SetMantExp(a.r, -1)}
+}
+
 // piPrec is the precision of the shared, read-only value of π.
 const piPrec = 2048
 
@@ -273,23 +332,7 @@ var piConst = sync.OnceValue(func() *big.Float {
 // atanInv returns atan(1/k) at precision p by its Taylor series.
 func atanInv(k int64, p uint) *big.Float {
 	x := new(big.Float).SetPrec(p).Quo(big.NewFloat(1).SetPrec(p), new(big.Float).SetPrec(p).SetInt64(k))
-	x2 := new(big.Float).SetPrec(p).Mul(x, x)
-	sum := new(big.Float).SetPrec(p).Set(x)
-	term := new(big.Float).SetPrec(p).Set(x)
-	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p)-4)
-	for n := int64(1); n < 100000; n++ {
-		term.Mul(term, x2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetPrec(p).SetInt64(2*n+1))
-		if n%2 == 1 {
-			sum.Sub(sum, t)
-		} else {
-			sum.Add(sum, t)
-		}
-		if new(big.Float).Abs(t).Cmp(lim) < 0 {
-			break
-		}
-	}
-	return sum
+	return oddSeries(x, p, true)
 }
 
 // sincos returns sin and cos of a ball, memoized per check.
@@ -384,8 +427,7 @@ func (e *bev) atan(a ball) (ball, error) {
 		if err != nil {
 			return ball{}, err
 		}
-		h := e.pi()
-		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		h := e.halfPi()
 		if a.m.Sign() < 0 {
 			h = e.neg(h)
 		}
@@ -404,22 +446,7 @@ func (e *bev) atan(a ball) (ball, error) {
 		x.Quo(x, t)
 		halvings++
 	}
-	x2 := new(big.Float).SetPrec(p).Mul(x, x)
-	sum := new(big.Float).SetPrec(p).Set(x)
-	term := new(big.Float).SetPrec(p).Set(x)
-	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p))
-	for n := int64(1); n < 100000; n++ {
-		term.Mul(term, x2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
-		if n%2 == 1 {
-			sum.Sub(sum, t)
-		} else {
-			sum.Add(sum, t)
-		}
-		if new(big.Float).Abs(t).Cmp(lim) < 0 {
-			break
-		}
-	}
+	sum := oddSeries(x, p, true)
 	sum.SetMantExp(sum, halvings)
 	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
 	return ball{e.f().Set(sum), r}, nil
@@ -493,29 +520,11 @@ func (e *bev) cmul(a, b cball) (cball, error) {
 	if b.im != nil {
 		bi = *b.im
 	}
-	rr, err := e.mul(a.re, b.re)
-	if err != nil {
-		return cball{}, err
-	}
-	ii, err := e.mul(ai, bi)
-	if err != nil {
-		return cball{}, err
-	}
-	ri, err := e.mul(a.re, bi)
-	if err != nil {
-		return cball{}, err
-	}
-	ir, err := e.mul(ai, b.re)
-	if err != nil {
-		return cball{}, err
-	}
-	re, err := e.add(rr, e.neg(ii))
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.add(ri, ir)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	re := c.sub(c.mul(a.re, b.re), c.mul(ai, bi))
+	im := c.add(c.mul(a.re, bi), c.mul(ai, b.re))
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
@@ -526,29 +535,12 @@ func (e *bev) cinv(a cball) (cball, error) {
 		return cball{re: r}, err
 	}
 	// 1/(x+iy) = (x - iy)/(x²+y²)
-	x2, err := e.mul(a.re, a.re)
-	if err != nil {
-		return cball{}, err
-	}
-	y2, err := e.mul(*a.im, *a.im)
-	if err != nil {
-		return cball{}, err
-	}
-	n, err := e.add(x2, y2)
-	if err != nil {
-		return cball{}, err
-	}
-	ni, err := e.inv(n)
-	if err != nil {
-		return cball{}, err
-	}
-	re, err := e.mul(a.re, ni)
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.mul(e.neg(*a.im), ni)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	ni := c.inv(c.add(c.mul(a.re, a.re), c.mul(*a.im, *a.im)))
+	re := c.mul(a.re, ni)
+	im := c.mul(e.neg(*a.im), ni)
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
@@ -588,6 +580,19 @@ func (e *bev) eval(n *node) (cball, error) {
 		e.note(b)
 	}
 	return b, err
+}
+
+// eval2 evaluates a, then b.
+func (e *bev) eval2(a, b *node) (cball, cball, error) {
+	x, err := e.eval(a)
+	if err != nil {
+		return cball{}, cball{}, err
+	}
+	y, err := e.eval(b)
+	if err != nil {
+		return cball{}, cball{}, err
+	}
+	return x, y, nil
 }
 
 func (e *bev) eval1(n *node) (cball, error) {
@@ -630,11 +635,7 @@ func (e *bev) eval1(n *node) (cball, error) {
 		}
 		return e.cneg(x), nil
 	case nDiv:
-		a, err := e.eval(n.args[0])
-		if err != nil {
-			return cball{}, err
-		}
-		b, err := e.eval(n.args[1])
+		a, b, err := e.eval2(n.args[0], n.args[1])
 		if err != nil {
 			return cball{}, err
 		}
@@ -712,11 +713,7 @@ func (e *bev) pow(n *node) (cball, error) {
 		}
 		return e.cpowInt(cball{re: rt}, k)
 	}
-	b, err := e.eval(n.args[0])
-	if err != nil {
-		return cball{}, err
-	}
-	x, err := e.eval(n.args[1])
+	b, x, err := e.eval2(n.args[0], n.args[1])
 	if err != nil {
 		return cball{}, err
 	}
@@ -737,16 +734,9 @@ func (e *bev) pow(n *node) (cball, error) {
 		}
 		return cball{}, errDomain
 	}
-	lg, err := e.log(rb)
-	if err != nil {
-		return cball{}, err
-	}
-	t, err := e.mul(lg, rx)
-	if err != nil {
-		return cball{}, err
-	}
-	r, err := e.exp(t)
-	return cball{re: r}, err
+	c := chain{e: e}
+	r := c.exp(c.mul(c.log(rb), rx))
+	return cball{re: r}, c.err
 }
 
 func (e *bev) cexp(x cball) (cball, error) {
@@ -758,17 +748,15 @@ func (e *bev) cexp(x cball) (cball, error) {
 	if err != nil {
 		return cball{}, err
 	}
-	s, c, err := e.sincos(*x.im)
+	s, cs, err := e.sincos(*x.im)
 	if err != nil {
 		return cball{}, err
 	}
-	re, err := e.mul(m, c)
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.mul(m, s)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	re := c.mul(m, cs)
+	im := c.mul(m, s)
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
@@ -833,10 +821,6 @@ func (e *bev) fn(n *node) (cball, error) {
 	case "ln":
 		r, err = e.log(x)
 	case "log":
-		var num ball
-		if num, err = e.log(x); err != nil {
-			return cball{}, err
-		}
 		base := ball{e.f().SetInt64(10), rnew()}
 		if len(n.args) == 2 {
 			bb, err := e.eval(n.args[1])
@@ -847,15 +831,9 @@ func (e *bev) fn(n *node) (cball, error) {
 				return cball{}, err
 			}
 		}
-		den, err := e.log(base)
-		if err != nil {
-			return cball{}, err
-		}
-		di, err := e.inv(den)
-		if err != nil {
-			return cball{}, err
-		}
-		r, err = e.mul(num, di)
+		c := chain{e: e}
+		r = c.quo(c.log(x), c.log(base))
+		err = c.err
 	case "sin", "cos", "tan", "sec", "csc", "cot":
 		s, c, err2 := e.sincos(x)
 		if err2 != nil {
@@ -870,11 +848,9 @@ func (e *bev) fn(n *node) (cball, error) {
 			if n.s == "cot" {
 				s, c = c, s
 			}
-			ci, err2 := e.inv(c)
-			if err2 != nil {
-				return cball{}, err2
-			}
-			r, err = e.mul(s, ci)
+			ch := chain{e: e}
+			r = ch.quo(s, c)
+			err = ch.err
 		case "sec":
 			r, err = e.inv(c)
 		case "csc":
@@ -883,38 +859,28 @@ func (e *bev) fn(n *node) (cball, error) {
 	case "arctan":
 		r, err = e.atan(x)
 	case "arccot":
-		var xi ball
-		if xi, err = e.inv(x); err == nil {
-			r, err = e.atan(xi)
-		}
+		c := chain{e: e}
+		r = c.atan(c.inv(x))
+		err = c.err
 	case "arcsin", "arccos":
 		r, err = e.asin(x)
 		if err == nil && n.s == "arccos" {
-			h := e.pi()
-			h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
-			r, err = e.add(h, e.neg(r))
+			r, err = e.add(e.halfPi(), e.neg(r))
 		}
 	case "sinh", "cosh", "tanh":
-		var ep, em ball
-		if ep, err = e.exp(x); err != nil {
-			return cball{}, err
-		}
-		if em, err = e.exp(e.neg(x)); err != nil {
-			return cball{}, err
-		}
-		sh, _ := e.add(ep, e.neg(em))
-		ch, _ := e.add(ep, em)
+		// (e^x ∓ e^-x)/2 and their quotient
+		c := chain{e: e}
+		ep, em := c.exp(x), c.exp(e.neg(x))
+		sh, ch := c.sub(ep, em), c.add(ep, em)
 		switch n.s {
 		case "sinh":
-			r = ball{e.f().Quo(sh.m, big.NewFloat(2)), sh.r}
+			r = half(sh)
 		case "cosh":
-			r = ball{e.f().Quo(ch.m, big.NewFloat(2)), ch.r}
+			r = half(ch)
 		default:
-			var ci ball
-			if ci, err = e.inv(ch); err == nil {
-				r, err = e.mul(sh, ci)
-			}
+			r = c.quo(sh, ch)
 		}
+		err = c.err
 	default:
 		return cball{}, fmt.Errorf("function %s: %w", n.s, errUnsupported)
 	}
@@ -925,37 +891,22 @@ func (e *bev) fn(n *node) (cball, error) {
 func (e *bev) asin(x ball) (ball, error) {
 	one := ball{e.f().SetInt64(1), rnew()}
 	if x.r.Sign() == 0 && new(big.Float).Abs(x.m).Cmp(big.NewFloat(1)) == 0 {
-		h := e.pi()
-		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		h := e.halfPi()
 		if x.m.Sign() < 0 {
 			h = e.neg(h)
 		}
 		return h, nil
 	}
-	x2, err := e.mul(x, x)
-	if err != nil {
-		return ball{}, err
-	}
-	d, err := e.add(one, e.neg(x2))
-	if err != nil {
-		return ball{}, err
+	c := chain{e: e}
+	d := c.sub(one, c.mul(x, x))
+	if c.err != nil {
+		return ball{}, c.err
 	}
 	if d.m.Sign() < 0 {
 		return ball{}, fmt.Errorf("arcsin outside [-1,1]: %w", errUnsupported)
 	}
-	sq, err := e.sqrt(d)
-	if err != nil {
-		return ball{}, err
-	}
-	si, err := e.inv(sq)
-	if err != nil {
-		return ball{}, err
-	}
-	t, err := e.mul(x, si)
-	if err != nil {
-		return ball{}, err
-	}
-	return e.atan(t)
+	t := c.atan(c.quo(x, c.sqrt(d)))
+	return t, c.err
 }
 
 // floorBall evaluates floor/ceil of an irrational argument when the ball
@@ -1043,7 +994,7 @@ func (e *bev) logFloat(x *big.Float) *big.Float {
 	num := new(big.Float).SetPrec(p).Sub(m, one)
 	den := new(big.Float).SetPrec(p).Add(m, one)
 	z := new(big.Float).SetPrec(p).Quo(num, den)
-	sum := atanhSeries(z, p)
+	sum := oddSeries(z, p, false)
 	sum.SetMantExp(sum, k+1)
 	if ex != 0 {
 		l2 := e.ln2(p)
@@ -1052,17 +1003,22 @@ func (e *bev) logFloat(x *big.Float) *big.Float {
 	return sum
 }
 
-// atanhSeries sums z + z^3/3 + z^5/5 + ... until terms fall below 2^-p.
-func atanhSeries(z *big.Float, p uint) *big.Float {
+// oddSeries sums z - z³/3 + z⁵/5 - ... (atan, alternate) or
+// z + z³/3 + z⁵/5 + ... (atanh) at precision p, for |z| <= 1/2, until a
+// term falls below 2^-(p+5): the tail after it is below that term (atan:
+// alternating and decreasing) or below 4/3 of it (atanh: ratio z² <= 1/4).
+func oddSeries(z *big.Float, p uint, alternate bool) *big.Float {
 	z2 := new(big.Float).SetPrec(p).Mul(z, z)
+	if alternate {
+		z2.Neg(z2)
+	}
 	sum := new(big.Float).SetPrec(p).Set(z)
 	term := new(big.Float).SetPrec(p).Set(z)
-	for n := int64(1); n < 100000; n++ {
-		if term.Sign() == 0 {
-			break
-		}
+	t := new(big.Float).SetPrec(p)
+	d := new(big.Float).SetPrec(p)
+	for n := int64(1); n < 100000 && term.Sign() != 0; n++ {
 		term.Mul(term, z2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
+		t.Quo(term, d.SetInt64(2*n+1))
 		sum.Add(sum, t)
 		if t.Sign() == 0 || t.MantExp(nil) < -int(p)-4 {
 			break
@@ -1080,7 +1036,7 @@ func (e *bev) ln2(p uint) *big.Float {
 		return v
 	}
 	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
-	v := atanhSeries(third, p)
+	v := oddSeries(third, p, false)
 	v.SetMantExp(v, 1)
 	e.s.ln2Cache[p] = v
 	return v
@@ -1183,9 +1139,9 @@ func (e *bev) bigOp(n *node) (cball, error) {
 	if hi-lo+1 > maxLoopTerms {
 		return cball{}, errBudget
 	}
-	acc := cball{re: ball{e.f(), rnew()}}
+	acc, op := cball{re: ball{e.f(), rnew()}}, e.cadd
 	if n.s == "prod" {
-		acc = cball{re: ball{e.f().SetInt64(1), rnew()}}
+		acc, op = cball{re: ball{e.f().SetInt64(1), rnew()}}, e.cmul
 	}
 	for i := lo; i <= hi; i++ {
 		sub := &bev{s: e.s, prec: e.prec, vars: withVar(e.vars, n.ops[0], i)}
@@ -1193,12 +1149,7 @@ func (e *bev) bigOp(n *node) (cball, error) {
 		if err != nil {
 			return cball{}, err
 		}
-		if n.s == "sum" {
-			acc, err = e.cadd(acc, x)
-		} else {
-			acc, err = e.cmul(acc, x)
-		}
-		if err != nil {
+		if acc, err = op(acc, x); err != nil {
 			return cball{}, err
 		}
 	}
