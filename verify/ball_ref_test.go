@@ -353,7 +353,7 @@ func holdsFixed(b ball, x fixed) bool {
 
 func TestBallSinCosAgainstSeries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 5))
-	for i := range refCount(1000) {
+	for i := range refCount(600) {
 		prec := randPrec(rng)
 		ex := rng.IntN(25) - 20 // |x| < 16
 		if i%10 == 9 {
