@@ -10,6 +10,12 @@ import (
 // ball is a real interval [m-r, m+r]: a midpoint at the working precision
 // and a radius (64 bits, rounded up) that bounds every rounding and
 // propagation error. Inequality is proven when two balls are disjoint.
+//
+// The primitives (add, mul, inv, sqrt, root, exp, log, pi, sincos, atan)
+// each state their bound; everything else (complex arithmetic, integer and
+// real powers, tan, sec, sinh, asin, log to a base...) is composed of them
+// and so holds by composition. The tests in ball_ref_test.go check every
+// primitive against an independent reference at 500-2000 bits.
 type ball struct {
 	m, r *big.Float
 }
@@ -94,7 +100,11 @@ func sqrtDown(x *big.Float) *big.Float {
 
 func (e *bev) f() *big.Float { return new(big.Float).SetPrec(e.prec) }
 
-// eps returns |m| * 2^-(prec-2), the rounding error bound of one operation.
+// eps returns |m|·2^-(prec-2) (rounded up). Rounding one exact result to
+// the nearest prec-bit float m moves it by at most half an ulp, at most
+// 2^-prec·|m|: eps is four times that, so it also covers a result that
+// big.Float gives within one ulp (Sqrt) and a helper computed a few ulps
+// off (expFloat, rootFloat at 32 or more extra bits).
 func (e *bev) eps(m *big.Float) *big.Float {
 	r := rnew().Abs(m)
 	if r.Sign() == 0 {
@@ -103,6 +113,8 @@ func (e *bev) eps(m *big.Float) *big.Float {
 	return r.SetMantExp(r, -int(e.prec)+2)
 }
 
+// ok reports errBudget for a ball that is infinite or whose binary
+// exponent passes ±maxBinExp, and counts one step of work.
 func (e *bev) ok(b ball) error {
 	if b.m.IsInf() || b.r.IsInf() {
 		return errBudget
@@ -116,6 +128,8 @@ func (e *bev) ok(b ball) error {
 	return e.s.tick()
 }
 
+// fromRat returns the ball of an exact rational: radius 0 when q is a
+// prec-bit float, else eps(m) (q rounded to nearest is within 2^-prec·|m|).
 func (e *bev) fromRat(q *big.Rat) ball {
 	if b := q.Num().BitLen(); b > e.span {
 		e.span = b
@@ -131,6 +145,9 @@ func (e *bev) fromRat(q *big.Rat) ball {
 	return ball{m, e.eps(m)}
 }
 
+// add returns a + b. Bound: |x+y - (ma+mb)| <= ra + rb for x, y in the
+// balls, and rounding ma+mb to prec bits adds at most 2^-prec·|m|:
+// radius ra + rb + eps(m), rounded up.
 func (e *bev) add(a, b ball) (ball, error) {
 	m := e.f().Add(a.m, b.m)
 	r := rnew().Add(a.r, b.r)
@@ -188,6 +205,9 @@ func (c *chain) sub(a, b ball) ball {
 // quo returns a / b.
 func (c *chain) quo(a, b ball) ball { return c.mul(a, c.inv(b)) }
 
+// mul returns a·b. Bound: |xy - ma·mb| <= |ma|·rb + |mb|·ra + ra·rb for
+// x, y in the balls, and rounding ma·mb adds at most 2^-prec·|m|: radius
+// the sum of those terms (each rounded up) plus eps(m).
 func (e *bev) mul(a, b ball) (ball, error) {
 	m := e.f().Mul(a.m, b.m)
 	r := rnew().Mul(rnew().Abs(a.m), b.r)
@@ -249,6 +269,12 @@ func (e *bev) sqrt(a ball) (ball, error) {
 	return ball{m, r}, nil
 }
 
+// exp returns e^a for a radius up to 1/2 (wider: undecided) and |m| below
+// 2^22 (larger: budget). Bound: for |x-m| <= r <= 1/2, |e^x - e^m| <=
+// (e^r - 1)·e^m <= 1.3·r·e^m; the radius takes 2·r·|y| (y the computed
+// e^m; the factor 2 covers y's error), and 2·eps(y) for y itself:
+// expFloat is within 2^-(prec+32) relative and rounding to prec bits adds
+// 2^-prec.
 func (e *bev) exp(a ball) (ball, error) {
 	if a.r.Cmp(big.NewFloat(0.5)) > 0 {
 		return ball{}, errUndecided
@@ -266,6 +292,11 @@ func (e *bev) exp(a ball) (ball, error) {
 	return res, e.ok(res)
 }
 
+// log returns ln a for a ball of positive numbers (a ball that holds 0 is
+// undecided, exact 0 a domain error, negative unsupported). Bound: for x
+// in [lo, m+r], |ln x - ln m| <= r/lo (the derivative is at most 1/lo):
+// radius r/lo (lo rounded down) plus 2^-(prec-4) for logFloat's absolute
+// error (below 2^-(prec+28)) plus eps(y) for rounding it to prec bits.
 func (e *bev) log(a ball) (ball, error) {
 	lo := lower(a)
 	if lo.Sign() <= 0 || a.m.Sign() < 0 {
@@ -278,18 +309,21 @@ func (e *bev) log(a ball) (ball, error) {
 		return ball{}, errUndecided
 	}
 	m := e.f().Set(e.logFloat(a.m))
-	r := rnew().Quo(a.r, lo)
-	one := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+4)
-	r.Add(r, one)
+	r := quoUp(a.r, lo)
+	r.Add(r, pow2(-int(e.prec)+4))
 	r.Add(r, e.eps(m))
 	return ball{m, r}, nil
 }
 
-// pi returns π at the working precision (Machin's formula, computed once
-// per check at the highest precision asked for).
+// pi returns π at the working precision (Machin's formula: the shared
+// piPrec-bit value, or for higher precisions one computed once per check
+// at the highest precision asked for). Bound: radius 2^-(prec-2), twice
+// the half ulp of rounding π (in [2, 4)) to prec bits; the series value it
+// is rounded from is off by less than 2^-(prec+16) (its few hundred terms
+// are each rounded at 32 or more extra bits).
 func (e *bev) pi() ball {
 	if e.prec+32 <= piPrec {
-		return ball{e.f().Set(piConst()), rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)}
+		return ball{e.f().Set(piConst()), pow2(-int(e.prec) + 2)}
 	}
 	if c := e.s.pi; c == nil || c.Prec() < e.prec+32 {
 		p := (e.prec+32+127)/128*128 + 32
@@ -299,9 +333,7 @@ func (e *bev) pi() ball {
 		b.Mul(b, big.NewFloat(4))
 		e.s.pi = new(big.Float).SetPrec(p).Sub(a, b)
 	}
-	m := e.f().Set(e.s.pi)
-	r := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)
-	return ball{m, r}
+	return ball{e.f().Set(e.s.pi), pow2(-int(e.prec) + 2)}
 }
 
 // halfPi returns π/2 (π's ball halved, exactly).
@@ -349,6 +381,17 @@ func (e *bev) sincos(a ball) (ball, ball, error) {
 	return sn, cs, err
 }
 
+// sincos1 computes sin and cos of a ball with |m| < 2^64 (larger: budget)
+// and r <= 1 (wider: undecided). Method, at p = prec+40+max(0, log2|m|)
+// bits: m is reduced by a multiple of 2π (π at p bits, so the reduction is
+// off by less than 2^-(prec+36)), divided by 2^8, both Taylor series are
+// summed until their terms fall below 2^-p, and 8 doublings
+// (sin 2y = 2 sin y cos y, cos 2y = cos²y - sin²y) give the values, each
+// doubling at most quadrupling the error of the pair. Bound: sin and cos
+// are 1-Lipschitz, so the radius is r plus 2^-(prec-8) for the
+// evaluation: the error before the final rounding is below 2^-(prec+8)
+// (4^8 times a series error of at most 2^11 roundings of 2^-p) and
+// rounding a value of magnitude at most 1 to prec bits adds 2^-prec.
 func (e *bev) sincos1(a ball) (ball, ball, error) {
 	ex := a.m.MantExp(nil)
 	if ex > 64 {
@@ -411,27 +454,28 @@ func (e *bev) sincos1(a ball) (ball, ball, error) {
 		c2.Sub(c2, new(big.Float).SetPrec(p).Mul(sinS, sinS))
 		sinS, cosS = s2, c2
 	}
-	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	r := rnew().Add(a.r, pow2(-int(e.prec)+8))
 	return ball{e.f().Set(sinS), r}, ball{e.f().Set(cosS), rnew().Set(r)}, nil
 }
 
-// atan of a ball via argument halving and the Taylor series.
+// atan returns the arctangent of a ball. For |m| >= 2^64 it is
+// ±π/2 - atan(1/a) in ball arithmetic. Otherwise, at p = prec+32 bits, the
+// argument is halved h <= 4 times by atan x = 2·atan(x/(1+√(1+x²))) to
+// below 1/8, the Taylor series summed until a term is below 2^-(p+5), and
+// the sum doubled h times. Bound: atan is 1-Lipschitz, so the radius is r
+// plus 2^-(prec-8) for the evaluation: the error before the final rounding
+// is below 2^-(prec+16) (2^h times at most a few thousand roundings of
+// 2^-p in the halvings and the series) and rounding a value of magnitude
+// below π/2 to prec bits adds 2^-prec.
 func (e *bev) atan(a ball) (ball, error) {
 	if a.m.MantExp(nil) > 64 {
-		// atan(x) = ±π/2 - atan(1/x)
-		inv, err := e.inv(a)
-		if err != nil {
-			return ball{}, err
-		}
-		t, err := e.atan(inv)
-		if err != nil {
-			return ball{}, err
-		}
 		h := e.halfPi()
 		if a.m.Sign() < 0 {
 			h = e.neg(h)
 		}
-		return e.add(h, e.neg(t))
+		c := chain{e: e}
+		r := c.sub(h, c.atan(c.inv(a)))
+		return r, c.err
 	}
 	p := e.prec + 32
 	x := new(big.Float).SetPrec(p).Set(a.m)
@@ -448,7 +492,7 @@ func (e *bev) atan(a ball) (ball, error) {
 	}
 	sum := oddSeries(x, p, true)
 	sum.SetMantExp(sum, halvings)
-	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	r := rnew().Add(a.r, pow2(-int(e.prec)+8))
 	return ball{e.f().Set(sum), r}, nil
 }
 
@@ -463,6 +507,7 @@ func realOf(b cball) (ball, error) {
 	return b.re, nil
 }
 
+// cadd returns a + b, part by part.
 func (e *bev) cadd(a, b cball) (cball, error) {
 	re, err := e.add(a.re, b.re)
 	if err != nil {
@@ -498,6 +543,7 @@ func (e *bev) fold(args []*node, acc cball, op func(a, b cball) (cball, error)) 
 	return acc, nil
 }
 
+// cneg returns -a.
 func (e *bev) cneg(a cball) cball {
 	res := cball{re: e.neg(a.re)}
 	if a.im != nil {
@@ -507,6 +553,7 @@ func (e *bev) cneg(a cball) cball {
 	return res
 }
 
+// cmul returns a·b: (ar·br - ai·bi) + (ar·bi + ai·br)i.
 func (e *bev) cmul(a, b cball) (cball, error) {
 	if a.im == nil && b.im == nil {
 		re, err := e.mul(a.re, b.re)
@@ -529,6 +576,7 @@ func (e *bev) cmul(a, b cball) (cball, error) {
 	return cball{re: re, im: &im}, nil
 }
 
+// cinv returns 1/a.
 func (e *bev) cinv(a cball) (cball, error) {
 	if a.im == nil {
 		r, err := e.inv(a.re)
@@ -545,6 +593,7 @@ func (e *bev) cinv(a cball) (cball, error) {
 	return cball{re: re, im: &im}, nil
 }
 
+// cpowInt returns b^k by repeated squaring (1/b^|k| for k < 0).
 func (e *bev) cpowInt(b cball, k int64) (cball, error) {
 	neg := k < 0
 	if neg {
@@ -678,6 +727,9 @@ func (e *bev) fromCQ(x cq) cball {
 	return res
 }
 
+// pow evaluates a power node: an exact integer exponent by repeated
+// squaring, an exact p/q (q <= 64) by the real q-th root then the power,
+// e^x by cexp, and anything else as exp(x·ln b) for a real b > 0.
 func (e *bev) pow(n *node) (cball, error) {
 	// integer exponents (exactly known) use repeated squaring
 	if x, ok, err := e.s.exact(n.args[1], e.vars); err != nil {
@@ -739,6 +791,7 @@ func (e *bev) pow(n *node) (cball, error) {
 	return cball{re: r}, c.err
 }
 
+// cexp returns e^x = e^re·(cos im + i·sin im).
 func (e *bev) cexp(x cball) (cball, error) {
 	if x.im == nil {
 		r, err := e.exp(x.re)
@@ -761,6 +814,7 @@ func (e *bev) cexp(x cball) (cball, error) {
 	return cball{re: re, im: &im}, nil
 }
 
+// fn evaluates a function node from the primitives.
 func (e *bev) fn(n *node) (cball, error) {
 	switch n.s {
 	case "sum", "prod":
@@ -953,8 +1007,11 @@ func floorOf(x ball, ceil bool) (*big.Int, bool) {
 }
 
 // expFloat returns exp(x) with relative error below 2^-(prec+32): the
-// argument is halved k times to below 2^-12, the Taylor series summed, and
-// the result squared k times, all with prec+64+k bits.
+// argument is halved k times to below 2^-12, the Taylor series summed
+// until a term is below 2^-(p+2), and the result squared k times, all with
+// p = prec+64+k bits. The series makes at most a few hundred roundings of
+// 2^-p relative and each squaring doubles the relative error, so the
+// result is within (2^k·400)·2^-p < 2^-(prec+55) relative.
 func expFloat(x *big.Float, prec uint) *big.Float {
 	k := x.MantExp(nil) + 12
 	if k < 0 || x.Sign() == 0 {
@@ -979,8 +1036,13 @@ func expFloat(x *big.Float, prec uint) *big.Float {
 }
 
 // logFloat returns log(x) for x > 0 with absolute error below
-// 2^-(prec+32): x = m·2^e, m is square-rooted 8 times to near 1, and
-// log m = 2^9·atanh((m-1)/(m+1)) by its series; e·ln2 is added.
+// 2^-(prec+28): x = m·2^e, m is square-rooted 8 times to near 1, and
+// log m = 2^9·atanh((m-1)/(m+1)) by its series; e·ln2 is added. All at
+// p = prec+64 bits: the roots leave m's relative error below 2^-(p-2),
+// which 2^8 turns into an absolute error of 2^-(p-10) in log m; the
+// series adds less than that, and e·ln2 (|e| <= 2^22+1 by the budget in
+// ok, ln2 within 2^-(p-10): some 650 roundings at 2000 bits) less than
+// 2^-(p-34).
 func (e *bev) logFloat(x *big.Float) *big.Float {
 	p := e.prec + 64
 	m := new(big.Float)
@@ -1086,7 +1148,9 @@ func (e *bev) root(x ball, q int64) (ball, error) {
 }
 
 // rootFloat returns x^(1/q) for x > 0 by Newton's iteration from a float64
-// estimate, at precision p.
+// estimate, at precision p, stopped when a step changes y by less than
+// 2^-(p-2) relative: Newton converges quadratically, so y is then within
+// about that of the root (and 12 steps from 53 bits reach 2^17 bits).
 func rootFloat(x *big.Float, q int64, p uint) *big.Float {
 	mant := new(big.Float)
 	ex := x.MantExp(mant)
