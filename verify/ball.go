@@ -1089,20 +1089,36 @@ func oddSeries(z *big.Float, p uint, alternate bool) *big.Float {
 	return sum
 }
 
-// ln2 returns log 2 = 2·atanh(1/3) at precision p, cached for this check.
+// ln2 returns log 2 at precision p: the shared piPrec-bit value rounded
+// to p when p+32 <= piPrec (within 2^-p), else 2·atanh(1/3) summed at p
+// bits and cached for this check.
 func (e *bev) ln2(p uint) *big.Float {
+	if p+32 <= piPrec {
+		return new(big.Float).SetPrec(p).Set(ln2Const())
+	}
 	if e.s.ln2Cache == nil {
 		e.s.ln2Cache = map[uint]*big.Float{}
 	}
 	if v, ok := e.s.ln2Cache[p]; ok {
 		return v
 	}
-	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
-	v := oddSeries(third, p, false)
-	v.SetMantExp(v, 1)
+	v := ln2Series(p)
 	e.s.ln2Cache[p] = v
 	return v
 }
+
+// ln2Series returns 2·atanh(1/3) = log 2 at precision p.
+func ln2Series(p uint) *big.Float {
+	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
+	v := oddSeries(third, p, false)
+	return v.SetMantExp(v, 1)
+}
+
+// ln2Const returns log 2 to piPrec bits, computed once at piPrec+32 bits
+// and never modified afterwards, so concurrent checks may read it.
+var ln2Const = sync.OnceValue(func() *big.Float {
+	return new(big.Float).SetPrec(piPrec).Set(ln2Series(piPrec + 32))
+})
 
 // root returns the real q-th root of a ball (q >= 2; odd q for negative
 // values, by symmetry). Bound: x^(1/q) has derivative x^(1/q)/(q·x), which
