@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/ALTree/bigfloat"
 )
@@ -14,7 +15,8 @@ import (
 // precision, on 64 fixed random arguments (exp: x in [1/2, 8); log:
 // x in [1/16, 256); pow: b in [1, 16), x in [1/4, 4)). The ball side gets a
 // fresh check state per call, as a check does, so log pays for ln 2 each
-// time; its result is a certified ball, bigfloat's a float.
+// time; its result is a certified ball, bigfloat's a float. cpu-ns/op is
+// the process CPU time per call, steadier than ns/op on a loaded machine.
 func BenchmarkBallVsBigfloat(b *testing.B) {
 	for _, bits := range []uint{128, 320, 1000} {
 		rng := rand.New(rand.NewPCG(9, uint64(bits)))
@@ -47,18 +49,32 @@ func BenchmarkBallVsBigfloat(b *testing.B) {
 		} {
 			b.Run(fmt.Sprintf("%s/bits=%d/ball", fn.name, bits), func(b *testing.B) {
 				b.ReportAllocs()
-				for i := 0; b.Loop(); i++ {
-					if err := fn.ball(&bev{s: refState(), prec: bits}, i%64); err != nil {
-						b.Fatal(err)
+				cpu := processCPU(func() {
+					for i := 0; b.Loop(); i++ {
+						if err := fn.ball(&bev{s: refState(), prec: bits}, i%64); err != nil {
+							b.Fatal(err)
+						}
 					}
-				}
+				})
+				reportCPU(b, cpu)
 			})
 			b.Run(fmt.Sprintf("%s/bits=%d/bigfloat", fn.name, bits), func(b *testing.B) {
 				b.ReportAllocs()
-				for i := 0; b.Loop(); i++ {
-					fn.ref(i % 64)
-				}
+				cpu := processCPU(func() {
+					for i := 0; b.Loop(); i++ {
+						fn.ref(i % 64)
+					}
+				})
+				reportCPU(b, cpu)
 			})
 		}
+	}
+}
+
+// reportCPU reports the process CPU time per operation: on a shared,
+// loaded machine wall time measures the neighbours too.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if cpu > 0 && b.N > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
