@@ -22,6 +22,9 @@ package verify
 // Each test draws its arguments from a fixed seed (500 to 1,200 per
 // function, 500 roots), a tenth with -short; half of them are balls with a
 // radius, checked at the midpoint and both ends.
+//
+// bigfloat keeps a package-level cache of π that it rewrites without a
+// lock, so the tests that call it never run in parallel.
 
 import (
 	"math/big"
