@@ -113,51 +113,53 @@ func checkRef(t *testing.T, what string, arg, got ball, prec uint, ref func(x *b
 	return true
 }
 
-func TestBallExpAgainstBigfloat(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 1))
-	for i := range refCount(1200) {
-		prec := randPrec(rng)
-		m := randMant(rng, prec, rng.IntN(50)-40)
-		if rng.IntN(2) == 0 {
-			m.Neg(m)
-		}
-		a := withRadius(rng, m, prec, i, -2)
-		e := &bev{s: refState(), prec: prec}
-		b, err := e.exp(a)
-		if err != nil {
-			t.Fatalf("exp(%v ± %v) at %d bits: %v", m, a.r, prec, err)
-		}
-		if a.r.Sign() == 0 {
-			tight(t, "exp", b, prec, 4)
-		}
-		if !checkRef(t, "exp", a, b, prec, bigfloat.Exp) {
-			return
-		}
-	}
-}
-
-func TestBallLogAgainstBigfloat(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 2))
-	for i := range refCount(1200) {
-		prec := randPrec(rng)
-		m := randMant(rng, prec, rng.IntN(121)-60)
-		if i%7 == 3 {
-			// near 1, where log's value is small and relative error counts
-			d := randMant(rng, prec-45, -rng.IntN(40)-1)
-			m.Add(big.NewFloat(1), d)
-		}
-		a := withRadius(rng, m, prec, i, 0)
-		e := &bev{s: refState(), prec: prec}
-		b, err := e.log(a)
-		if err != nil {
-			t.Fatalf("log(%v ± %v) at %d bits: %v", m, a.r, prec, err)
-		}
-		if a.r.Sign() == 0 {
-			tight(t, "log", b, prec, 6)
-		}
-		if !checkRef(t, "log", a, b, prec, bigfloat.Log) {
-			return
-		}
+// TestBallExpLogAgainstBigfloat checks exp (|x| < 512, radius below 1/4)
+// and log (x in 2^±60, and near 1 where the value is small) against
+// bigfloat.Exp and bigfloat.Log.
+func TestBallExpLogAgainstBigfloat(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		seed   uint64
+		arg    func(rng *rand.Rand, prec uint, i int) *big.Float
+		maxExp int // of the radius; 0: no limit
+		slack  int // of the tightness check
+		fn     func(e *bev, a ball) (ball, error)
+		ref    func(*big.Float) *big.Float
+	}{
+		{"exp", 1, func(rng *rand.Rand, prec uint, i int) *big.Float {
+			m := randMant(rng, prec, rng.IntN(50)-40)
+			if rng.IntN(2) == 0 {
+				m.Neg(m)
+			}
+			return m
+		}, -2, 4, (*bev).exp, bigfloat.Exp},
+		{"log", 2, func(rng *rand.Rand, prec uint, i int) *big.Float {
+			if i%7 == 3 {
+				d := randMant(rng, prec-45, -rng.IntN(40)-1)
+				return new(big.Float).SetPrec(prec).Add(big.NewFloat(1), d)
+			}
+			return randMant(rng, prec, rng.IntN(121)-60)
+		}, 0, 6, (*bev).log, bigfloat.Log},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(9, c.seed))
+			for i := range refCount(1200) {
+				prec := randPrec(rng)
+				m := c.arg(rng, prec, i)
+				a := withRadius(rng, m, prec, i, c.maxExp)
+				e := &bev{s: refState(), prec: prec}
+				b, err := c.fn(e, a)
+				if err != nil {
+					t.Fatalf("%s(%v ± %v) at %d bits: %v", c.name, m, a.r, prec, err)
+				}
+				if a.r.Sign() == 0 {
+					tight(t, c.name, b, prec, c.slack)
+				}
+				if !checkRef(t, c.name, a, b, prec, c.ref) {
+					return
+				}
+			}
+		})
 	}
 }
 
