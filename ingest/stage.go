@@ -181,10 +181,9 @@ func stageVerdict(stage bigmath.Stage, pass bool, reason string) bigmath.StageVe
 // row. It never fails: a bad row is a dropped problem with a reason.
 // h is the calling worker's own dedup.Hasher.
 func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key string, index int64, t *stageTimes) processedRow {
-	s := rc.spec
 	var p processedRow
 	out := &p.row
-	out.ID = bigmath.ProblemID(s.Name, key)
+	out.ID = bigmath.ProblemID(rc.spec.Name, key)
 	out.RowKey = key
 	out.RowIndex = index
 	hh := xxh3.New()
@@ -193,11 +192,43 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	sum := hh.Sum128().Bytes()
 	out.RawHash = sum[:]
 
-	// normalize
 	t0 := time.Now()
-	raw, _ := FieldText(r.Fields, s.Fields.Problem)
-	out.ProblemRaw = raw
-	out.ProblemNorm = normalize.Text(raw)
+	gold := rc.normalizeRow(&p, r)
+	t1 := time.Now()
+	t.normalize += t1.Sub(t0)
+	if p.dropped == "" {
+		rc.classifyRow(&p, gold)
+	}
+	t2 := time.Now()
+	t.classify += t2.Sub(t1)
+	rc.verifyRow(ctx, &p, gold)
+	t3 := time.Now()
+	t.verify += t3.Sub(t2)
+	rc.fingerprintRow(h, &p)
+	t.fingerprint += time.Since(t3)
+
+	out.Verdicts = append(out.Verdicts, dedup.DefaultTail(rc.benchmark)...)
+	return p
+}
+
+// pass records that stage passed the row.
+func (p *processedRow) pass(stage bigmath.Stage, reason string) {
+	p.row.Verdicts = append(p.row.Verdicts, stageVerdict(stage, true, reason))
+}
+
+// drop records that stage dropped the row.
+func (p *processedRow) drop(stage bigmath.Stage, reason string) {
+	p.row.Verdicts = append(p.row.Verdicts, stageVerdict(stage, false, reason))
+	p.row.Status, p.row.Stage, p.row.Reason = bigmath.StatusDropped, stage, reason
+	p.dropped = stage
+}
+
+// normalizeRow maps the row's fields, normalizes its text and extracts its
+// gold answer.
+func (rc *stageContext) normalizeRow(p *processedRow, r Row) Gold {
+	s, out := rc.spec, &p.row
+	out.ProblemRaw, _ = FieldText(r.Fields, s.Fields.Problem)
+	out.ProblemNorm = normalize.Text(out.ProblemRaw)
 	gold := ExtractGold(s, r.Fields)
 	out.Solution = gold.Solution
 	out.Answer.Raw = gold.Answer
@@ -209,78 +240,73 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 		}
 	}
 	out.Extra = rc.extra(r.Fields)
-	var vs []bigmath.StageVerdict
-	drop := func(stage bigmath.Stage, reason string) {
-		vs = append(vs, stageVerdict(stage, false, reason))
-		out.Status, out.Stage, out.Reason = bigmath.StatusDropped, stage, reason
-		p.dropped = stage
-	}
 	if out.ProblemNorm == "" {
-		drop(bigmath.StageNormalize, ReasonEmptyProblem)
+		p.drop(bigmath.StageNormalize, ReasonEmptyProblem)
 	} else {
-		vs = append(vs, stageVerdict(bigmath.StageNormalize, true, ReasonOK))
+		p.pass(bigmath.StageNormalize, ReasonOK)
 	}
-	t1 := time.Now()
-	t.normalize += t1.Sub(t0)
+	return gold
+}
 
-	// classify
-	if p.dropped == "" {
-		cv := normalize.Classify(normalize.ClassifyInput{Problem: raw, Answer: gold.Answer, Solution: gold.Solution, HasAnswer: gold.HasAnswer})
-		if cv.Keep() {
-			vs = append(vs, stageVerdict(bigmath.StageClassify, true, string(cv.Reason)))
-		} else if cv.Reason == normalize.NoAnswer && gold.Unclear {
-			// The solution has answers, but no one of them is the gold.
-			drop(bigmath.StageClassify, ReasonUnclearAnswer)
-		} else {
-			drop(bigmath.StageClassify, string(cv.Reason))
-		}
+// classifyRow keeps only problems with one checkable answer.
+func (rc *stageContext) classifyRow(p *processedRow, gold Gold) {
+	cv := normalize.Classify(normalize.ClassifyInput{Problem: p.row.ProblemRaw, Answer: gold.Answer, Solution: gold.Solution, HasAnswer: gold.HasAnswer})
+	switch {
+	case cv.Keep():
+		p.pass(bigmath.StageClassify, string(cv.Reason))
+	case cv.Reason == normalize.NoAnswer && gold.Unclear:
+		// The solution has answers, but no one of them is the gold.
+		p.drop(bigmath.StageClassify, ReasonUnclearAnswer)
+	default:
+		p.drop(bigmath.StageClassify, string(cv.Reason))
 	}
-	t2 := time.Now()
-	t.classify += t2.Sub(t1)
+}
 
-	// verify. A gold answer is parsed even when classify dropped the
-	// problem: dedup compares the answers of copies.
-	if p.dropped == "" || (p.dropped == bigmath.StageClassify && gold.HasAnswer) {
-		canon, kind, err := verify.Canonical(ctx, gold.Answer, rc.verifyOpts)
-		switch {
-		case p.dropped != "":
-			if err == nil {
-				out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
-			}
-		case err != nil:
-			drop(bigmath.StageVerify, ReasonUnverifiableAnswer)
-		case gold.HasFinal && !verify.Answer(ctx, gold.Answer, gold.SolutionFinal, rc.verifyOpts).Correct:
+// verifyRow parses the gold answer and checks it against the solution's
+// own final answer. A gold answer is parsed even when classify dropped the
+// problem: dedup compares the answers of copies.
+func (rc *stageContext) verifyRow(ctx context.Context, p *processedRow, gold Gold) {
+	if p.dropped != "" && (p.dropped != bigmath.StageClassify || !gold.HasAnswer) {
+		return
+	}
+	out := &p.row
+	canon, kind, err := verify.Canonical(ctx, gold.Answer, rc.verifyOpts)
+	switch {
+	case p.dropped != "":
+		if err == nil {
 			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
-			drop(bigmath.StageVerify, ReasonAnswerMismatch)
-		default:
-			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
-			vs = append(vs, stageVerdict(bigmath.StageVerify, true, ReasonOK))
-			out.Status = bigmath.StatusKept
 		}
+	case err != nil:
+		p.drop(bigmath.StageVerify, ReasonUnverifiableAnswer)
+	case gold.HasFinal && !verify.Answer(ctx, gold.Answer, gold.SolutionFinal, rc.verifyOpts).Correct:
+		out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
+		p.drop(bigmath.StageVerify, ReasonAnswerMismatch)
+	default:
+		out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
+		p.pass(bigmath.StageVerify, ReasonOK)
+		out.Status = bigmath.StatusKept
 	}
-	t3 := time.Now()
-	t.verify += t3.Sub(t2)
+}
 
-	// dedup fingerprint
-	if out.ProblemNorm != "" {
-		p.dedup = true
-		fp := h.Fingerprint(out.ProblemNorm)
-		p.exactKey = fp.Exact
-		out.TextHash = p.exactKey[:]
-		out.Bands = make([]int64, len(fp.Bands))
-		for i, b := range fp.Bands {
-			out.Bands[i] = int64(b)
-		}
-		fp.Bands = nil // the index keeps the fingerprint; the keys are in the row
-		p.fp = fp
-		if rc.overlap != nil && !rc.benchmark {
-			out.Overlaps = rc.overlap.Match(out.ProblemNorm)
-		}
+// fingerprintRow computes the dedup fingerprint and the benchmark overlaps.
+func (rc *stageContext) fingerprintRow(h *dedup.Hasher, p *processedRow) {
+	out := &p.row
+	if out.ProblemNorm == "" {
+		return
 	}
-	t.fingerprint += time.Since(t3)
-
-	out.Verdicts = append(vs, dedup.DefaultTail(rc.benchmark)...)
-	return p
+	p.dedup = true
+	fp := h.Fingerprint(out.ProblemNorm)
+	p.exactKey = fp.Exact
+	out.TextHash = p.exactKey[:]
+	out.Bands = make([]int64, len(fp.Bands))
+	for i, b := range fp.Bands {
+		out.Bands[i] = int64(b)
+	}
+	fp.Bands = nil // the index keeps the fingerprint; the keys are in the row
+	p.fp = fp
+	if rc.overlap != nil && !rc.benchmark {
+		out.Overlaps = rc.overlap.Match(out.ProblemNorm)
+	}
 }
 
 // extra returns the row's unmapped columns as a JSON object.
