@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/bigmath/bigmath"
@@ -82,8 +83,7 @@ type rewarder struct {
 	metrics        *metrics
 	logger         *slog.Logger
 
-	cacheMu sync.Mutex
-	cache   *lru[string, Gold]
+	cache *expirable.LRU[string, Gold] // safe for concurrent use
 }
 
 func newRewarder(d Deps, m *metrics) *rewarder {
@@ -105,7 +105,7 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		workers:        runtime.GOMAXPROCS(0),
 		metrics:        m,
 		logger:         d.Logger,
-		cache:          newLRU[string, Gold](goldCacheSize, goldCacheTTL),
+		cache:          expirable.NewLRU[string, Gold](goldCacheSize, nil, goldCacheTTL),
 	}
 }
 
@@ -306,14 +306,12 @@ func (rw *rewarder) check(ctx context.Context, t *task) (r result) {
 func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 	var missing []string
 	seen := map[string]bool{}
-	now := time.Now()
-	rw.cacheMu.Lock()
 	for i := range tasks {
 		t := &tasks[i]
 		if !t.needGold || t.reason != "" {
 			continue
 		}
-		if g, ok := rw.cache.get(t.problemID, now); ok {
+		if g, ok := rw.cache.Get(t.problemID); ok {
 			t.gold, t.needGold = g.Answer, false
 			continue
 		}
@@ -322,7 +320,6 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			missing = append(missing, t.problemID)
 		}
 	}
-	rw.cacheMu.Unlock()
 	if len(missing) == 0 {
 		return
 	}
@@ -344,11 +341,9 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 		}
 		return
 	}
-	rw.cacheMu.Lock()
 	for id, g := range golds {
-		rw.cache.put(id, g, now)
+		rw.cache.Add(id, g)
 	}
-	rw.cacheMu.Unlock()
 	for i := range tasks {
 		t := &tasks[i]
 		if !t.needGold || t.reason != "" {
