@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
 )
 
@@ -118,28 +118,28 @@ func rateLimit(perSecond float64) gin.HandlerFunc {
 		return func(c *gin.Context) { c.Next() }
 	}
 	burst := int(math.Ceil(2 * perSecond))
-	var mu sync.Mutex
-	clients := newLRU[string, *rate.Limiter](maxClients, 0)
+	clients, err := lru.New[string, *rate.Limiter](maxClients) // safe for concurrent use
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
 	return func(c *gin.Context) {
 		key := "ip:" + c.ClientIP()
 		if tok, ok := bearer(c.Request); ok {
 			sum := sha256.Sum256([]byte(tok))
 			key = "tok:" + string(sum[:8])
 		}
-		now := time.Now()
-		mu.Lock()
-		lim, ok := clients.get(key, now)
+		lim, ok := clients.Get(key)
 		if !ok {
 			lim = rate.NewLimiter(rate.Limit(perSecond), burst)
-			clients.put(key, lim, now)
+			if prev, found, _ := clients.PeekOrAdd(key, lim); found {
+				lim = prev // another request of this client added it first
+			}
 		}
+		now := time.Now()
 		res := lim.ReserveN(now, 1)
 		delay := res.DelayFrom(now)
 		if delay > 0 {
 			res.CancelAt(now)
-		}
-		mu.Unlock()
-		if delay > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
 			writeError(c, http.StatusTooManyRequests, "rate_limited",
 				"more than "+strconv.FormatFloat(perSecond, 'g', -1, 64)+" requests per second from this client (BIGMATH_RATE_LIMIT)", "")

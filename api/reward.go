@@ -11,11 +11,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/bigmath/bigmath"
@@ -78,8 +78,7 @@ type rewarder struct {
 	metrics        *metrics
 	logger         *slog.Logger
 
-	cacheMu sync.Mutex
-	cache   *lru[string, bigmath.Answer]
+	cache *expirable.LRU[string, bigmath.Answer] // safe for concurrent use
 }
 
 func newRewarder(d Deps, m *metrics) *rewarder {
@@ -101,7 +100,7 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		workers:        runtime.GOMAXPROCS(0),
 		metrics:        m,
 		logger:         d.Logger,
-		cache:          newLRU[string, bigmath.Answer](goldCacheSize, goldCacheTTL),
+		cache:          expirable.NewLRU[string, bigmath.Answer](goldCacheSize, nil, goldCacheTTL),
 	}
 }
 
@@ -303,14 +302,12 @@ func (rw *rewarder) check(ctx context.Context, t *task) (r result) {
 func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 	var missing []string
 	seen := map[string]bool{}
-	now := time.Now()
-	rw.cacheMu.Lock()
 	for i := range tasks {
 		t := &tasks[i]
 		if !t.needGold || t.reason != "" {
 			continue
 		}
-		if g, ok := rw.cache.get(t.problemID, now); ok {
+		if g, ok := rw.cache.Get(t.problemID); ok {
 			t.gold, t.needGold = g.Gold(), false
 			continue
 		}
@@ -319,7 +316,6 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			missing = append(missing, t.problemID)
 		}
 	}
-	rw.cacheMu.Unlock()
 	if len(missing) == 0 {
 		return
 	}
@@ -341,11 +337,9 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 		}
 		return
 	}
-	rw.cacheMu.Lock()
 	for id, g := range golds {
-		rw.cache.put(id, g, now)
+		rw.cache.Add(id, g)
 	}
-	rw.cacheMu.Unlock()
 	for i := range tasks {
 		t := &tasks[i]
 		if !t.needGold || t.reason != "" {

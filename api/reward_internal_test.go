@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -116,30 +115,5 @@ func TestRequireAdmin(t *testing.T) {
 		if w.Code != tc.want {
 			t.Errorf("%s: %d %s, want %d", tc.name, w.Code, w.Body, tc.want)
 		}
-	}
-}
-
-func TestLRU(t *testing.T) {
-	t.Parallel()
-	now := time.Unix(1000, 0)
-	l := newLRU[string, int](2, time.Minute)
-	l.put("a", 1, now)
-	l.put("b", 2, now)
-	if _, ok := l.get("a", now); !ok { // a is now the most recent
-		t.Fatal("a missing")
-	}
-	l.put("c", 3, now) // evicts b
-	if _, ok := l.get("b", now); ok || l.len() != 2 {
-		t.Errorf("b not evicted (len %d)", l.len())
-	}
-	if v, ok := l.get("a", now); !ok || v != 1 {
-		t.Errorf("a = %d %v, want 1", v, ok)
-	}
-	if _, ok := l.get("c", now.Add(2*time.Minute)); ok {
-		t.Errorf("c did not expire")
-	}
-	l.put("a", 9, now)
-	if v, _ := l.get("a", now); v != 9 {
-		t.Errorf("a = %d after an update, want 9", v)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,7 +19,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/bigmath/bigmath"
@@ -218,18 +218,10 @@ func (c *hubClient) fetchFile(ctx context.Context, id, sha string, f hubFile, ds
 		return "", err
 	}
 	part := dst + ".part"
-	u := c.resolveURL(id, sha, f.Path)
-	var etag string
+	d := &download{url: c.resolveURL(id, sha, f.Path), part: part, size: f.Size, log: c.log}
 	start := time.Now()
-	err := c.retry(ctx, "download "+id+"/"+f.Path, func() (bool, error) {
-		n, tag, err := c.downloadOnce(ctx, u, part, f.Size)
-		if tag != "" {
-			etag = tag
-		}
-		return n > 0, err
-	})
-	if err != nil {
-		return "", err
+	if err := c.get(ctx, d.url, d.handle, d.setRange); err != nil {
+		return "", fmt.Errorf("download %s/%s: %w", id, f.Path, err)
 	}
 	if err := checkDigest(part, f); err != nil {
 		os.Remove(part)
@@ -239,101 +231,82 @@ func (c *hubClient) fetchFile(ctx context.Context, id, sha string, f hubFile, ds
 		return "", err
 	}
 	c.log.Info("hub file downloaded", "dataset", id, "file", f.Path, "bytes", f.Size, "took", time.Since(start).Round(time.Millisecond).String())
-	return etag, nil
+	return d.etag, nil
 }
 
-// downloadOnce makes one GET of u into part, resuming after the bytes part
-// already holds. It returns how many bytes it added and the answer's ETag.
-func (c *hubClient) downloadOnce(ctx context.Context, u, part string, size int64) (int64, string, error) {
-	var have int64
-	if st, err := os.Stat(part); err == nil {
-		have = st.Size()
+// download is the state of one file's download across attempts: each
+// attempt resumes after the bytes part already holds.
+type download struct {
+	url, part string
+	size      int64
+	log       *slog.Logger
+	from      int64  // bytes part held when the current attempt was sent
+	etag      string // of the last answer
+}
+
+// setRange asks for the bytes after those part holds (before every attempt).
+func (d *download) setRange(req *http.Request) {
+	d.from = 0
+	if st, err := os.Stat(d.part); err == nil {
+		d.from = st.Size()
 	}
-	if size > 0 && have > size {
-		os.Remove(part)
-		have = 0
+	if d.size > 0 && d.from > d.size {
+		os.Remove(d.part)
+		d.from = 0
 	}
-	// A watchdog cancels the request when no byte arrives for c.stall, so a
-	// connection that hangs mid-body is retried (and resumed) instead of
-	// blocking forever.
-	reqCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var stalled atomic.Bool
-	watchdog := time.AfterFunc(c.stall, func() { stalled.Store(true); cancel() })
-	defer watchdog.Stop()
-	stallErr := func(err error) error {
-		if stalled.Load() && ctx.Err() == nil {
-			return &retryable{err: fmt.Errorf("GET %s: no data for %s", u, c.stall)}
-		}
-		return transportError(ctx, err)
-	}
-	req, err := c.newRequest(reqCtx, http.MethodGet, u)
-	if err != nil {
-		return 0, "", err
-	}
+	req.Header = req.Header.Clone()
 	req.Header.Set("Accept-Encoding", "identity")
-	if have > 0 {
-		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
+	req.Header.Del("Range")
+	if d.from > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(d.from, 10)+"-")
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, "", stallErr(err)
+}
+
+// handle writes one answer into part: appended after a 206 that resumes
+// where part ends, from the start after a 200.
+func (d *download) handle(r *hubRequest, resp *http.Response) error {
+	if tag := resp.Header.Get("ETag"); tag != "" {
+		d.etag = tag
 	}
-	etag := resp.Header.Get("ETag")
-	flag := os.O_WRONLY | os.O_CREATE
+	have, flag := d.from, os.O_WRONLY|os.O_CREATE
 	switch {
 	case resp.StatusCode == http.StatusPartialContent && have > 0:
 		if start, ok := contentRangeStart(resp.Header.Get("Content-Range")); !ok || start != have {
-			resp.Body.Close()
-			os.Remove(part)
-			return 0, etag, &retryable{err: fmt.Errorf("GET %s: server resumed at %q, not byte %d", u, resp.Header.Get("Content-Range"), have)}
+			os.Remove(d.part)
+			return &retryable{err: fmt.Errorf("GET %s: server resumed at %q, not byte %d", d.url, resp.Header.Get("Content-Range"), have)}
 		}
 		flag |= os.O_APPEND
-		c.log.Info("hub download resumed", "url", u, "from_byte", have)
+		d.log.Info("hub download resumed", "url", d.url, "from_byte", have)
 	case resp.StatusCode == http.StatusOK:
 		flag |= os.O_TRUNC // the server ignored Range: start over
 		have = 0
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && have > 0:
-		resp.Body.Close()
-		if have == size {
-			return 0, etag, nil // the part is already whole
+		if have == d.size {
+			return nil // the part is already whole
 		}
-		os.Remove(part)
-		return 0, etag, &retryable{err: fmt.Errorf("GET %s: range from byte %d not satisfiable", u, have)}
+		os.Remove(d.part)
+		return &retryable{err: fmt.Errorf("GET %s: range from byte %d not satisfiable", d.url, have)}
 	default:
-		return 0, etag, statusError(resp)
+		return statusError(resp)
 	}
-	defer resp.Body.Close()
-	out, err := os.OpenFile(part, flag, 0o644)
+	out, err := os.OpenFile(d.part, flag, 0o644)
 	if err != nil {
-		return 0, etag, err
+		return err
 	}
-	n, cerr := io.Copy(out, &stallReader{r: resp.Body, timer: watchdog, idle: c.stall})
+	n, cerr := io.Copy(out, resp.Body)
 	if err := out.Close(); err != nil && cerr == nil {
 		cerr = err
 	}
-	if cerr != nil {
-		return n, etag, stallErr(cerr)
-	}
-	if size > 0 && have+n != size {
-		return n, etag, &retryable{err: fmt.Errorf("GET %s: got %d of %d bytes", u, have+n, size)}
-	}
-	return n, etag, nil
-}
-
-// stallReader pushes the stall watchdog back on every read that returns data.
-type stallReader struct {
-	r     io.Reader
-	timer *time.Timer
-	idle  time.Duration
-}
-
-func (s *stallReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
 	if n > 0 {
-		s.timer.Reset(s.idle)
+		r.progressed()
 	}
-	return n, err
+	if cerr != nil {
+		return transportError(r.ctx, cerr)
+	}
+	if d.size > 0 && have+n != d.size {
+		return &retryable{err: fmt.Errorf("GET %s: got %d of %d bytes", d.url, have+n, d.size)}
+	}
+	return nil
 }
 
 // contentRangeStart parses the first byte of "bytes 100-199/200".

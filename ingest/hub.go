@@ -1,18 +1,15 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -36,71 +33,48 @@ const (
 
 // hubClient speaks the parts of the Hub HTTP API that ingest needs: revision
 // metadata, recursive tree listing with Link pagination, and resolve
-// downloads. Every request carries the token; failed requests are retried on
-// network errors, 408, 429 and 5xx with exponential back-off and jitter,
-// honouring Retry-After and the RateLimit header's t= parameter.
+// downloads. Every request carries the token; failed requests are retried
+// (see hub_retry.go) on network errors, 408, 429 and 5xx with exponential
+// back-off and jitter, honouring Retry-After and the RateLimit header's t=
+// parameter.
 type hubClient struct {
 	endpoint    string
 	token       string
-	http        *http.Client
+	http        *http.Client // its transport cuts requests idle for StallTimeout
 	log         *slog.Logger
 	maxAttempts int
 	delay       time.Duration
 	maxWait     time.Duration
-	stall       time.Duration
-	sleep       func(ctx context.Context, d time.Duration) error
+	retryWait   func(time.Duration) time.Duration // tests: replaces each retry wait
 }
 
 func newHubClient(opt OpenOptions) *hubClient {
 	c := &hubClient{
 		endpoint:    strings.TrimRight(opt.HFEndpoint, "/"),
 		token:       opt.HFToken,
-		http:        opt.HTTPClient,
 		log:         opt.Logger,
-		maxAttempts: opt.MaxAttempts,
-		delay:       opt.RetryDelay,
-		maxWait:     opt.MaxRetryWait,
-		stall:       opt.StallTimeout,
-		sleep:       opt.sleep,
+		maxAttempts: cmp.Or(max(opt.MaxAttempts, 0), defaultMaxAttempts),
+		delay:       cmp.Or(max(opt.RetryDelay, 0), defaultRetryDelay),
+		maxWait:     cmp.Or(max(opt.MaxRetryWait, 0), defaultMaxRetryWait),
+		retryWait:   opt.retryWait,
 	}
-	if c.endpoint == "" {
-		c.endpoint = DefaultHFEndpoint
-	}
-	if c.http == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.ResponseHeaderTimeout = 30 * time.Second
-		c.http = &http.Client{Transport: tr}
-	}
+	c.endpoint = cmp.Or(c.endpoint, DefaultHFEndpoint)
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if c.maxAttempts <= 0 {
-		c.maxAttempts = defaultMaxAttempts
+	base := opt.HTTPClient
+	if base == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.ResponseHeaderTimeout = 30 * time.Second
+		base = &http.Client{Transport: tr}
 	}
-	if c.delay <= 0 {
-		c.delay = defaultRetryDelay
+	hc := *base
+	hc.Transport = &idleTransport{
+		base: cmp.Or[http.RoundTripper](base.Transport, http.DefaultTransport),
+		idle: cmp.Or(max(opt.StallTimeout, 0), defaultStallTimeout),
 	}
-	if c.maxWait <= 0 {
-		c.maxWait = defaultMaxRetryWait
-	}
-	if c.stall <= 0 {
-		c.stall = defaultStallTimeout
-	}
-	if c.sleep == nil {
-		c.sleep = sleepCtx
-	}
+	c.http = &hc
 	return c
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // hubFile is one entry of a tree listing.
@@ -146,170 +120,27 @@ func (e *HubError) Unwrap() error {
 	return nil
 }
 
-// retryable marks an error worth another attempt, with the wait the server
-// asked for (0 = use back-off).
-type retryable struct {
-	err  error
-	wait time.Duration
-}
-
-func (r *retryable) Error() string { return r.err.Error() }
-func (r *retryable) Unwrap() error { return r.err }
-
-// retryStatus reports whether an HTTP status is transient.
-func retryStatus(code int) bool {
-	switch code {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests,
-		http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-var rateLimitReset = regexp.MustCompile(`(?:^|[;,\s])t=(\d+)`)
-
-// serverWait reads how long the server asked us to wait: Retry-After
-// (seconds or an HTTP date), else the t= of the RateLimit header.
-func serverWait(h http.Header, now time.Time) time.Duration {
-	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
-		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second
-		}
-		if t, err := http.ParseTime(ra); err == nil {
-			if d := t.Sub(now); d > 0 {
-				return d
-			}
-			return 0
-		}
-	}
-	if m := rateLimitReset.FindStringSubmatch(h.Get("RateLimit")); m != nil {
-		if s, err := strconv.Atoi(m[1]); err == nil {
-			return time.Duration(s) * time.Second
-		}
-	}
-	return 0
-}
-
-// statusError turns an unwanted answer into a *HubError, wrapped in
-// *retryable when the status is transient. It drains and closes the body.
-func statusError(resp *http.Response) error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	resp.Body.Close()
-	e := &HubError{Method: resp.Request.Method, URL: resp.Request.URL.String(), Status: resp.StatusCode,
-		Body: strings.Join(strings.Fields(string(body)), " ")}
-	if retryStatus(resp.StatusCode) {
-		return &retryable{err: e, wait: serverWait(resp.Header, time.Now())}
-	}
-	return e
-}
-
-// transportError wraps a failed round trip: retryable unless the context
-// ended.
-func transportError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
-		return &retryable{err: err}
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &retryable{err: err}
-	}
-	return err
-}
-
-// retry runs op until it succeeds, fails for good, or maxAttempts is reached.
-// op reports progress (bytes downloaded) so that a download that moves on is
-// not cut short by failures that each made progress.
-func (c *hubClient) retry(ctx context.Context, what string, op func() (progress bool, err error)) error {
-	attempt := 0
-	for {
-		progress, err := op()
-		if err == nil {
-			return nil
-		}
-		var rt *retryable
-		if !errors.As(err, &rt) {
-			return err
-		}
-		if progress {
-			attempt = 0
-		}
-		attempt++
-		if attempt >= c.maxAttempts {
-			return fmt.Errorf("%s: giving up after %d attempts: %w", what, attempt, rt.err)
-		}
-		wait := rt.wait
-		if wait > c.maxWait {
-			wait = c.maxWait
-		}
-		if wait <= 0 {
-			wait = c.backoff(attempt)
-		}
-		c.log.Warn("hub request failed, retrying", "what", what, "attempt", attempt, "wait", wait.String(), "err", rt.err.Error())
-		if err := c.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-	}
-}
-
-// backoff is delay * 2^(attempt-1), capped, with full jitter on its upper half.
-func (c *hubClient) backoff(attempt int) time.Duration {
-	d := c.delay << min(attempt-1, 16)
-	if d > maxBackoff || d <= 0 {
-		d = maxBackoff
-	}
-	half := d / 2
-	return half + rand.N(half+1)
-}
-
-// newRequest builds a request to the Hub with the token and user agent.
-func (c *hubClient) newRequest(ctx context.Context, method, u string) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	req.Header.Set("User-Agent", "bigmath/"+bigmath.Version)
-	return req, nil
-}
-
 // getJSON fetches u with retries and decodes the JSON answer into v. It
 // returns the answer's headers (for pagination).
 func (c *hubClient) getJSON(ctx context.Context, u string, v any) (http.Header, error) {
 	var hdr http.Header
-	err := c.retry(ctx, "GET "+u, func() (bool, error) {
-		req, err := c.newRequest(ctx, http.MethodGet, u)
-		if err != nil {
-			return false, err
-		}
-		req.Header.Set("Accept", "application/json")
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return false, transportError(ctx, err)
-		}
+	err := c.get(ctx, u, func(_ *hubRequest, resp *http.Response) error {
 		if resp.StatusCode != http.StatusOK {
-			return false, statusError(resp)
+			return statusError(resp)
 		}
-		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
 		if err != nil {
-			return false, transportError(ctx, err)
+			return transportError(ctx, err)
 		}
 		if len(body) > maxAPIBody {
-			return false, fmt.Errorf("GET %s: answer over %d bytes", u, maxAPIBody)
+			return fmt.Errorf("GET %s: answer over %d bytes", u, maxAPIBody)
 		}
 		if err := json.Unmarshal(body, v); err != nil {
-			return false, fmt.Errorf("GET %s: decode answer: %w", u, err)
+			return fmt.Errorf("GET %s: decode answer: %w", u, err)
 		}
 		hdr = resp.Header
-		return false, nil
-	})
+		return nil
+	}, func(req *http.Request) { req.Header.Set("Accept", "application/json") })
 	return hdr, err
 }
 

@@ -293,11 +293,11 @@ func (h *fakeHub) reset() {
 func (h *fakeHub) options(cache string, sleeps *[]time.Duration) OpenOptions {
 	return OpenOptions{
 		CacheDir: cache, HFEndpoint: h.srv.URL + "/", HFToken: fakeToken, HTTPClient: h.srv.Client(),
-		sleep: func(ctx context.Context, d time.Duration) error {
+		retryWait: func(d time.Duration) time.Duration {
 			if sleeps != nil {
 				*sleeps = append(*sleeps, d)
 			}
-			return ctx.Err()
+			return 0
 		},
 	}
 }
@@ -521,9 +521,9 @@ func TestHubCancel(t *testing.T) {
 	h.fail[revPath+"main"] = []failure{{503, nil}}
 	ctx, cancel := context.WithCancel(context.Background())
 	opt := h.options(t.TempDir(), nil)
-	opt.sleep = func(ctx context.Context, d time.Duration) error {
+	opt.retryWait = func(d time.Duration) time.Duration {
 		cancel()
-		return sleepCtx(ctx, d)
+		return d
 	}
 	_, err := Open(ctx, hubSpec("x", "main/*", "main"), opt)
 	if !errors.Is(err, context.Canceled) {

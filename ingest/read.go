@@ -99,8 +99,9 @@ type OpenOptions struct {
 	// (default 60s); the download is then retried from where it stopped.
 	StallTimeout time.Duration
 
-	// sleep replaces the back-off wait in tests.
-	sleep func(ctx context.Context, d time.Duration) error
+	// retryWait replaces each retry wait in tests (the client waits what
+	// it returns).
+	retryWait func(time.Duration) time.Duration
 }
 
 // Reader streams the rows of one source. It is not safe for concurrent use,

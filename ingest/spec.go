@@ -97,7 +97,7 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/bigmath/bigmath"
 )
@@ -254,7 +254,7 @@ func ParseSpecs(data []byte, file, dir string) ([]Spec, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, p.errf(0, "", "", "empty spec file: want a top-level \"sources:\" list")
 		}
-		return nil, p.yamlErr(err)
+		return nil, p.yamlErr(err, data)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -301,13 +301,11 @@ func ParseSpecs(data []byte, file, dir string) ([]Spec, error) {
 }
 
 var (
-	validName      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	validHubID     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	yamlLineRe     = regexp.MustCompile(`line (\d+)`)
-	yamlLinePrefix = regexp.MustCompile(`^line \d+: `)
-	sourceKeys     = []string{"name", "role", "path", "hub", "revision", "files", "fields", "answer_from", "license", "priority"}
-	fieldKeys      = []string{"problem", "answer", "solution", "id", "domain", "difficulty", "level"}
-	answerFroms    = []string{AnswerFromField, AnswerFromBoxed, AnswerFromGSM8K}
+	validName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	validHubID  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	sourceKeys  = []string{"name", "role", "path", "hub", "revision", "files", "fields", "answer_from", "license", "priority"}
+	fieldKeys   = []string{"problem", "answer", "solution", "id", "domain", "difficulty", "level"}
+	answerFroms = []string{AnswerFromField, AnswerFromBoxed, AnswerFromGSM8K}
 )
 
 type specParser struct{ file string }
@@ -316,15 +314,22 @@ func (p specParser) errf(line int, source, field, reason string) *SpecError {
 	return &SpecError{File: p.file, Line: line, Source: source, Field: field, Reason: reason}
 }
 
-// yamlErr turns a YAML syntax error into a *SpecError with its line.
-func (p specParser) yamlErr(err error) *SpecError {
-	msg := err.Error()
-	line := 0
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
+// yamlErr turns a YAML syntax error into a *SpecError at the line where the
+// parser met the problem; a problem met at the end of the input (an
+// unclosed bracket or quote) is reported on the input's last line.
+func (p specParser) yamlErr(err error, data []byte) *SpecError {
+	var le *yaml.LoadError
+	if !errors.As(err, &le) {
+		return p.errf(0, "", "", "invalid YAML: "+err.Error())
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = yamlLinePrefix.ReplaceAllString(msg, "")
+	msg := le.Message
+	if le.ContextMsg != "" {
+		msg = le.ContextMsg + ": " + msg
+	}
+	line := le.Mark.Line
+	if le.Mark.Index >= len(data) && len(data) > 0 {
+		line = bytes.Count(data[:len(data)-1], []byte("\n")) + 1
+	}
 	return p.errf(line, "", "", "invalid YAML: "+msg)
 }
 

@@ -78,6 +78,9 @@ func TestParseSpecsErrors(t *testing.T) {
 	}{
 		{"empty file", "", 0, "", "", "empty spec file"},
 		{"syntax error", "sources:\n  - name: [\n", 2, "", "", "invalid YAML"},
+		{"unclosed quote", "sources:\n  - name: 'x\n    role: corpus\n", 3, "", "", "quoted scalar"},
+		{"bad indentation", "sources:\n  - name: x\n role: corpus\n", 3, "", "", "invalid YAML"},
+		{"tab indentation", "sources:\n\t- name: x\n", 2, "", "", "cannot start any token"},
 		{"top level list", "- name: x\n", 1, "", "", "top level must be a mapping"},
 		{"unknown top key", "source:\n  - name: x\n", 1, "", "source", "unknown top-level key"},
 		{"sources not a list", "sources: {name: x}\n", 1, "", "sources", "must be a list"},
