@@ -1,7 +1,11 @@
-// Package bigmath holds the domain types of the bigmath corpus service:
-// sources, problems, answers, stage verdicts and the sentinel errors that every
-// layer shares. It imports nothing from this module, so every other package
-// can depend on it.
+// Package bigmath holds the domain types of the bigmath corpus service and
+// their data: sources, problems (with everything a stored row needs),
+// answers, stage verdicts, reward attempts, duplicate links and cluster
+// state, ingest batches, splits, the funnel, and the sentinel errors that
+// every layer shares. Every other package speaks in these types and none
+// defines its own copy: ingest emits Problem values to the store interface
+// it declares, postgres converts rows at its edge, api serves them. It
+// imports nothing from this module, so every other package can depend on it.
 //
 // The flow of data is described in DESIGN.md: sources are read by ingest,
 // normalized, classified, verified, deduplicated and decontaminated into
