@@ -93,3 +93,17 @@ func BenchmarkCanonical(b *testing.B) {
 		_, _, _ = Canonical(ctx, pairs[i%len(pairs)][0], Options{})
 	}
 }
+
+// BenchmarkAnswerExpressions measures expressions compared at random
+// points: rational functions (exact, integer points) and functions (balls
+// at small rationals).
+func BenchmarkAnswerExpressions(b *testing.B) {
+	runLatency(b, [][2]string{
+		{"x", "x+(20x-596)(5x+935)(96x-814)(41x-959)"},
+		{"(x+1)^{200}", "(1+x)^{200}"},
+		{"3xy(x-2y)", "3x^2y-6xy^2"},
+		{"\\frac{1}{2}(\\exp{a*t}+\\exp{-a*t})", "\\cosh(at)"},
+		{"2\\cos(\\pi t+\\pi/3)", "-2\\cos(\\pi t-\\frac{2\\pi}{3})"},
+		{"\\sqrt{x^2}", "|x|"},
+	})
+}

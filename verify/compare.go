@@ -73,8 +73,10 @@ func (s *state) norm(n *node) (*node, error) {
 		out.flags &^= flagBraced
 		return out, nil
 	case nMul, nAdd, nNeg, nDiv:
-		if m := matArith(n, 0); m != nil {
-			return s.norm(m)
+		if hasMatrix(n, 0) {
+			if m := matArith(n, 0); m != nil {
+				return s.norm(m)
+			}
 		}
 	}
 	if hasPM(n) {
@@ -1294,6 +1296,25 @@ func separated(a, b ball, prec uint) (bool, bool) {
 	}
 	lim := new(big.Float).SetMantExp(scale, -int(prec)+64)
 	return false, r.Cmp(lim) <= 0
+}
+
+// hasMatrix reports a matrix among the operands of sums, products,
+// negations and quotients at the top of n.
+func hasMatrix(n *node, depth int) bool {
+	switch n.k {
+	case nMatrix:
+		return true
+	case nMul, nAdd, nNeg, nDiv:
+		if depth > 50 {
+			return false
+		}
+		for _, a := range n.args {
+			if hasMatrix(a, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // matArith evaluates scalar multiples, sums and products of matrices into

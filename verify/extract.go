@@ -66,7 +66,11 @@ import (
 //     clause after the answer is dropped ("should be 51,200 bits if the rate
 //     is 1 Gbps" gives "51,200 bits"; a case split, "5 if n is even and 6
 //     if n is odd", is kept whole), so is a parenthesized remark in words
-//     ("3.14 (approximately)" gives 3.14; "(1, 2)" and "(c)" stay), and a
+//     ("3.14 (approximately)" gives 3.14; "(1, 2)" and "(c)" stay), a
+//     number with a label word and a restatement of the question after it
+//     keeps the number and the label ("720 ways the 6 people can be seated
+//     ..." gives "720 ways"; not after "than", "times", "per", "not" and
+//     the like), and a
 //     leading "therefore", "thus", "so", "approximately" is dropped. The last marker in the region wins. A marker
 //     with nothing after it, or whose answer runs into the end of the text
 //     with unbalanced braces or an unclosed $$ or \[, is a truncation:

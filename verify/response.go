@@ -30,7 +30,9 @@ const maxAlternatives = 8
 //
 // An answer stated as an option letter with the option's content ("(c)
 // $\theta^{-1}$", "C. 5") is graded as that letter when the gold is an
-// option letter ((c), C, \text{(C)}).
+// option letter ((c), \text{(C)}, or a capital C; a lone lower-case c is a
+// variable, not an option); the verdict's Extracted is then the gold's
+// letter.
 //
 // Response never panics; a recovered panic is reported as
 // ReasonInternalError.
@@ -51,10 +53,8 @@ func Response(ctx context.Context, gold, response string, opts Options) (v Verdi
 	v.Extracted = answer
 	if !v.Correct && (v.Reason == ReasonNotEqual || v.Reason == ReasonUnparsableAnswer) {
 		if head, ok := answerHead(gold, answer); ok {
-			w := Answer(ctx, gold, head, opts)
-			if w.Correct {
-				w.Extracted = answer
-				return w
+			if w := Answer(ctx, gold, head, opts); w.Correct {
+				return w // Extracted is the option letter graded
 			}
 		}
 	}
@@ -78,15 +78,16 @@ func answerHead(gold, answer string) (string, bool) {
 	return gold, true
 }
 
-// optionLetter reports whether s is an option label, a single letter A-E
-// alone or in parentheses ("c", "(C)"), and returns the letter.
+// optionLetter reports whether s is an option label, a letter a-e or A-E in
+// parentheses ("(c)", "(C)") or a capital A-E alone ("C"; a lone lower-case
+// letter is a variable), and returns the letter.
 func optionLetter(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, ".")
-	if len(s) == 3 && s[0] == '(' && s[2] == ')' {
-		s = s[1:2]
+	if len(s) == 3 && s[0] == '(' && s[2] == ')' && (s[1]|0x20) >= 'a' && (s[1]|0x20) <= 'e' {
+		return s[1:2], true
 	}
-	if len(s) == 1 && (s[0]|0x20) >= 'a' && (s[0]|0x20) <= 'e' {
+	if len(s) == 1 && s[0] >= 'A' && s[0] <= 'E' {
 		return s, true
 	}
 	return "", false
@@ -105,7 +106,7 @@ func optionPrefix(a string) (letter, rest string, ok bool) {
 	default:
 		return "", "", false
 	}
-	if _, ok := optionLetter(letter); !ok || n < len(a) && a[n] != ' ' {
+	if c := letter[0] | 0x20; c < 'a' || c > 'e' || n < len(a) && a[n] != ' ' {
 		return "", "", false
 	}
 	return letter, strings.TrimSpace(a[n:]), true

@@ -26,6 +26,13 @@ func TestResponse(t *testing.T) {
 		{"answer line with math", "13", "Reasoning...\n\nAnswer: $13$", ReasonEqual, "13"},      // EasyR1 #382
 		{"bold answer line", "13", "Reasoning...\n\n**Answer:** $13$", ReasonEqual, "13"},       // EasyR1 #382
 		{"bold final answer", "73", "It is **73**.\n\nFinal Answer: **73**", ReasonEqual, "73"}, // Math-Verify #76
+		{"option letter with its content", "(c)", "So the answer is (c) $\\theta^{-1}$.", ReasonEqual, "(c)"},
+		{"option letter capital", "(c)", "The answer is (C) $\\theta^{-1}$.", ReasonEqual, "(c)"},
+		{"other option letter", "(c)", "So the answer is (b) $\\theta^{2}$.", ReasonNotEqual, `(b) \theta^{2}`},
+		{"bare capital option gold", "C", "The answer is: C) 5 apples", ReasonEqual, "C"},
+		{"lower-case gold is a variable", "c", "The answer is c) 5 apples", ReasonUnparsableAnswer, "c) 5 apples"},
+		{"gsm8k A line", "8", "5 arms + 3 legs = <<5+3=8>>8 new limbs.\nA: 8", ReasonEqual, "8"},
+		{"concluding sentence", "12", "The base is 4 and the height 6.\nSo the area is $12$ cm$^2$.", ReasonEqual, "12 cm^2"},
 		{"gsm8k marker", "18", "9 * 2 = <<9*2=18>>18\n#### 18", ReasonEqual, "18"},
 		{"minerva", `\left( 3, \frac{\pi}{2} \right)`, "Final Answer: The final answer is $\\left( 3, \\frac{\\pi}{2} \\right)$. I hope it is correct.", ReasonEqual, `\left( 3, \frac{\pi}{2} \right)`},
 		{"later final answer wins over intermediate box", "10455", "$\\boxed{200}$ after six months.\nFinal Answer: The final answer is $10,455$. I hope it is correct.", ReasonEqual, "10,455"},

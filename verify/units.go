@@ -102,23 +102,27 @@ func siUnit(sym string) (unit, bool) {
 	if u, ok := siBase[sym]; ok {
 		return u, true
 	}
-	for pre, f := range siPrefix {
-		base, ok := strings.CutPrefix(sym, pre)
-		if !ok {
-			continue
-		}
+	if len(sym) < 2 {
+		return unit{}, false
+	}
+	pre := sym[:1]
+	if strings.HasPrefix(sym, "µ") || strings.HasPrefix(sym, "μ") {
+		pre = sym[:2]
+	}
+	if f, ok := siPrefix[pre]; ok {
+		base := sym[len(pre):]
 		u, ok := siBase[base]
 		if !ok {
-			continue
+			return unit{}, false
 		}
 		switch pre {
 		case "c", "d":
 			if base != "m" && base != "L" && base != "l" {
-				continue
+				return unit{}, false
 			}
 		case "h":
 			if base != "Pa" {
-				continue
+				return unit{}, false
 			}
 		}
 		bf, _ := new(big.Rat).SetString(u.factor)

@@ -23,6 +23,12 @@ var scaleWords = map[string]int64{"thousand": 1e3, "million": 1e6, "billion": 1e
 // wordsNumber reads a whole answer written as number words (tokens of plain
 // words and hyphens); ok=false for anything else.
 func wordsNumber(toks []token) (*big.Int, bool) {
+	// a cheap first look: every token a word or a hyphen
+	for _, t := range toks {
+		if !(t.k == tIdent && !strings.HasPrefix(t.s, `\`) || t.k == tText || t.k == tOp && t.s == "-") {
+			return nil, false
+		}
+	}
 	var words []string
 	for _, t := range toks {
 		switch {

@@ -706,7 +706,7 @@ func readMarkerAnswer(s string, i int, gsm bool) marker {
 		return marker{status: markerTruncated}
 	}
 	if !gsm {
-		text = cutClause(proseAnswer(text))
+		text = numberHead(cutClause(proseAnswer(text)))
 	}
 	return marker{status: markerFound, text: text, mathLike: looksMath(cleanAnswer(text))}
 }
@@ -899,6 +899,45 @@ func cutClause(t string) string {
 		return t // "5 when n is even and 6 when n is odd": a case split, not one answer
 	}
 	return dropRemark(t[:cut])
+}
+
+// headStops are words after which the number of a sentence is not the
+// answer by itself: comparisons, rates and negations ("5 times larger", "3
+// per hour", "2 more than").
+var headStops = [...]string{
+	"than", "more", "less", "fewer", "greater", "larger", "smaller", "times", "plus", "minus", "per",
+	"percent", "not", "no", "or", "and", "to", "divided", "multiplied", "over", "out",
+}
+
+// numberHead reduces a marker's answer that is a number, a label word and a
+// restatement of the question ("720 ways the 6 people can be seated at the
+// tables") to the number and its label ("720 ways"); a concluding sentence
+// without a marker gets no such reduction ("there are 12 distinct sequences
+// that ..." is no answer). Text that does not
+// start with a plain number followed by at least three words, or in which a
+// comparison, rate or negation word follows the number, is kept whole.
+func numberHead(t string) string {
+	u := strings.TrimLeft(t, " \t")
+	k := 0
+	for k < len(u) && (u[k] >= '0' && u[k] <= '9' || (u[k] == ',' || u[k] == '.') && k+1 < len(u) && u[k+1] >= '0' && u[k+1] <= '9') {
+		k++
+	}
+	if k == 0 || k >= len(u) || u[k] != ' ' {
+		return t
+	}
+	words := strings.Fields(u[k:])
+	if len(words) < 4 || !isLetter(words[0][0]) {
+		return t
+	}
+	for _, w := range words {
+		l := strings.ToLower(strings.Trim(w, ".,;:!?"))
+		for _, h := range headStops {
+			if l == h {
+				return t
+			}
+		}
+	}
+	return u[:k] + " " + strings.TrimRight(words[0], ".,;:!?")
 }
 
 // dropRemark removes a parenthesized remark in words after an answer: "3.14
