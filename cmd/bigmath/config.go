@@ -19,7 +19,8 @@ import (
 // (loadConfig) and checked by Validate. Commands' flags override fields.
 type Config struct {
 	DatabaseURL     string        // DATABASE_URL; empty means the embedded cluster
-	DataDir         string        // BIGMATH_DATA_DIR
+	DataDir         string        // --data-dir, BIGMATH_DATA_DIR, or the user's data directory
+	DataDirFrom     string        // where DataDir came from, for messages
 	Addr            string        // BIGMATH_ADDR
 	LogLevel        slog.Level    // BIGMATH_LOG_LEVEL
 	LogFormat       string        // BIGMATH_LOG_FORMAT: json | text
@@ -44,7 +45,7 @@ type configVar struct {
 // configVars lists every variable loadConfig reads, with its default.
 var configVars = []configVar{
 	{"DATABASE_URL", "(unset: embedded cluster)", "PostgreSQL URL. Unset: bigmath runs its own cluster under BIGMATH_DATA_DIR."},
-	{"BIGMATH_DATA_DIR", "./.bigmath", "Data directory: the embedded cluster, the download cache."},
+	{"BIGMATH_DATA_DIR", "$XDG_DATA_HOME/bigmath (~/.local/share/bigmath; /var/lib/bigmath as root)", "Data directory: the embedded cluster, its password, the download cache. The --data-dir flag overrides it. Not the current directory: every command finds the same database wherever it runs."},
 	{"BIGMATH_ADDR", "127.0.0.1:8080", "Address the HTTP server listens on."},
 	{"BIGMATH_LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"BIGMATH_LOG_FORMAT", "json", "json or text."},
@@ -65,7 +66,6 @@ var configVars = []configVar{
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:     getenv("DATABASE_URL"),
-		DataDir:         or(getenv("BIGMATH_DATA_DIR"), ".bigmath"),
 		Addr:            or(getenv("BIGMATH_ADDR"), "127.0.0.1:8080"),
 		LogFormat:       strings.ToLower(or(getenv("BIGMATH_LOG_FORMAT"), "json")),
 		AdminToken:      getenv("BIGMATH_ADMIN_TOKEN"),
@@ -79,6 +79,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		ConnectTimeout:  5 * time.Second,
 	}
 	var err error
+	if c.DataDir, c.DataDirFrom, err = resolveDataDir(getenv, os.Geteuid()); err != nil {
+		return c, err
+	}
 	if c.LogLevel, err = parseLevel(getenv("BIGMATH_LOG_LEVEL")); err != nil {
 		return c, err
 	}
@@ -106,10 +109,37 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
-	if c.CacheDir == "" {
+	if c.CacheDir == "" && c.DataDir != "" {
 		c.CacheDir = filepath.Join(c.DataDir, "cache")
 	}
 	return c, c.Validate()
+}
+
+// resolveDataDir is the one rule for the data directory: BIGMATH_DATA_DIR
+// (which the --data-dir flag sets) when set, else the user's data directory,
+// $XDG_DATA_HOME/bigmath or $HOME/.local/share/bigmath, or /var/lib/bigmath
+// for root (whose home the unprivileged user running the embedded postgres
+// cannot reach). The result is absolute; from says which rule gave it. With
+// none of these set, dir is "": commands that need the data directory say
+// so (see env.cluster).
+func resolveDataDir(getenv func(string) string, euid int) (dir, from string, err error) {
+	switch {
+	case getenv("BIGMATH_DATA_DIR") != "":
+		dir, from = getenv("BIGMATH_DATA_DIR"), "BIGMATH_DATA_DIR"
+	case euid == 0:
+		dir, from = "/var/lib/bigmath", "default for root"
+	case getenv("XDG_DATA_HOME") != "":
+		dir, from = filepath.Join(getenv("XDG_DATA_HOME"), "bigmath"), "default: $XDG_DATA_HOME/bigmath"
+	case getenv("HOME") != "":
+		dir, from = filepath.Join(getenv("HOME"), ".local", "share", "bigmath"), "default: ~/.local/share/bigmath"
+	default:
+		return "", "", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", fmt.Errorf("BIGMATH_DATA_DIR=%q: %w", dir, err)
+	}
+	return abs, from, nil
 }
 
 // Validate checks the values that loadConfig cannot check while parsing,
@@ -238,4 +268,15 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// withDataDir returns getenv with BIGMATH_DATA_DIR set to dir (the
+// --data-dir flag), so that every command reads it in one place.
+func withDataDir(getenv func(string) string, dir string) func(string) string {
+	return func(k string) string {
+		if k == "BIGMATH_DATA_DIR" {
+			return dir
+		}
+		return getenv(k)
+	}
 }
