@@ -6,7 +6,8 @@
 // it needs (see Deps) and cmd/bigmath wires the implementations.
 //
 // Middleware order, outermost first: panic recovery, request log, metrics,
-// body limit, then per route group: rate limit and bearer-token checks (the
+// body limit, the check of path and query parameters (no NUL byte, valid
+// UTF-8: a 400 naming the parameter), then per route group: rate limit and bearer-token checks (the
 // health and metrics routes skip both). Reward routes also take a share of
 // the reward capacity (see Deps.MaxInFlight) and answer 503 with
 // Retry-After when it is used up, instead of queuing without bound.
@@ -78,7 +79,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// trusted, so a client cannot pick its own rate-limit bucket.
 	_ = r.SetTrustedProxies(nil)
 	m := newMetrics(d)
-	r.Use(recoverJSON(d.Logger), requestLog(d.Logger), m.middleware(), bodyLimit(d.BodyLimit))
+	r.Use(recoverJSON(d.Logger), requestLog(d.Logger), m.middleware(), bodyLimit(d.BodyLimit), validParams())
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
 	})

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
@@ -151,3 +153,47 @@ func rateLimit(perSecond float64) gin.HandlerFunc {
 
 // errBodyTooLarge marks a body cut by the body limit.
 var errBodyTooLarge = errors.New("request body too large")
+
+// validParams refuses, with a 400 naming the parameter, path and query
+// parameters that PostgreSQL cannot take as text: a NUL byte or bytes that
+// are not UTF-8. Without it they reach the database and come back as an
+// internal error.
+func validParams() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		for _, p := range c.Params {
+			if msg := badText(p.Value); msg != "" {
+				writeError(c, http.StatusBadRequest, "invalid_request", p.Key+": "+msg, p.Key)
+				return
+			}
+		}
+		query, err := url.ParseQuery(c.Request.URL.RawQuery)
+		if err != nil {
+			writeError(c, http.StatusBadRequest, "invalid_request", "query string: "+err.Error(), "")
+			return
+		}
+		for key, values := range query {
+			if msg := badText(key); msg != "" {
+				writeError(c, http.StatusBadRequest, "invalid_request", "query parameter name "+strconv.QuoteToASCII(key)+": "+msg, key)
+				return
+			}
+			for _, v := range values {
+				if msg := badText(v); msg != "" {
+					writeError(c, http.StatusBadRequest, "invalid_request", key+": "+msg, key)
+					return
+				}
+			}
+		}
+		c.Next()
+	}
+}
+
+// badText says what makes s unfit to be stored or compared as text, or "".
+func badText(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		return "contains a NUL byte"
+	}
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	return ""
+}
