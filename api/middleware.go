@@ -168,7 +168,8 @@ func validParams() gin.HandlerFunc {
 		}
 		query, err := url.ParseQuery(c.Request.URL.RawQuery)
 		if err != nil {
-			writeError(c, http.StatusBadRequest, "invalid_request", "query string: "+err.Error(), "")
+			field := badQueryField(c.Request.URL.RawQuery)
+			writeError(c, http.StatusBadRequest, "invalid_request", field+": "+err.Error(), field)
 			return
 		}
 		for key, values := range query {
@@ -178,13 +179,38 @@ func validParams() gin.HandlerFunc {
 			}
 			for _, v := range values {
 				if msg := badText(v); msg != "" {
-					writeError(c, http.StatusBadRequest, "invalid_request", key+": "+msg, key)
+					field := key
+					if field == "" {
+						field = "query"
+					}
+					writeError(c, http.StatusBadRequest, "invalid_request", field+": "+msg, field)
 					return
 				}
 			}
 		}
 		c.Next()
 	}
+}
+
+// badQueryField names the parameter of the first part of a query string
+// that does not decode: its name when the name decodes, else the raw name.
+func badQueryField(raw string) string {
+	for part := range strings.SplitSeq(raw, "&") {
+		key, value, _ := strings.Cut(part, "=")
+		k, kerr := url.QueryUnescape(key)
+		_, verr := url.QueryUnescape(value)
+		if kerr == nil && verr == nil && !strings.Contains(part, ";") {
+			continue
+		}
+		switch {
+		case key == "":
+			return "query"
+		case kerr != nil || strings.Contains(key, ";"):
+			return key
+		}
+		return k
+	}
+	return "query"
 }
 
 // badText says what makes s unfit to be stored or compared as text, or "".

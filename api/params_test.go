@@ -28,7 +28,8 @@ func TestBadParameters(t *testing.T) {
 		{"invalid UTF-8 in a split name", "/v1/splits/%80x", "name"},
 		{"NUL in a split export", "/v1/splits/s%00/export", "name"},
 		{"garbage cursor", "/v1/problems?cursor=" + garbage, "cursor"},
-		{"cursor not base64", "/v1/problems?cursor=%%%", ""},
+		{"cursor not percent-decodable", "/v1/problems?cursor=%%%", "cursor"},
+		{"name not percent-decodable", "/v1/problems?%zz=1", "%zz"},
 		{"NUL in a parameter name", "/v1/problems?a%00=1", "a\x00"},
 	}
 	for _, tc := range tests {
