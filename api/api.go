@@ -16,11 +16,14 @@ package api
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/bigmath/bigmath"
 )
 
 // OpenAPI is the OpenAPI 3.0 description of every route (api/openapi.yaml),
@@ -51,6 +54,10 @@ type Deps struct {
 
 	// AdminToken, when set, is the bearer token admin routes require.
 	AdminToken string
+	// AdminOff leaves the admin routes out: they answer 404 as unknown
+	// routes do. cmd/bigmath sets it when the server listens beyond
+	// loopback without an AdminToken.
+	AdminOff bool
 	// APIToken, when set, is the bearer token read and reward routes require
 	// (the admin token is accepted too).
 	APIToken string
@@ -92,14 +99,14 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	r.GET("/readyz", readyz(d.Ready))
+	r.GET("/readyz", readyz(d.Ready, d.Logger))
 	r.GET("/metrics", m.handler())
 	r.GET("/openapi.yaml", func(c *gin.Context) {
 		c.Data(http.StatusOK, "application/yaml", OpenAPI)
 	})
 
 	// Read and reward routes: rate limit, then the API token. Admin routes
-	// add requireAdmin(d.AdminToken) on top.
+	// add requireAdmin(d.AdminToken, d.AdminOff) on top.
 	open := r.Group("", rateLimit(d.RateLimit), requireAPI(d.APIToken, d.AdminToken))
 
 	rw := newRewarder(d, m)
@@ -109,7 +116,10 @@ func NewRouter(d Deps) *gin.Engine {
 	return r
 }
 
-func readyz(ready func(ctx context.Context) error) gin.HandlerFunc {
+// readyz answers the readiness probe. The reason of a 503 says what is wrong
+// in general terms only: the error itself, which names the database's user,
+// host and port, goes to the log.
+func readyz(ready func(ctx context.Context) error, logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if ready == nil {
 			writeError(c, http.StatusServiceUnavailable, "not_ready", "no database configured", "")
@@ -118,7 +128,12 @@ func readyz(ready func(ctx context.Context) error) gin.HandlerFunc {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": err.Error()})
+			reason := "database not ready (not migrated?): see the server log"
+			if errors.Is(err, bigmath.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+				reason = "database unreachable"
+			}
+			logger.Warn("not ready", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": reason})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})

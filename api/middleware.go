@@ -82,9 +82,14 @@ func requireAPI(apiToken, adminToken string) gin.HandlerFunc {
 }
 
 // requireAdmin guards admin routes (such as POST /v1/splits) with the
-// admin bearer token. With no admin token configured the routes are open.
-func requireAdmin(adminToken string) gin.HandlerFunc {
+// admin bearer token. With no admin token configured the routes are open,
+// unless off is set: then they answer 404 like a route that does not exist.
+func requireAdmin(adminToken string, off bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if off {
+			writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
+			return
+		}
 		if adminToken == "" {
 			c.Next()
 			return

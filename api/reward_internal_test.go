@@ -106,7 +106,7 @@ func TestRequireAdmin(t *testing.T) {
 		{"no admin token configured", "", "", 200},
 	} {
 		r := gin.New()
-		r.POST("/admin", requireAdmin(tc.token), func(c *gin.Context) { c.Status(200) })
+		r.POST("/admin", requireAdmin(tc.token, false), func(c *gin.Context) { c.Status(200) })
 		req := httptest.NewRequest("POST", "/admin", nil)
 		if tc.header != "" {
 			req.Header.Set("Authorization", tc.header)

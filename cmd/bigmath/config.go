@@ -280,3 +280,22 @@ func withDataDir(getenv func(string) string, dir string) func(string) string {
 		return getenv(k)
 	}
 }
+
+// adminRoutesOff reports whether serve leaves the admin routes out: when it
+// listens beyond loopback (any interface, a non-loopback address or a host
+// name other than localhost) and no BIGMATH_ADMIN_TOKEN is set. Secure by
+// default: an image listening on 0.0.0.0 still serves, without them.
+func adminRoutesOff(addr, adminToken string) bool {
+	if adminToken != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
