@@ -16,7 +16,9 @@ test: ## run gofmt, go vet and every test against a real Postgres (embedded unle
 	@scripts/test.sh
 
 build: ## build bin/bigmath
-	$(GO) build -o $(BIN) ./cmd/bigmath
+	@if [ -x $(BIN) ]; then echo "build: $(GO) build -o $(BIN) ./cmd/bigmath" >&2; \
+	else echo "build: compiling bin/bigmath and its dependencies with $(GO) build; the first build takes a few minutes, later ones seconds" >&2; fi
+	@$(GO) build -o $(BIN) ./cmd/bigmath
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
