@@ -315,6 +315,52 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Watch makes sure the cluster stops when this process ends, however it
+// ends, SIGKILL included: it starts a watchdog (a shell in its own process
+// group, so that a Ctrl-C aimed at this process does not reach it) that
+// waits on a pipe this process holds open; when the process dies the pipe
+// closes and the watchdog stops the cluster. A command that started the
+// cluster for itself calls Watch and, when it is done, cancel (which ends
+// the watchdog) and then Stop.
+func (c *Cluster) Watch() (cancel func(), err error) {
+	s, err := c.readState()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := c.credential()
+	if err != nil {
+		return nil, err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("watchdog pipe: %w", err)
+	}
+	// read returns at end of file, when every writer is gone: this
+	// process (the child gets only the read end).
+	cmd := exec.Command("/bin/sh", "-c", `read -r _; exec "$0" -D "$1" -m fast -w -t 60 stop >/dev/null 2>&1`,
+		filepath.Join(s.BinDir, "pg_ctl"), c.pgdata())
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if cred != nil {
+		cmd.SysProcAttr.Credential = cred
+	}
+	if err := cmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("start the watchdog of embedded postgres: %w", err)
+	}
+	r.Close()
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	return func() {
+		cmd.Process.Kill()
+		<-done
+		w.Close()
+	}, nil
+}
+
 func (c *Cluster) pidFileExists() bool {
 	_, err := os.Stat(filepath.Join(c.pgdata(), "postmaster.pid"))
 	return err == nil

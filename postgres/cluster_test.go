@@ -1,14 +1,18 @@
 package postgres_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -228,4 +232,61 @@ func checkPasswordOnly(t *testing.T, dir, withPassword string) {
 			t.Errorf("%s: %v; want a password error", name, err)
 		}
 	}
+}
+
+// TestClusterStopsWhenOwnerKilled starts a cluster in a child process that
+// watches it (Watch), SIGKILLs the child, and checks that the cluster stops.
+func TestClusterStopsWhenOwnerKilled(t *testing.T) {
+	if dir := os.Getenv("BIGMATH_WATCH_HELPER_DIR"); dir != "" {
+		// The child: start, watch, say so, and wait to be killed.
+		c := &postgres.Cluster{Dir: dir}
+		if _, _, err := c.Start(context.Background()); err != nil {
+			fmt.Println("start:", err)
+			os.Exit(1)
+		}
+		if _, err := c.Watch(); err != nil {
+			fmt.Println("watch:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready")
+		time.Sleep(10 * time.Minute)
+		os.Exit(1)
+	}
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	dir := reachableTempDir(t)
+	c := &postgres.Cluster{Dir: dir}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	cmd := exec.Command(os.Args[0], "-test.run=^TestClusterStopsWhenOwnerKilled$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "BIGMATH_WATCH_HELPER_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q", line)
+	}
+	ctx := context.Background()
+	if st, err := c.Status(ctx); err != nil || !st.Running {
+		t.Fatalf("cluster not running under the child: %+v, %v", st, err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	killed := time.Now()
+	for time.Since(killed) < time.Minute {
+		if st, err := c.Status(ctx); err == nil && !st.Running {
+			t.Logf("the cluster stopped %s after its owner was killed", time.Since(killed).Round(10*time.Millisecond))
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the cluster still runs a minute after the command that started it was killed")
 }

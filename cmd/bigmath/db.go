@@ -159,8 +159,14 @@ func (e *env) openDB(cfg Config) (pool *pgxpool.Pool, close func(), err error) {
 		}
 		dbURL = u
 		if started {
-			e.logger.Info("started the embedded postgres for this command; it stops when the command exits", "data_dir", c.Dir)
+			e.logger.Info("started the embedded postgres for this command; it stops when the command exits, even if killed", "data_dir", c.Dir)
+			unwatch, werr := c.Watch()
+			if werr != nil {
+				e.logger.Warn("the embedded postgres would outlive this command if it were killed", "err", werr)
+				unwatch = func() {}
+			}
 			stop = func() {
+				unwatch()
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 				if err := c.Stop(ctx); err != nil {
