@@ -29,6 +29,9 @@ type Config struct {
 	BodyLimit       int64         // BIGMATH_BODY_LIMIT, bytes
 	RateLimit       float64       // BIGMATH_RATE_LIMIT, requests/s per client; 0 = off
 	RewardTimeout   time.Duration // BIGMATH_REWARD_TIMEOUT, per item
+	BatchTimeout    time.Duration // BIGMATH_BATCH_TIMEOUT, per reward request
+	ReadTimeout     time.Duration // BIGMATH_READ_TIMEOUT, a whole request
+	ExportIdle      time.Duration // BIGMATH_EXPORT_IDLE_TIMEOUT
 	ShutdownTimeout time.Duration // BIGMATH_SHUTDOWN_TIMEOUT
 	ConnectTimeout  time.Duration // BIGMATH_CONNECT_TIMEOUT
 	HFEndpoint      string        // HF_ENDPOINT
@@ -49,11 +52,14 @@ var configVars = []configVar{
 	{"BIGMATH_ADDR", "127.0.0.1:8080", "Address the HTTP server listens on."},
 	{"BIGMATH_LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"BIGMATH_LOG_FORMAT", "json", "json or text."},
-	{"BIGMATH_ADMIN_TOKEN", "(unset: admin routes open)", "Bearer token for admin routes (POST /v1/splits)."},
+	{"BIGMATH_ADMIN_TOKEN", "(unset: admin routes open on loopback, left out beyond it)", "Bearer token for admin routes (POST /v1/splits)."},
 	{"BIGMATH_API_TOKEN", "(unset: open)", "Bearer token for read and reward routes."},
 	{"BIGMATH_BODY_LIMIT", "8388608", "Largest request body, in bytes (suffixes KB, MB allowed)."},
 	{"BIGMATH_RATE_LIMIT", "0", "Requests per second per client (token bucket, burst 2x); 0 turns it off."},
 	{"BIGMATH_REWARD_TIMEOUT", "50ms", "Hard deadline of one reward check."},
+	{"BIGMATH_BATCH_TIMEOUT", "30s", "Time a reward request may spend checking; items not reached by then come back with reason deadline_exceeded, retryable."},
+	{"BIGMATH_READ_TIMEOUT", "60s", "Time a client has to send a whole request, headers and body."},
+	{"BIGMATH_EXPORT_IDLE_TIMEOUT", "30s", "An export whose reader takes nothing for this long is cut off."},
 	{"BIGMATH_SHUTDOWN_TIMEOUT", "15s", "How long in-flight requests may take to finish at shutdown."},
 	{"BIGMATH_CONNECT_TIMEOUT", "5s", "How long to wait for PostgreSQL at start-up."},
 	{"HF_ENDPOINT", "https://huggingface.co", "Hugging Face Hub endpoint for hub sources."},
@@ -75,6 +81,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		CacheDir:        getenv("BIGMATH_CACHE_DIR"),
 		BodyLimit:       8 << 20,
 		RewardTimeout:   50 * time.Millisecond,
+		BatchTimeout:    30 * time.Second,
+		ReadTimeout:     60 * time.Second,
+		ExportIdle:      30 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
 		ConnectTimeout:  5 * time.Second,
 	}
@@ -100,6 +109,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		dst  *time.Duration
 	}{
 		{"BIGMATH_REWARD_TIMEOUT", &c.RewardTimeout},
+		{"BIGMATH_BATCH_TIMEOUT", &c.BatchTimeout},
+		{"BIGMATH_READ_TIMEOUT", &c.ReadTimeout},
+		{"BIGMATH_EXPORT_IDLE_TIMEOUT", &c.ExportIdle},
 		{"BIGMATH_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
 		{"BIGMATH_CONNECT_TIMEOUT", &c.ConnectTimeout},
 	} {
