@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -161,17 +160,10 @@ func (rw *rewarder) slime(c *gin.Context, req compatRequest) {
 	c.JSON(http.StatusOK, slimeResponse{Score: r.Reward, Acc: r.Correct, Pred: r.Extracted, result: r})
 }
 
-// endTokens are chat-template and end-of-sequence markers that trail a
-// response decoded with special tokens kept.
-var endTokens = []string{
-	"<|im_end|>", "<|endoftext|>", "<|end_of_text|>", "<|eot_id|>", "</s>",
-	"<｜end▁of▁sentence｜>", "<end_of_turn>", "<eos>", "<|end|>",
-}
-
 // responseOf returns the response part of an OpenRLHF query: the prompt is
 // cut from the start when the query begins with it (or, when the query
 // holds it further in, up to its end), then end tokens and padding are
-// removed from the end.
+// removed from the end (verify.StripChatEnd, the one end-token list).
 func responseOf(query, prompt string) string {
 	resp := query
 	if prompt != "" {
@@ -181,14 +173,5 @@ func responseOf(query, prompt string) string {
 			resp = query[i+len(prompt):]
 		}
 	}
-	for {
-		t := strings.TrimRightFunc(resp, unicode.IsSpace)
-		for _, tok := range endTokens {
-			t = strings.TrimSuffix(t, tok)
-		}
-		if len(t) == len(resp) {
-			return resp
-		}
-		resp = t
-	}
+	return verify.StripChatEnd(resp)
 }

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/verify"
 )
 
 // FuzzRewardBodies posts arbitrary bodies to the reward routes: nothing
@@ -67,7 +69,7 @@ func FuzzResponseOf(f *testing.F) {
 		if again := responseOf(got, ""); again != got {
 			t.Fatalf("responseOf(%q, %q) = %q, stripping again gives %q", query, prompt, got, again)
 		}
-		for _, tok := range endTokens {
+		for _, tok := range verify.EndTokens() {
 			if bytes.HasSuffix([]byte(strings.TrimRight(got, " \t\r\n")), []byte(tok)) {
 				t.Fatalf("responseOf(%q, %q) = %q ends with %q", query, prompt, got, tok)
 			}

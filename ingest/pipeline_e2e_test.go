@@ -12,6 +12,7 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/ingest"
+	"github.com/bigmath/bigmath/internal/sharedtest"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -22,9 +23,7 @@ const sharedSpecs = "testdata/shared_datasets.yaml"
 // database.
 func ingestShared(t *testing.T) (*pgxpool.Pool, []ingest.RunReport) {
 	t.Helper()
-	if _, err := os.Stat("/work/shared/datasets"); err != nil {
-		t.Skip("the shared datasets are not on this machine")
-	}
+	sharedtest.Datasets(t) // skips when ../shared is not beside this clone
 	specs, err := ingest.LoadSpecs(sharedSpecs)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +47,7 @@ func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int64 {
 }
 
 // TestIngestSharedDatasets is the curation acceptance test (issue 4): every
-// dataset in /work/shared/datasets, benchmarks included, into one database.
+// dataset in ../shared/datasets, benchmarks included, into one database.
 func TestIngestSharedDatasets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests ~25,000 real problems; run without -short")
@@ -122,7 +121,7 @@ WHERE s.name IN ('gsm8k-train', 'gsm8k-test') AND p.status = 'kept' AND p.answer
 	})
 
 	t.Run("null answers are no_answer", func(t *testing.T) {
-		path := "/work/shared/datasets/deepscaler/train/math.json"
+		path := sharedtest.Datasets(t, "deepscaler", "train", "math.json")
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -193,9 +192,7 @@ func TestIngestOrderIndependent(t *testing.T) {
 		t.Skip("ingests ~6,000 real problems twice; run without -short")
 	}
 	t.Parallel()
-	if _, err := os.Stat("/work/shared/datasets"); err != nil {
-		t.Skip("the shared datasets are not on this machine")
-	}
+	sharedtest.Datasets(t) // skips when ../shared is not beside this clone
 	all, err := ingest.LoadSpecs(sharedSpecs)
 	if err != nil {
 		t.Fatal(err)

@@ -3,23 +3,21 @@ package ingest
 import (
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
-// sharedSpecs is the spec file for the real datasets in /work/shared/datasets.
+// sharedSpecs is the spec file for the real datasets in ../shared/datasets.
 const sharedSpecs = "testdata/shared_datasets.yaml"
 
 // TestSharedDatasets opens every real dataset through the checked-in spec
 // and checks the row counts documented in the datasets README.
 func TestSharedDatasets(t *testing.T) {
+	sharedtest.Datasets(t) // skips when ../shared is not beside this clone
 	specs, err := LoadSpecs(sharedSpecs)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(specs[0].LocalPath()); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("shared datasets not found at %s", filepath.Dir(specs[0].LocalPath()))
 	}
 	want := map[string]int{
 		"gsm8k-train": 7473, "gsm8k-test": 1319, "math-test": 5000, "math500": 500,

@@ -13,7 +13,6 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/normalize"
-	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/verify"
 )
 
@@ -28,21 +27,29 @@ const (
 	ReasonEmptyProblem       = "empty_problem"
 	ReasonUnverifiableAnswer = string(normalize.UnverifiableAnswer)
 	ReasonAnswerMismatch     = "answer_mismatch"
-	ReasonUnique             = "unique"
-	ReasonCanonical          = "canonical"
-	ReasonDuplicate          = "duplicate"
-	ReasonClean              = "clean"
-	ReasonBenchmark          = "benchmark"
-	ReasonContaminated       = "contaminated"
+	// ReasonUnclearAnswer: the solution boxes several different answers
+	// and the problem does not ask for all of them (see Gold.Unclear). It
+	// takes the place of the classifier's no_answer for such a row.
+	ReasonUnclearAnswer = "unclear_answer"
+	ReasonUnique        = dedup.ReasonUnique
+	ReasonCanonical     = dedup.ReasonCanonical
+	ReasonDuplicate     = dedup.ReasonDuplicate
+	ReasonClean         = dedup.ReasonClean
+	ReasonBenchmark     = dedup.ReasonBenchmark
+	ReasonContaminated  = dedup.ReasonContaminated
 )
 
 // Gold is the gold answer of a row as its source gives it.
 type Gold struct {
 	Answer    string // the extracted gold answer, trimmed
 	HasAnswer bool   // false: the source gives no answer for this row
+	// Unclear says the solution boxes several different answers and the
+	// problem does not ask for all of them (verify.GoldUnclear): no one
+	// gold can be chosen, and the row is dropped as ReasonUnclearAnswer.
+	Unclear bool
 	// SolutionFinal is the final answer the row's solution commits to
-	// (its last \boxed{} or its "####" line) when the gold answer comes
-	// from a separate field; the two must agree.
+	// (verify.GoldFromSolution: its boxes, or its "####" line) when the
+	// gold answer comes from a separate field; the two must agree.
 	SolutionFinal string
 	HasFinal      bool
 	// Solution is the worked solution, GSM8K calculator notes removed.
@@ -50,23 +57,24 @@ type Gold struct {
 }
 
 // ExtractGold reads the gold answer of a row per the spec's answer_from:
-// the answer field; the last balanced \boxed{} of the solution; or the text
-// after "####" in the solution (GSM8K). A numeric answer field is written
-// exactly as a number (142.0 -> 142).
+// the answer field; the answer the solution's boxes give
+// (verify.GoldFromSolution: the one boxed answer, or all of them when the
+// problem asks for all); or the text after "####" in the solution (GSM8K).
+// A numeric answer field is written exactly as a number (142.0 -> 142).
 func ExtractGold(s Spec, fields map[string]any) Gold {
 	var g Gold
+	ctx := context.Background() // GoldFromSolution bounds its own comparisons
 	solution, _ := FieldText(fields, s.Fields.Solution)
+	problem, _ := FieldText(fields, s.Fields.Problem)
 	switch s.AnswerFrom {
-	case AnswerFromBoxed:
-		g.Solution = solution
-		g.Answer, g.HasAnswer = normalize.LastBoxed(solution)
-	case AnswerFromGSM8K:
+	case AnswerFromBoxed, AnswerFromGSM8K:
 		src := solution
-		if src == "" {
+		if src == "" && s.AnswerFrom == AnswerFromGSM8K {
 			src, _ = FieldText(fields, s.Fields.Answer)
 		}
 		g.Solution = normalize.StripCalculatorNotes(src)
-		g.Answer, g.HasAnswer = normalize.AfterHashes(src)
+		a, st := verify.GoldFromSolution(ctx, problem, src)
+		g.Answer, g.HasAnswer, g.Unclear = a, st == verify.GoldFound, st == verify.GoldUnclear
 	default: // field
 		g.Solution = solution
 		if v, ok := LookupField(fields, s.Fields.Answer); ok && v != nil {
@@ -74,9 +82,7 @@ func ExtractGold(s Spec, fields map[string]any) Gold {
 			g.HasAnswer = g.Answer != "" && g.Answer != "null"
 		}
 		if solution != "" {
-			if f, ok := normalize.LastBoxed(solution); ok {
-				g.SolutionFinal, g.HasFinal = f, true
-			} else if f, ok := normalize.AfterHashes(solution); ok {
+			if f, st := verify.GoldFromSolution(ctx, problem, solution); st == verify.GoldFound {
 				g.SolutionFinal, g.HasFinal = f, true
 			}
 		}
@@ -124,7 +130,7 @@ type stageTimes struct {
 
 // processedRow is one row after the per-row stages.
 type processedRow struct {
-	row      postgres.IngestRow
+	row      bigmath.Problem
 	dropped  bigmath.Stage // the stage that dropped it, "" if none
 	dedup    bool          // takes part in dedup (non-empty text)
 	exactKey [16]byte
@@ -171,16 +177,6 @@ func stageVerdict(stage bigmath.Stage, pass bool, reason string) bigmath.StageVe
 	return bigmath.StageVerdict{Stage: stage, Pass: pass, Reason: reason}
 }
 
-// defaultTail is the dedup and decontaminate verdicts of a problem before
-// cluster resolution (and of a problem with no duplicate).
-func defaultTail(benchmark bool) []bigmath.StageVerdict {
-	d := stageVerdict(bigmath.StageDecontaminate, true, ReasonClean)
-	if benchmark {
-		d.Reason = ReasonBenchmark
-	}
-	return []bigmath.StageVerdict{stageVerdict(bigmath.StageDedup, true, ReasonUnique), d}
-}
-
 // process runs normalize, classify, verify and the dedup fingerprint on one
 // row. It never fails: a bad row is a dropped problem with a reason.
 // h is the calling worker's own dedup.Hasher.
@@ -204,7 +200,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	out.ProblemNorm = normalize.Text(raw)
 	gold := ExtractGold(s, r.Fields)
 	out.Solution = gold.Solution
-	out.AnswerRaw = gold.Answer
+	out.Answer.Raw = gold.Answer
 	out.Domain, _ = FieldText(r.Fields, s.Fields.Domain)
 	out.Level, _ = FieldText(r.Fields, s.Fields.Level)
 	if d, ok := LookupField(r.Fields, s.Fields.Difficulty); ok && d != nil {
@@ -216,7 +212,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	var vs []bigmath.StageVerdict
 	drop := func(stage bigmath.Stage, reason string) {
 		vs = append(vs, stageVerdict(stage, false, reason))
-		out.Status, out.Stage, out.Reason = string(bigmath.StatusDropped), string(stage), reason
+		out.Status, out.Stage, out.Reason = bigmath.StatusDropped, stage, reason
 		p.dropped = stage
 	}
 	if out.ProblemNorm == "" {
@@ -232,6 +228,9 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 		cv := normalize.Classify(normalize.ClassifyInput{Problem: raw, Answer: gold.Answer, Solution: gold.Solution, HasAnswer: gold.HasAnswer})
 		if cv.Keep() {
 			vs = append(vs, stageVerdict(bigmath.StageClassify, true, string(cv.Reason)))
+		} else if cv.Reason == normalize.NoAnswer && gold.Unclear {
+			// The solution has answers, but no one of them is the gold.
+			drop(bigmath.StageClassify, ReasonUnclearAnswer)
 		} else {
 			drop(bigmath.StageClassify, string(cv.Reason))
 		}
@@ -246,17 +245,17 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 		switch {
 		case p.dropped != "":
 			if err == nil {
-				out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+				out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			}
 		case err != nil:
 			drop(bigmath.StageVerify, ReasonUnverifiableAnswer)
 		case gold.HasFinal && !verify.Answer(ctx, gold.Answer, gold.SolutionFinal, rc.verifyOpts).Correct:
-			out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			drop(bigmath.StageVerify, ReasonAnswerMismatch)
 		default:
-			out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			vs = append(vs, stageVerdict(bigmath.StageVerify, true, ReasonOK))
-			out.Status = string(bigmath.StatusKept)
+			out.Status = bigmath.StatusKept
 		}
 	}
 	t3 := time.Now()
@@ -280,8 +279,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	}
 	t.fingerprint += time.Since(t3)
 
-	vs = append(vs, defaultTail(rc.benchmark)...)
-	out.Verdicts, _ = json.Marshal(vs)
+	out.Verdicts = append(vs, dedup.DefaultTail(rc.benchmark)...)
 	return p
 }
 

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"math/big"
+	"math/rand/v2"
 	"time"
 )
 
@@ -19,6 +20,7 @@ type state struct {
 	pi       *big.Float
 	sc       []scEntry
 	ln2Cache map[uint]*big.Float
+	rng      *rand.Rand // sample points, seeded from crypto/rand on first use
 }
 
 func newState(ctx context.Context, opts Options) *state {

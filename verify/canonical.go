@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"math/big"
 	"sort"
 	"strings"
@@ -50,14 +51,14 @@ func (s *state) canon(b *strings.Builder, n *node) {
 		}
 		return
 	case nTuple:
-		b.WriteString(n.s[:1])
+		b.WriteString(n.br.open())
 		for i, a := range n.args {
 			if i > 0 {
 				b.WriteString(",")
 			}
 			s.canon(b, a)
 		}
-		b.WriteString(n.s[1:])
+		b.WriteString(n.br.close())
 		return
 	case nRatio:
 		for i, a := range n.args {
@@ -87,13 +88,17 @@ func (s *state) canon(b *strings.Builder, n *node) {
 	case nRel:
 		for i, a := range n.args {
 			if i > 0 {
-				b.WriteString(n.ops[i-1])
+				b.WriteString(n.rels[i-1].String())
 			}
 			s.canon(b, a)
 		}
 		return
 	case nSeq:
 		b.WriteString("...")
+		return
+	case nTime:
+		m := n.val.Num().Int64()
+		b.WriteString(fmt.Sprintf("%02d:%02d", m/60, m%60))
 		return
 	}
 	if intLit(n) {
@@ -205,7 +210,7 @@ func printTo(b *strings.Builder, n *node, depth int) {
 			b.WriteString(n.val.RatString())
 		}
 	case nConst:
-		b.WriteString(n.s)
+		b.WriteString(n.cst.String())
 	case nVar:
 		b.WriteString(n.s)
 	case nBase:
@@ -232,8 +237,8 @@ func printTo(b *strings.Builder, n *node, depth int) {
 	case nPow:
 		b.WriteString(paren(n.args[0]) + "^" + paren(n.args[1]))
 	case nFunc:
-		b.WriteString(n.s)
-		if len(n.ops) == 1 {
+		b.WriteString(n.fn.String())
+		if n.fn.bigOp() {
 			b.WriteString("_" + n.ops[0])
 		}
 		b.WriteString("(")
@@ -252,7 +257,11 @@ func printTo(b *strings.Builder, n *node, depth int) {
 		if n.args[0] != nil {
 			b.WriteString(sub(n.args[0]))
 		}
-		b.WriteString(n.s + paren(n.args[1]))
+		op := "pm"
+		if n.has(flagMinusPlus) {
+			op = "mp"
+		}
+		b.WriteString(op + paren(n.args[1]))
 	case nText:
 		b.WriteString(n.s)
 	case nUnit:
@@ -262,7 +271,7 @@ func printTo(b *strings.Builder, n *node, depth int) {
 	default:
 		open, close := "<", ">"
 		if n.k == nTuple {
-			open, close = n.s[:1], n.s[1:]
+			open, close = n.br.open(), n.br.close()
 		}
 		b.WriteString(kindName(n.k) + open)
 		for i, a := range n.args {
@@ -272,7 +281,14 @@ func printTo(b *strings.Builder, n *node, depth int) {
 			b.WriteString(sub(a))
 		}
 		if n.k == nRel {
-			b.WriteString(";" + strings.Join(n.ops, ","))
+			for i, r := range n.rels {
+				if i == 0 {
+					b.WriteString(";")
+				} else {
+					b.WriteString(",")
+				}
+				b.WriteString(r.String())
+			}
 		}
 		b.WriteString(close)
 	}
@@ -280,6 +296,9 @@ func printTo(b *strings.Builder, n *node, depth int) {
 
 // kindOf classifies a parsed answer.
 func (s *state) kindOf(n *node) Kind {
+	if clockTime(n) != nil {
+		return KindTime
+	}
 	switch n.k {
 	case nText:
 		return KindText
@@ -290,16 +309,23 @@ func (s *state) kindOf(n *node) Kind {
 	case nUnion:
 		return KindInterval
 	case nTuple:
-		if len(n.args) == 2 && (n.s != "()" || infSign(n.args[0]) != 0 || infSign(n.args[1]) != 0) {
+		if len(n.args) == 2 && (n.br != brParen || infSign(n.args[0]) != 0 || infSign(n.args[1]) != 0) {
 			return KindInterval
 		}
 		return KindTuple
 	case nRatio:
-		return KindTuple
+		if clockLike(n) {
+			return KindTime
+		}
+		return KindRatio
+	case nTime:
+		return KindTime
+	case nBase:
+		return KindBase
 	case nMatrix:
 		return KindMatrix
 	case nRel:
-		if allOps(n.ops, "=") {
+		if allRels(n.rels, relEq) {
 			return KindEquation
 		}
 		return KindInequality

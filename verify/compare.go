@@ -34,15 +34,21 @@ func (s *state) norm(n *node) (*node, error) {
 	switch n.k {
 	case nDeg:
 		return &node{k: nUnit, s: "deg", args: []*node{n.args[0]}, dec: -1}, nil
+	case nUnit, nRatio:
+		if t := clockTime(n); t != nil {
+			return t, nil
+		}
+	}
+	switch n.k {
 	case nList, nSet, nTuple, nRatio, nUnion, nMatrix, nRel, nUnit:
-		out := &node{k: n.k, s: n.s, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
+		out := &node{k: n.k, s: n.s, br: n.br, flags: n.flags, rels: n.rels, ops: n.ops, dec: -1, args: make([]*node, 0, len(n.args))}
 		for _, a := range n.args {
 			x, err := s.norm(a)
 			if err != nil {
 				return nil, err
 			}
 			// a ± inside a list or set adds both values
-			if (n.k == nList || n.k == nSet) && x.k == nSet && x.s == "pm" {
+			if (n.k == nList || n.k == nSet) && x.k == nSet && x.has(flagPM) {
 				out.args = append(out.args, x.args...)
 				continue
 			}
@@ -62,18 +68,21 @@ func (s *state) norm(n *node) (*node, error) {
 				}
 				return set, nil
 			}
+			return s.mergeIntervals(out), nil
 		}
-		if n.k == nList && n.s == "{}" {
-			out.s = ""
-		}
+		out.flags &^= flagBraced
 		return out, nil
+	case nMul, nAdd, nNeg, nDiv:
+		if m := matArith(n, 0); m != nil {
+			return s.norm(m)
+		}
 	}
 	if hasPM(n) {
 		vs, err := expandPM(n, 0)
 		if err != nil {
 			return nil, err
 		}
-		return &node{k: nSet, s: "pm", args: vs, dec: -1}, nil
+		return &node{k: nSet, flags: flagPM, args: vs, dec: -1}, nil
 	}
 	return n, nil
 }
@@ -115,7 +124,7 @@ func expandPM(n *node, depth int) ([]*node, error) {
 			for _, r := range rights {
 				neg := &node{k: nNeg, args: []*node{r}, dec: -1}
 				plus, minus := r, neg
-				if n.s == "mp" {
+				if n.has(flagMinusPlus) {
 					plus, minus = neg, r
 				}
 				if l == nil {
@@ -130,7 +139,7 @@ func expandPM(n *node, depth int) ([]*node, error) {
 	if !hasPM(n) {
 		return []*node{n}, nil
 	}
-	variants := []*node{{k: n.k, s: n.s, val: n.val, dec: n.dec, ops: n.ops}}
+	variants := []*node{{k: n.k, fn: n.fn, cst: n.cst, br: n.br, flags: n.flags, s: n.s, val: n.val, dec: n.dec, rels: n.rels, ops: n.ops}}
 	for _, a := range n.args {
 		as, err := expandPM(a, depth+1)
 		if err != nil {
@@ -175,7 +184,7 @@ func isAssignLike(n *node) bool {
 			hasVar = true
 			return true
 		case nConst:
-			if n.s == "e" || n.s == "i" {
+			if n.cst == cE || n.cst == cI {
 				hasVar = true
 				return true
 			}
@@ -209,6 +218,16 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 	if g.k == nRel || p.k == nRel {
 		return s.eqRel(g, p, depth)
 	}
+	if g.k == nList && p.k == nUnion || g.k == nUnion && p.k == nList {
+		// "x < -3 or x > 3" against (-∞,-3) ∪ (3,∞), in the direction an
+		// inequality gold accepts its interval only
+		if g.k == nList {
+			if u := s.inequalityUnion(g); u != nil {
+				return s.eq(u, p, depth+1)
+			}
+		}
+		return false, nil
+	}
 	switch g.k {
 	case nList, nSet:
 		switch p.k {
@@ -219,7 +238,7 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 			return s.eqUnordered(g.args, p.args, depth)
 		case nTuple:
 			// a bare list matches a point (1,2), never an interval [1,2]
-			if g.k == nList && (p.s == "()" || len(p.args) > 2 && matchedBrackets(p.s)) {
+			if g.k == nList && (p.br == brParen || len(p.args) > 2 && p.br.matched()) {
 				return s.eqOrdered(g.args, p.args, depth)
 			}
 			return false, nil
@@ -232,17 +251,17 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 		switch p.k {
 		case nTuple:
 			if len(g.args) == 2 || len(p.args) == 2 {
-				if g.s != p.s {
+				if g.br != p.br {
 					return false, nil
 				}
-			} else if !matchedBrackets(g.s) || !matchedBrackets(p.s) {
-				if g.s != p.s {
+			} else if !g.br.matched() || !p.br.matched() {
+				if g.br != p.br {
 					return false, nil
 				}
 			}
 			return s.eqOrdered(g.args, p.args, depth)
 		case nList:
-			if g.s == "()" || len(g.args) > 2 && matchedBrackets(g.s) {
+			if g.br == brParen || len(g.args) > 2 && g.br.matched() {
 				return s.eqOrdered(g.args, p.args, depth)
 			}
 			return false, nil
@@ -280,8 +299,29 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 		}
 		return false, nil
 	case nRatio:
-		if p.k == nRatio {
-			return s.eqOrdered(g.args, p.args, depth)
+		switch {
+		case p.k == nRatio:
+			if ok, err := s.eqOrdered(g.args, p.args, depth); err != nil || ok {
+				return ok, err
+			}
+			// 9:24 is 3:8, unless both are clock times (12:00 is not 1:00)
+			if clockLike(g) && clockLike(p) {
+				return false, nil
+			}
+			return s.proportionalRatio(g.args, p.args), nil
+		case p.k == nTime:
+			return timeMatches(p, g), nil
+		case isScalar(p) && len(g.args) == 2 && !clockLike(g):
+			// the ratio 3:8 is the number 3/8
+			return s.scalarEq(&node{k: nDiv, args: g.args, dec: -1}, p)
+		}
+		return false, nil
+	case nTime:
+		switch p.k {
+		case nTime:
+			return g.val.Cmp(p.val) == 0, nil
+		case nRatio:
+			return timeMatches(g, p), nil
 		}
 		return false, nil
 	case nSeq:
@@ -292,8 +332,6 @@ func (s *state) eq(g, p *node, depth int) (bool, error) {
 	}
 	return s.scalarEq(g, p)
 }
-
-func matchedBrackets(b string) bool { return b == "()" || b == "[]" }
 
 func hasSeq(n *node) bool {
 	for _, a := range n.args {
@@ -399,6 +437,21 @@ func (s *state) eqUnits(g, p *node, depth int) (bool, error) {
 	if p.k == nUnit {
 		px, pu = p.args[0], p.s
 	}
+	if (gu == "%") != (pu == "%") && (gu == "" || pu == "") && isScalar(gx) && isScalar(px) {
+		// a percent on one side: 25% is both its number (25) and its value
+		// (1/4, 0.25)
+		ok, err := s.eq(gx, px, depth+1)
+		if err != nil || ok {
+			return ok, err
+		}
+		hundred := ratNode(big.NewRat(100, 1))
+		if gu == "%" {
+			gx = &node{k: nDiv, args: []*node{gx, hundred}, dec: -1}
+		} else {
+			px = &node{k: nDiv, args: []*node{px, hundred}, dec: -1}
+		}
+		return s.scalarEq(gx, px)
+	}
 	if gu == "" || pu == "" || gu == pu || strings.HasPrefix(gu, "label:") || strings.HasPrefix(pu, "label:") {
 		return s.eq(gx, px, depth+1)
 	}
@@ -423,22 +476,22 @@ func (s *state) eqRel(g, p *node, depth int) (bool, error) {
 	}
 	if p.k == nRel {
 		// a prediction chain ending in the gold's value: x = 3, a = b = 101
-		if allOps(p.ops, "=") {
+		if allRels(p.rels, relEq) {
 			return s.eq(g, p.args[len(p.args)-1], depth+1)
 		}
-		if len(p.ops) == 1 && p.ops[0] == "in" && isAssignLike(p.args[0]) {
+		if len(p.rels) == 1 && p.rels[0] == relIn && isAssignLike(p.args[0]) {
 			return s.eq(g, p.args[1], depth+1)
 		}
 		return false, nil
 	}
 	// gold is a relation, prediction is a value
-	if len(g.ops) == 1 && g.ops[0] == "=" && isAssignLike(g.args[0]) {
+	if len(g.rels) == 1 && g.rels[0] == relEq && isAssignLike(g.args[0]) {
 		return s.eq(g.args[1], p, depth+1)
 	}
-	if len(g.ops) == 1 && g.ops[0] == "in" && isAssignLike(g.args[0]) {
+	if len(g.rels) == 1 && g.rels[0] == relIn && isAssignLike(g.args[0]) {
 		return s.eq(g.args[1], p, depth+1)
 	}
-	if allOps(g.ops, "=") && len(g.args) > 2 && isAssignLike(g.args[len(g.args)-2]) {
+	if allRels(g.rels, relEq) && len(g.args) > 2 && isAssignLike(g.args[len(g.args)-2]) {
 		// 1 = a = x = 0: a chain ending in an assignment
 		return s.eq(g.args[len(g.args)-1], p, depth+1)
 	}
@@ -449,13 +502,14 @@ func (s *state) eqRel(g, p *node, depth int) (bool, error) {
 	return false, nil
 }
 
-func allOps(ops []string, op string) bool {
-	for _, o := range ops {
-		if o != op {
+// allRels reports a non-empty chain of the relation r only.
+func allRels(rels []relOp, r relOp) bool {
+	for _, o := range rels {
+		if o != r {
 			return false
 		}
 	}
-	return len(ops) > 0
+	return len(rels) > 0
 }
 
 func hasVars(n *node) bool { return hasFree(n, nil) }
@@ -465,7 +519,7 @@ func hasFree(n *node, bound []string) bool {
 	if n.k == nVar {
 		return !slices.Contains(bound, n.s)
 	}
-	if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+	if n.k == nFunc && n.fn.bigOp() {
 		return hasFree(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0])) ||
 			hasFree(n.args[1], bound) || hasFree(n.args[2], bound)
 	}
@@ -480,86 +534,110 @@ func hasFree(n *node, bound []string) bool {
 // inequalityInterval turns "x > a", "a < x <= b" (one variable-like middle,
 // numeric bounds) into an interval.
 func inequalityInterval(g *node) *node {
-	inf := &node{k: nConst, s: "inf", dec: -1}
+	inf := constNode(cInf)
 	ninf := &node{k: nNeg, args: []*node{inf}, dec: -1}
 	isBound := func(n *node) bool { return !hasVars(n) && isScalar(n) }
 	mk := func(lo, hi *node, loOpen, hiOpen bool) *node {
-		b := "["
-		if loOpen {
-			b = "("
+		var b bracket
+		if !loOpen {
+			b |= brLoClosed
 		}
-		if hiOpen {
-			b += ")"
-		} else {
-			b += "]"
+		if !hiOpen {
+			b |= brHiClosed
 		}
-		return &node{k: nTuple, s: b, args: []*node{lo, hi}, dec: -1}
+		return &node{k: nTuple, br: b, args: []*node{lo, hi}, dec: -1}
 	}
-	switch len(g.ops) {
+	switch len(g.rels) {
 	case 1:
-		l, r, op := g.args[0], g.args[1], g.ops[0]
-		if isBound(l) && isAssignLike(r) {
+		l, r, op := g.args[0], g.args[1], g.rels[0]
+		if isBound(l) && (isAssignLike(r) || r.isFunc(fnAbs)) {
 			l, r = r, l
-			op = flipOp(op)
+			op = op.flip()
+		}
+		if l.isFunc(fnAbs) && isAssignLike(l.args[0]) && isBound(r) && !r.isConst(cInf) {
+			// |x| >= a: (-∞,-a] ∪ [a,∞); |x| < a: (-a,a)
+			neg := &node{k: nNeg, args: []*node{r}, dec: -1}
+			switch op {
+			case relGt, relGe:
+				return &node{k: nUnion, args: []*node{mk(ninf, neg, true, op == relGt), mk(r, inf, op == relGt, true)}, dec: -1}
+			case relLt, relLe:
+				return mk(neg, r, op == relLt, op == relLt)
+			}
+			return nil
 		}
 		if !isAssignLike(l) || !isBound(r) {
 			return nil
 		}
 		switch op {
-		case ">":
+		case relGt:
 			return mk(r, inf, true, true)
-		case ">=":
+		case relGe:
 			return mk(r, inf, false, true)
-		case "<":
+		case relLt:
 			return mk(ninf, r, true, true)
-		case "<=":
+		case relLe:
 			return mk(ninf, r, true, false)
 		}
 	case 2:
 		a, x, b := g.args[0], g.args[1], g.args[2]
-		o1, o2 := g.ops[0], g.ops[1]
+		o1, o2 := g.rels[0], g.rels[1]
 		if !isAssignLike(x) || !isBound(a) || !isBound(b) {
 			return nil
 		}
-		if (o1 == ">" || o1 == ">=") && (o2 == ">" || o2 == ">=") {
+		if o1.greater() && o2.greater() {
 			a, b = b, a
-			o1, o2 = flipOp(o2), flipOp(o1)
+			o1, o2 = o2.flip(), o1.flip()
 		}
-		if (o1 == "<" || o1 == "<=") && (o2 == "<" || o2 == "<=") {
-			return mk(a, b, o1 == "<", o2 == "<")
+		if o1.less() && o2.less() {
+			return mk(a, b, o1 == relLt, o2 == relLt)
 		}
 	}
 	return nil
 }
 
-// inequalityVar returns the variable-like side of an inequality.
-func inequalityVar(g *node) *node {
-	if len(g.args) == 3 {
-		return g.args[1]
+// inequalityUnion turns a list of inequalities in one variable ("x < -3 or
+// x > 3") into the union of their intervals; nil for anything else.
+func (s *state) inequalityUnion(l *node) *node {
+	u := &node{k: nUnion, dec: -1}
+	name := ""
+	for _, a := range l.args {
+		if a.k != nRel {
+			return nil
+		}
+		iv := inequalityInterval(a)
+		if iv == nil {
+			return nil
+		}
+		v := printNode(inequalityVar(a))
+		if name != "" && v != name {
+			return nil
+		}
+		name = v
+		if iv.k == nUnion {
+			u.args = append(u.args, iv.args...)
+		} else {
+			u.args = append(u.args, iv)
+		}
 	}
-	if isAssignLike(g.args[0]) {
-		return g.args[0]
-	}
-	return g.args[1]
+	return s.mergeIntervals(u)
 }
 
-func flipOp(op string) string {
-	switch op {
-	case "<":
-		return ">"
-	case ">":
-		return "<"
-	case "<=":
-		return ">="
-	case ">=":
-		return "<="
+// inequalityVar returns the variable-like side of an inequality.
+func inequalityVar(g *node) *node {
+	v := g.args[1]
+	if len(g.args) == 2 && isAssignLike(g.args[0]) {
+		v = g.args[0]
 	}
-	return op
+	if v.isFunc(fnAbs) {
+		// |x| >= 3 is about x
+		return v.args[0]
+	}
+	return v
 }
 
 func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 	// membership prediction against an inequality gold: -2 <= x <= 7 vs x ∈ [-2,7]
-	if len(p.ops) == 1 && p.ops[0] == "in" && !(len(g.ops) == 1 && g.ops[0] == "in") {
+	if len(p.rels) == 1 && p.rels[0] == relIn && !(len(g.rels) == 1 && g.rels[0] == relIn) {
 		iv := inequalityInterval(g)
 		if iv == nil || printNode(inequalityVar(g)) != printNode(p.args[0]) {
 			return false, nil
@@ -567,8 +645,8 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 		return s.eq(iv, p.args[1], depth+1)
 	}
 	if len(g.args) == 2 && len(p.args) == 2 {
-		gop, pop := g.ops[0], p.ops[0]
-		if gop == "in" || pop == "in" {
+		gop, pop := g.rels[0], p.rels[0]
+		if gop == relIn || pop == relIn {
 			if gop != pop {
 				return false, nil
 			}
@@ -578,7 +656,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 			}
 			return s.eq(g.args[1], p.args[1], depth+1)
 		}
-		if gop == "=" && pop == "=" || gop == "!=" && pop == "!=" {
+		if gop == relEq && pop == relEq || gop == relNe && pop == relNe {
 			if !isScalar(g.args[0]) || !isScalar(g.args[1]) || !isScalar(p.args[0]) || !isScalar(p.args[1]) {
 				ok, err := s.eqOrdered(g.args, p.args, depth)
 				if err != nil || ok {
@@ -596,7 +674,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 		return s.proportional(gf, pf, true)
 	}
 	// chains
-	if allOps(g.ops, "=") && allOps(p.ops, "=") {
+	if allRels(g.rels, relEq) && allRels(p.rels, relEq) {
 		ok, err := s.eq(g.args[len(g.args)-1], p.args[len(p.args)-1], depth+1)
 		if err != nil || !ok {
 			return false, err
@@ -606,7 +684,7 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 	if len(g.args) == len(p.args) {
 		ga, go1 := orient(g)
 		pa, po := orient(p)
-		if strings.Join(go1, ",") != strings.Join(po, ",") {
+		if !slices.Equal(go1, po) {
 			return false, nil
 		}
 		return s.eqOrdered(ga, pa, depth)
@@ -615,19 +693,19 @@ func (s *state) relEqual(g, p *node, depth int) (bool, error) {
 }
 
 // orient writes an inequality chain with < / <= (reversing a > chain).
-func orient(n *node) ([]*node, []string) {
-	if len(n.ops) > 0 && (n.ops[0] == ">" || n.ops[0] == ">=") {
+func orient(n *node) ([]*node, []relOp) {
+	if len(n.rels) > 0 && n.rels[0].greater() {
 		args := make([]*node, len(n.args))
-		ops := make([]string, len(n.ops))
+		rels := make([]relOp, len(n.rels))
 		for i := range n.args {
 			args[i] = n.args[len(n.args)-1-i]
 		}
-		for i := range n.ops {
-			ops[i] = flipOp(n.ops[len(n.ops)-1-i])
+		for i := range n.rels {
+			rels[i] = n.rels[len(n.rels)-1-i].flip()
 		}
-		return args, ops
+		return args, rels
 	}
-	return n.args, n.ops
+	return n.args, n.rels
 }
 
 func diff(a, b *node) *node {
@@ -640,14 +718,14 @@ func ineqForm(n *node) (*node, bool, bool) {
 	if !isScalar(l) || !isScalar(r) {
 		return nil, false, false
 	}
-	switch n.ops[0] {
-	case ">":
+	switch n.rels[0] {
+	case relGt:
 		return diff(l, r), true, true
-	case ">=":
+	case relGe:
 		return diff(l, r), false, true
-	case "<":
+	case relLt:
 		return diff(r, l), true, true
-	case "<=":
+	case relLe:
 		return diff(r, l), false, true
 	}
 	return nil, false, false
@@ -661,9 +739,17 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	var ref env
 	var refVal cq
 	refExact := false
+	sp, err := s.newSampler(names, f, h)
+	if err != nil {
+		return false, err
+	}
+	// the reference point fixes the constant; need more points must agree
 	good := 0
-	for i := 0; i < maxSamplePoints && good < 4; i++ {
-		pt := samplePoint(i, names)
+	for good < sp.need+1 {
+		pt, more := sp.next()
+		if !more {
+			break
+		}
 		// rational at this point (the common case): compare exactly
 		x, ok, err := s.exact(ratio, pt)
 		if err != nil && errors.Is(err, errBudget) {
@@ -719,7 +805,7 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 	if len(names) == 0 {
 		return good > 0, nil
 	}
-	if good < 3 {
+	if good < sp.min+1 {
 		return s.sameTree(f, h), nil
 	}
 	return true, nil
@@ -803,7 +889,7 @@ func varNames(ns ...*node) []string {
 		if n.k == nVar && !slices.Contains(bound, n.s) {
 			set[n.s] = true
 		}
-		if n.k == nFunc && len(n.ops) == 1 && (n.s == "sum" || n.s == "prod") {
+		if n.k == nFunc && n.fn.bigOp() {
 			walk(n.args[0], append(bound[:len(bound):len(bound)], n.ops[0]))
 			walk(n.args[1], bound)
 			walk(n.args[2], bound)
@@ -822,39 +908,6 @@ func varNames(ns ...*node) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// mixedSignPoints is the number of leading sample points whose values may
-// be negative; later points are positive (for √x, ln x).
-const mixedSignPoints = 8
-
-// maxSamplePoints bounds the sample points tried per comparison.
-const maxSamplePoints = 14
-
-// samplePoint returns deterministic rational values for the variables:
-// point i gives each name a value derived from a fixed hash of the name and
-// i, so verdicts never depend on a random seed or map order.
-func samplePoint(i int, names []string) env {
-	pt := make(env, len(names))
-	for _, name := range names {
-		h := uint64(14695981039346656037)
-		for j := 0; j < len(name); j++ {
-			h ^= uint64(name[j])
-			h *= 1099511628211
-		}
-		h ^= uint64(i+1) * 0x9E3779B97F4A7C15
-		h ^= h >> 33
-		h *= 0xff51afd7ed558ccd
-		h ^= h >> 33
-		num := int64(h%1009) + 2
-		den := int64((h>>20)%97) + 1
-		if i < mixedSignPoints && (h>>40)&1 == 1 {
-			// negative values too, or |x| and x would look equal
-			num = -num
-		}
-		pt[name] = cq{re: big.NewRat(num, den)}
-	}
-	return pt
 }
 
 // scalarEq compares two scalar expressions: exact rationals exactly,
@@ -949,9 +1002,9 @@ const minApproxDigits = 12
 
 func infSign(n *node) int {
 	switch {
-	case n.k == nConst && n.s == "inf":
+	case n.isConst(cInf):
 		return 1
-	case n.k == nNeg && n.args[0].k == nConst && n.args[0].s == "inf":
+	case n.k == nNeg && n.args[0].isConst(cInf):
 		return -1
 	}
 	return 0
@@ -1080,12 +1133,20 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 	return round(gr.m).Cmp(round(pr.m)) == 0, nil
 }
 
-// exprEqual compares expressions in variables at deterministic rational
-// points (Schwartz–Zippel): equal at every defined point, at least three.
+// exprEqual compares expressions in variables at random rational points
+// (see sample.go for the bound on a wrong "equal"): equal at every point
+// drawn where both sides are defined.
 func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
+	sp, err := s.newSampler(names, g, p)
+	if err != nil {
+		return false, err
+	}
 	good, from := 0, 0
-	for i := 0; i < maxSamplePoints && good < 4; i++ {
-		pt := samplePoint(i, names)
+	for good < sp.need {
+		pt, ok := sp.next()
+		if !ok {
+			break
+		}
 		ok, top, err := s.numEqualFrom(g, pt, p, pt, from)
 		if top {
 			// values that needed the top precision once will again
@@ -1103,7 +1164,7 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 		}
 		good++
 	}
-	if good < 3 {
+	if good < sp.min {
 		return s.sameTree(g, p), nil
 	}
 	return true, nil
@@ -1233,4 +1294,279 @@ func separated(a, b ball, prec uint) (bool, bool) {
 	}
 	lim := new(big.Float).SetMantExp(scale, -int(prec)+64)
 	return false, r.Cmp(lim) <= 0
+}
+
+// matArith evaluates scalar multiples, sums and products of matrices into
+// one matrix of expressions: 2A, A+B, AB, -A, A/2. It returns nil when n
+// holds no matrix or the shapes do not fit.
+func matArith(n *node, depth int) *node {
+	if depth > 50 {
+		return nil
+	}
+	cell := func(m *node, i, j int) *node { return m.args[i].args[j] }
+	build := func(rows, cols int, f func(i, j int) *node) *node {
+		m := &node{k: nMatrix, dec: -1}
+		for i := range rows {
+			r := &node{k: nList, dec: -1}
+			for j := range cols {
+				r.args = append(r.args, f(i, j))
+			}
+			m.args = append(m.args, r)
+		}
+		return m
+	}
+	scale := func(m *node, k *node) *node {
+		return build(len(m.args), len(m.args[0].args), func(i, j int) *node {
+			return &node{k: nMul, args: []*node{k, cell(m, i, j)}, dec: -1}
+		})
+	}
+	switch n.k {
+	case nMatrix:
+		return n
+	case nNeg:
+		if m := matArith(n.args[0], depth+1); m != nil {
+			return scale(m, ratNode(big.NewRat(-1, 1)))
+		}
+	case nDiv:
+		if m := matArith(n.args[0], depth+1); m != nil && matArith(n.args[1], depth+1) == nil && isScalar(n.args[1]) {
+			return scale(m, &node{k: nDiv, args: []*node{ratNode(big.NewRat(1, 1)), n.args[1]}, dec: -1})
+		}
+	case nAdd:
+		var acc *node
+		for _, a := range n.args {
+			m := matArith(a, depth+1)
+			if m == nil {
+				return nil
+			}
+			if acc == nil {
+				acc = m
+				continue
+			}
+			if len(m.args) != len(acc.args) || len(m.args[0].args) != len(acc.args[0].args) {
+				return nil
+			}
+			prev := acc
+			acc = build(len(m.args), len(m.args[0].args), func(i, j int) *node {
+				return &node{k: nAdd, args: []*node{cell(prev, i, j), cell(m, i, j)}, dec: -1}
+			})
+		}
+		return acc
+	case nMul:
+		var acc *node
+		var scalars []*node
+		for _, a := range n.args {
+			m := matArith(a, depth+1)
+			switch {
+			case m == nil && isScalar(a):
+				scalars = append(scalars, a)
+			case m == nil:
+				return nil
+			case acc == nil:
+				acc = m
+			default:
+				// (r×k)(k×c)
+				k := len(acc.args[0].args)
+				if len(m.args) != k {
+					return nil
+				}
+				prev := acc
+				acc = build(len(prev.args), len(m.args[0].args), func(i, j int) *node {
+					sum := &node{k: nAdd, dec: -1}
+					for t := range k {
+						sum.args = append(sum.args, &node{k: nMul, args: []*node{cell(prev, i, t), cell(m, t, j)}, dec: -1})
+					}
+					return sum
+				})
+			}
+		}
+		if acc == nil {
+			return nil
+		}
+		for _, k := range scalars {
+			acc = scale(acc, k)
+		}
+		return acc
+	}
+	return nil
+}
+
+// mergeIntervals writes a union of intervals with exact ends as disjoint
+// intervals in increasing order ([1,3] ∪ [3,5] is [1,5]); a union that
+// becomes one interval is that interval. Unions with other parts, or ends
+// that are not exact, are left alone.
+func (s *state) mergeIntervals(u *node) *node {
+	type iv struct {
+		lo, hi         *big.Rat // nil: -∞ or +∞
+		loC, hiC       bool
+		loNode, hiNode *node
+	}
+	end := func(n *node) (*big.Rat, int, bool) {
+		if sg := infSign(n); sg != 0 {
+			return nil, sg, true
+		}
+		x, ok, err := s.exact(n, nil)
+		if err != nil || !ok || !x.isReal() {
+			return nil, 0, false
+		}
+		return x.re, 0, true
+	}
+	less := func(a, b *big.Rat, aInf, bInf int) int { // compare with infinities
+		switch {
+		case aInf != 0 || bInf != 0:
+			return aInf - bInf
+		}
+		return a.Cmp(b)
+	}
+	var ivs []iv
+	var loInf, hiInf []int
+	for _, a := range u.args {
+		if a.k != nTuple || len(a.args) != 2 {
+			return u
+		}
+		lo, li, ok1 := end(a.args[0])
+		hi, hs, ok2 := end(a.args[1])
+		if !ok1 || !ok2 || li > 0 || hs < 0 || less(lo, hi, li, hs) > 0 {
+			return u
+		}
+		ivs = append(ivs, iv{lo, hi, a.br&brLoClosed != 0, a.br&brHiClosed != 0, a.args[0], a.args[1]})
+		loInf, hiInf = append(loInf, li), append(hiInf, hs)
+	}
+	idx := make([]int, len(ivs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		if c := less(ivs[i].lo, ivs[j].lo, loInf[i], loInf[j]); c != 0 {
+			return c < 0
+		}
+		return ivs[i].loC && !ivs[j].loC
+	})
+	var out []int
+	merged := false
+	for _, i := range idx {
+		if len(out) > 0 {
+			k := out[len(out)-1]
+			c := less(ivs[i].lo, ivs[k].hi, loInf[i], hiInf[k])
+			if c < 0 || c == 0 && (ivs[i].loC || ivs[k].hiC) && loInf[i] == 0 {
+				merged = true
+				switch d := less(ivs[i].hi, ivs[k].hi, hiInf[i], hiInf[k]); {
+				case d > 0:
+					ivs[k].hi, ivs[k].hiC, ivs[k].hiNode, hiInf[k] = ivs[i].hi, ivs[i].hiC, ivs[i].hiNode, hiInf[i]
+				case d == 0:
+					ivs[k].hiC = ivs[k].hiC || ivs[i].hiC
+				}
+				if less(ivs[i].lo, ivs[k].lo, loInf[i], loInf[k]) == 0 {
+					ivs[k].loC = ivs[k].loC || ivs[i].loC
+				}
+				continue
+			}
+		}
+		out = append(out, i)
+	}
+	if !merged {
+		return u
+	}
+	res := &node{k: nUnion, dec: -1}
+	for _, k := range out {
+		var b bracket
+		if ivs[k].loC {
+			b |= brLoClosed
+		}
+		if ivs[k].hiC {
+			b |= brHiClosed
+		}
+		res.args = append(res.args, &node{k: nTuple, br: b, args: []*node{ivs[k].loNode, ivs[k].hiNode}, dec: -1})
+	}
+	if len(res.args) == 1 {
+		return res.args[0]
+	}
+	return res
+}
+
+// clockLike reports a ratio printed as a clock time: h:mm with h < 24
+// and two printed minute digits below 60 (12:00, 4:30).
+func clockLike(n *node) bool {
+	if n.k != nRatio || len(n.args) != 2 {
+		return false
+	}
+	h, m := n.args[0], n.args[1]
+	return intLit(h) && intLit(m) && len(m.s) == 2 && h.val.Cmp(big.NewRat(24, 1)) < 0 && m.val.Cmp(big.NewRat(60, 1)) < 0
+}
+
+// clockTime reads a time with a.m. or p.m.: 4:30 p.m., 4 pm (hours 1 to
+// 12); nil for anything else.
+func clockTime(n *node) *node {
+	var hour, min *node
+	var mark string
+	switch {
+	case n.k == nUnit && (n.s == "am" || n.s == "pm"):
+		hour, mark = n.args[0], n.s
+	case n.k == nRatio && len(n.args) == 2 && n.args[1].k == nUnit && (n.args[1].s == "am" || n.args[1].s == "pm"):
+		hour, min, mark = n.args[0], n.args[1].args[0], n.args[1].s
+	default:
+		return nil
+	}
+	if !intLit(hour) || !hour.val.Num().IsInt64() {
+		return nil
+	}
+	h := hour.val.Num().Int64()
+	m := int64(0)
+	if min != nil {
+		if !intLit(min) || len(min.s) != 2 || min.val.Num().Int64() >= 60 {
+			return nil
+		}
+		m = min.val.Num().Int64()
+	}
+	if h < 1 || h > 12 {
+		return nil
+	}
+	h %= 12
+	if mark == "pm" {
+		h += 12
+	}
+	return &node{k: nTime, val: big.NewRat(h*60+m, 1), dec: -1}
+}
+
+// timeMatches compares a time of day with a clock-like ratio: the same
+// time on a 24-hour clock, or on a 12-hour clock when the ratio has no
+// a.m./p.m. (4:30 for 4:30 p.m.).
+func timeMatches(t, r *node) bool {
+	if !clockLike(r) {
+		return false
+	}
+	h, m := r.args[0].val.Num().Int64(), r.args[1].val.Num().Int64()
+	want := t.val.Num().Int64()
+	if h*60+m == want {
+		return true
+	}
+	return h >= 1 && h <= 12 && (h%12)*60+m+720 == want || h >= 1 && h <= 12 && (h%12)*60+m == want
+}
+
+// proportionalRatio reports a:b:c = k·(d:e:f) for exact non-zero parts.
+func (s *state) proportionalRatio(a, b []*node) bool {
+	if len(a) != len(b) || len(a) < 2 {
+		return false
+	}
+	val := func(n *node) *big.Rat {
+		x, ok, err := s.exact(n, nil)
+		if err != nil || !ok || !x.isReal() || x.re.Sign() == 0 {
+			return nil
+		}
+		return x.re
+	}
+	a0, b0 := val(a[0]), val(b[0])
+	if a0 == nil || b0 == nil {
+		return false
+	}
+	for i := 1; i < len(a); i++ {
+		ai, bi := val(a[i]), val(b[i])
+		if ai == nil || bi == nil {
+			return false
+		}
+		if new(big.Rat).Mul(ai, b0).Cmp(new(big.Rat).Mul(bi, a0)) != 0 {
+			return false
+		}
+	}
+	return true
 }

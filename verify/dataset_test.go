@@ -5,32 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
-// datasetDir holds the shared real datasets (see its README).
-const datasetDir = "/work/shared/datasets"
-
-// lastBoxed returns the content of the last \boxed{...} in s.
-func lastBoxed(s string) (string, bool) {
-	i := strings.LastIndex(s, `\boxed{`)
-	if i < 0 {
-		return "", false
-	}
-	open := i + len(`\boxed`)
-	end := matchBrace(s, open)
-	if end < 0 {
-		return "", false
-	}
-	return s[open+1 : end], true
-}
-
-// datasetGolds reads the gold answers of the real datasets: math500
-// "answer" fields, the last \boxed{} of every MATH test solution, the
+// datasetGolds reads the gold answers of the real datasets in ../shared (at
+// test time; the test skips when they are absent): math500 "answer" fields,
+// the gold of every MATH test solution as GoldFromSolution reads it, the
 // "#### N" of GSM8K test answers and the DeepScaleR test answers.
 func datasetGolds(t testing.TB) map[string][]string {
 	t.Helper()
@@ -38,7 +23,7 @@ func datasetGolds(t testing.TB) map[string][]string {
 	read := func(name, path string, pick func(map[string]any) (string, bool)) {
 		f, err := os.Open(path)
 		if err != nil {
-			t.Skipf("dataset %s not available: %v", path, err)
+			t.Fatalf("open dataset: %v", err)
 		}
 		defer f.Close()
 		sc := bufio.NewScanner(f)
@@ -56,15 +41,17 @@ func datasetGolds(t testing.TB) map[string][]string {
 			t.Fatalf("%s: %v", path, err)
 		}
 	}
-	read("math500", filepath.Join(datasetDir, "math500", "test.jsonl"), func(r map[string]any) (string, bool) {
+	read("math500", sharedtest.Datasets(t, "math500", "test.jsonl"), func(r map[string]any) (string, bool) {
 		s, ok := r["answer"].(string)
 		return s, ok
 	})
-	read("math_test", filepath.Join(datasetDir, "math_test", "test.jsonl"), func(r map[string]any) (string, bool) {
+	read("math_test", sharedtest.Datasets(t, "math_test", "test.jsonl"), func(r map[string]any) (string, bool) {
+		p, _ := r["problem"].(string)
 		s, _ := r["solution"].(string)
-		return lastBoxed(s)
+		a, st := GoldFromSolution(context.Background(), p, s)
+		return a, st == GoldFound
 	})
-	read("gsm8k", filepath.Join(datasetDir, "gsm8k", "test.jsonl"), func(r map[string]any) (string, bool) {
+	read("gsm8k", sharedtest.Datasets(t, "gsm8k", "test.jsonl"), func(r map[string]any) (string, bool) {
 		s, _ := r["answer"].(string)
 		i := strings.LastIndex(s, "#### ")
 		if i < 0 {
@@ -73,10 +60,10 @@ func datasetGolds(t testing.TB) map[string][]string {
 		return strings.TrimSpace(s[i+5:]), true
 	})
 	for _, f := range []string{"math", "aime", "amc"} {
-		path := filepath.Join(datasetDir, "deepscaler", "test", f+".json")
+		path := sharedtest.Datasets(t, "deepscaler", "test", f+".json")
 		b, err := os.ReadFile(path)
 		if err != nil {
-			t.Skipf("dataset %s not available: %v", path, err)
+			t.Fatalf("read dataset: %v", err)
 		}
 		var rows []map[string]any
 		if err := json.Unmarshal(b, &rows); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // errDomain marks an undefined value (division by zero, log of zero).
@@ -63,16 +64,23 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 	case nNum:
 		return cq{re: n.val}, true, nil
 	case nBase:
-		x, ok := new(big.Int).SetString(n.s, int(n.val.Num().Int64()))
+		base := int(n.val.Num().Int64())
+		ip, fp, _ := strings.Cut(n.s, ".")
+		x, ok := new(big.Int).SetString(ip+fp, base)
 		if !ok {
 			return cq{}, false, errParse
 		}
-		return cq{re: new(big.Rat).SetInt(x)}, true, nil
+		r := new(big.Rat).SetInt(x)
+		if len(fp) > 0 {
+			// 0.0011_2 = 11_2 / 2^4
+			r.Quo(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(int64(base)), big.NewInt(int64(len(fp))), nil)))
+		}
+		return cq{re: r}, true, nil
 	case nConst:
-		switch n.s {
-		case "i":
+		switch n.cst {
+		case cI:
 			return cq{re: new(big.Rat), im: big.NewRat(1, 1)}, true, nil
-		case "inf":
+		case cInf:
 			return cq{}, false, errUnsupported
 		}
 		return cq{}, false, nil
@@ -169,8 +177,11 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cq{re: new(big.Rat).SetInt(f)}, true, nil
 	case nFunc:
-		if n.s == "sum" || n.s == "prod" {
+		if n.fn.bigOp() {
 			return s.exactBigOp(n, vars)
+		}
+		if n.fn == fnGcd || n.fn == fnLcm {
+			return s.exactGcd(n, vars)
 		}
 		return s.exactFunc(n, vars)
 	case nDeg:
@@ -419,13 +430,13 @@ func intRoot(x *big.Int, q int64) (*big.Int, bool) {
 func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 	x, ok, err := s.exact(n.args[0], vars)
 	if err != nil || !ok {
-		if err == nil && (n.s == "binom") {
+		if err == nil && n.fn == fnBinom {
 			return cq{}, false, fmt.Errorf("binom of a non-rational: %w", errUnsupported)
 		}
 		return cq{}, false, err
 	}
-	switch n.s {
-	case "sqrt":
+	switch n.fn {
+	case fnSqrt:
 		if !x.isReal() {
 			return cq{}, false, nil
 		}
@@ -438,7 +449,7 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 		r, ok := ratRoot(x.re, 2)
 		return cq{re: r}, ok, nil
-	case "root":
+	case fnRoot:
 		k, ok, err := s.exact(n.args[1], vars)
 		if err != nil || !ok {
 			return cq{}, false, err
@@ -462,7 +473,12 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 		r, ok := ratRoot(x.re, q)
 		return cq{re: r}, ok, nil
-	case "abs":
+	case fnConj:
+		if x.im == nil {
+			return x, true, nil
+		}
+		return cq{re: x.re, im: new(big.Rat).Neg(x.im)}, true, nil
+	case fnAbs:
 		if x.isReal() {
 			return cq{re: new(big.Rat).Abs(x.re)}, true, nil
 		}
@@ -470,22 +486,22 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		m.Add(m, new(big.Rat).Mul(x.im, x.im))
 		r, ok := ratRoot(m, 2)
 		return cq{re: r}, ok, nil
-	case "floor", "ceil":
+	case fnFloor, fnCeil:
 		if !x.isReal() {
 			return cq{}, false, errUnsupported
 		}
 		q := new(big.Int).Quo(x.re.Num(), x.re.Denom())
 		// Quo truncates toward zero
 		if !x.re.IsInt() {
-			if n.s == "floor" && x.re.Sign() < 0 {
+			if n.fn == fnFloor && x.re.Sign() < 0 {
 				q.Sub(q, big.NewInt(1))
 			}
-			if n.s == "ceil" && x.re.Sign() > 0 {
+			if n.fn == fnCeil && x.re.Sign() > 0 {
 				q.Add(q, big.NewInt(1))
 			}
 		}
 		return cq{re: new(big.Rat).SetInt(q)}, true, nil
-	case "binom":
+	case fnBinom:
 		k, ok, err := s.exact(n.args[1], vars)
 		if err != nil || !ok {
 			return cq{}, false, err
@@ -505,19 +521,19 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 			return cq{}, false, errBudget
 		}
 		return cq{re: new(big.Rat).SetInt(new(big.Int).Binomial(nn, kk))}, true, nil
-	case "sin", "tan", "arcsin", "arctan", "sinh", "tanh":
+	case fnSin, fnTan, fnArcsin, fnArctan, fnSinh, fnTanh:
 		if x.isReal() && x.re.Sign() == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
-	case "cos", "cosh", "exp":
+	case fnCos, fnCosh, fnExp:
 		if x.isReal() && x.re.Sign() == 0 {
 			return cq{re: big.NewRat(1, 1)}, true, nil
 		}
-	case "ln":
+	case fnLn:
 		if x.isReal() && x.re.Cmp(ratOne) == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
-	case "log":
+	case fnLog:
 		if len(n.args) == 1 && x.isReal() && x.re.Cmp(ratOne) == 0 {
 			return cq{re: new(big.Rat)}, true, nil
 		}
@@ -534,6 +550,37 @@ func (s *state) exactFunc(n *node, vars env) (cq, bool, error) {
 		}
 	}
 	return cq{}, false, nil
+}
+
+// exactGcd evaluates gcd and lcm of integers (non-negative results; the
+// gcd of zeros is 0, an lcm with a zero is 0).
+func (s *state) exactGcd(n *node, vars env) (cq, bool, error) {
+	acc := new(big.Int)
+	for i, a := range n.args {
+		x, ok, err := s.exact(a, vars)
+		if err != nil || !ok {
+			return cq{}, false, err
+		}
+		if !x.isReal() || !x.re.IsInt() {
+			return cq{}, false, fmt.Errorf("%s of a non-integer: %w", n.fn, errUnsupported)
+		}
+		v := new(big.Int).Abs(x.re.Num())
+		if !s.bitsOK(v.BitLen()) || !s.bitsOK(acc.BitLen()+v.BitLen()) {
+			return cq{}, false, errBudget
+		}
+		switch {
+		case i == 0:
+			acc = v
+		case n.fn == fnGcd:
+			acc.GCD(nil, nil, acc, v)
+		case acc.Sign() == 0 || v.Sign() == 0:
+			acc.SetInt64(0)
+		default:
+			g := new(big.Int).GCD(nil, nil, acc, v)
+			acc.Mul(acc, v.Quo(v, g))
+		}
+	}
+	return cq{re: new(big.Rat).SetInt(acc)}, true, nil
 }
 
 // exactLog returns log_b(x) when it is an integer or the reciprocal of one
@@ -583,7 +630,7 @@ func exactLog(x, b cq) (*big.Rat, bool) {
 func kindName(k nkind) string {
 	names := [...]string{"number", "constant", "variable", "sum", "product", "negation", "quotient", "power",
 		"function", "factorial", "plus-minus", "degrees", "base numeral", "tuple", "set", "list", "union",
-		"matrix", "relation", "text", "unit", "ellipsis", "ratio"}
+		"matrix", "relation", "text", "unit", "ellipsis", "ratio", "time"}
 	if int(k) < len(names) {
 		return names[k]
 	}
@@ -634,7 +681,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 	}
 	k := n.ops[0]
 	acc := cq{re: new(big.Rat)}
-	if n.s == "prod" {
+	if n.fn == fnProd {
 		acc = cq{re: big.NewRat(1, 1)}
 	}
 	if hi < lo {
@@ -647,7 +694,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 			if err != nil || !ok {
 				return cq{}, ok, err
 			}
-			if n.s == "sum" {
+			if n.fn == fnSum {
 				acc = cadd(acc, x)
 			} else {
 				acc = cmul(acc, x)
@@ -659,7 +706,7 @@ func (s *state) exactBigOp(n *node, vars env) (cq, bool, error) {
 		return acc, true, nil
 	}
 	d, ok := polyDegree(n.args[0], k)
-	if n.s != "sum" || !ok || d > 40 {
+	if n.fn != fnSum || !ok || d > 40 {
 		return cq{}, false, fmt.Errorf("%s of %d terms: %w", n.s, count, errBudget)
 	}
 	// partial sums S(j) = sum_{i=lo}^{lo+j} f(i), j = 0..d+1
@@ -744,7 +791,7 @@ func polyDegree(n *node, k string) (int, bool) {
 				return 0, false
 			}
 		}
-		return 0, n.s != "sum" && n.s != "prod"
+		return 0, !n.fn.bigOp()
 	}
 	return 0, false
 }

@@ -1,11 +1,14 @@
 package verify
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
 // FuzzExtract checks properties of extraction on arbitrary text: it never
@@ -33,11 +36,11 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := extract(s)
+		got, ok := extractFinal(s)
 		if d := fastestRun(s); d > time.Second {
 			t.Errorf("Extract took %v on %d bytes, three times in a row", d, len(s))
 		}
-		got2, ok2 := extract(s)
+		got2, ok2 := extractFinal(s)
 		if got != got2 || ok != ok2 {
 			t.Fatalf("Extract(%q) not deterministic: %q, %v then %q, %v", s, got, ok, got2, ok2)
 		}
@@ -53,13 +56,13 @@ func FuzzExtract(f *testing.F) {
 				t.Fatalf("Extract(%q) = %q: not taken from the response", s, got)
 			}
 		}
-		_, alts := xExtract(s)
+		_, alts := extract.Final(s)
 		if len(alts) == 1 {
-			t.Fatalf("xExtract(%q) returned a single alternative %q", s, alts[0])
+			t.Fatalf("extract.Final(%q) returned a single alternative %q", s, alts[0])
 		}
 		for _, a := range alts {
 			if a == "" || !subsequence(a, s) {
-				t.Fatalf("xExtract(%q): alternative %q empty or not from the response", s, a)
+				t.Fatalf("extract.Final(%q): alternative %q empty or not from the response", s, a)
 			}
 		}
 	})
@@ -72,11 +75,55 @@ func fastestRun(s string) time.Duration {
 	best := time.Duration(1<<63 - 1)
 	for range 3 {
 		start := time.Now()
-		extract(s)
+		extractFinal(s)
 		best = min(best, time.Since(start))
 		if best <= time.Second {
 			break
 		}
 	}
 	return best
+}
+
+// FuzzGoldFromSolution checks the gold mode of extraction on arbitrary
+// problems and solutions: it never panics, it is deterministic, a found gold
+// is non-empty and every other status has an empty answer, a solution
+// without "box" and "####" has no gold, and StripChatEnd only removes bytes
+// from the end.
+func FuzzGoldFromSolution(f *testing.F) {
+	f.Add("Find all $x$.", `So $x=\boxed{1}$ or $x = \boxed{2}$.`)
+	f.Add("What is $x$?", `Thus $x = \boxed{-3}$. (\boxed{3} is also accepted.)`)
+	f.Add("How many?", "3+4 = <<3+4=7>>7\n#### 7")
+	f.Add("One of the foci.", `\boxed{(1,0)} and \boxed{(-1,0)}`)
+	f.Add("", `\boxed{\frac{1}{`)
+	f.Add("", `x\boxed{1}<|im_end|>`+"\n<|endoftext|>")
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, problem, solution string) {
+		a, st := GoldFromSolution(ctx, problem, solution)
+		a2, st2 := GoldFromSolution(ctx, problem, solution)
+		// Value comparisons between different boxes have a deadline; on a
+		// loaded machine one call may run out of time where the other did
+		// not. Without two boxes there is no comparison, and the result
+		// must be the same.
+		if (a != a2 || st != st2) && strings.Count(solution, "box") < 2 {
+			t.Fatalf("GoldFromSolution not deterministic: %q %s then %q %s", a, st, a2, st2)
+		}
+		switch st {
+		case GoldFound:
+			if a == "" {
+				t.Fatalf("GoldFromSolution(%q) found an empty gold", solution)
+			}
+		case GoldNone, GoldUnclear:
+			if a != "" {
+				t.Fatalf("GoldFromSolution(%q) = %q with status %s", solution, a, st)
+			}
+		default:
+			t.Fatalf("GoldFromSolution(%q): unknown status %q", solution, st)
+		}
+		if !strings.Contains(solution, "box") && !strings.Contains(solution, "####") && st != GoldNone {
+			t.Fatalf("GoldFromSolution(%q) = %q, %s without a box or ####", solution, a, st)
+		}
+		if s := StripChatEnd(solution); !strings.HasPrefix(solution, s) {
+			t.Fatalf("StripChatEnd(%q) = %q: not a prefix", solution, s)
+		}
+	})
 }

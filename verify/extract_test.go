@@ -87,6 +87,9 @@ var extractCases = []extractCase{
 	{"answer colon then explanation line", "Answer: 8\nThis is because 2^3 = 8.", "8", true},
 	{"heading answer prm800k", "So the gcf is $320,\\!000$.\n\n# Answer\n\n320,000", "320,000", true},
 	{"heading final answer bold box", "Checking again.\n\n**Final Answer**\n\\[\n\\boxed{189}\n\\]", "189", true},
+	{"bold heading with answer on the line", "We compare the three.\n\n**Final Answer** Navin", "Navin", true},
+	{"bold heading with math on the line", "We add.\n\n**Final Answer** $12$", "12", true},
+	{"bold heading then is", "We add.\n**Final Answer** is 12", "12", true},
 	{"heading final answer plain", "### Final Answer\n\n$\\frac{3}{56}$", `\frac{3}{56}`, true},
 
 	// GSM8K "####".
@@ -187,6 +190,38 @@ var extractCases = []extractCase{
 	{"two blocks over lines", "$$1$$\n$$2$$", "", false},
 	{"bare long number", strings.Repeat("9", 5000), strings.Repeat("9", 5000), true},
 
+	// GSM8K "A:" lines (OpenAI grade-school-math model outputs).
+	{"gsm8k A line", "He grew 5 arms + 3 legs = <<5+3=8>>8 limbs.\nA: 8", "8", true},
+	{"gsm8k A line with dollar", "So 2*60 = 120 dollars.\nA: $120", "120", true},
+	{"A line must be the last line", "A: 5 apples\nB: 6 apples\nWe compare the two options and then we stop.", "", false},
+	{"A line that is empty", "We compute it.\nA:", "", false},
+	{"A line after a box overrides it", "\\boxed{5}\nA: 6", "6", true},
+
+	// Concluding sentences (no box, no marker).
+	{"conclusion copula math", "The base is 4 and the height 3.\nSo the area is $12$ cm$^2$.", "12 cm^2", true},
+	{"conclusion copula plain", "We add them up. Therefore, the probability that Alice wins the game is 2/3.", "2/3", true},
+	{"conclusion one span", "We solve the inequality. Therefore $x \\geq 5$ is the solution.", `x \geq 5`, true},
+	{"conclusion last span after copula", "So, the ordered pair $(x, y)$ that solves the system is $(7, 6)$.", "(7, 6)", true},
+	{"conclusion after flattened text", "we get $y = 8.8 - 2.8 = 6$ So, the ordered pair $(x, y)$ is $(7, 6)$.", "(7, 6)", true},
+	{"conclusion then polite closing", "Thus the total is $42$. I hope it is correct.", "42", true},
+	{"conclusion with a clause", "Hence the frame must be 51,200 bits if the rate is 1 Gbps.", "51,200 bits", true},
+	{"conclusion after a step label", "Step 5) We project.\nStep 6) Therefore, the coordinate vector of x is:\n     [7, 3.5]", "[7, 3.5]", true},
+	{"conclusion numbered", "1. We add.\n2. Thus the sum is $9$.", "9", true},
+	{"correct option sentence", "We compute the information.\n\nThe correct option is (c).", "(c)", true},
+	{"correct option negated", "We compute it.\nThe correct option is not (c).", "", false},
+	{"marker answer with a remark", "Therefore, the answer is 3.14 (approximately).", "3.14", true},
+	{"conclusion with a remark", "We divide.\nThus the frame size is 512 (in bits).", "512", true},
+	{"case split is not cut", "The answer is 5 if n is even and 6 if n is odd.", "5 if n is even and 6 if n is odd", true},
+	{"marker answer with a tuple stays", "The answer is (1, 2).", "(1, 2)", true},
+	{"conclusion with negation", "We try it. So $x = 3$ is not a solution.", "", false},
+	{"conclusion rejecting a root", "We check both roots.\nThus $x=-1$ is extraneous.", "", false},
+	{"conclusion with competing spans", "Thus $x = 3$ and $y = 4$ work for $z$.", "", false},
+	{"conclusion in prose words", "Therefore, there are 12 distinct arithmetic sequences that meet the conditions.", "", false},
+	{"conclusion not last", "Therefore $x = 3$.\nLet us check another approach to this, which is long.", "", false},
+	{"sentence without opener", "We find that the area is $12$.\nIt is $12$ then, as we said before the check.", "", false},
+	{"marker answer with a clause", "Therefore, the answer is: the minimum frame size should be 51,200 bits if the data rate increases to 1 Gbps.", "51,200 bits", true},
+	{"marker answer with an option", "So the answer is (c) $\\theta^{-1}$.", `(c) \theta^{-1}`, true},
+
 	// Chat templates.
 	{"im_end", "The answer is \\boxed{5}.<|im_end|>\n<|im_start|>user\nThe answer is \\boxed{6}", "5", true},
 	{"openrlhf query with prompt", "<|im_start|>user\nIs the answer \\boxed{2}?<|im_end|>\n<|im_start|>assistant\nIt is \\boxed{3}.<|im_end|>", "3", true},
@@ -216,7 +251,7 @@ func TestExtract(t *testing.T) {
 	for _, tc := range extractCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := extract(tc.response)
+			got, ok := extractFinal(tc.response)
 			if ok != tc.ok || (ok && got != tc.want) {
 				t.Errorf("Extract(%.200q) = %.200q, %v; want %.200q, %v", tc.response, got, ok, tc.want, tc.ok)
 			}
@@ -263,7 +298,7 @@ func TestExtractFiles(t *testing.T) {
 func TestExtractCleanResult(t *testing.T) {
 	t.Parallel()
 	for _, tc := range extractCases {
-		got, ok := extract(tc.response)
+		got, ok := extractFinal(tc.response)
 		if !ok {
 			if got != "" {
 				t.Errorf("Extract(%.80q) = %.80q with ok=false; want empty", tc.response, got)

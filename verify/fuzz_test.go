@@ -2,15 +2,16 @@ package verify
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
 
-// fuzzSeeds adds every conformance gold and prediction (bare answers) and
-// the policy table rows as seeds.
+// fuzzSeeds adds every conformance gold and prediction (bare answers, when
+// ../shared is present) and the policy table rows as seeds.
 func fuzzSeeds(f *testing.F, add func(gold, pred string)) {
 	for _, file := range confFiles {
-		for _, c := range loadCases(f, file) {
+		for _, c := range confSeeds(f, file) {
 			g, _, _ := answerOf(c.Gold)
 			p, _, _ := answerOf(c.Pred)
 			add(g, p)
@@ -80,6 +81,32 @@ func FuzzAnswer(f *testing.F) {
 		self := Answer(context.Background(), gold, gold, Options{})
 		if self.Reason == ReasonNotEqual {
 			t.Fatalf("Answer(%q, itself) = not_equal", gold)
+		}
+	})
+}
+
+// FuzzShifted checks soundness on arbitrary numbers and expressions: a
+// value plus one is never equal to the value.
+func FuzzShifted(f *testing.F) {
+	fuzzSeeds(f, func(g, p string) { f.Add(g); f.Add(p) })
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Contains(s, "inf") || strings.Contains(s, "∞") {
+			return // ∞ + 1 is ∞
+		}
+		_, kind, err := Canonical(context.Background(), s, Options{})
+		if err != nil {
+			return
+		}
+		switch kind {
+		case KindInteger, KindRational, KindReal, KindComplex, KindExpression:
+		default:
+			return
+		}
+		shifted := "(" + s + ")+1"
+		var v Verdict
+		slowTwice(t, func() { v = Answer(context.Background(), s, shifted, Options{}) }, "Answer(%q, %q)", s, shifted)
+		if v.Correct {
+			t.Fatalf("Answer(%q, %q) = equal", s, shifted)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,6 +18,7 @@ const (
 	tText          // words from \text{...}
 	tUnit          // a unit, currency or percent sign (canonical name)
 	tSep           // "and" / "or" joining answers
+	tBase          // a numeral with a base subscript: s digits, num.intPart the base
 )
 
 // numLit is a number literal as printed.
@@ -123,8 +125,8 @@ var skipCmds = map[string]bool{
 // transparentCmds wrap a braced argument that is read as math.
 var transparentCmds = map[string]bool{
 	"mathbf": true, "boldsymbol": true, "bm": true, "mathit": true, "mathsf": true, "mathtt": true,
-	"mathbb": true, "mathcal": true, "mathfrak": true, "boxed": true, "fbox": true, "underline": true,
-	"hat": true, "vec": true, "bar": true, "tilde": true, "widehat": true, "widetilde": true,
+	"mathbb": false, "mathcal": true, "mathfrak": true, "boxed": true, "fbox": true, "underline": true,
+	"hat": true, "vec": true, "bar": false, "tilde": true, "widehat": true, "widetilde": true,
 	"overrightarrow": true, "overleftarrow": true, "dot": true, "ddot": true, "mathscr": true,
 	"pmb": true, "ensuremath": true, "color": false,
 }
@@ -158,7 +160,7 @@ var knownCmds = map[string]bool{
 	"sin": true, "cos": true, "tan": true, "sec": true, "csc": true, "cot": true,
 	"arcsin": true, "arccos": true, "arctan": true, "arcsec": true, "arccsc": true, "arccot": true,
 	"sinh": true, "cosh": true, "tanh": true, "ln": true, "log": true, "lg": true, "exp": true,
-	"abs": true, "min": false, "max": false, "gcd": false, "circ": true, "degree": true,
+	"abs": true, "min": false, "max": false, "gcd": true, "lcm": true, "circ": true, "degree": true,
 	"begin": true, "end": true, "overline": true, "e": false, "imath": true, "jmath": true,
 	"sum": true, "prod": true, "int": true, "lim": true,
 }
@@ -233,10 +235,12 @@ func (lx *lexer) run() error {
 			if err := lx.command(); err != nil {
 				return err
 			}
+		case (isDigit(c) || c >= 'A' && c <= 'Z') && lx.baseNumeral():
 		case isDigit(c) || c == '.' && lx.i+1 < len(s) && isDigit(s[lx.i+1]):
 			if err := lx.number(); err != nil {
 				return err
 			}
+		case (c == 'a' || c == 'p' || c == 'A' || c == 'P') && lx.clockMark():
 		case isLetter(c):
 			j := lx.i
 			for j < len(s) && isLetter(s[j]) {
@@ -244,7 +248,7 @@ func (lx *lexer) run() error {
 			}
 			w := s[lx.i:j]
 			lx.i = j
-			if err := lx.emit(token{k: tIdent, s: w}); err != nil {
+			if err := lx.letters(w, j < len(s) && (s[j] == '^' || s[j] == '_')); err != nil {
 				return err
 			}
 		case c >= 0x80:
@@ -282,6 +286,12 @@ func (lx *lexer) run() error {
 				t = token{k: tOp, s: "emptyset"}
 			case '€':
 				t = token{k: tUnit, s: "euro"}
+			case '£':
+				t = token{k: tUnit, s: "gbp"}
+			case '¥':
+				t = token{k: tUnit, s: "yen"}
+			case 'ℝ':
+				t = token{k: tCmd, s: "reals"}
 			case '²':
 				if err := lx.emit(token{k: tOp, s: "^"}); err != nil {
 					return err
@@ -308,6 +318,123 @@ func (lx *lexer) run() error {
 		}
 	}
 	return nil
+}
+
+// letters emits a run of plain letters. As in LaTeX, a superscript or
+// subscript takes one letter: after ^ only the first letter of a run is the
+// exponent (x^ab is x^a·b), and before ^ or _ (scripted) only the last
+// letter carries it (xy^2 is x·y², ce^{-2x} is c·e^{-2x}). Runs that are
+// words (function names, pi, units) are not split.
+func (lx *lexer) letters(w string, scripted bool) error {
+	lw := strings.ToLower(w)
+	named := funcWords[lw] || lw == "pi" || lw == "inf" || lw == "infty" || lw == "infinity"
+	if n := len(lx.toks); n > 0 && len(w) > 1 && lx.toks[n-1].k == tOp && lx.toks[n-1].s == "^" && !named {
+		if err := lx.emit(token{k: tIdent, s: w[:1]}); err != nil {
+			return err
+		}
+		w = w[1:]
+	}
+	// runs of four or more letters stay whole: they are words, not products
+	if scripted && len(w) > 1 && len(w) <= 3 && !named && !isPlainUnit(w) {
+		if err := lx.emit(token{k: tIdent, s: w[:len(w)-1]}); err != nil {
+			return err
+		}
+		w = w[len(w)-1:]
+	}
+	return lx.emit(token{k: tIdent, s: w})
+}
+
+// baseNumeral lexes a numeral with a base subscript: 1011_2, A5_{11},
+// 0.0011_2. Letters are digits only in upper case, in a base above 10, and
+// the run holds a decimal digit (x_2 and A_1 are subscripted names).
+func (lx *lexer) baseNumeral() bool {
+	s := lx.s
+	j, point, letters, digits := lx.i, false, false, false
+	for j < len(s) && (isDigit(s[j]) || s[j] >= 'A' && s[j] <= 'Z' || s[j] == '.' && !point) {
+		switch {
+		case s[j] == '.':
+			point = true
+		case isDigit(s[j]):
+			digits = true
+		default:
+			letters = true
+		}
+		j++
+	}
+	run := s[lx.i:j]
+	if !digits || j >= len(s) || s[j] != '_' || strings.HasSuffix(run, ".") || strings.HasPrefix(run, ".") {
+		return false
+	}
+	k := j + 1
+	var bs string
+	if k < len(s) && s[k] == '{' {
+		end := strings.IndexByte(s[k:], '}')
+		if end < 0 {
+			return false
+		}
+		bs, k = strings.TrimSpace(s[k+1:k+end]), k+end+1
+	} else {
+		e := k
+		for e < len(s) && isDigit(s[e]) {
+			e++
+		}
+		bs, k = s[k:e], e
+	}
+	if !allDigits(bs) || len(bs) > 2 {
+		return false
+	}
+	base := 0
+	for _, d := range bs {
+		base = base*10 + int(d-'0')
+	}
+	if base < 2 || base > 36 || letters && base <= 10 {
+		return false
+	}
+	for _, c := range run {
+		d := int(c - '0')
+		if c >= 'A' {
+			d = int(c-'A') + 10
+		}
+		if c != '.' && d >= base {
+			return false
+		}
+	}
+	if len(run) > lx.st.b.MaxDigits {
+		return false
+	}
+	lx.i = k
+	_ = lx.emit(token{k: tBase, s: run, num: &numLit{intPart: bs}})
+	return true
+}
+
+// clockMark lexes a.m./p.m. (am, pm, AM, PM) after a number: a time of day.
+func (lx *lexer) clockMark() bool {
+	n := len(lx.toks)
+	if n == 0 || lx.toks[n-1].k != tNum {
+		return false
+	}
+	s := lx.s
+	j := lx.i + 1
+	if j < len(s) && s[j] == '.' {
+		j++
+	}
+	if j >= len(s) || s[j] != 'm' && s[j] != 'M' {
+		return false
+	}
+	j++
+	if j < len(s) && s[j] == '.' {
+		j++
+	}
+	if j < len(s) && isLetter(s[j]) {
+		return false
+	}
+	mark := "am"
+	if c := s[lx.i]; c == 'p' || c == 'P' {
+		mark = "pm"
+	}
+	lx.i = j
+	_ = lx.emit(token{k: tUnit, s: mark})
+	return true
 }
 
 func (lx *lexer) punct() error {
@@ -413,6 +540,15 @@ func (lx *lexer) command() error {
 		j++
 	}
 	name := s[i:j]
+	if !commandKnown(name) {
+		// spaces stripped by a dataset: \piG is \pi G, \pit is \pi t
+		for k := len(name) - 1; k >= 2; k-- {
+			if knownCmds[name[:k]] || greek[name[:k]] {
+				name, j = name[:k], i+k
+				break
+			}
+		}
+	}
 	lx.i = j
 	if lx.i < len(s) && s[lx.i] == '*' && (name == "operatorname" || name == "text") {
 		lx.i++
@@ -446,17 +582,37 @@ func (lx *lexer) command() error {
 			return errParse
 		}
 		return lx.text(arg, name)
-	case name == "overline":
+	case name == "overline" || name == "bar":
 		arg, ok := lx.braceArg()
 		if !ok {
 			return errParse
 		}
-		if n := len(lx.toks); n > 0 && lx.toks[n-1].k == tNum && allDigits(arg) && !lx.sp {
+		if n := len(lx.toks); name == "overline" && n > 0 && lx.toks[n-1].k == tNum && allDigits(arg) && !lx.sp {
 			lx.toks[n-1].num.rep = arg
 			lx.toks[n-1].num.point = true
 			return nil
 		}
-		return lx.sub(arg)
+		// \overline{z}, \bar{z}: the complex conjugate (of a real
+		// variable, the variable itself)
+		if err := lx.emit(token{k: tCmd, s: "conj"}); err != nil {
+			return err
+		}
+		if err := lx.emit(token{k: tOp, s: "{"}); err != nil {
+			return err
+		}
+		if err := lx.sub(arg); err != nil {
+			return err
+		}
+		return lx.emit(token{k: tOp, s: "}"})
+	case name == "mathbb":
+		// \mathbb{R}: the real line
+		if arg, ok := lx.braceArg(); ok {
+			if strings.TrimSpace(arg) == "R" {
+				return lx.emit(token{k: tCmd, s: "reals"})
+			}
+			return lx.sub(arg)
+		}
+		return nil
 	case name == "circ" || name == "degree":
 		return lx.emit(token{k: tUnit, s: "deg"})
 	case name == "begin" || name == "end":
@@ -514,8 +670,10 @@ func (lx *lexer) command() error {
 		return lx.emit(token{k: tUnit, s: "$"})
 	case name == "euro":
 		return lx.emit(token{k: tUnit, s: "euro"})
-	case name == "pounds":
+	case name == "pounds" || name == "textsterling":
 		return lx.emit(token{k: tUnit, s: "gbp"})
+	case name == "yen" || name == "textyen":
+		return lx.emit(token{k: tUnit, s: "yen"})
 	case name == "overset" || name == "underset" || name == "stackrel":
 		lx.braceArg()
 		return nil
@@ -524,6 +682,23 @@ func (lx *lexer) command() error {
 	}
 	// An unknown command is read as a symbol name.
 	return lx.emit(token{k: tIdent, s: `\` + name})
+}
+
+// specialCmds are the commands command handles by name.
+var specialCmds = map[string]bool{
+	"phantom": true, "hspace": true, "vspace": true, "label": true, "tag": true, "color": true,
+	"textcolor": true, "overline": true, "bar": true, "mathbb": true, "textsterling": true, "yen": true, "textyen": true, "circ": true, "degree": true, "begin": true, "end": true,
+	"not": true, "prime": true, "and": true, "dollar": true, "textdollar": true, "euro": true,
+	"pounds": true, "overset": true, "underset": true, "stackrel": true, "pmod": true, "bmod": true, "mod": true,
+}
+
+// commandKnown reports a command name the lexer reads (rather than one it
+// takes for a symbol).
+func commandKnown(name string) bool {
+	_, known := knownCmds[name]
+	_, skip := skipCmds[name]
+	_, tr := transparentCmds[name]
+	return known || skip || tr || textCmds[name] || opCmds[name] != "" || greek[name] || specialCmds[name]
 }
 
 func allDigits(s string) bool {
@@ -604,7 +779,10 @@ func (lx *lexer) number() error {
 		}
 	}
 	nl := &numLit{intPart: intPart}
-	if i < len(s) && s[i] == '.' && !(i+1 < len(s) && s[i+1] == '.') {
+	if j := lx.decimalComma(i, grouped); j > 0 {
+		nl.point, nl.frac = true, s[i+1:j]
+		i = j
+	} else if i < len(s) && s[i] == '.' && !(i+1 < len(s) && s[i+1] == '.') {
 		j := i + 1
 		for j < len(s) && isDigit(s[j]) {
 			j++
@@ -624,7 +802,16 @@ func (lx *lexer) number() error {
 		for k < len(s) && isDigit(s[k]) {
 			k++
 		}
-		if k > j && k-j <= 6 && (k >= len(s) || !isLetter(s[k])) {
+		if k > j && (k-j > 6 || k < len(s) && isLetter(s[k])) {
+			// 1e999999999 or 2e3x: scientific notation we do not read; the
+			// e is never taken for the constant (1e999999999 is not
+			// 999999999e)
+			if k-j > 6 {
+				return fmt.Errorf("exponent of %d digits: %w", k-j, errBudget)
+			}
+			return fmt.Errorf("scientific notation before a letter: %w", errParse)
+		}
+		if k > j {
 			e := 0
 			for _, d := range s[j:k] {
 				e = e*10 + int(d-'0')
@@ -641,6 +828,44 @@ func (lx *lexer) number() error {
 	}
 	lx.i = i
 	return lx.emit(token{k: tNum, num: nl})
+}
+
+// decimalComma reports where the digits after a decimal comma at i end, or
+// 0. A comma is a decimal comma only where it cannot be a list separator
+// or a thousands separator: no space around it, not exactly three digits
+// after it, no further comma in the number, and a unit or currency bound
+// to the number (3,5 cm; €2,50; 12,5 %; 2,5\text{ kg}).
+func (lx *lexer) decimalComma(i int, grouped bool) int {
+	s := lx.s
+	if grouped || i+1 >= len(s) || s[i] != ',' || !isDigit(s[i+1]) {
+		return 0
+	}
+	j := i + 1
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	if j-i-1 == 3 || j < len(s) && (s[j] == ',' || s[j] == '.') {
+		return 0
+	}
+	if n := len(lx.toks); n > 0 && lx.toks[n-1].k == tUnit && currencySigns[lx.toks[n-1].s] {
+		return j
+	}
+	rest := strings.TrimLeft(s[j:], " ~")
+	rest = strings.TrimPrefix(rest, `\,`)
+	rest = strings.TrimLeft(rest, " ")
+	for _, pre := range []string{`\%`, "%", "€", `\euro`, `\text{`, `\mathrm{`, `\textnormal{`, `\mbox{`} {
+		if strings.HasPrefix(rest, pre) {
+			return j
+		}
+	}
+	k := 0
+	for k < len(rest) && isLetter(rest[k]) {
+		k++
+	}
+	if k > 0 && (k == len(rest) || !isLetter(rest[k])) && isPlainUnit(rest[:k]) && strings.TrimSpace(rest[k:]) == "" {
+		return j
+	}
+	return 0
 }
 
 // sepEnd reports where the next three-digit group starts after a thousands

@@ -6,49 +6,6 @@ import (
 	"strings"
 )
 
-// nkind is the kind of an AST node.
-type nkind uint8
-
-const (
-	nNum    nkind = iota // exact number literal: val; dec = printed fractional digits (-1: no point)
-	nConst               // s: pi, e, i, inf
-	nVar                 // s: variable name
-	nAdd                 // sum of args
-	nMul                 // product of args
-	nNeg                 // -args[0]
-	nDiv                 // args[0] / args[1]
-	nPow                 // args[0] ^ args[1]
-	nFunc                // s: function name; args[0] argument, args[1] optional log base / root index
-	nFact                // args[0]!
-	nPM                  // args[0] ± args[1] (args[0] nil for a unary ±); s: pm or mp
-	nDeg                 // args[0] degrees
-	nBase                // s: digits, val: base
-	nTuple               // s: bracket pair, e.g. "()", "[)"; args: entries
-	nSet                 // args: elements
-	nList                // args: answers separated by commas or "and"; s "{}" for a braced list
-	nUnion               // args: intervals or sets
-	nMatrix              // args: rows (nList each)
-	nRel                 // args: sides; ops: relations between them
-	nText                // s: words
-	nUnit                // args[0] with unit s
-	nSeq                 // an ellipsis
-	nRatio               // args: a:b:c
-)
-
-type node struct {
-	k    nkind
-	s    string
-	args []*node
-	val  *big.Rat
-	dec  int
-	ops  []string
-	raw  string // for top-level nodes: the normalized source text
-
-	// memo of exact() without variables: 1 rational (in ex), 2 not rational
-	exState uint8
-	ex      cq
-}
-
 type parser struct {
 	st      *state
 	toks    []token
@@ -100,6 +57,42 @@ func (p *parser) mk(k nkind, s string, args ...*node) (*node, error) {
 	return &node{k: k, s: s, args: args, dec: -1}, nil
 }
 
+// mkConst makes a constant node.
+func (p *parser) mkConst(c constID) (*node, error) {
+	n, err := p.mk(nConst, c.String())
+	if err == nil {
+		n.cst = c
+	}
+	return n, err
+}
+
+// mkFunc makes a function application.
+func (p *parser) mkFunc(f funcID, args ...*node) (*node, error) {
+	n, err := p.mk(nFunc, f.String(), args...)
+	if err == nil {
+		n.fn = f
+	}
+	return n, err
+}
+
+// mkPM makes a ± (op "pm") or ∓ (op "mp") node.
+func (p *parser) mkPM(op string, l, r *node) (*node, error) {
+	f := nflag(0)
+	if op == "mp" {
+		f = flagMinusPlus
+	}
+	return p.mkFlag(nPM, f, l, r)
+}
+
+// mkFlag makes a node of kind k carrying the flag f.
+func (p *parser) mkFlag(k nkind, f nflag, args ...*node) (*node, error) {
+	n, err := p.mk(k, "", args...)
+	if err == nil {
+		n.flags = f
+	}
+	return n, err
+}
+
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > p.st.b.MaxDepth {
@@ -134,6 +127,10 @@ func (st *state) parseAnswer(s string) (*node, error) {
 		}
 	}
 	p := &parser{st: st, toks: toks}
+	if v, ok := wordsNumber(toks); ok {
+		n := &node{k: nNum, val: new(big.Rat).SetInt(v), s: v.String(), dec: -1, raw: rawKey(s)}
+		return n, nil
+	}
 	if n := p.wordAnswer(); n != nil {
 		n.raw = rawKey(s)
 		return n, nil
@@ -198,6 +195,7 @@ var funcWords = map[string]bool{
 	"arcsin": true, "arccos": true, "arctan": true, "arcsec": true, "arccsc": true, "arccot": true,
 	"asin": true, "acos": true, "atan": true, "sinh": true, "cosh": true, "tanh": true,
 	"ln": true, "log": true, "exp": true, "sqrt": true, "abs": true, "floor": true, "ceil": true,
+	"gcd": true, "lcm": true,
 }
 
 // wordAnswer recognizes an answer made only of words ("odd", "Monday",
@@ -212,7 +210,7 @@ func (p *parser) wordAnswer() *node {
 				return nil
 			}
 			lw := strings.ToLower(t.s)
-			if len(t.s) >= 3 && !funcWords[lw] && lw != "pi" && lw != "inf" && lw != "infty" && !plainUnitWords[lw] {
+			if len(t.s) >= 3 && !funcWords[lw] && lw != "pi" && lw != "inf" && lw != "infty" && !isPlainUnit(t.s) {
 				long = true
 			}
 			words = append(words, t.s)
@@ -296,7 +294,7 @@ func (p *parser) parseTop() (*node, error) {
 				continue
 			}
 			if len(g) > 1 && allAssignments(g) {
-				t, err := p.mk(nTuple, "()")
+				t, err := p.mk(nTuple, "")
 				if err != nil {
 					return nil, err
 				}
@@ -328,7 +326,7 @@ func (p *parser) parseTop() (*node, error) {
 func allAssignments(items []*node) bool {
 	seen := map[string]bool{}
 	for _, a := range items {
-		if a.k != nRel || len(a.ops) != 1 || a.ops[0] != "=" || a.args[0].k != nVar || seen[a.args[0].s] {
+		if a.k != nRel || len(a.rels) != 1 || a.rels[0] != relEq || a.args[0].k != nVar || seen[a.args[0].s] {
 			return false
 		}
 		seen[a.args[0].s] = true
@@ -336,99 +334,79 @@ func allAssignments(items []*node) bool {
 	return true
 }
 
-var relOps = map[string]bool{"approx": true, "=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "in": true}
+// level is one binary level of the precedence climb above sums: the
+// operator tokens it joins and the node kind it builds. Levels bind more
+// tightly from first to last; sums and products below them have their own
+// rules (signs, implicit multiplication, units).
+type level struct {
+	kind nkind
+	op   func(string) bool
+}
+
+var levels = [...]level{
+	{nRel, func(s string) bool { _, ok := relByToken[s]; return ok }}, // a = b < c
+	{nRatio, func(s string) bool { return s == ":" }},                 // a:b:c
+	{nUnion, func(s string) bool { return s == "cup" }},               // A ∪ B
+}
 
 // parseItem parses a relation chain, a ratio, a union or an expression.
-func (p *parser) parseItem() (*node, error) {
-	first, err := p.parseRatio()
-	if err != nil {
-		return nil, err
-	}
-	t := p.peek()
-	if t.k != tOp || !relOps[t.s] {
-		return first, nil
-	}
-	rel, err := p.mk(nRel, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t := p.peek()
-		if t.k != tOp || !relOps[t.s] {
-			break
-		}
-		p.pos++
-		side, err := p.parseRatio()
-		if err != nil {
-			return nil, err
-		}
-		rel.ops = append(rel.ops, t.s)
-		rel.args = append(rel.args, side)
-	}
-	// "x = 1/3 \approx 0.33": an approximation after an exact value is
-	// commentary, not the answer.
-	for i, op := range rel.ops {
-		if op == "approx" {
-			if i > 0 && allOps(rel.ops[:i], "=") {
-				rel.ops, rel.args = rel.ops[:i], rel.args[:i+1]
-				break
-			}
-			rel.ops[i] = "="
-		}
-	}
-	return rel, nil
-}
+func (p *parser) parseItem() (*node, error) { return p.climb(0) }
 
-func (p *parser) parseRatio() (*node, error) {
-	first, err := p.parseUnion()
+// climb parses the operands of levels[i] joined by its operators.
+func (p *parser) climb(i int) (*node, error) {
+	if i == len(levels) {
+		return p.parseSum()
+	}
+	lv := levels[i]
+	at := func() bool { t := p.peek(); return t.k == tOp && lv.op(t.s) }
+	first, err := p.climb(i + 1)
+	if err != nil || !at() {
+		return first, err
+	}
+	n, err := p.mk(lv.kind, "", first)
 	if err != nil {
 		return nil, err
 	}
-	if !p.isOp(":") {
-		return first, nil
-	}
-	r, err := p.mk(nRatio, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for p.isOp(":") {
-		p.pos++
-		if p.isOp("...") {
+	for at() {
+		t := p.next()
+		if lv.kind == nRatio && p.isOp("...") {
+			// 1:2:3:\ldots
 			p.pos++
-			s, _ := p.mk(nSeq, "")
-			r.args = append(r.args, s)
+			s, err := p.mk(nSeq, "")
+			if err != nil {
+				return nil, err
+			}
+			n.args = append(n.args, s)
 			continue
 		}
-		x, err := p.parseUnion()
+		x, err := p.climb(i + 1)
 		if err != nil {
 			return nil, err
 		}
-		r.args = append(r.args, x)
+		n.args = append(n.args, x)
+		if lv.kind == nRel {
+			n.rels = append(n.rels, relByToken[t.s])
+		}
 	}
-	return r, nil
+	if lv.kind == nRel {
+		dropApprox(n)
+	}
+	return n, nil
 }
 
-func (p *parser) parseUnion() (*node, error) {
-	first, err := p.parseSum()
-	if err != nil {
-		return nil, err
-	}
-	if !p.isOp("cup") {
-		return first, nil
-	}
-	u, err := p.mk(nUnion, "", first)
-	if err != nil {
-		return nil, err
-	}
-	for p.isOp("cup") {
-		p.pos++
-		x, err := p.parseSum()
-		if err != nil {
-			return nil, err
+// dropApprox rewrites \approx in a relation chain: "x = 1/3 \approx 0.33"
+// is x = 1/3 (an approximation after an exact value is commentary); a
+// leading \approx is read as =.
+func dropApprox(rel *node) {
+	for i, op := range rel.rels {
+		if op == relApprox {
+			if i > 0 && allRels(rel.rels[:i], relEq) {
+				rel.rels, rel.args = rel.rels[:i], rel.args[:i+1]
+				return
+			}
+			rel.rels[i] = relEq
 		}
-		u.args = append(u.args, x)
 	}
-	return u, nil
 }
 
 // labelUnit names a trailing text label: a known unit when the words name
@@ -473,10 +451,7 @@ func (p *parser) unitAhead() (string, int) {
 	case tUnit:
 		name = t.s
 	case tIdent:
-		lw := strings.ToLower(t.s)
-		if plainUnitWords[lw] {
-			name, _ = unitAlias(lw)
-		}
+		name, _ = plainUnit(t.s)
 	}
 	if name == "" {
 		return "", 0
@@ -542,7 +517,7 @@ func (p *parser) parseSum() (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			if left, err = p.mk(nPM, t.s, left, right); err != nil {
+			if left, err = p.mkPM(t.s, left, right); err != nil {
 				return nil, err
 			}
 			continue
@@ -568,7 +543,7 @@ func (p *parser) startsFactor() bool {
 		if lw == "and" || lw == "or" {
 			return false
 		}
-		if plainUnitWords[lw] {
+		if isPlainUnit(t.s) {
 			if u, _ := p.unitAhead(); u != "" {
 				return false
 			}
@@ -668,16 +643,17 @@ func (p *parser) parseUnary() (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			return p.mk(nPM, t.s, nil, x)
+			return p.mkPM(t.s, nil, x)
 		}
 	}
-	if t.k == tUnit && t.s == "$" {
+	if t.k == tUnit && currencySigns[t.s] {
+		// $5, €30, £2, ¥100
 		p.pos++
 		x, err := p.parseUnary()
 		if err != nil {
 			return nil, err
 		}
-		return p.mk(nUnit, "$", x)
+		return p.mk(nUnit, t.s, x)
 	}
 	return p.parsePower()
 }
@@ -703,6 +679,9 @@ func (p *parser) parsePower() (*node, error) {
 	for p.isOp("^") {
 		p.pos++
 		if p.degAhead() {
+			if u := p.tempAhead(); u != "" {
+				return p.mk(nUnit, u, base)
+			}
 			if base, err = p.mk(nDeg, "", base); err != nil {
 				return nil, err
 			}
@@ -724,8 +703,11 @@ func (p *parser) parsePower() (*node, error) {
 		}
 	}
 	if p.peek().k == tUnit && p.peek().s == "deg" {
-		// 30°
+		// 30°, 25°C
 		p.pos++
+		if u := p.tempAhead(); u != "" {
+			return p.mk(nUnit, u, base)
+		}
 		return p.mk(nDeg, "", base)
 	}
 	return base, nil
@@ -749,12 +731,7 @@ func (p *parser) parseExponent() (*node, error) {
 		}
 		return p.mk(nNeg, "", x)
 	}
-	if t.k == tIdent && len(t.s) > 1 && !strings.HasPrefix(t.s, `\`) && !funcWords[strings.ToLower(t.s)] && t.s != "pi" {
-		// x^ab: only the first letter is the exponent
-		p.toks[p.pos].s = t.s[1:]
-		p.st.nodes++
-		return p.mkLetter(t.s[:1])
-	}
+	// x^ab: the lexer gives the exponent its first letter only
 	return p.parsePowerNoPostfixPow()
 }
 
@@ -802,7 +779,7 @@ func (p *parser) parseGroup() (*node, error) {
 	if len(items) == 1 {
 		return items[0], nil
 	}
-	n, err := p.mk(nList, "{}")
+	n, err := p.mkFlag(nList, flagBraced)
 	if err != nil {
 		return nil, err
 	}
@@ -947,9 +924,27 @@ func (p *parser) parsePrimary() (*node, error) {
 			p.pos = save
 			return nil, fmt.Errorf("bad subscript: %w", errParse)
 		}
+		if w := p.peek(); w.k == tIdent && scaleWords[strings.ToLower(w.s)] > 0 {
+			// 5 million, 2.5 billion
+			p.pos++
+			n.val = new(big.Rat).Mul(n.val, big.NewRat(scaleWords[strings.ToLower(w.s)], 1))
+			n.dec, n.s = -1, n.val.RatString()
+			return n, nil
+		}
 		if intLit(n) {
+			if p.ordinal(t.num.intPart) {
+				return n, nil
+			}
 			return p.maybeMixed(n)
 		}
+		return n, nil
+	case tBase:
+		n, err := p.mk(nBase, t.s)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := new(big.Int).SetString(t.num.intPart, 10)
+		n.val = new(big.Rat).SetInt(b)
 		return n, nil
 	case tIdent:
 		return p.ident(t)
@@ -981,20 +976,20 @@ func (p *parser) parsePrimary() (*node, error) {
 		if err := p.expect("|"); err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, "abs", x)
+		return p.mkFunc(fnAbs, x)
 	case "lfloor", "lceil":
 		x, err := p.parseSum()
 		if err != nil {
 			return nil, err
 		}
-		closer := "rfloor"
+		closer, f := "rfloor", fnFloor
 		if t.s == "lceil" {
-			closer = "rceil"
+			closer, f = "rceil", fnCeil
 		}
 		if err := p.expect(closer); err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, strings.TrimPrefix(t.s, "l"), x)
+		return p.mkFunc(f, x)
 	case "emptyset":
 		return p.mk(nSet, "")
 	case "...":
@@ -1004,6 +999,58 @@ func (p *parser) parsePrimary() (*node, error) {
 		return p.matrix(strings.TrimPrefix(t.s, "begin:"))
 	}
 	return nil, fmt.Errorf("unexpected %q: %w", t.s, errParse)
+}
+
+// ordinal consumes the suffix of an ordinal after the digits: 12th,
+// 21st, 12^{th}, 12^{\mathrm{th}}. The suffix must be the right one for the
+// number; an ordinal is its number (the 12th grade answers "which grade").
+func (p *parser) ordinal(digits string) bool {
+	want := "th"
+	if n := len(digits); n < 2 || digits[n-2] != '1' {
+		switch digits[n-1] {
+		case '1':
+			want = "st"
+		case '2':
+			want = "nd"
+		case '3':
+			want = "rd"
+		}
+	}
+	is := func(k int) bool { t := p.peekAt(k); return t.k == tIdent && strings.ToLower(t.s) == want }
+	switch {
+	case is(0) && !p.peek().sp:
+		p.pos++
+	case p.isOp("^") && is(1):
+		p.pos += 2
+	case p.isOp("^") && p.peekAt(1).k == tOp && p.peekAt(1).s == "{" && is(2) && p.peekAt(3).k == tOp && p.peekAt(3).s == "}":
+		p.pos += 4
+	default:
+		return false
+	}
+	// "12th grade", "3rd place": a plain word after an ordinal is its label
+	if t := p.peek(); t.k == tIdent && len(t.s) >= 3 && !strings.HasPrefix(t.s, `\`) && !funcWords[strings.ToLower(t.s)] {
+		if n := p.peekAt(1); n.k == tEOF || n.k == tSep || n.k == tOp && (n.s == "," || n.s == ";") {
+			p.toks[p.pos].k = tText
+		}
+	}
+	return true
+}
+
+// tempAhead reads the C or F after a degree sign (25°C, 25^\circ\text{C})
+// at the end of an item: a temperature unit.
+func (p *parser) tempAhead() string {
+	t := p.peek()
+	if (t.k == tIdent || t.k == tText) && (t.s == "C" || t.s == "F") {
+		save := p.pos
+		p.pos++
+		end := p.atItemEnd()
+		p.pos = save
+		if end {
+			p.pos++
+			return "deg" + t.s
+		}
+	}
+	return ""
 }
 
 func (p *parser) mkText(s string) (*node, error) {
@@ -1042,7 +1089,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			return p.mk(nAdd, "mixed", whole, f)
+			return p.mkFlag(nAdd, flagMixed, whole, f)
 		}
 		p.pos, p.st.nodes = save, saveNodes
 		return whole, nil
@@ -1064,7 +1111,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				return p.mk(nAdd, "mixed", whole, f)
+				return p.mkFlag(nAdd, flagMixed, whole, f)
 			}
 		}
 	}
@@ -1074,9 +1121,9 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 func (p *parser) mkLetter(c string) (*node, error) {
 	switch c {
 	case "e":
-		return p.mk(nConst, "e")
+		return p.mkConst(cE)
 	case "i":
-		return p.mk(nConst, "i")
+		return p.mkConst(cI)
 	}
 	return p.mk(nVar, c)
 }
@@ -1091,9 +1138,9 @@ func (p *parser) ident(t token) (*node, error) {
 	lw := strings.ToLower(w)
 	switch lw {
 	case "pi":
-		return p.mk(nConst, "pi")
+		return p.mkConst(cPi)
 	case "inf", "infty", "infinity", "oo":
-		return p.mk(nConst, "inf")
+		return p.mkConst(cInf)
 	case "and", "or":
 		return nil, fmt.Errorf("%q in an expression: %w", w, errParse)
 	}
@@ -1101,7 +1148,7 @@ func (p *parser) ident(t token) (*node, error) {
 		if lw == "sqrt" {
 			return p.sqrt()
 		}
-		return p.function(lw)
+		return p.function(funcByName[lw])
 	}
 	if len(w) >= 4 {
 		// a plain word in an expression is prose, not a product of variables
@@ -1230,26 +1277,43 @@ func (p *parser) command(t token) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.mk(nFunc, "binom", a, b)
+		return p.mkFunc(fnBinom, a, b)
 	case "sqrt":
 		return p.sqrt()
 	case "pi":
-		return p.mk(nConst, "pi")
+		return p.mkConst(cPi)
 	case "infty":
-		return p.mk(nConst, "inf")
-	case "sum", "prod":
-		return p.bigOp(t.s)
+		return p.mkConst(cInf)
 	case "int", "lim":
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
-	case "begin", "end", "overline", "circ", "degree":
-		return nil, errParse
+	case "reals":
+		// \mathbb{R} = (-\infty, \infty)
+		lo, err := p.mkConst(cInf)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := p.mkConst(cInf)
+		if err != nil {
+			return nil, err
+		}
+		if lo, err = p.mk(nNeg, "", lo); err != nil {
+			return nil, err
+		}
+		return p.mk(nTuple, "", lo, hi)
 	}
-	return p.function(t.s)
+	f, ok := funcByName[t.s]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("\\%s: %w", t.s, errParse)
+	case f.bigOp():
+		return p.bigOp(f)
+	}
+	return p.function(f)
 }
 
-// bigOp parses \sum_{k=a}^{b} body and \prod likewise: node s "sum" or
-// "prod", args body, a, b, ops the bound variable.
-func (p *parser) bigOp(name string) (*node, error) {
+// bigOp parses \sum_{k=a}^{b} body and \prod likewise: args body, a, b,
+// ops the bound variable.
+func (p *parser) bigOp(f funcID) (*node, error) {
 	if err := p.expect("_"); err != nil {
 		return nil, err
 	}
@@ -1257,9 +1321,9 @@ func (p *parser) bigOp(name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if lower.k != nRel || len(lower.ops) != 1 || lower.ops[0] != "=" ||
-		lower.args[0].k != nVar && !(lower.args[0].k == nConst && (lower.args[0].s == "i" || lower.args[0].s == "e")) {
-		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", name, errParse)
+	if lower.k != nRel || len(lower.rels) != 1 || lower.rels[0] != relEq ||
+		lower.args[0].k != nVar && !lower.args[0].isConst(cI) && !lower.args[0].isConst(cE) {
+		return nil, fmt.Errorf("\\%s needs a lower bound k=a: %w", f, errParse)
 	}
 	if err := p.expect("^"); err != nil {
 		return nil, err
@@ -1272,25 +1336,25 @@ func (p *parser) bigOp(name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := p.mk(nFunc, name, body, lower.args[1], upper)
+	n, err := p.mkFunc(f, body, lower.args[1], upper)
 	if err != nil {
 		return nil, err
 	}
 	n.ops = []string{lower.args[0].s}
 	if lower.args[0].k == nConst {
 		// \sum_{i=1}^{n} i: here i is the index, not the imaginary unit
-		rebind(body, lower.args[0].s)
+		rebind(body, lower.args[0].cst)
 	}
 	return n, nil
 }
 
-// rebind turns the constant named c (i or e) into a variable inside n.
-func rebind(n *node, c string) {
+// rebind turns the constant c (i or e) into a variable inside n.
+func rebind(n *node, c constID) {
 	if n == nil {
 		return
 	}
-	if n.k == nConst && n.s == c {
-		n.k = nVar
+	if n.isConst(c) {
+		n.k, n.cst = nVar, cNone
 		return
 	}
 	for _, a := range n.args {
@@ -1313,33 +1377,130 @@ func (p *parser) sqrt() (*node, error) {
 	var arg *node
 	var err error
 	if p.isOp("(") {
-		p.pos++
-		if arg, err = p.parseSum(); err != nil {
-			return nil, err
-		}
-		if err := p.expect(")"); err != nil {
+		if arg, err = p.parenArg(); err != nil {
 			return nil, err
 		}
 	} else if arg, err = p.fracArg(); err != nil {
 		return nil, err
 	}
 	if idx != nil {
-		return p.mk(nFunc, "root", arg, idx)
+		return p.mkFunc(fnRoot, arg, idx)
 	}
-	return p.mk(nFunc, "sqrt", arg)
+	return p.mkFunc(fnSqrt, arg)
 }
 
-var inverseTrig = map[string]string{"sin": "arcsin", "cos": "arccos", "tan": "arctan", "sec": "arcsec", "csc": "arccsc", "cot": "arccot"}
+// multiArg parses f(a, b, ...) of two or more arguments.
+func (p *parser) multiArg(f funcID) (*node, error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	n, err := p.mkFunc(f)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		x, err := p.parseSum()
+		if err != nil {
+			return nil, err
+		}
+		n.args = append(n.args, x)
+		if !p.isOp(",") {
+			break
+		}
+		p.pos++
+	}
+	if len(n.args) < 2 {
+		return nil, fmt.Errorf("%s of one argument: %w", f, errParse)
+	}
+	return n, p.expect(")")
+}
 
-// function parses a named function application: \sin^2(x), \log_2 8, \ln x.
-func (p *parser) function(name string) (*node, error) {
-	switch name {
-	case "asin":
-		name = "arcsin"
-	case "acos":
-		name = "arccos"
-	case "atan":
-		name = "arctan"
+// pushConj writes the conjugate of n without a conjugate node where the
+// rules are plain: conj(i) = -i, variables and other constants are real,
+// conjugation passes through + − × ÷, integer powers, powers of e and the
+// functions with real coefficients that are analytic everywhere (exp, sin,
+// cos, ...). It returns nil where it does not know (√ and ln of values
+// that may be negative), and the caller keeps the conjugate node.
+func (p *parser) pushConj(n *node) *node {
+	cp := func(args []*node) []*node {
+		out := make([]*node, len(args))
+		for i, a := range args {
+			if out[i] = p.pushConj(a); out[i] == nil {
+				return nil
+			}
+		}
+		return out
+	}
+	switch n.k {
+	case nNum, nVar, nBase:
+		return n
+	case nConst:
+		if n.cst == cI {
+			return &node{k: nNeg, args: []*node{n}, dec: -1}
+		}
+		return n
+	case nAdd, nMul, nNeg, nDiv:
+		args := cp(n.args)
+		if args == nil {
+			return nil
+		}
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
+	case nPow:
+		e := n.args[1]
+		if e.k == nNeg {
+			e = e.args[0]
+		}
+		if !intLit(e) && !n.args[0].isConst(cE) {
+			return nil
+		}
+		args := cp(n.args)
+		if args == nil {
+			return nil
+		}
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
+	case nFunc:
+		switch n.fn {
+		case fnExp, fnSin, fnCos, fnTan, fnSec, fnCsc, fnCot, fnSinh, fnCosh, fnTanh:
+			args := cp(n.args)
+			if args == nil {
+				return nil
+			}
+			c := *n
+			c.args, c.exState = args, 0
+			return &c
+		case fnAbs:
+			return n
+		case fnSqrt, fnRoot, fnLn, fnLog:
+			// of a positive rational: real
+			if x, ok, err := p.st.exact(n.args[0], nil); err == nil && ok && x.isReal() && x.re.Sign() > 0 {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+// parenArg parses "(" sum ")".
+func (p *parser) parenArg() (*node, error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	x, err := p.parseSum()
+	if err != nil {
+		return nil, err
+	}
+	return x, p.expect(")")
+}
+
+// function parses a named function application: \sin^2(x), \log_2 8, \ln x,
+// \gcd(12, 18).
+func (p *parser) function(name funcID) (*node, error) {
+	if name == fnGcd || name == fnLcm {
+		return p.multiArg(name)
 	}
 	var pow, base *node
 	var err error
@@ -1351,7 +1512,7 @@ func (p *parser) function(name string) (*node, error) {
 			}
 			continue
 		}
-		if p.isOp("_") && name == "log" && base == nil {
+		if p.isOp("_") && name == fnLog && base == nil {
 			p.pos++
 			if base, err = p.fracArg(); err != nil {
 				return nil, err
@@ -1368,11 +1529,7 @@ func (p *parser) function(name string) (*node, error) {
 	var arg *node
 	switch {
 	case p.isOp("("):
-		p.pos++
-		if arg, err = p.parseSum(); err != nil {
-			return nil, err
-		}
-		if err := p.expect(")"); err != nil {
+		if arg, err = p.parenArg(); err != nil {
 			return nil, err
 		}
 		// \sin(x)^2
@@ -1393,7 +1550,7 @@ func (p *parser) function(name string) (*node, error) {
 		}
 		for {
 			t := p.peek()
-			simple := t.k == tIdent && !funcWords[strings.ToLower(t.s)] && !(plainUnitWords[strings.ToLower(t.s)]) || t.k == tCmd && t.s == "pi"
+			simple := t.k == tIdent && !funcWords[strings.ToLower(t.s)] && !isPlainUnit(t.s) || t.k == tCmd && t.s == "pi"
 			if !simple {
 				break
 			}
@@ -1406,7 +1563,12 @@ func (p *parser) function(name string) (*node, error) {
 			}
 		}
 	}
-	f, err := p.mk(nFunc, name, arg)
+	if name == fnConj && pow == nil {
+		if c := p.pushConj(arg); c != nil {
+			return c, nil
+		}
+	}
+	f, err := p.mkFunc(name, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -1457,10 +1619,11 @@ func (p *parser) bracket(open string) (*node, error) {
 	if len(items) == 1 {
 		return nil, fmt.Errorf("half-open group: %w", errParse)
 	}
-	n, err := p.mk(nTuple, open+t.s)
+	n, err := p.mk(nTuple, "")
 	if err != nil {
 		return nil, err
 	}
+	n.br = bracketOf(open, t.s)
 	n.args = items
 	return n, nil
 }

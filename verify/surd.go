@@ -94,7 +94,7 @@ func (s *state) toSurd(n *node, depth int) (surd, bool) {
 		}
 		return acc, true
 	case nFunc:
-		if n.s == "sqrt" {
+		if n.fn == fnSqrt {
 			return s.surdSqrt(n.args[0], depth)
 		}
 	}

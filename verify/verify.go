@@ -25,6 +25,9 @@ const (
 	KindEquation   Kind = "equation"
 	KindInequality Kind = "inequality"
 	KindText       Kind = "text"
+	KindRatio      Kind = "ratio"        // a:b, equal to proportional ratios
+	KindTime       Kind = "time"         // a time of day: 4:30 p.m., 16:30
+	KindBase       Kind = "base_numeral" // digits in a base: 1011_2, A5_{11}
 )
 
 // Reason of a verdict.
@@ -161,7 +164,7 @@ func Answer(ctx context.Context, gold, answer string, opts Options) (v Verdict) 
 		return fv
 	}
 	st := newState(ctx, opts)
-	g, err := st.parseAnswer(gold)
+	g, err := st.parseGold(gold)
 	if err != nil {
 		v.Reason = reasonOf(err, ReasonUnparsableGold)
 		// the same text is the same answer, even when we cannot read it
@@ -207,7 +210,7 @@ func Canonical(ctx context.Context, gold string, opts Options) (canonical string
 		}
 	}()
 	st := newState(ctx, opts)
-	g, perr := st.parseAnswer(gold)
+	g, perr := st.parseGold(gold)
 	if perr != nil {
 		return "", "", &Error{Reason: reasonOf(perr, ReasonUnparsableGold), Err: perr}
 	}

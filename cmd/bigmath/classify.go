@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"runtime"
 
 	"github.com/bigmath/bigmath/normalize"
 )
@@ -47,7 +46,7 @@ type classifyOutput struct {
 // and "error" and processing goes on; only I/O errors and cancellation stop
 // the command.
 func (c *classCmd) Run(e *env) error {
-	n, bad, err := jsonlFilter(e, c.In, c.Out, classifyLine)
+	n, bad, err := jsonlFilter(e, c.In, c.Out, runtime.GOMAXPROCS(0), classifyLine)
 	if err != nil {
 		return err
 	}
@@ -97,11 +96,12 @@ func classifyLine(n int, data []byte) (out []byte, failed bool) {
 	return encodeLine(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence}), false
 }
 
-// jsonlFilter streams in (a path or "-" for stdin) line by line through f and
-// writes each result to out (a path or "-" for stdout), in order. It returns
+// jsonlFilter streams in (a path or "-" for stdin) line by line through f,
+// on workers goroutines (jsonlStream; one worker calls f in input order),
+// and writes each result to out (a path or "-" for stdout), in order. It returns
 // the number of lines and of error lines, and the first I/O error or the
 // context's error.
-func jsonlFilter(e *env, inPath, outPath string, f func(n int, line []byte) ([]byte, bool)) (lines, bad int, err error) {
+func jsonlFilter(e *env, inPath, outPath string, workers int, f func(n int, line []byte) ([]byte, bool)) (lines, bad int, err error) {
 	in := e.stdin
 	if inPath != "-" {
 		fh, err := os.Open(inPath)
@@ -121,49 +121,26 @@ func jsonlFilter(e *env, inPath, outPath string, f func(n int, line []byte) ([]b
 		defer fh.Close()
 		out, outFile = fh, fh
 	}
-	br := bufio.NewReaderSize(in, 1<<16)
-	bw := bufio.NewWriterSize(out, 1<<16)
-	for n := 1; ; n++ {
-		if err := e.ctx.Err(); err != nil {
-			return lines, bad, fmt.Errorf("line %d: %w", n, context.Cause(e.ctx))
-		}
-		line, tooLong, rerr := readLine(br, maxJSONLLine)
-		if rerr != nil && !errors.Is(rerr, io.EOF) {
-			return lines, bad, fmt.Errorf("read line %d: %w", n, rerr)
-		}
-		if errors.Is(rerr, io.EOF) && len(line) == 0 && !tooLong {
-			break
-		}
-		var res []byte
-		failed := false
-		switch {
-		case tooLong:
-			res, failed = jsonlFail(nil, n, "line longer than %d bytes", maxJSONLLine), true
-		case len(bytes.TrimSpace(line)) == 0:
-			res, failed = jsonlFail(nil, n, "empty line"), true
-		default:
-			res, failed = f(n, line)
-		}
-		lines++
-		if failed {
-			bad++
-		}
-		if _, err := bw.Write(res); err != nil {
-			return lines, bad, fmt.Errorf("write output: %w", err)
-		}
-		if errors.Is(rerr, io.EOF) {
-			break
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return lines, bad, fmt.Errorf("write output: %w", err)
+	st, err := jsonlStream(e.ctx, in, out, streamConfig{workers: workers, maxLine: maxJSONLLine, window: 4 * max(workers, 1), maxInFlight: 64 << 20},
+		func(_ context.Context, j *lineJob) lineOut {
+			switch {
+			case j.tooLong:
+				return lineOut{out: jsonlFail(nil, j.n, "line longer than %d bytes", maxJSONLLine), failed: true}
+			case len(bytes.TrimSpace(j.data)) == 0:
+				return lineOut{out: jsonlFail(nil, j.n, "empty line"), failed: true}
+			}
+			res, failed := f(j.n, j.data)
+			return lineOut{out: res, failed: failed}
+		})
+	if err != nil {
+		return st.lines, st.errors, err
 	}
 	if outFile != nil {
 		if err := outFile.Close(); err != nil {
-			return lines, bad, fmt.Errorf("close output: %w", err)
+			return st.lines, st.errors, fmt.Errorf("close output: %w", err)
 		}
 	}
-	return lines, bad, nil
+	return st.lines, st.errors, nil
 }
 
 // jsonlDecode unmarshals one JSON object and returns a readable message on

@@ -48,7 +48,7 @@ func (c *dedupCmd) Run(e *env) error {
 	h := dedup.NewHasher()
 	var ids []json.RawMessage // the input id of each added problem, by index position
 	clusters := 0
-	n, bad, err := jsonlFilter(e, c.In, c.Out, func(n int, data []byte) ([]byte, bool) {
+	n, bad, err := jsonlFilter(e, c.In, c.Out, 1, func(n int, data []byte) ([]byte, bool) {
 		var in dedupInput
 		if msg := jsonlDecode(data, &in); msg != "" {
 			return jsonlFail(recoverID(data), n, "%s", msg), true

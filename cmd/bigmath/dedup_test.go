@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
 func TestDedupCLI(t *testing.T) {
@@ -92,13 +93,9 @@ func TestDedupCLIThreshold(t *testing.T) {
 // the command: every aime24 problem lands in the cluster of its
 // deepscaler copy.
 func TestDedupCLIAIME2024(t *testing.T) {
-	dir := os.Getenv("BIGMATH_DATASETS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "datasets")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "deepscaler", "test", "aime.json"))
+	b, err := os.ReadFile(sharedtest.Datasets(t, "deepscaler", "test", "aime.json"))
 	if err != nil {
-		t.Skipf("datasets not found at %s (set BIGMATH_DATASETS): %v", dir, err)
+		t.Fatal(err)
 	}
 	var ds []struct{ Problem string }
 	if err := json.Unmarshal(b, &ds); err != nil {
@@ -109,7 +106,7 @@ func TestDedupCLIAIME2024(t *testing.T) {
 		line, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("ds-%d", i), "problem": r.Problem})
 		in.Write(append(line, '\n'))
 	}
-	a, err := os.ReadFile(filepath.Join(dir, "aime24", "test.jsonl"))
+	a, err := os.ReadFile(sharedtest.Datasets(t, "aime24", "test.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

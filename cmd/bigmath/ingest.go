@@ -38,24 +38,9 @@ const ingestMemoryLimit = 1 << 30
 
 // Run ingests the chosen sources in spec-file order.
 func (c ingestCmd) Run(e *env) error {
-	specs, err := ingest.LoadSpecs(c.Sources)
+	specs, err := c.specs()
 	if err != nil {
-		return usageError{err}
-	}
-	if len(c.Only) > 0 {
-		var picked []ingest.Spec
-		for _, name := range c.Only {
-			i := slices.IndexFunc(specs, func(s ingest.Spec) bool { return s.Name == name })
-			if i < 0 {
-				names := make([]string, len(specs))
-				for j, s := range specs {
-					names[j] = s.Name
-				}
-				return usageError{fmt.Errorf("--only: no source %q in %s (it has: %s)", name, c.Sources, strings.Join(names, ", "))}
-			}
-			picked = append(picked, specs[i])
-		}
-		specs = picked
+		return err
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -64,17 +49,11 @@ func (c ingestCmd) Run(e *env) error {
 	if e.getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(ingestMemoryLimit))
 	}
-	if c.CPUProfile != "" {
-		f, err := os.Create(c.CPUProfile)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(c.CPUProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	pool, closeDB, err := e.openDB(cfg)
 	if err != nil {
 		return err
@@ -97,58 +76,118 @@ func (c ingestCmd) Run(e *env) error {
 		BatchSize: c.BatchSize,
 		Writers:   c.Writers,
 	}
-	var bar *progressbar.ProgressBar
-	start := time.Now()
-	if isTerminal(e.stderr) {
-		p.Progress = func(source string, rows, done, total int64) {
-			if bar == nil {
-				bar = progressbar.NewOptions64(max(total, 1), progressbar.OptionSetWriter(e.stderr), progressbar.OptionShowBytes(true),
-					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
-				start = time.Now()
-			}
-			bar.Describe(fmt.Sprintf("%s: %d rows, %.0f rows/s", source, rows, float64(rows)/max(time.Since(start).Seconds(), 1e-3)))
-			bar.Set64(done)
-		}
-	} else {
-		last := time.Now()
-		p.Progress = func(source string, rows, done, total int64) {
-			if time.Since(last) < 5*time.Second {
-				return
-			}
-			last = time.Now()
-			e.logger.Info("ingest progress", "source", source, "rows", rows, "bytes_done", done, "bytes_total", total)
-		}
-	}
+	prog := &ingestProgress{e: e}
+	p.Progress = prog.update
 	for _, s := range specs {
-		bar, start = nil, time.Now()
-		if c.CopyOnly {
-			n, secs, err := p.CopyBaseline(e.ctx, s)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "%s: copied %d rows in %.2fs (%.0f rows/s), bare COPY only\n", s.Name, n, secs, float64(n)/max(secs, 1e-9))
-			continue
-		}
-		rep, err := p.IngestSource(e.ctx, s)
-		if bar != nil {
-			bar.Finish()
-		}
-		if err != nil {
-			if errors.Is(err, e.ctx.Err()) && e.ctx.Err() != nil {
-				return fmt.Errorf("ingest of %s interrupted; run the command again to complete it", s.Name)
-			}
+		if err := c.ingestOne(e, p, prog, s); err != nil {
 			return err
 		}
-		if c.JSON {
-			if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
-				return err
-			}
-			continue
-		}
-		fmt.Fprintf(e.stdout, "%s: %d rows read (%d bad), %d inserted, %d updated, %d links, %d clusters, %d cluster updates, %.2fs\n",
-			rep.Source, rep.RowsRead, rep.BadRows, rep.Inserted, rep.Updated, rep.Links, rep.Resolve.Clusters, rep.Resolve.Updated, rep.Seconds)
 	}
 	return nil
+}
+
+// specs loads the spec file and keeps the sources --only names.
+func (c ingestCmd) specs() ([]ingest.Spec, error) {
+	specs, err := ingest.LoadSpecs(c.Sources)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if len(c.Only) == 0 {
+		return specs, nil
+	}
+	var picked []ingest.Spec
+	for _, name := range c.Only {
+		i := slices.IndexFunc(specs, func(s ingest.Spec) bool { return s.Name == name })
+		if i < 0 {
+			names := make([]string, len(specs))
+			for j, s := range specs {
+				names[j] = s.Name
+			}
+			return nil, usageError{fmt.Errorf("--only: no source %q in %s (it has: %s)", name, c.Sources, strings.Join(names, ", "))}
+		}
+		picked = append(picked, specs[i])
+	}
+	return picked, nil
+}
+
+// ingestOne ingests (or, with --copy-only, bare-copies) one source and
+// prints its report.
+func (c ingestCmd) ingestOne(e *env, p *ingest.Pipeline, prog *ingestProgress, s ingest.Spec) error {
+	prog.reset()
+	if c.CopyOnly {
+		n, secs, err := p.CopyBaseline(e.ctx, s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: copied %d rows in %.2fs (%.0f rows/s), bare COPY only\n", s.Name, n, secs, float64(n)/max(secs, 1e-9))
+		return nil
+	}
+	rep, err := p.IngestSource(e.ctx, s)
+	prog.finish()
+	if err != nil {
+		if errors.Is(err, e.ctx.Err()) && e.ctx.Err() != nil {
+			return fmt.Errorf("ingest of %s interrupted; run the command again to complete it", s.Name)
+		}
+		return err
+	}
+	if c.JSON {
+		return json.NewEncoder(e.stdout).Encode(rep)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d rows read (%d bad), %d inserted, %d updated, %d links, %d clusters, %d cluster updates, %.2fs\n",
+		rep.Source, rep.RowsRead, rep.BadRows, rep.Inserted, rep.Updated, rep.Links, rep.Resolve.Clusters, rep.Resolve.Updated, rep.Seconds)
+	return nil
+}
+
+// startCPUProfile starts a CPU profile to path (none when path is empty)
+// and returns the function that stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// ingestProgress shows an ingest's progress: a progress bar on a
+// terminal, else a log line every 5 seconds.
+type ingestProgress struct {
+	e     *env
+	bar   *progressbar.ProgressBar
+	start time.Time
+	last  time.Time
+}
+
+func (g *ingestProgress) reset() { g.bar, g.start = nil, time.Now() }
+
+func (g *ingestProgress) finish() {
+	if g.bar != nil {
+		g.bar.Finish()
+	}
+}
+
+func (g *ingestProgress) update(source string, rows, done, total int64) {
+	if !isTerminal(g.e.stderr) {
+		if time.Since(g.last) < 5*time.Second {
+			return
+		}
+		g.last = time.Now()
+		g.e.logger.Info("ingest progress", "source", source, "rows", rows, "bytes_done", done, "bytes_total", total)
+		return
+	}
+	if g.bar == nil {
+		g.bar = progressbar.NewOptions64(max(total, 1), progressbar.OptionSetWriter(g.e.stderr), progressbar.OptionShowBytes(true),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+		g.start = time.Now()
+	}
+	g.bar.Describe(fmt.Sprintf("%s: %d rows, %.0f rows/s", source, rows, float64(rows)/max(time.Since(g.start).Seconds(), 1e-3)))
+	g.bar.Set64(done)
 }
 
 // isTerminal reports whether w is a character device (a terminal).

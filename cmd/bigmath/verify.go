@@ -10,10 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"sync"
 	"time"
-
-	"golang.org/x/sync/semaphore"
 
 	"github.com/bigmath/bigmath/verify"
 )
@@ -100,130 +97,13 @@ type streamConfig struct {
 	maxInFlight int64
 }
 
-// streamStats counts what verifyStream wrote.
-type streamStats struct {
-	lines, errors, correct int
-}
-
-// lineJob is one input line on its way through the pool.
-type lineJob struct {
-	n       int    // line number, from 1
-	data    []byte // the line without its line break
-	tooLong bool   // the line was longer than the cap and was not kept
-	weight  int64  // bytes held against the in-flight budget
-	out     []byte // the output line, with its line break
-	correct bool
-	failed  bool // out is an error line
-	done    chan struct{}
-}
-
 // verifyStream reads JSON Lines from r, verifies them on cfg.workers
-// goroutines and writes the verdicts to w in input order. Memory is bounded
-// by cfg.window lines and cfg.maxInFlight input bytes (plus one line being
-// read). It returns the first read or write error, or the context's error.
+// goroutines and writes the verdicts to w in input order (jsonlStream).
 func verifyStream(ctx context.Context, r io.Reader, w io.Writer, cfg streamConfig) (streamStats, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan *lineJob, 2*cfg.workers)
-	order := make(chan *lineJob, cfg.window)
-	sem := semaphore.NewWeighted(cfg.maxInFlight)
-
-	var wg sync.WaitGroup
-	for range cfg.workers {
-		wg.Go(func() {
-			for j := range jobs {
-				j.out, j.correct, j.failed = verifyLine(ctx, j, cfg.opts, cfg.maxLine)
-				close(j.done)
-			}
-		})
-	}
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(jobs)
-		defer close(order)
-		readErr <- readLines(ctx, bufio.NewReaderSize(r, 1<<20), cfg, sem, jobs, order)
-	}()
-
-	var st streamStats
-	var werr error
-	bw := bufio.NewWriterSize(w, 1<<20)
-	for j := range order {
-		<-j.done
-		sem.Release(j.weight)
-		if werr != nil || ctx.Err() != nil {
-			continue // drain: the reader and workers must not block
-		}
-		if _, err := bw.Write(j.out); err != nil {
-			werr = fmt.Errorf("write output: %w", err)
-			cancel()
-			continue
-		}
-		st.lines++
-		if j.failed {
-			st.errors++
-		}
-		if j.correct {
-			st.correct++
-		}
-		if len(order) == 0 {
-			// Nothing else is ready: flush, so that a streaming reader of
-			// the output is not kept waiting.
-			if err := bw.Flush(); err != nil {
-				werr = fmt.Errorf("write output: %w", err)
-				cancel()
-			}
-		}
-	}
-	wg.Wait()
-	rerr := <-readErr
-	if werr == nil {
-		if err := bw.Flush(); err != nil {
-			werr = fmt.Errorf("write output: %w", err)
-		}
-	}
-	switch {
-	case werr != nil:
-		return st, werr
-	case rerr != nil:
-		return st, rerr
-	}
-	return st, nil
-}
-
-// readLines reads r line by line and hands every line to the workers and,
-// in the same order, to the writer.
-func readLines(ctx context.Context, br *bufio.Reader, cfg streamConfig, sem *semaphore.Weighted, jobs, order chan<- *lineJob) error {
-	for n := 1; ; n++ {
-		data, tooLong, err := readLine(br, cfg.maxLine)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read input line %d: %w", n, err)
-		}
-		if errors.Is(err, io.EOF) && len(data) == 0 && !tooLong {
-			return nil // no final line without a line break
-		}
-		if n == 1 {
-			data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
-		}
-		j := &lineJob{n: n, data: data, tooLong: tooLong, done: make(chan struct{})}
-		j.weight = min(max(int64(len(data)), 1), cfg.maxInFlight)
-		if err := sem.Acquire(ctx, j.weight); err != nil {
-			return fmt.Errorf("stopped before line %d: %w", n, err)
-		}
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			sem.Release(j.weight)
-			return fmt.Errorf("stopped before line %d: %w", n, ctx.Err())
-		}
-		select {
-		case order <- j:
-		case <-ctx.Done():
-			return fmt.Errorf("stopped before line %d: %w", n, ctx.Err())
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-	}
+	return jsonlStream(ctx, r, w, cfg, func(ctx context.Context, j *lineJob) lineOut {
+		out, correct, failed := verifyLine(ctx, j, cfg.opts, cfg.maxLine)
+		return lineOut{out: out, correct: correct, failed: failed}
+	})
 }
 
 // readLine reads one line without its line break (\n or \r\n). A line longer

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bigmath/bigmath/internal/sharedtest"
 	"github.com/bigmath/bigmath/verify"
 )
 
@@ -369,7 +370,7 @@ func TestVerifyCLICanceled(t *testing.T) {
 }
 
 // verifyCorpus builds n input lines by cycling through realistic rows: the
-// conformance pairs of verify/testdata (graded as answers, or as responses
+// conformance pairs of ../shared/conformance when present (graded as answers, or as responses
 // when the prediction is a response), the response samples of
 // verify/testdata/extract, and, when BIGMATH_SHARED_DATASETS names the shared
 // datasets folder, GSM8K and MATH solutions graded as responses against their
@@ -378,9 +379,12 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 	tb.Helper()
 	type row struct{ gold, response, answer string }
 	var rows []row
-	conf, err := filepath.Glob(filepath.Join("..", "..", "verify", "testdata", "*.jsonl"))
-	if err != nil || len(conf) == 0 {
-		tb.Fatalf("no conformance files: %v", err)
+	var conf []string // the shared conformance files, when ../shared is here
+	if root := sharedtest.Root(); root != "" {
+		var err error
+		if conf, err = filepath.Glob(filepath.Join(root, "conformance", "*_cases.jsonl")); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	for _, f := range conf {
 		forEachJSONLine(tb, f, func(b []byte) {

@@ -1,0 +1,92 @@
+package verify
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bigmath/bigmath/internal/sharedtest"
+)
+
+// realResponse is one row of shared/conformance/real_responses_dev.jsonl: a
+// real model response to a benchmark problem, with its gold and a hand
+// label (expected) of whether the response's final answer is right; rows
+// with expected null are unlabelled and not scored.
+type realResponse struct {
+	ID       string `json:"id"`
+	Dataset  string `json:"dataset"`
+	Problem  string `json:"problem"`
+	Gold     string `json:"gold"`
+	Response string `json:"response"`
+	Expected *bool  `json:"expected"`
+	Category string `json:"category"`
+}
+
+// loadRealResponses reads the real responses from ../shared at test time
+// (skipping when the folder is absent).
+func loadRealResponses(t testing.TB) []realResponse {
+	t.Helper()
+	path := sharedtest.Conformance(t, "real_responses_dev.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open real responses: %v", err)
+	}
+	defer f.Close()
+	var out []realResponse
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var r realResponse
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("real_responses_dev.jsonl:%d: %v", line, err)
+		}
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read real responses: %v", err)
+	}
+	return out
+}
+
+// TestRealResponses grades every labelled real response with Response and
+// requires at least 97% agreement with the hand labels and no false
+// positive (a wrong answer rewarded).
+func TestRealResponses(t *testing.T) {
+	rows := loadRealResponses(t)
+	ctx := context.Background()
+	right, labelled, falsePos := 0, 0, 0
+	for _, r := range rows {
+		if r.Expected == nil {
+			continue
+		}
+		labelled++
+		v := Response(ctx, r.Gold, r.Response, Options{Timeout: time.Second})
+		if v.Reason == ReasonInternalError {
+			t.Errorf("%s: internal error", r.ID)
+		}
+		switch {
+		case v.Correct == *r.Expected:
+			right++
+		case v.Correct:
+			falsePos++
+			t.Errorf("FALSE POSITIVE %s (%s): gold %q, extracted %q", r.ID, r.Dataset, r.Gold, v.Extracted)
+		default:
+			t.Logf("miss %s (%s/%s): gold %q, extracted %q: %s", r.ID, r.Dataset, r.Category, r.Gold, v.Extracted, v.Reason)
+		}
+	}
+	if labelled == 0 {
+		t.Fatal("no labelled rows in real_responses_dev.jsonl")
+	}
+	acc := float64(right) / float64(labelled)
+	t.Logf("real responses: %d/%d right (%.1f%%), %d false positives", right, labelled, 100*acc, falsePos)
+	if acc < 0.97 {
+		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
+	}
+}
