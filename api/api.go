@@ -68,6 +68,13 @@ type Deps struct {
 	RateLimit float64
 	// RewardTimeout is the hard deadline of one reward check; 0 means 50 ms.
 	RewardTimeout time.Duration
+	// BatchTimeout is the time one reward request may spend checking; items
+	// not reached by then come back with reason deadline_exceeded,
+	// retryable. 0 means MaxRequestTime (30 s).
+	BatchTimeout time.Duration
+	// ExportIdleTimeout cuts off an export whose reader takes no bytes for
+	// this long (a per-write deadline); 0 means DefaultExportIdleTimeout.
+	ExportIdleTimeout time.Duration
 	// MaxInFlight caps the reward items being checked at once, over all
 	// requests; a request that would exceed it gets 503 with Retry-After.
 	// 0 means DefaultMaxInFlight.
