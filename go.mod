@@ -3,6 +3,7 @@ module github.com/bigmath/bigmath
 go 1.26.0
 
 require (
+	github.com/ALTree/bigfloat v0.0.0-20220102081255-38c8b72a9924
 	github.com/alecthomas/kong v1.17.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gin-gonic/gin v1.12.0

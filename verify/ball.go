@@ -10,6 +10,12 @@ import (
 // ball is a real interval [m-r, m+r]: a midpoint at the working precision
 // and a radius (64 bits, rounded up) that bounds every rounding and
 // propagation error. Inequality is proven when two balls are disjoint.
+//
+// The primitives (add, mul, inv, sqrt, root, exp, log, pi, sincos, atan)
+// each state their bound; everything else (complex arithmetic, integer and
+// real powers, tan, sec, sinh, asin, log to a base...) is composed of them
+// and so holds by composition. The tests in ball_ref_test.go check every
+// primitive against an independent reference at 500-2000 bits.
 type ball struct {
 	m, r *big.Float
 }
@@ -56,11 +62,49 @@ func (e *bev) noteF(b ball) {
 
 const maxBinExp = 1 << 22
 
+// Radii are 64-bit floats rounded so that a ball never gets too small: a
+// quantity that bounds an error from above (a radius, a sum or product of
+// such bounds, a numerator) is rounded up, with rnew; a quantity that
+// divides such a bound (a lower bound of |x|) is rounded down, with rdown.
+
+// rnew returns a 64-bit float that rounds up in magnitude (away from zero).
 func rnew() *big.Float { return new(big.Float).SetPrec(64).SetMode(big.AwayFromZero) }
+
+// rdown returns a 64-bit float that rounds down in magnitude (toward zero).
+func rdown() *big.Float { return new(big.Float).SetPrec(64).SetMode(big.ToZero) }
+
+// quoUp returns num/den rounded up, for an upper bound num >= 0 and a lower
+// bound den > 0 (each already rounded its safe way).
+func quoUp(num, den *big.Float) *big.Float { return rnew().Quo(num, den) }
+
+// mulDown returns |a|·|b| rounded down, each factor first rounded down to
+// 64 bits: a lower bound of the product, for a denominator.
+func mulDown(a, b *big.Float) *big.Float { return rdown().Mul(rdown().Abs(a), rdown().Abs(b)) }
+
+// pow2 returns 2^k exactly (as an upper-rounding radius).
+func pow2(k int) *big.Float { return rnew().SetMantExp(big.NewFloat(1), k) }
+
+// sqrtUp and sqrtDown return √x (x >= 0) rounded up and down at 64 bits.
+// big.Float.Sqrt rounds with 32 guard bits and does not promise the
+// direction of its rounding, so its 64-bit result (within one ulp, 2^-63
+// relative) is moved outward by 2^-62 relative.
+func sqrtUp(x *big.Float) *big.Float {
+	s := rnew().Sqrt(x)
+	return s.Add(s, rnew().SetMantExp(s, -62))
+}
+
+func sqrtDown(x *big.Float) *big.Float {
+	s := rdown().Sqrt(x)
+	return s.Sub(s, rnew().SetMantExp(s, -62))
+}
 
 func (e *bev) f() *big.Float { return new(big.Float).SetPrec(e.prec) }
 
-// eps returns |m| * 2^-(prec-2), the rounding error bound of one operation.
+// eps returns |m|·2^-(prec-2) (rounded up). Rounding one exact result to
+// the nearest prec-bit float m moves it by at most half an ulp, at most
+// 2^-prec·|m|: eps is four times that, so it also covers a result that
+// big.Float gives within one ulp (Sqrt) and a helper computed a few ulps
+// off (expFloat, rootFloat at 32 or more extra bits).
 func (e *bev) eps(m *big.Float) *big.Float {
 	r := rnew().Abs(m)
 	if r.Sign() == 0 {
@@ -69,6 +113,8 @@ func (e *bev) eps(m *big.Float) *big.Float {
 	return r.SetMantExp(r, -int(e.prec)+2)
 }
 
+// ok reports errBudget for a ball that is infinite or whose binary
+// exponent passes ±maxBinExp, and counts one step of work.
 func (e *bev) ok(b ball) error {
 	if b.m.IsInf() || b.r.IsInf() {
 		return errBudget
@@ -82,6 +128,8 @@ func (e *bev) ok(b ball) error {
 	return e.s.tick()
 }
 
+// fromRat returns the ball of an exact rational: radius 0 when q is a
+// prec-bit float, else eps(m) (q rounded to nearest is within 2^-prec·|m|).
 func (e *bev) fromRat(q *big.Rat) ball {
 	if b := q.Num().BitLen(); b > e.span {
 		e.span = b
@@ -97,6 +145,9 @@ func (e *bev) fromRat(q *big.Rat) ball {
 	return ball{m, e.eps(m)}
 }
 
+// add returns a + b. Bound: |x+y - (ma+mb)| <= ra + rb for x, y in the
+// balls, and rounding ma+mb to prec bits adds at most 2^-prec·|m|:
+// radius ra + rb + eps(m), rounded up.
 func (e *bev) add(a, b ball) (ball, error) {
 	m := e.f().Add(a.m, b.m)
 	r := rnew().Add(a.r, b.r)
@@ -105,8 +156,58 @@ func (e *bev) add(a, b ball) (ball, error) {
 	return res, e.ok(res)
 }
 
+// neg returns -a (exact).
 func (e *bev) neg(a ball) ball { return ball{e.f().Neg(a.m), a.r} }
 
+// chain runs ball operations one after another and keeps the first error:
+// once a step fails, every later step returns a zero ball without
+// computing, so a formula reads as one expression and its error is
+// checked once, at the end.
+type chain struct {
+	e   *bev
+	err error
+}
+
+func (c *chain) do1(op func(ball) (ball, error), a ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	b, err := op(a)
+	c.err = err
+	return b
+}
+
+func (c *chain) do2(op func(a, b ball) (ball, error), a, b ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	r, err := op(a, b)
+	c.err = err
+	return r
+}
+
+func (c *chain) add(a, b ball) ball { return c.do2(c.e.add, a, b) }
+func (c *chain) mul(a, b ball) ball { return c.do2(c.e.mul, a, b) }
+func (c *chain) inv(a ball) ball    { return c.do1(c.e.inv, a) }
+func (c *chain) sqrt(a ball) ball   { return c.do1(c.e.sqrt, a) }
+func (c *chain) log(a ball) ball    { return c.do1(c.e.log, a) }
+func (c *chain) exp(a ball) ball    { return c.do1(c.e.exp, a) }
+func (c *chain) atan(a ball) ball   { return c.do1(c.e.atan, a) }
+
+// sub returns a - b.
+func (c *chain) sub(a, b ball) ball {
+	if c.err != nil {
+		return ball{}
+	}
+	return c.add(a, c.e.neg(b))
+}
+
+// quo returns a / b.
+func (c *chain) quo(a, b ball) ball { return c.mul(a, c.inv(b)) }
+
+// mul returns a·b. Bound: |xy - ma·mb| <= |ma|·rb + |mb|·ra + ra·rb for
+// x, y in the balls, and rounding ma·mb adds at most 2^-prec·|m|: radius
+// the sum of those terms (each rounded up) plus eps(m).
 func (e *bev) mul(a, b ball) (ball, error) {
 	m := e.f().Mul(a.m, b.m)
 	r := rnew().Mul(rnew().Abs(a.m), b.r)
@@ -123,6 +224,12 @@ func lower(a ball) *big.Float {
 	return l.Sub(l, a.r)
 }
 
+// inv returns 1/a. Bound: for x in the ball, |1/x - 1/m| = |x-m|/(|x|·|m|)
+// <= r/(lo·|m|), lo = |m|-r > 0 the least |x|; rounding 1/m to prec bits
+// adds at most 2^-prec·|1/m|. Radius: r/(lo·|m|), its denominator rounded
+// down so the quotient is an upper bound, plus eps(1/m) (4 times the
+// rounding bound). A ball that holds 0 is undecided, exactly 0 a domain
+// error.
 func (e *bev) inv(a ball) (ball, error) {
 	lo := lower(a)
 	if lo.Sign() <= 0 {
@@ -132,13 +239,18 @@ func (e *bev) inv(a ball) (ball, error) {
 		return ball{}, errUndecided
 	}
 	m := e.f().Quo(big.NewFloat(1).SetPrec(e.prec), a.m)
-	r := rnew().Mul(rnew().Abs(a.m), lo)
-	r.Quo(a.r, r)
+	r := quoUp(a.r, mulDown(a.m, lo))
 	r.Add(r, e.eps(m))
 	res := ball{m, r}
 	return res, e.ok(res)
 }
 
+// sqrt returns √a for a ball with m >= 0. Bound: for x in [lo, m+r],
+// |√x - √m| = |x-m|/(√x+√m) <= r/(2√lo); the radius takes r/√lo (√lo
+// rounded down), twice that, plus eps(√m) for the midpoint, which
+// big.Float.Sqrt gives within one ulp (2^-(prec-1) relative). A ball that
+// reaches 0 becomes [0 ± √(m+r)] (rounded up), which holds √x for every
+// x >= 0 in it; a ball with m < 0 is unsupported.
 func (e *bev) sqrt(a ball) (ball, error) {
 	if a.m.Sign() < 0 {
 		return ball{}, fmt.Errorf("sqrt of a negative ball: %w", errUnsupported)
@@ -148,17 +260,21 @@ func (e *bev) sqrt(a ball) (ball, error) {
 		if a.r.Sign() == 0 {
 			return ball{e.f(), rnew()}, nil
 		}
-		// [0, m+r]: midpoint 0 with radius sqrt(m+r)
 		hi := rnew().Add(rnew().Abs(a.m), a.r)
-		return ball{e.f(), rnew().Sqrt(hi)}, nil
+		return ball{e.f(), sqrtUp(hi)}, nil
 	}
 	m := e.f().Sqrt(a.m)
-	r := rnew().Sqrt(lo)
-	r.Quo(a.r, r)
+	r := quoUp(a.r, sqrtDown(lo))
 	r.Add(r, e.eps(m))
 	return ball{m, r}, nil
 }
 
+// exp returns e^a for a radius up to 1/2 (wider: undecided) and |m| below
+// 2^22 (larger: budget). Bound: for |x-m| <= r <= 1/2, |e^x - e^m| <=
+// (e^r - 1)·e^m <= 1.3·r·e^m; the radius takes 2·r·|y| (y the computed
+// e^m; the factor 2 covers y's error), and 2·eps(y) for y itself:
+// expFloat is within 2^-(prec+32) relative and rounding to prec bits adds
+// 2^-prec.
 func (e *bev) exp(a ball) (ball, error) {
 	if a.r.Cmp(big.NewFloat(0.5)) > 0 {
 		return ball{}, errUndecided
@@ -176,6 +292,11 @@ func (e *bev) exp(a ball) (ball, error) {
 	return res, e.ok(res)
 }
 
+// log returns ln a for a ball of positive numbers (a ball that holds 0 is
+// undecided, exact 0 a domain error, negative unsupported). Bound: for x
+// in [lo, m+r], |ln x - ln m| <= r/lo (the derivative is at most 1/lo):
+// radius r/lo (lo rounded down) plus 2^-(prec-4) for logFloat's absolute
+// error (below 2^-(prec+28)) plus eps(y) for rounding it to prec bits.
 func (e *bev) log(a ball) (ball, error) {
 	lo := lower(a)
 	if lo.Sign() <= 0 || a.m.Sign() < 0 {
@@ -188,18 +309,21 @@ func (e *bev) log(a ball) (ball, error) {
 		return ball{}, errUndecided
 	}
 	m := e.f().Set(e.logFloat(a.m))
-	r := rnew().Quo(a.r, lo)
-	one := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+4)
-	r.Add(r, one)
+	r := quoUp(a.r, lo)
+	r.Add(r, pow2(-int(e.prec)+4))
 	r.Add(r, e.eps(m))
 	return ball{m, r}, nil
 }
 
-// pi returns π at the working precision (Machin's formula, computed once
-// per check at the highest precision asked for).
+// pi returns π at the working precision (Machin's formula: the shared
+// piPrec-bit value, or for higher precisions one computed once per check
+// at the highest precision asked for). Bound: radius 2^-(prec-2), twice
+// the half ulp of rounding π (in [2, 4)) to prec bits; the series value it
+// is rounded from is off by less than 2^-(prec+16) (its few hundred terms
+// are each rounded at 32 or more extra bits).
 func (e *bev) pi() ball {
 	if e.prec+32 <= piPrec {
-		return ball{e.f().Set(piConst()), rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)}
+		return ball{e.f().Set(piConst()), pow2(-int(e.prec) + 2)}
 	}
 	if c := e.s.pi; c == nil || c.Prec() < e.prec+32 {
 		p := (e.prec+32+127)/128*128 + 32
@@ -209,9 +333,19 @@ func (e *bev) pi() ball {
 		b.Mul(b, big.NewFloat(4))
 		e.s.pi = new(big.Float).SetPrec(p).Sub(a, b)
 	}
-	m := e.f().Set(e.s.pi)
-	r := rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+2)
-	return ball{m, r}
+	return ball{e.f().Set(e.s.pi), pow2(-int(e.prec) + 2)}
+}
+
+// halfPi returns π/2 (π's ball halved, exactly).
+func (e *bev) halfPi() ball { return half(e.pi()) }
+
+// half returns a/2: midpoint and radius halved, both exactly. A nil
+// midpoint (a failed chain step) stays nil.
+func half(a ball) ball {
+	if a.m == nil {
+		return a
+	}
+	return ball{new(big.Float).SetMantExp(a.m, -1), rnew().SetMantExp(a.r, -1)}
 }
 
 // piPrec is the precision of the shared, read-only value of π.
@@ -230,23 +364,7 @@ var piConst = sync.OnceValue(func() *big.Float {
 // atanInv returns atan(1/k) at precision p by its Taylor series.
 func atanInv(k int64, p uint) *big.Float {
 	x := new(big.Float).SetPrec(p).Quo(big.NewFloat(1).SetPrec(p), new(big.Float).SetPrec(p).SetInt64(k))
-	x2 := new(big.Float).SetPrec(p).Mul(x, x)
-	sum := new(big.Float).SetPrec(p).Set(x)
-	term := new(big.Float).SetPrec(p).Set(x)
-	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p)-4)
-	for n := int64(1); n < 100000; n++ {
-		term.Mul(term, x2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetPrec(p).SetInt64(2*n+1))
-		if n%2 == 1 {
-			sum.Sub(sum, t)
-		} else {
-			sum.Add(sum, t)
-		}
-		if new(big.Float).Abs(t).Cmp(lim) < 0 {
-			break
-		}
-	}
-	return sum
+	return oddSeries(x, p, true)
 }
 
 // sincos returns sin and cos of a ball, memoized per check.
@@ -263,6 +381,17 @@ func (e *bev) sincos(a ball) (ball, ball, error) {
 	return sn, cs, err
 }
 
+// sincos1 computes sin and cos of a ball with |m| < 2^64 (larger: budget)
+// and r <= 1 (wider: undecided). Method, at p = prec+40+max(0, log2|m|)
+// bits: m is reduced by a multiple of 2π (π at p bits, so the reduction is
+// off by less than 2^-(prec+36)), divided by 2^8, both Taylor series are
+// summed until their terms fall below 2^-p, and 8 doublings
+// (sin 2y = 2 sin y cos y, cos 2y = cos²y - sin²y) give the values, each
+// doubling at most quadrupling the error of the pair. Bound: sin and cos
+// are 1-Lipschitz, so the radius is r plus 2^-(prec-8) for the
+// evaluation: the error before the final rounding is below 2^-(prec+8)
+// (4^8 times a series error of at most 2^11 roundings of 2^-p) and
+// rounding a value of magnitude at most 1 to prec bits adds 2^-prec.
 func (e *bev) sincos1(a ball) (ball, ball, error) {
 	ex := a.m.MantExp(nil)
 	if ex > 64 {
@@ -325,28 +454,28 @@ func (e *bev) sincos1(a ball) (ball, ball, error) {
 		c2.Sub(c2, new(big.Float).SetPrec(p).Mul(sinS, sinS))
 		sinS, cosS = s2, c2
 	}
-	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	r := rnew().Add(a.r, pow2(-int(e.prec)+8))
 	return ball{e.f().Set(sinS), r}, ball{e.f().Set(cosS), rnew().Set(r)}, nil
 }
 
-// atan of a ball via argument halving and the Taylor series.
+// atan returns the arctangent of a ball. For |m| >= 2^64 it is
+// ±π/2 - atan(1/a) in ball arithmetic. Otherwise, at p = prec+32 bits, the
+// argument is halved h <= 4 times by atan x = 2·atan(x/(1+√(1+x²))) to
+// below 1/8, the Taylor series summed until a term is below 2^-(p+5), and
+// the sum doubled h times. Bound: atan is 1-Lipschitz, so the radius is r
+// plus 2^-(prec-8) for the evaluation: the error before the final rounding
+// is below 2^-(prec+16) (2^h times at most a few thousand roundings of
+// 2^-p in the halvings and the series) and rounding a value of magnitude
+// below π/2 to prec bits adds 2^-prec.
 func (e *bev) atan(a ball) (ball, error) {
 	if a.m.MantExp(nil) > 64 {
-		// atan(x) = ±π/2 - atan(1/x)
-		inv, err := e.inv(a)
-		if err != nil {
-			return ball{}, err
-		}
-		t, err := e.atan(inv)
-		if err != nil {
-			return ball{}, err
-		}
-		h := e.pi()
-		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		h := e.halfPi()
 		if a.m.Sign() < 0 {
 			h = e.neg(h)
 		}
-		return e.add(h, e.neg(t))
+		c := chain{e: e}
+		r := c.sub(h, c.atan(c.inv(a)))
+		return r, c.err
 	}
 	p := e.prec + 32
 	x := new(big.Float).SetPrec(p).Set(a.m)
@@ -361,24 +490,9 @@ func (e *bev) atan(a ball) (ball, error) {
 		x.Quo(x, t)
 		halvings++
 	}
-	x2 := new(big.Float).SetPrec(p).Mul(x, x)
-	sum := new(big.Float).SetPrec(p).Set(x)
-	term := new(big.Float).SetPrec(p).Set(x)
-	lim := new(big.Float).SetMantExp(big.NewFloat(1), -int(p))
-	for n := int64(1); n < 100000; n++ {
-		term.Mul(term, x2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
-		if n%2 == 1 {
-			sum.Sub(sum, t)
-		} else {
-			sum.Add(sum, t)
-		}
-		if new(big.Float).Abs(t).Cmp(lim) < 0 {
-			break
-		}
-	}
+	sum := oddSeries(x, p, true)
 	sum.SetMantExp(sum, halvings)
-	r := rnew().Add(a.r, rnew().SetMantExp(big.NewFloat(1), -int(e.prec)+8))
+	r := rnew().Add(a.r, pow2(-int(e.prec)+8))
 	return ball{e.f().Set(sum), r}, nil
 }
 
@@ -393,6 +507,7 @@ func realOf(b cball) (ball, error) {
 	return b.re, nil
 }
 
+// cadd returns a + b, part by part.
 func (e *bev) cadd(a, b cball) (cball, error) {
 	re, err := e.add(a.re, b.re)
 	if err != nil {
@@ -428,6 +543,7 @@ func (e *bev) fold(args []*node, acc cball, op func(a, b cball) (cball, error)) 
 	return acc, nil
 }
 
+// cneg returns -a.
 func (e *bev) cneg(a cball) cball {
 	res := cball{re: e.neg(a.re)}
 	if a.im != nil {
@@ -437,6 +553,7 @@ func (e *bev) cneg(a cball) cball {
 	return res
 }
 
+// cmul returns a·b: (ar·br - ai·bi) + (ar·bi + ai·br)i.
 func (e *bev) cmul(a, b cball) (cball, error) {
 	if a.im == nil && b.im == nil {
 		re, err := e.mul(a.re, b.re)
@@ -450,66 +567,33 @@ func (e *bev) cmul(a, b cball) (cball, error) {
 	if b.im != nil {
 		bi = *b.im
 	}
-	rr, err := e.mul(a.re, b.re)
-	if err != nil {
-		return cball{}, err
-	}
-	ii, err := e.mul(ai, bi)
-	if err != nil {
-		return cball{}, err
-	}
-	ri, err := e.mul(a.re, bi)
-	if err != nil {
-		return cball{}, err
-	}
-	ir, err := e.mul(ai, b.re)
-	if err != nil {
-		return cball{}, err
-	}
-	re, err := e.add(rr, e.neg(ii))
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.add(ri, ir)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	re := c.sub(c.mul(a.re, b.re), c.mul(ai, bi))
+	im := c.add(c.mul(a.re, bi), c.mul(ai, b.re))
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
 
+// cinv returns 1/a.
 func (e *bev) cinv(a cball) (cball, error) {
 	if a.im == nil {
 		r, err := e.inv(a.re)
 		return cball{re: r}, err
 	}
 	// 1/(x+iy) = (x - iy)/(x²+y²)
-	x2, err := e.mul(a.re, a.re)
-	if err != nil {
-		return cball{}, err
-	}
-	y2, err := e.mul(*a.im, *a.im)
-	if err != nil {
-		return cball{}, err
-	}
-	n, err := e.add(x2, y2)
-	if err != nil {
-		return cball{}, err
-	}
-	ni, err := e.inv(n)
-	if err != nil {
-		return cball{}, err
-	}
-	re, err := e.mul(a.re, ni)
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.mul(e.neg(*a.im), ni)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	ni := c.inv(c.add(c.mul(a.re, a.re), c.mul(*a.im, *a.im)))
+	re := c.mul(a.re, ni)
+	im := c.mul(e.neg(*a.im), ni)
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
 
+// cpowInt returns b^k by repeated squaring (1/b^|k| for k < 0).
 func (e *bev) cpowInt(b cball, k int64) (cball, error) {
 	neg := k < 0
 	if neg {
@@ -545,6 +629,19 @@ func (e *bev) eval(n *node) (cball, error) {
 		e.note(b)
 	}
 	return b, err
+}
+
+// eval2 evaluates a, then b.
+func (e *bev) eval2(a, b *node) (cball, cball, error) {
+	x, err := e.eval(a)
+	if err != nil {
+		return cball{}, cball{}, err
+	}
+	y, err := e.eval(b)
+	if err != nil {
+		return cball{}, cball{}, err
+	}
+	return x, y, nil
 }
 
 func (e *bev) eval1(n *node) (cball, error) {
@@ -587,11 +684,7 @@ func (e *bev) eval1(n *node) (cball, error) {
 		}
 		return e.cneg(x), nil
 	case nDiv:
-		a, err := e.eval(n.args[0])
-		if err != nil {
-			return cball{}, err
-		}
-		b, err := e.eval(n.args[1])
+		a, b, err := e.eval2(n.args[0], n.args[1])
 		if err != nil {
 			return cball{}, err
 		}
@@ -634,6 +727,9 @@ func (e *bev) fromCQ(x cq) cball {
 	return res
 }
 
+// pow evaluates a power node: an exact integer exponent by repeated
+// squaring, an exact p/q (q <= 64) by the real q-th root then the power,
+// e^x by cexp, and anything else as exp(x·ln b) for a real b > 0.
 func (e *bev) pow(n *node) (cball, error) {
 	// integer exponents (exactly known) use repeated squaring
 	if x, ok, err := e.s.exact(n.args[1], e.vars); err != nil {
@@ -669,11 +765,7 @@ func (e *bev) pow(n *node) (cball, error) {
 		}
 		return e.cpowInt(cball{re: rt}, k)
 	}
-	b, err := e.eval(n.args[0])
-	if err != nil {
-		return cball{}, err
-	}
-	x, err := e.eval(n.args[1])
+	b, x, err := e.eval2(n.args[0], n.args[1])
 	if err != nil {
 		return cball{}, err
 	}
@@ -694,18 +786,12 @@ func (e *bev) pow(n *node) (cball, error) {
 		}
 		return cball{}, errDomain
 	}
-	lg, err := e.log(rb)
-	if err != nil {
-		return cball{}, err
-	}
-	t, err := e.mul(lg, rx)
-	if err != nil {
-		return cball{}, err
-	}
-	r, err := e.exp(t)
-	return cball{re: r}, err
+	c := chain{e: e}
+	r := c.exp(c.mul(c.log(rb), rx))
+	return cball{re: r}, c.err
 }
 
+// cexp returns e^x = e^re·(cos im + i·sin im).
 func (e *bev) cexp(x cball) (cball, error) {
 	if x.im == nil {
 		r, err := e.exp(x.re)
@@ -715,21 +801,20 @@ func (e *bev) cexp(x cball) (cball, error) {
 	if err != nil {
 		return cball{}, err
 	}
-	s, c, err := e.sincos(*x.im)
+	s, cs, err := e.sincos(*x.im)
 	if err != nil {
 		return cball{}, err
 	}
-	re, err := e.mul(m, c)
-	if err != nil {
-		return cball{}, err
-	}
-	im, err := e.mul(m, s)
-	if err != nil {
-		return cball{}, err
+	c := chain{e: e}
+	re := c.mul(m, cs)
+	im := c.mul(m, s)
+	if c.err != nil {
+		return cball{}, c.err
 	}
 	return cball{re: re, im: &im}, nil
 }
 
+// fn evaluates a function node from the primitives.
 func (e *bev) fn(n *node) (cball, error) {
 	switch n.s {
 	case "sum", "prod":
@@ -790,10 +875,6 @@ func (e *bev) fn(n *node) (cball, error) {
 	case "ln":
 		r, err = e.log(x)
 	case "log":
-		var num ball
-		if num, err = e.log(x); err != nil {
-			return cball{}, err
-		}
 		base := ball{e.f().SetInt64(10), rnew()}
 		if len(n.args) == 2 {
 			bb, err := e.eval(n.args[1])
@@ -804,15 +885,9 @@ func (e *bev) fn(n *node) (cball, error) {
 				return cball{}, err
 			}
 		}
-		den, err := e.log(base)
-		if err != nil {
-			return cball{}, err
-		}
-		di, err := e.inv(den)
-		if err != nil {
-			return cball{}, err
-		}
-		r, err = e.mul(num, di)
+		c := chain{e: e}
+		r = c.quo(c.log(x), c.log(base))
+		err = c.err
 	case "sin", "cos", "tan", "sec", "csc", "cot":
 		s, c, err2 := e.sincos(x)
 		if err2 != nil {
@@ -827,11 +902,9 @@ func (e *bev) fn(n *node) (cball, error) {
 			if n.s == "cot" {
 				s, c = c, s
 			}
-			ci, err2 := e.inv(c)
-			if err2 != nil {
-				return cball{}, err2
-			}
-			r, err = e.mul(s, ci)
+			ch := chain{e: e}
+			r = ch.quo(s, c)
+			err = ch.err
 		case "sec":
 			r, err = e.inv(c)
 		case "csc":
@@ -840,38 +913,28 @@ func (e *bev) fn(n *node) (cball, error) {
 	case "arctan":
 		r, err = e.atan(x)
 	case "arccot":
-		var xi ball
-		if xi, err = e.inv(x); err == nil {
-			r, err = e.atan(xi)
-		}
+		c := chain{e: e}
+		r = c.atan(c.inv(x))
+		err = c.err
 	case "arcsin", "arccos":
 		r, err = e.asin(x)
 		if err == nil && n.s == "arccos" {
-			h := e.pi()
-			h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
-			r, err = e.add(h, e.neg(r))
+			r, err = e.add(e.halfPi(), e.neg(r))
 		}
 	case "sinh", "cosh", "tanh":
-		var ep, em ball
-		if ep, err = e.exp(x); err != nil {
-			return cball{}, err
-		}
-		if em, err = e.exp(e.neg(x)); err != nil {
-			return cball{}, err
-		}
-		sh, _ := e.add(ep, e.neg(em))
-		ch, _ := e.add(ep, em)
+		// (e^x ∓ e^-x)/2 and their quotient
+		c := chain{e: e}
+		ep, em := c.exp(x), c.exp(e.neg(x))
+		sh, ch := c.sub(ep, em), c.add(ep, em)
 		switch n.s {
 		case "sinh":
-			r = ball{e.f().Quo(sh.m, big.NewFloat(2)), sh.r}
+			r = half(sh)
 		case "cosh":
-			r = ball{e.f().Quo(ch.m, big.NewFloat(2)), ch.r}
+			r = half(ch)
 		default:
-			var ci ball
-			if ci, err = e.inv(ch); err == nil {
-				r, err = e.mul(sh, ci)
-			}
+			r = c.quo(sh, ch)
 		}
+		err = c.err
 	default:
 		return cball{}, fmt.Errorf("function %s: %w", n.s, errUnsupported)
 	}
@@ -882,37 +945,22 @@ func (e *bev) fn(n *node) (cball, error) {
 func (e *bev) asin(x ball) (ball, error) {
 	one := ball{e.f().SetInt64(1), rnew()}
 	if x.r.Sign() == 0 && new(big.Float).Abs(x.m).Cmp(big.NewFloat(1)) == 0 {
-		h := e.pi()
-		h = ball{e.f().Quo(h.m, big.NewFloat(2)), h.r}
+		h := e.halfPi()
 		if x.m.Sign() < 0 {
 			h = e.neg(h)
 		}
 		return h, nil
 	}
-	x2, err := e.mul(x, x)
-	if err != nil {
-		return ball{}, err
-	}
-	d, err := e.add(one, e.neg(x2))
-	if err != nil {
-		return ball{}, err
+	c := chain{e: e}
+	d := c.sub(one, c.mul(x, x))
+	if c.err != nil {
+		return ball{}, c.err
 	}
 	if d.m.Sign() < 0 {
 		return ball{}, fmt.Errorf("arcsin outside [-1,1]: %w", errUnsupported)
 	}
-	sq, err := e.sqrt(d)
-	if err != nil {
-		return ball{}, err
-	}
-	si, err := e.inv(sq)
-	if err != nil {
-		return ball{}, err
-	}
-	t, err := e.mul(x, si)
-	if err != nil {
-		return ball{}, err
-	}
-	return e.atan(t)
+	t := c.atan(c.quo(x, c.sqrt(d)))
+	return t, c.err
 }
 
 // floorBall evaluates floor/ceil of an irrational argument when the ball
@@ -929,28 +977,41 @@ func (e *bev) floorBall(n *node) (cball, error) {
 	if err != nil {
 		return cball{}, err
 	}
-	lo := new(big.Float).Sub(x.m, x.r)
-	hi := new(big.Float).Add(x.m, x.r)
-	fl := func(f *big.Float) *big.Int {
-		i, acc := f.Int(nil)
-		if acc == big.Above {
+	k, ok := floorOf(x, n.s == "ceil")
+	if !ok {
+		return cball{}, errUndecided
+	}
+	return cball{re: ball{e.f().SetInt(k), rnew()}}, nil
+}
+
+// floorOf returns floor(x) (ceil(x) when ceil) when it is one integer for
+// every x in the ball. The ends m-r and m+r are rounded outward (down and
+// up), so an integer inside the ball is never missed; for ceil both ends
+// are rounded up to integers, as an end that is an integer n has ceil n.
+func floorOf(x ball, ceil bool) (*big.Int, bool) {
+	p := x.m.Prec() + 64
+	lo := new(big.Float).SetPrec(p).SetMode(big.ToNegativeInf).Sub(x.m, x.r)
+	hi := new(big.Float).SetPrec(p).SetMode(big.ToPositiveInf).Add(x.m, x.r)
+	toInt := func(f *big.Float) *big.Int {
+		i, acc := f.Int(nil) // truncated toward zero
+		switch {
+		case !ceil && acc == big.Above:
 			i.Sub(i, big.NewInt(1))
+		case ceil && acc == big.Below:
+			i.Add(i, big.NewInt(1))
 		}
 		return i
 	}
-	a, b := fl(lo), fl(hi)
-	if a.Cmp(b) != 0 {
-		return cball{}, errUndecided
-	}
-	if n.s == "ceil" {
-		a.Add(a, big.NewInt(1))
-	}
-	return cball{re: ball{e.f().SetInt(a), rnew()}}, nil
+	a, b := toInt(lo), toInt(hi)
+	return a, a.Cmp(b) == 0
 }
 
 // expFloat returns exp(x) with relative error below 2^-(prec+32): the
-// argument is halved k times to below 2^-12, the Taylor series summed, and
-// the result squared k times, all with prec+64+k bits.
+// argument is halved k times to below 2^-12, the Taylor series summed
+// until a term is below 2^-(p+2), and the result squared k times, all with
+// p = prec+64+k bits. The series makes at most a few hundred roundings of
+// 2^-p relative and each squaring doubles the relative error, so the
+// result is within (2^k·400)·2^-p < 2^-(prec+55) relative.
 func expFloat(x *big.Float, prec uint) *big.Float {
 	k := x.MantExp(nil) + 12
 	if k < 0 || x.Sign() == 0 {
@@ -975,8 +1036,13 @@ func expFloat(x *big.Float, prec uint) *big.Float {
 }
 
 // logFloat returns log(x) for x > 0 with absolute error below
-// 2^-(prec+32): x = m·2^e, m is square-rooted 8 times to near 1, and
-// log m = 2^9·atanh((m-1)/(m+1)) by its series; e·ln2 is added.
+// 2^-(prec+28): x = m·2^e, m is square-rooted 8 times to near 1, and
+// log m = 2^9·atanh((m-1)/(m+1)) by its series; e·ln2 is added. All at
+// p = prec+64 bits: the roots leave m's relative error below 2^-(p-2),
+// which 2^8 turns into an absolute error of 2^-(p-10) in log m; the
+// series adds less than that, and e·ln2 (|e| <= 2^22+1 by the budget in
+// ok, ln2 within 2^-(p-10): some 650 roundings at 2000 bits) less than
+// 2^-(p-34).
 func (e *bev) logFloat(x *big.Float) *big.Float {
 	p := e.prec + 64
 	m := new(big.Float)
@@ -990,7 +1056,7 @@ func (e *bev) logFloat(x *big.Float) *big.Float {
 	num := new(big.Float).SetPrec(p).Sub(m, one)
 	den := new(big.Float).SetPrec(p).Add(m, one)
 	z := new(big.Float).SetPrec(p).Quo(num, den)
-	sum := atanhSeries(z, p)
+	sum := oddSeries(z, p, false)
 	sum.SetMantExp(sum, k+1)
 	if ex != 0 {
 		l2 := e.ln2(p)
@@ -999,17 +1065,22 @@ func (e *bev) logFloat(x *big.Float) *big.Float {
 	return sum
 }
 
-// atanhSeries sums z + z^3/3 + z^5/5 + ... until terms fall below 2^-p.
-func atanhSeries(z *big.Float, p uint) *big.Float {
+// oddSeries sums z - z³/3 + z⁵/5 - ... (atan, alternate) or
+// z + z³/3 + z⁵/5 + ... (atanh) at precision p, for |z| <= 1/2, until a
+// term falls below 2^-(p+5): the tail after it is below that term (atan:
+// alternating and decreasing) or below 4/3 of it (atanh: ratio z² <= 1/4).
+func oddSeries(z *big.Float, p uint, alternate bool) *big.Float {
 	z2 := new(big.Float).SetPrec(p).Mul(z, z)
+	if alternate {
+		z2.Neg(z2)
+	}
 	sum := new(big.Float).SetPrec(p).Set(z)
 	term := new(big.Float).SetPrec(p).Set(z)
-	for n := int64(1); n < 100000; n++ {
-		if term.Sign() == 0 {
-			break
-		}
+	t := new(big.Float).SetPrec(p)
+	d := new(big.Float).SetPrec(p)
+	for n := int64(1); n < 100000 && term.Sign() != 0; n++ {
 		term.Mul(term, z2)
-		t := new(big.Float).SetPrec(p).Quo(term, new(big.Float).SetInt64(2*n+1))
+		t.Quo(term, d.SetInt64(2*n+1))
 		sum.Add(sum, t)
 		if t.Sign() == 0 || t.MantExp(nil) < -int(p)-4 {
 			break
@@ -1018,22 +1089,45 @@ func atanhSeries(z *big.Float, p uint) *big.Float {
 	return sum
 }
 
-// ln2 returns log 2 = 2·atanh(1/3) at precision p, cached for this check.
+// ln2 returns log 2 at precision p: the shared piPrec-bit value rounded
+// to p when p+32 <= piPrec (within 2^-p), else 2·atanh(1/3) summed at p
+// bits and cached for this check.
 func (e *bev) ln2(p uint) *big.Float {
+	if p+32 <= piPrec {
+		return new(big.Float).SetPrec(p).Set(ln2Const())
+	}
 	if e.s.ln2Cache == nil {
 		e.s.ln2Cache = map[uint]*big.Float{}
 	}
 	if v, ok := e.s.ln2Cache[p]; ok {
 		return v
 	}
-	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
-	v := atanhSeries(third, p)
-	v.SetMantExp(v, 1)
+	v := ln2Series(p)
 	e.s.ln2Cache[p] = v
 	return v
 }
 
-// root returns the real q-th root of a ball (odd q for negative values).
+// ln2Series returns 2·atanh(1/3) = log 2 at precision p.
+func ln2Series(p uint) *big.Float {
+	third := new(big.Float).SetPrec(p).Quo(new(big.Float).SetPrec(p).SetInt64(1), new(big.Float).SetPrec(p).SetInt64(3))
+	v := oddSeries(third, p, false)
+	return v.SetMantExp(v, 1)
+}
+
+// ln2Const returns log 2 to piPrec bits, computed once at piPrec+32 bits
+// and never modified afterwards, so concurrent checks may read it.
+var ln2Const = sync.OnceValue(func() *big.Float {
+	return new(big.Float).SetPrec(piPrec).Set(ln2Series(piPrec + 32))
+})
+
+// root returns the real q-th root of a ball (q >= 2; odd q for negative
+// values, by symmetry). Bound: x^(1/q) has derivative x^(1/q)/(q·x), which
+// on [lo, m+r] is largest at lo and at most m^(1/q)/(q·lo); the radius
+// takes 2·|y|·r/(q·lo) (y the computed root, q·lo rounded down), the 2
+// covering y's own error, plus 2·eps(y): rootFloat is within
+// 2^-(prec+30) relative (Newton at prec+32 bits, stopped when a step
+// changes less than 2^-(prec+30)) and rounding it to prec bits adds
+// 2^-prec. A ball with r > m/2, or that holds 0, is undecided.
 func (e *bev) root(x ball, q int64) (ball, error) {
 	if q == 2 {
 		return e.sqrt(x)
@@ -1052,16 +1146,14 @@ func (e *bev) root(x ball, q int64) (ball, error) {
 		}
 		return ball{}, errUndecided
 	}
-	half := new(big.Float).SetPrec(64).SetMode(big.ToZero).Quo(x.m, big.NewFloat(2))
+	half := rdown().Quo(x.m, big.NewFloat(2))
 	if lo.Cmp(half) < 0 {
 		return ball{}, errUndecided
 	}
-	y := rootFloat(x.m, q, e.prec+32)
-	m := e.f().Set(y)
-	// |d/dx x^(1/q)| = y/(q x) <= 2y/(q lo) on the ball when r <= x/2
+	m := e.f().Set(rootFloat(x.m, q, e.prec+32))
 	r := rnew().Mul(rnew().Abs(m), x.r)
 	r.Mul(r, big.NewFloat(2))
-	r.Quo(r, rnew().Mul(lo, new(big.Float).SetInt64(q)))
+	r = quoUp(r, mulDown(lo, big.NewFloat(float64(q))))
 	r.Add(r, e.eps(m))
 	r.Add(r, e.eps(m))
 	res := ball{m, r}
@@ -1072,7 +1164,9 @@ func (e *bev) root(x ball, q int64) (ball, error) {
 }
 
 // rootFloat returns x^(1/q) for x > 0 by Newton's iteration from a float64
-// estimate, at precision p.
+// estimate, at precision p, stopped when a step changes y by less than
+// 2^-(p-2) relative: Newton converges quadratically, so y is then within
+// about that of the root (and 12 steps from 53 bits reach 2^17 bits).
 func rootFloat(x *big.Float, q int64, p uint) *big.Float {
 	mant := new(big.Float)
 	ex := x.MantExp(mant)
@@ -1125,9 +1219,9 @@ func (e *bev) bigOp(n *node) (cball, error) {
 	if hi-lo+1 > maxLoopTerms {
 		return cball{}, errBudget
 	}
-	acc := cball{re: ball{e.f(), rnew()}}
+	acc, op := cball{re: ball{e.f(), rnew()}}, e.cadd
 	if n.s == "prod" {
-		acc = cball{re: ball{e.f().SetInt64(1), rnew()}}
+		acc, op = cball{re: ball{e.f().SetInt64(1), rnew()}}, e.cmul
 	}
 	for i := lo; i <= hi; i++ {
 		sub := &bev{s: e.s, prec: e.prec, vars: withVar(e.vars, n.ops[0], i)}
@@ -1135,12 +1229,7 @@ func (e *bev) bigOp(n *node) (cball, error) {
 		if err != nil {
 			return cball{}, err
 		}
-		if n.s == "sum" {
-			acc, err = e.cadd(acc, x)
-		} else {
-			acc, err = e.cmul(acc, x)
-		}
-		if err != nil {
+		if acc, err = op(acc, x); err != nil {
 			return cball{}, err
 		}
 	}

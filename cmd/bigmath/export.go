@@ -9,7 +9,6 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/export"
-	"github.com/bigmath/bigmath/postgres"
 )
 
 // exportCmd writes a split to a file, as GET /v1/splits/{name}/export does.
@@ -27,19 +26,11 @@ func (c exportCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	pool, closeDB, err := e.openDB(cfg)
+	_, store, closeDB, err := e.loadStore()
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := postgresMigrate(e, pool); err != nil {
-		return err
-	}
-	store := postgres.NewStore(pool)
 
 	var (
 		out    io.Writer = e.stdout

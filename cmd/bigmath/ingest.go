@@ -14,7 +14,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/bigmath/bigmath/ingest"
-	"github.com/bigmath/bigmath/postgres"
 )
 
 // ingestCmd ingests sources into the database.
@@ -54,15 +53,11 @@ func (c ingestCmd) Run(e *env) error {
 		return err
 	}
 	defer stopProfile()
-	pool, closeDB, err := e.openDB(cfg)
+	store, _, closeDB, err := e.openStore(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := postgresMigrate(e, pool); err != nil {
-		return err
-	}
-	store := postgres.NewStore(pool)
 	unlock, err := store.LockIngest(e.ctx)
 	if err != nil {
 		return err

@@ -11,15 +11,11 @@ func (migrateCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	pool, closeDB, err := e.openDB(cfg)
+	_, n, closeDB, err := e.openStore(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	n, err := postgresMigrate(e, pool)
-	if err != nil {
-		return err
-	}
 	if n == 0 {
 		fmt.Fprintln(e.stdout, "schema is up to date")
 	} else {

@@ -40,16 +40,12 @@ func (s serveCmd) Run(e *env) error {
 	}
 	defer ln.Close()
 
-	pool, closeDB, err := e.openDB(cfg)
+	store, _, closeDB, err := e.openStore(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := postgresMigrate(e, pool); err != nil {
-		return err
-	}
-
-	store := postgres.NewStore(pool)
+	pool := store.Pool()
 	recorder := api.NewRecorder(store, api.RecorderOptions{Logger: e.logger})
 	recorder.Start()
 	defer func() { // on an early return; a no-op after the Close below
@@ -133,17 +129,6 @@ func dbStats(s *pgxpool.Stat) api.DBStats {
 		CanceledAcquireCount: s.CanceledAcquireCount(),
 		NewConnsCount:        s.NewConnsCount(),
 	}
-}
-
-func postgresMigrate(e *env, pool *pgxpool.Pool) (int, error) {
-	n, err := postgres.Migrate(e.ctx, pool)
-	if err != nil {
-		return n, err
-	}
-	if n > 0 {
-		e.logger.Info("migrations applied", "count", n)
-	}
-	return n, nil
 }
 
 func unwrapNet(err error) error {

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/bigmath/bigmath/postgres"
 )
 
 // statsCmd prints the curation funnel.
@@ -18,19 +16,12 @@ type statsCmd struct {
 
 // Run prints the funnel: a table, or JSON with --json.
 func (c statsCmd) Run(e *env) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	pool, closeDB, err := e.openDB(cfg)
+	_, store, closeDB, err := e.loadStore()
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := postgresMigrate(e, pool); err != nil {
-		return err
-	}
-	f, err := postgres.NewStore(pool).Funnel(e.ctx)
+	f, err := store.Funnel(e.ctx)
 	if err != nil {
 		return err
 	}
