@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/bigmath
 
-.PHONY: help run test build lint fuzz db db-stop migrate bench clean
+.PHONY: help run test build lint fuzz db db-stop migrate bench soak clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -16,7 +16,9 @@ test: ## run gofmt, go vet and every test against a real Postgres (embedded unle
 	@scripts/test.sh
 
 build: ## build bin/bigmath
-	$(GO) build -o $(BIN) ./cmd/bigmath
+	@if [ -x $(BIN) ]; then echo "build: $(GO) build -o $(BIN) ./cmd/bigmath" >&2; \
+	else echo "build: compiling bin/bigmath and its dependencies with $(GO) build; the first build takes a few minutes, later ones seconds" >&2; fi
+	@$(GO) build -o $(BIN) ./cmd/bigmath
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
@@ -41,6 +43,10 @@ db-stop: build ## stop the embedded Postgres
 
 migrate: build ## apply the migrations to DATABASE_URL (or the embedded cluster)
 	$(BIN) migrate
+
+soak: build ## 10 minutes of mixed load while Postgres restarts and an ingest is killed (loopback only; SOAK_FLAGS="-duration 2m")
+	@scripts/ensure-postgres.sh --always
+	$(GO) run ./cmd/bigmath-soak -bin $(BIN) $(SOAK_FLAGS)
 
 clean: ## remove build output (not the data directory)
 	rm -rf bin

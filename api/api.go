@@ -6,7 +6,8 @@
 // it needs (see Deps) and cmd/bigmath wires the implementations.
 //
 // Middleware order, outermost first: panic recovery, request log, metrics,
-// body limit, then per route group: rate limit and bearer-token checks (the
+// body limit, the check of path and query parameters (no NUL byte, valid
+// UTF-8: a 400 naming the parameter), then per route group: rate limit and bearer-token checks (the
 // health and metrics routes skip both). Reward routes also take a share of
 // the reward capacity (see Deps.MaxInFlight) and answer 503 with
 // Retry-After when it is used up, instead of queuing without bound.
@@ -15,11 +16,14 @@ package api
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/bigmath/bigmath"
 )
 
 // OpenAPI is the OpenAPI 3.0 description of every route (api/openapi.yaml),
@@ -50,6 +54,10 @@ type Deps struct {
 
 	// AdminToken, when set, is the bearer token admin routes require.
 	AdminToken string
+	// AdminOff leaves the admin routes out: they answer 404 as unknown
+	// routes do. cmd/bigmath sets it when the server listens beyond
+	// loopback without an AdminToken.
+	AdminOff bool
 	// APIToken, when set, is the bearer token read and reward routes require
 	// (the admin token is accepted too).
 	APIToken string
@@ -60,6 +68,13 @@ type Deps struct {
 	RateLimit float64
 	// RewardTimeout is the hard deadline of one reward check; 0 means 50 ms.
 	RewardTimeout time.Duration
+	// BatchTimeout is the time one reward request may spend checking; items
+	// not reached by then come back with reason deadline_exceeded,
+	// retryable. 0 means MaxRequestTime (30 s).
+	BatchTimeout time.Duration
+	// ExportIdleTimeout cuts off an export whose reader takes no bytes for
+	// this long (a per-write deadline); 0 means DefaultExportIdleTimeout.
+	ExportIdleTimeout time.Duration
 	// MaxInFlight caps the reward items being checked at once, over all
 	// requests; a request that would exceed it gets 503 with Retry-After.
 	// 0 means DefaultMaxInFlight.
@@ -78,7 +93,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// trusted, so a client cannot pick its own rate-limit bucket.
 	_ = r.SetTrustedProxies(nil)
 	m := newMetrics(d)
-	r.Use(recoverJSON(d.Logger), requestLog(d.Logger), m.middleware(), bodyLimit(d.BodyLimit))
+	r.Use(recoverJSON(d.Logger), requestLog(d.Logger), m.middleware(), bodyLimit(d.BodyLimit), validParams())
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
 	})
@@ -91,14 +106,14 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	r.GET("/readyz", readyz(d.Ready))
+	r.GET("/readyz", readyz(d.Ready, d.Logger))
 	r.GET("/metrics", m.handler())
 	r.GET("/openapi.yaml", func(c *gin.Context) {
 		c.Data(http.StatusOK, "application/yaml", OpenAPI)
 	})
 
 	// Read and reward routes: rate limit, then the API token. Admin routes
-	// add requireAdmin(d.AdminToken) on top.
+	// add requireAdmin(d.AdminToken, d.AdminOff) on top.
 	open := r.Group("", rateLimit(d.RateLimit), requireAPI(d.APIToken, d.AdminToken))
 
 	rw := newRewarder(d, m)
@@ -108,7 +123,10 @@ func NewRouter(d Deps) *gin.Engine {
 	return r
 }
 
-func readyz(ready func(ctx context.Context) error) gin.HandlerFunc {
+// readyz answers the readiness probe. The reason of a 503 says what is wrong
+// in general terms only: the error itself, which names the database's user,
+// host and port, goes to the log.
+func readyz(ready func(ctx context.Context) error, logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if ready == nil {
 			writeError(c, http.StatusServiceUnavailable, "not_ready", "no database configured", "")
@@ -117,7 +135,12 @@ func readyz(ready func(ctx context.Context) error) gin.HandlerFunc {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": err.Error()})
+			reason := "database not ready (not migrated?): see the server log"
+			if errors.Is(err, bigmath.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+				reason = "database unreachable"
+			}
+			logger.Warn("not ready", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": reason})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})

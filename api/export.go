@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,7 +54,9 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file+format.Extension()))
 	c.Header("X-Content-Type-Options", "nosniff")
 
-	w := export.NewWriter(c.Writer, format)
+	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
+	defer iw.clear() // the connection may serve more requests
+	w := export.NewWriter(iw, format)
 	err := h.store.ExportSplit(c.Request.Context(), name, bigmath.Part(q.Part), w.Write)
 	if err == nil {
 		err = w.Close()
@@ -74,3 +77,39 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	// the chunked body, so the client sees an error.
 	panic(http.ErrAbortHandler)
 }
+
+// DefaultExportIdleTimeout is how long an export waits for a reader that
+// takes no bytes before it cuts the connection (Deps.ExportIdleTimeout).
+const DefaultExportIdleTimeout = 30 * time.Second
+
+// idleWriter gives each write to the connection a deadline of idle from
+// now, so that an export whose reader stops taking bytes fails its write
+// after idle and ends, freeing its export slot and database connection. A
+// slow reader that makes progress is not cut off. The deadline is moved at
+// most every idle/8, not on every row.
+type idleWriter struct {
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	idle  time.Duration
+	moved time.Time
+}
+
+func newIdleWriter(w http.ResponseWriter, idle time.Duration) *idleWriter {
+	if idle <= 0 {
+		idle = DefaultExportIdleTimeout
+	}
+	return &idleWriter{w: w, rc: http.NewResponseController(w), idle: idle}
+}
+
+func (iw *idleWriter) Write(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(iw.moved) > iw.idle/8 {
+		// An error means the writer cannot take deadlines (a test
+		// recorder): write without one.
+		_ = iw.rc.SetWriteDeadline(now.Add(iw.idle))
+		iw.moved = now
+	}
+	return iw.w.Write(p)
+}
+
+// clear removes the write deadline.
+func (iw *idleWriter) clear() { _ = iw.rc.SetWriteDeadline(time.Time{}) }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -80,9 +82,14 @@ func requireAPI(apiToken, adminToken string) gin.HandlerFunc {
 }
 
 // requireAdmin guards admin routes (such as POST /v1/splits) with the
-// admin bearer token. With no admin token configured the routes are open.
-func requireAdmin(adminToken string) gin.HandlerFunc {
+// admin bearer token. With no admin token configured the routes are open,
+// unless off is set: then they answer 404 like a route that does not exist.
+func requireAdmin(adminToken string, off bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if off {
+			writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
+			return
+		}
 		if adminToken == "" {
 			c.Next()
 			return
@@ -151,3 +158,73 @@ func rateLimit(perSecond float64) gin.HandlerFunc {
 
 // errBodyTooLarge marks a body cut by the body limit.
 var errBodyTooLarge = errors.New("request body too large")
+
+// validParams refuses, with a 400 naming the parameter, path and query
+// parameters that PostgreSQL cannot take as text: a NUL byte or bytes that
+// are not UTF-8. Without it they reach the database and come back as an
+// internal error.
+func validParams() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		for _, p := range c.Params {
+			if msg := badText(p.Value); msg != "" {
+				writeError(c, http.StatusBadRequest, "invalid_request", p.Key+": "+msg, p.Key)
+				return
+			}
+		}
+		query, err := url.ParseQuery(c.Request.URL.RawQuery)
+		if err != nil {
+			field := badQueryField(c.Request.URL.RawQuery)
+			writeError(c, http.StatusBadRequest, "invalid_request", field+": "+err.Error(), field)
+			return
+		}
+		for key, values := range query {
+			if msg := badText(key); msg != "" {
+				writeError(c, http.StatusBadRequest, "invalid_request", "query parameter name "+strconv.QuoteToASCII(key)+": "+msg, key)
+				return
+			}
+			for _, v := range values {
+				if msg := badText(v); msg != "" {
+					field := key
+					if field == "" {
+						field = "query"
+					}
+					writeError(c, http.StatusBadRequest, "invalid_request", field+": "+msg, field)
+					return
+				}
+			}
+		}
+		c.Next()
+	}
+}
+
+// badQueryField names the parameter of the first part of a query string
+// that does not decode: its name when the name decodes, else the raw name.
+func badQueryField(raw string) string {
+	for part := range strings.SplitSeq(raw, "&") {
+		key, value, _ := strings.Cut(part, "=")
+		k, kerr := url.QueryUnescape(key)
+		_, verr := url.QueryUnescape(value)
+		if kerr == nil && verr == nil && !strings.Contains(part, ";") {
+			continue
+		}
+		switch {
+		case key == "":
+			return "query"
+		case kerr != nil || strings.Contains(key, ";"):
+			return key
+		}
+		return k
+	}
+	return "query"
+}
+
+// badText says what makes s unfit to be stored or compared as text, or "".
+func badText(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		return "contains a NUL byte"
+	}
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	return ""
+}

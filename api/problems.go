@@ -118,7 +118,7 @@ func (h *corpus) listProblems(c *gin.Context) {
 	after := ""
 	if q.Cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		if err != nil || len(b) == 0 {
+		if err != nil || len(b) == 0 || badText(string(b)) != "" {
 			respondError(c, badRequest("cursor", "cursor: not a cursor this server gave (pass next_cursor back unchanged)"))
 			return
 		}

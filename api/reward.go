@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,11 @@ const (
 	// ReasonUnavailable: the gold of a problem_id could not be looked up
 	// (the database is down or not configured).
 	ReasonUnavailable verify.Reason = "unavailable"
+	// ReasonDeadlineExceeded: the request's checking time (BatchTimeout)
+	// ran out before the item was reached. It says nothing about the
+	// answer: the result carries "retryable": true, and the client sends
+	// the item again.
+	ReasonDeadlineExceeded verify.Reason = "deadline_exceeded"
 )
 
 // Limits of the reward routes.
@@ -56,10 +62,11 @@ const (
 	// goldCacheSize and goldCacheTTL bound the cache of golds by problem id.
 	goldCacheSize = 100000
 	goldCacheTTL  = 5 * time.Minute
-	// MaxRequestTime bounds the checking of one request, well below
-	// trainers' HTTP timeouts (slime 120 s, OpenRLHF 180 s): a request
-	// whose items are not all started by then is answered 503 with
-	// Retry-After (the server is over capacity), not with rewards of 0.
+	// MaxRequestTime is the default time one request may spend checking
+	// (Deps.BatchTimeout), well below trainers' HTTP timeouts (slime 120 s,
+	// OpenRLHF 180 s): a request answers within it plus one item's
+	// deadline; items not started by then come back with reason
+	// deadline_exceeded and "retryable": true, never as wrong answers.
 	MaxRequestTime = 30 * time.Second
 	// goldLookupTimeout bounds one gold lookup in the database.
 	goldLookupTimeout = 2 * time.Second
@@ -94,7 +101,7 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		golds:          d.Golds,
 		recorder:       d.Recorder,
 		timeout:        timeout,
-		maxRequestTime: MaxRequestTime,
+		maxRequestTime: cmp.Or(d.BatchTimeout, MaxRequestTime),
 		sem:            semaphore.NewWeighted(capacity),
 		capacity:       capacity,
 		workers:        runtime.GOMAXPROCS(0),
@@ -149,8 +156,10 @@ type result struct {
 	ID        json.RawMessage `json:"id,omitempty"`
 	ProblemID string          `json:"problem_id,omitempty"`
 	verify.Verdict
-	Detail          string `json:"detail,omitempty"`
-	Recorded        bool   `json:"recorded,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+	Recorded bool   `json:"recorded,omitempty"`
+	// Retryable marks an item not checked for want of time: send it again.
+	Retryable       bool   `json:"retryable,omitempty"`
 	VerifierVersion string `json:"verifier_version"`
 }
 
@@ -160,8 +169,9 @@ var errOverCapacity = errors.New("reward capacity in use")
 // run checks every task and returns the verdicts in order. It resolves
 // golds by problem id first (one lookup for the whole batch), then checks
 // on up to GOMAXPROCS goroutines, each item under the reward deadline.
-// It returns errOverCapacity when the reward capacity is used up, or when
-// the items could not all be started within MaxRequestTime.
+// It returns errOverCapacity when the reward capacity is used up; items
+// not started within the request's checking time get reason
+// deadline_exceeded, retryable.
 func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	rw.resolveGolds(ctx, tasks)
 	weight := min(int64(len(tasks)), rw.capacity)
@@ -176,10 +186,10 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 		case ctx.Err() != nil: // the client went away: the rest was skipped
 			results[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the request was canceled"}
 		default:
-			// The server is too slow for this request: answering 503 lets
-			// the trainer retry, where rewards of 0 would train on noise.
-			rw.metrics.rejected.Inc()
-			return nil, errOverCapacity
+			// The request's time ran out before this item: retryable, so
+			// that the trainer resends it rather than train on a 0.
+			results[i] = result{Verdict: verify.Verdict{Reason: ReasonDeadlineExceeded}, Retryable: true,
+				Detail: "not reached within the request's checking time (" + rw.maxRequestTime.String() + "): send it again"}
 		}
 	}
 	rw.count(results, tasks)
@@ -436,6 +446,12 @@ func (it *rewardItem) task(prefix string) task {
 		t.reason, t.detail = ReasonInvalidItem, prefix+"response: required (a string)"
 	case !it.Gold.set && t.problemID == "":
 		t.reason, t.detail = ReasonInvalidItem, prefix+"gold: required (a string or a number), or a problem_id"
+	case strings.IndexByte(t.problemID, 0) >= 0:
+		t.reason, t.detail = ReasonInvalidItem, prefix+"problem_id: contains a NUL byte"
+	case it.Record && it.Gold.set && t.problemID != "":
+		// A recorded outcome must be judged against the stored gold, or
+		// anyone could move any problem's pass rate with a gold of their own.
+		t.reason, t.detail = ReasonInvalidItem, prefix+"record: an outcome is recorded against the problem's stored gold only: send problem_id without gold"
 	}
 	if err := it.Options.validate(prefix); err != nil && t.reason == "" {
 		t.reason, t.detail = ReasonInvalidItem, err.Error()

@@ -26,7 +26,7 @@ func TestPythonClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, python, script)
-	cmd.Env = append(cmd.Environ(), "BIGMATH_URL="+srv.URL, "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Env = append(cmd.Environ(), "BIGMATH_TEST_URL="+srv.URL, "PYTHONDONTWRITEBYTECODE=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", script, err, out)

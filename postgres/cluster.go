@@ -3,11 +3,14 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -19,6 +22,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNoServerBinaries means that initdb, pg_ctl and postgres were found
@@ -33,6 +37,12 @@ const DatabaseName = "bigmath"
 // in Dir/log, its unix socket in Dir/run, and its port in Dir/cluster.json.
 // It listens on 127.0.0.1 only, on a port that was free when it was first
 // started, so a server already on 5432 does not matter.
+//
+// Every connection, over TCP or the socket, must give the password of the
+// superuser postgres (SCRAM-SHA-256): it is generated at initdb and kept in
+// Dir/password, readable by the owner only, and URL carries it. A cluster
+// made by an older bigmath with trust authentication is switched to the
+// password on its next Start.
 //
 // initdb and postgres refuse to run as root; when the process is root, the
 // cluster runs as the unprivileged system user RunAs (default "postgres").
@@ -52,7 +62,13 @@ type Cluster struct {
 type clusterState struct {
 	Port   int    `json:"port"`
 	BinDir string `json:"bin_dir"`
+	// Auth is the authentication method of the cluster: "scram-sha-256",
+	// or "" for a cluster made with trust authentication.
+	Auth string `json:"auth,omitempty"`
 }
+
+// authSCRAM is the authentication method of clusters bigmath makes.
+const authSCRAM = "scram-sha-256"
 
 func (c *Cluster) logger() *slog.Logger {
 	if c.Logger == nil {
@@ -66,6 +82,9 @@ func (c *Cluster) sockDir() string   { return filepath.Join(c.Dir, "run") }
 func (c *Cluster) statePath() string { return filepath.Join(c.Dir, "cluster.json") }
 func (c *Cluster) logDir() string    { return filepath.Join(c.Dir, "log") }
 func (c *Cluster) logPath() string   { return filepath.Join(c.logDir(), "postgres.log") }
+func (c *Cluster) passwordPath() string {
+	return filepath.Join(c.Dir, "password")
+}
 
 // FindBinDir returns the directory holding initdb, pg_ctl and postgres: from
 // PATH, else the newest match of glob (by default
@@ -121,23 +140,83 @@ func (c *Cluster) Status(ctx context.Context) (Status, error) {
 	}
 	st.Initialized = true
 	st.Port = s.Port
-	st.URL = c.url(s.Port)
+	if st.URL, err = c.url(s.Port); err != nil {
+		return st, err
+	}
 	st.Running = c.running(ctx, s)
 	return st, nil
 }
 
-// URL returns the connection URL of the cluster (TCP on 127.0.0.1). It fails
-// when the cluster was never initialized.
+// URL returns the connection URL of the cluster (TCP on 127.0.0.1, with the
+// password). It fails when the cluster was never initialized.
 func (c *Cluster) URL() (string, error) {
 	s, err := c.readState()
 	if err != nil {
 		return "", fmt.Errorf("embedded cluster in %s is not initialized (run bigmath db start): %w", c.Dir, err)
 	}
-	return c.url(s.Port), nil
+	return c.url(s.Port)
 }
 
-func (c *Cluster) url(port int) string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", port, DatabaseName)
+func (c *Cluster) url(port int) (string, error) {
+	return c.dbURL(port, DatabaseName)
+}
+
+// dbURL is the URL of database db on the cluster, with the password when
+// the cluster has one.
+func (c *Cluster) dbURL(port int, db string) (string, error) {
+	u := &url.URL{Scheme: "postgres", Host: fmt.Sprintf("127.0.0.1:%d", port), Path: "/" + db, RawQuery: "sslmode=disable"}
+	pw, err := c.password()
+	switch {
+	case err == nil:
+		u.User = url.UserPassword("postgres", pw)
+	case errors.Is(err, os.ErrNotExist): // a trust cluster not yet switched
+		u.User = url.User("postgres")
+	default:
+		return "", err
+	}
+	return u.String(), nil
+}
+
+// password reads the superuser's password from Dir/password.
+func (c *Cluster) password() (string, error) {
+	b, err := os.ReadFile(c.passwordPath())
+	if err != nil {
+		return "", fmt.Errorf("read the embedded cluster's password: %w", err)
+	}
+	pw := strings.TrimSpace(string(b))
+	if pw == "" {
+		return "", fmt.Errorf("the embedded cluster's password file %s is empty: remove the data directory %s to start afresh", c.passwordPath(), c.Dir)
+	}
+	return pw, nil
+}
+
+// newPassword makes a random password (hex, so that it is safe inside a
+// quoted SQL literal) and writes it to Dir/password, mode 0600, replacing an
+// older one.
+func (c *Cluster) newPassword() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generate a password: %w", err)
+	}
+	pw := hex.EncodeToString(b[:])
+	tmp := c.passwordPath() + ".tmp"
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	_, werr := f.WriteString(pw + "\n")
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, c.passwordPath())
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("write the password file: %w", werr)
+	}
+	return pw, nil
 }
 
 // Start initializes the cluster if needed and starts it if it is not
@@ -177,7 +256,11 @@ func (c *Cluster) Start(ctx context.Context) (url string, started bool, err erro
 		return "", false, err
 	}
 	if c.running(ctx, s) {
-		return c.url(s.Port), false, nil
+		if err := c.switchToPassword(ctx, &s); err != nil {
+			return "", false, err
+		}
+		u, err := c.url(s.Port)
+		return u, false, err
 	}
 	if !portFree(s.Port) {
 		// Another server took our port while we were stopped: move.
@@ -191,11 +274,15 @@ func (c *Cluster) Start(ctx context.Context) (url string, started bool, err erro
 	if err := c.pgctlStart(ctx, s, cred); err != nil {
 		return "", false, err
 	}
+	if err := c.switchToPassword(ctx, &s); err != nil {
+		return "", true, err
+	}
 	if err := c.ensureDatabase(ctx, s.Port); err != nil {
 		return "", true, err
 	}
 	c.logger().Info("embedded postgres started", "data_dir", c.Dir, "port", s.Port)
-	return c.url(s.Port), true, nil
+	u, err := c.url(s.Port)
+	return u, true, err
 }
 
 // Stop stops the cluster if it runs (fast shutdown: open sessions are
@@ -228,6 +315,52 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Watch makes sure the cluster stops when this process ends, however it
+// ends, SIGKILL included: it starts a watchdog (a shell in its own process
+// group, so that a Ctrl-C aimed at this process does not reach it) that
+// waits on a pipe this process holds open; when the process dies the pipe
+// closes and the watchdog stops the cluster. A command that started the
+// cluster for itself calls Watch and, when it is done, cancel (which ends
+// the watchdog) and then Stop.
+func (c *Cluster) Watch() (cancel func(), err error) {
+	s, err := c.readState()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := c.credential()
+	if err != nil {
+		return nil, err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("watchdog pipe: %w", err)
+	}
+	// read returns at end of file, when every writer is gone: this
+	// process (the child gets only the read end).
+	cmd := exec.Command("/bin/sh", "-c", `read -r _; exec "$0" -D "$1" -m fast -w -t 60 stop >/dev/null 2>&1`,
+		filepath.Join(s.BinDir, "pg_ctl"), c.pgdata())
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if cred != nil {
+		cmd.SysProcAttr.Credential = cred
+	}
+	if err := cmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("start the watchdog of embedded postgres: %w", err)
+	}
+	r.Close()
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	return func() {
+		cmd.Process.Kill()
+		<-done
+		w.Close()
+	}, nil
+}
+
 func (c *Cluster) pidFileExists() bool {
 	_, err := os.Stat(filepath.Join(c.pgdata(), "postmaster.pid"))
 	return err == nil
@@ -240,9 +373,15 @@ func (c *Cluster) running(ctx context.Context, s clusterState) bool {
 	}
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(cctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", s.Port))
+	u, err := c.dbURL(s.Port, "postgres")
 	if err != nil {
 		return false
+	}
+	conn, err := pgx.Connect(cctx, u+"&connect_timeout=2")
+	if err != nil {
+		var pgErr *pgconn.PgError
+		// A server that refuses our password is running all the same.
+		return errors.As(err, &pgErr)
 	}
 	conn.Close(ctx)
 	return true
@@ -276,12 +415,29 @@ func (c *Cluster) initdb(ctx context.Context, cred *syscall.Credential) (cluster
 			return clusterState{}, err
 		}
 	}
+	pw, err := c.newPassword()
+	if err != nil {
+		return clusterState{}, err
+	}
+	// initdb reads the password from a file that the user it runs as can
+	// read: a copy in the socket directory, removed at once.
+	pwfile := filepath.Join(c.sockDir(), ".initdb-password")
+	if err := os.WriteFile(pwfile, []byte(pw+"\n"), 0o600); err != nil {
+		return clusterState{}, fmt.Errorf("data directory %s is not writable: %w", c.Dir, rootCause(err))
+	}
+	defer os.Remove(pwfile)
+	if cred != nil {
+		if err := os.Chown(pwfile, int(cred.Uid), int(cred.Gid)); err != nil {
+			return clusterState{}, fmt.Errorf("give %s to user %s: %w", pwfile, c.runAs(), rootCause(err))
+		}
+	}
 	c.logger().Info("creating embedded postgres cluster", "data_dir", c.Dir, "bin_dir", binDir)
-	out, err := c.command(ctx, cred, filepath.Join(binDir, "initdb"), "-D", pgdata, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
+	out, err := c.command(ctx, cred, filepath.Join(binDir, "initdb"), "-D", pgdata, "-U", "postgres", "--auth="+authSCRAM, "--pwfile="+pwfile, "-E", "UTF8", "--locale=C", "--no-sync")
 	if err != nil {
 		return clusterState{}, fmt.Errorf("initdb: %s", lastLine(out, err))
 	}
-	conf := fmt.Sprintf("\n# written by bigmath\nlisten_addresses = '127.0.0.1'\nmax_connections = 200\nshared_buffers = 128MB\nunix_socket_permissions = 0770\n")
+	os.Remove(pwfile)
+	conf := "\n# written by bigmath\nlisten_addresses = '127.0.0.1'\nmax_connections = 200\nshared_buffers = 128MB\nunix_socket_permissions = 0700\npassword_encryption = 'scram-sha-256'\n"
 	f, err := os.OpenFile(filepath.Join(pgdata, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return clusterState{}, fmt.Errorf("configure cluster: %w", err)
@@ -293,7 +449,7 @@ func (c *Cluster) initdb(ctx context.Context, cred *syscall.Credential) (cluster
 	if werr != nil {
 		return clusterState{}, fmt.Errorf("configure cluster: %w", werr)
 	}
-	s := clusterState{Port: port, BinDir: binDir}
+	s := clusterState{Port: port, BinDir: binDir, Auth: authSCRAM}
 	// The state file is written last: its presence means "initialized".
 	if err := c.writeState(s); err != nil {
 		return clusterState{}, err
@@ -329,8 +485,65 @@ func (c *Cluster) pgctlStart(ctx context.Context, s clusterState, cred *syscall.
 	return nil
 }
 
+// hbaSCRAM is the pg_hba.conf of a cluster with password authentication:
+// the superuser's password over the socket and over TCP on loopback.
+const hbaSCRAM = `# written by bigmath: every connection gives the password (see the data directory's password file)
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+host    all       all   ::1/128       scram-sha-256
+`
+
+// switchToPassword gives a running cluster made with trust authentication
+// (by an older bigmath) a password: it sets one, requires it in
+// pg_hba.conf, reloads the configuration and records the change.
+func (c *Cluster) switchToPassword(ctx context.Context, s *clusterState) error {
+	if s.Auth == authSCRAM {
+		return nil
+	}
+	c.logger().Info("embedded postgres used trust authentication: setting a password", "data_dir", c.Dir)
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.Port))
+	if err != nil {
+		return fmt.Errorf("connect to embedded postgres to set its password: %w", err)
+	}
+	defer conn.Close(ctx)
+	// The password file first: should we stop before pg_hba.conf is
+	// written, the next Start sets a new one over trust again.
+	pw, err := c.newPassword()
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "SET password_encryption = 'scram-sha-256'"); err != nil {
+		return fmt.Errorf("set the password of embedded postgres: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "ALTER ROLE postgres PASSWORD '"+pw+"'"); err != nil {
+		return fmt.Errorf("set the password of embedded postgres: %w", err)
+	}
+	hba := filepath.Join(c.pgdata(), "pg_hba.conf")
+	f, err := os.OpenFile(hba, os.O_WRONLY|os.O_TRUNC, 0) // keeps the owner and mode
+	if err != nil {
+		return fmt.Errorf("require the password in %s: %w", hba, err)
+	}
+	_, werr := f.WriteString(hbaSCRAM)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("require the password in %s: %w", hba, werr)
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_reload_conf()"); err != nil {
+		return fmt.Errorf("reload the configuration of embedded postgres: %w", err)
+	}
+	s.Auth = authSCRAM
+	return c.writeState(*s)
+}
+
 func (c *Cluster) ensureDatabase(ctx context.Context, port int) error {
-	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port))
+	u, err := c.dbURL(port, "postgres")
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.Connect(ctx, u)
 	if err != nil {
 		return fmt.Errorf("connect to embedded postgres: %w", err)
 	}

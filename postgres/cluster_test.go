@@ -1,12 +1,18 @@
 package postgres_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -113,4 +119,174 @@ func reachableTempDir(t *testing.T) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// TestClusterPasswordAuth checks that the embedded cluster asks every
+// client for the password, which only the data directory's owner can read,
+// and that the URL Start returns carries it.
+func TestClusterPasswordAuth(t *testing.T) {
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	ctx := context.Background()
+	dir := reachableTempDir(t)
+	c := &postgres.Cluster{Dir: dir}
+	u, _, err := c.Start(ctx)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	ping(t, u)
+	checkPasswordOnly(t, dir, u)
+	if got, err := c.URL(); err != nil || got != u {
+		t.Errorf("URL() = %q, %v; want %q", got, err, u)
+	}
+}
+
+// TestClusterSwitchesTrustToPassword makes a cluster look like one an older
+// bigmath made (trust authentication, no password file) and checks that
+// Start gives it a password.
+func TestClusterSwitchesTrustToPassword(t *testing.T) {
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	ctx := context.Background()
+	dir := reachableTempDir(t)
+	c := &postgres.Cluster{Dir: dir}
+	if _, _, err := c.Start(ctx); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	if err := c.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Back to trust, as an older bigmath left it.
+	hba := filepath.Join(dir, "pg", "pg_hba.conf")
+	if err := os.WriteFile(hba, []byte("local all all trust\nhost all all 127.0.0.1/32 trust\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "cluster.json")
+	b, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	delete(st, "auth")
+	b, _ = json.Marshal(st)
+	if err := os.WriteFile(state, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "password")); err != nil {
+		t.Fatal(err)
+	}
+	u, started, err := c.Start(ctx)
+	if err != nil || !started {
+		t.Fatalf("Start of a trust cluster = %v, %v", started, err)
+	}
+	ping(t, u)
+	checkPasswordOnly(t, dir, u)
+	// A second Start of the running cluster keeps the password.
+	u2, _, err := c.Start(ctx)
+	if err != nil || u2 != u {
+		t.Errorf("second Start = %q, %v; want %q", u2, err, u)
+	}
+}
+
+// checkPasswordOnly checks that dir/password is the owner's alone and that
+// the server refuses connections without it, over TCP and the socket.
+func checkPasswordOnly(t *testing.T, dir, withPassword string) {
+	t.Helper()
+	fi, err := os.Stat(filepath.Join(dir, "password"))
+	if err != nil {
+		t.Fatalf("no password file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("password file mode %v, want 0600", fi.Mode().Perm())
+	}
+	pu, err := url.Parse(withPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pu.User.Password(); !ok {
+		t.Errorf("URL %s carries no password", pu.Redacted())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for name, u := range map[string]string{
+		"tcp without password":    "postgres://postgres@" + pu.Host + "/postgres?sslmode=disable",
+		"tcp with wrong password": "postgres://postgres:wrong@" + pu.Host + "/postgres?sslmode=disable",
+		"socket":                  "postgres://postgres@/postgres?host=" + filepath.Join(dir, "run") + "&port=" + pu.Port(),
+	} {
+		conn, err := pgx.Connect(ctx, u)
+		if err == nil {
+			conn.Close(ctx)
+			t.Errorf("%s: connected; want the password asked for", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), "password") {
+			t.Errorf("%s: %v; want a password error", name, err)
+		}
+	}
+}
+
+// TestClusterStopsWhenOwnerKilled starts a cluster in a child process that
+// watches it (Watch), SIGKILLs the child, and checks that the cluster stops.
+func TestClusterStopsWhenOwnerKilled(t *testing.T) {
+	if dir := os.Getenv("BIGMATH_WATCH_HELPER_DIR"); dir != "" {
+		// The child: start, watch, say so, and wait to be killed.
+		c := &postgres.Cluster{Dir: dir}
+		if _, _, err := c.Start(context.Background()); err != nil {
+			fmt.Println("start:", err)
+			os.Exit(1)
+		}
+		if _, err := c.Watch(); err != nil {
+			fmt.Println("watch:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready")
+		time.Sleep(10 * time.Minute)
+		os.Exit(1)
+	}
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	dir := reachableTempDir(t)
+	c := &postgres.Cluster{Dir: dir}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	cmd := exec.Command(os.Args[0], "-test.run=^TestClusterStopsWhenOwnerKilled$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "BIGMATH_WATCH_HELPER_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q", line)
+	}
+	ctx := context.Background()
+	if st, err := c.Status(ctx); err != nil || !st.Running {
+		t.Fatalf("cluster not running under the child: %+v, %v", st, err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	killed := time.Now()
+	for time.Since(killed) < time.Minute {
+		if st, err := c.Status(ctx); err == nil && !st.Running {
+			t.Logf("the cluster stopped %s after its owner was killed", time.Since(killed).Round(10*time.Millisecond))
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the cluster still runs a minute after the command that started it was killed")
 }

@@ -17,7 +17,7 @@ func (s *Store) Golds(ctx context.Context, ids []string) (map[string]bigmath.Ans
 		return out, nil
 	}
 	rows, err := s.pool.Query(ctx,
-		`SELECT id, answer_raw, answer_canonical, answer_kind FROM problems WHERE id = ANY($1::text[])`, ids)
+		`SELECT id, answer_raw, answer_canonical, answer_kind FROM problems p WHERE id = ANY($1::text[]) AND `+visibleCond, ids)
 	if err != nil {
 		return nil, fmt.Errorf("look up %d gold answers: %w", len(ids), interpretError(err))
 	}

@@ -73,9 +73,28 @@ func (s *Store) FinishRun(ctx context.Context, id int64, r bigmath.RunResult) er
 	if len(counts) == 0 {
 		counts = []byte("{}")
 	}
-	if _, err := s.pool.Exec(ctx, `
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("finish ingest run %d: %w", id, interpretError(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `
 UPDATE ingest_runs SET status = $2, rows_read = $3, stage_counts = $4, error = $5, finished_at = now() WHERE id = $1`,
 		id, status, r.RowsRead, string(counts), r.Error); err != nil {
+		return fmt.Errorf("finish ingest run %d: %w", id, interpretError(err))
+	}
+	if r.Succeeded {
+		// Rows an interrupted run of the source wrote and this run found
+		// unchanged (so did not rewrite) become this run's: visible.
+		if _, err := tx.Exec(ctx, `
+UPDATE problems p SET ingest_run_id = $1
+FROM ingest_runs r
+WHERE r.id = p.ingest_run_id AND r.status <> 'succeeded' AND r.id <> $1
+  AND r.source_id = (SELECT source_id FROM ingest_runs WHERE id = $1)`, id); err != nil {
+			return fmt.Errorf("finish ingest run %d: adopt the rows of interrupted runs: %w", id, interpretError(err))
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("finish ingest run %d: %w", id, interpretError(err))
 	}
 	return nil

@@ -46,6 +46,12 @@ func scanProblem(row pgx.Row) (bigmath.Problem, error) {
 	return p, nil
 }
 
+// visibleCond (over problems p) holds for the rows that are served: those
+// written by a run that completed (or by no run). Rows of a run still
+// running, or killed, stay out of listings, splits, exports and reward
+// lookups until a run of their source completes (FinishRun adopts them).
+const visibleCond = `(p.ingest_run_id IS NULL OR p.ingest_run_id NOT IN (SELECT id FROM ingest_runs WHERE status <> 'succeeded'))`
+
 // filterSQL returns the WHERE condition (over problems p joined to sources
 // s) that selects the problems f selects, appending its parameters to args.
 // Every value goes through a parameter; nothing from f is spliced into SQL.
@@ -54,7 +60,7 @@ func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
 	}
-	var conds []string
+	conds := []string{visibleCond}
 	switch f.Status {
 	case "", string(bigmath.StatusKept):
 		conds = append(conds, "p.status = 'kept' AND p.duplicate_of IS NULL")
@@ -149,7 +155,7 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 func (s *Store) GetProblem(ctx context.Context, id string) (bigmath.Problem, error) {
 	p, err := scanProblem(s.pool.QueryRow(ctx, `SELECT `+problemColumns+`
 		FROM problems p JOIN sources s ON s.id = p.source_id
-		WHERE p.id = $1`, id))
+		WHERE p.id = $1 AND `+visibleCond, id))
 	if err != nil {
 		return bigmath.Problem{}, fmt.Errorf("get problem %s: %w", id, interpretError(err))
 	}

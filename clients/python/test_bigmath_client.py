@@ -1,17 +1,36 @@
-"""Tests of bigmath_client against a live server at BIGMATH_URL.
+"""Tests of bigmath_client against a live server at BIGMATH_TEST_URL.
 
-Run by the Go test suite (api/reward_python_test.go), which starts the
-server: python3 clients/python/test_bigmath_client.py
+Run by the Go test suite (api/reward_python_test.go), which starts a server
+of its own and sets BIGMATH_TEST_URL: python3 clients/python/test_bigmath_client.py.
+The tests never use BIGMATH_URL or the client's default address, where a
+real server may run: without BIGMATH_TEST_URL they are skipped. The retry
+tests run against a small scripted HTTP server in this file, which answers
+busy or "not reached in time" on cue.
 """
 
+import http.server
+import json
+import logging
 import os
 import socket
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bigmath_client as bc  # noqa: E402
+
+logging.getLogger("bigmath_client").setLevel(logging.ERROR)
+
+
+def setUpModule():
+    url = os.environ.get("BIGMATH_TEST_URL")
+    if not url:
+        raise unittest.SkipTest("BIGMATH_TEST_URL is not set: the Go test suite starts a server and sets it")
+    os.environ["BIGMATH_URL"] = url
+    for name in ("BIGMATH_API_TOKEN", "BIGMATH_RECORD", "BIGMATH_CHUNK", "BIGMATH_RETRIES", "BIGMATH_BUSY_RETRIES"):
+        os.environ.pop(name, None)
 
 
 class VerlTest(unittest.TestCase):
@@ -106,7 +125,7 @@ class ErrorTest(unittest.TestCase):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()  # nothing listens there now
-        old = os.environ["BIGMATH_URL"]
+        old = os.environ["BIGMATH_URL"]  # set by setUpModule
         os.environ["BIGMATH_URL"] = f"http://127.0.0.1:{port}"
         os.environ["BIGMATH_RETRIES"] = "2"
         try:
@@ -127,7 +146,122 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(bc.check([]), [])
 
 
+class ScriptedServer:
+    """An HTTP server that answers POST /v1/reward/batch from a script: a
+    list of functions of the request's items returning (status, headers,
+    body). It records the items of every request."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                items = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["items"]
+                outer.requests.append(items)
+                step = outer.script.pop(0) if len(outer.script) > 1 else outer.script[0]
+                status, headers, body = step(items)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        self.old = os.environ["BIGMATH_URL"]
+        os.environ["BIGMATH_URL"] = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc):
+        os.environ["BIGMATH_URL"] = self.old
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def busy(items):
+    return 503, {"Retry-After": "0"}, {"error": {"code": "over_capacity", "message": "busy"}}
+
+
+def correct(items):
+    return 200, {}, {"results": [{"reward": 1.0, "correct": True, "extracted": it["response"], "reason": "equal"} for it in items]}
+
+
+def late(*late_indexes):
+    def step(items):
+        out = correct(items)[2]["results"]
+        for i in late_indexes:
+            out[i] = {"reward": 0.0, "correct": False, "extracted": "", "reason": "deadline_exceeded", "retryable": True}
+        return 200, {}, {"results": out}
+
+    return step
+
+
+class RetryTest(unittest.TestCase):
+    def test_busy_is_retried_after_retry_after(self):
+        with ScriptedServer([busy, busy, correct]) as srv:
+            r = bc.compute_score("d", "\\boxed{1}", "1")
+        self.assertEqual(r["score"], 1.0)
+        self.assertEqual(len(srv.requests), 3)
+
+    def test_busy_a_bounded_number_of_times(self):
+        os.environ["BIGMATH_BUSY_RETRIES"] = "2"
+        try:
+            with ScriptedServer([busy]) as srv:
+                with self.assertRaises(bc.BigmathError) as cm:
+                    bc.compute_score("d", "\\boxed{1}", "1")
+        finally:
+            del os.environ["BIGMATH_BUSY_RETRIES"]
+        self.assertEqual(len(srv.requests), 3)
+        self.assertIn("HTTP 503", str(cm.exception))
+
+    def test_only_items_not_reached_are_resent(self):
+        n = 6
+        with ScriptedServer([late(1, 4), late(1), correct]) as srv:
+            out = bc.compute_score(data_sources=["d"] * n, solution_strs=[str(i) for i in range(n)], ground_truths=["1"] * n, extra_infos=None)
+        self.assertEqual([r["score"] for r in out], [1.0] * n)
+        self.assertEqual([[it["response"] for it in req] for req in srv.requests], [[str(i) for i in range(n)], ["1", "4"], ["4"]])
+
+    def test_never_reached_is_zero_not_an_exception(self):
+        os.environ["BIGMATH_RETRIES"] = "2"
+        try:
+            with ScriptedServer([late(0)]) as srv:
+                out = bc.compute_score(data_sources=["d"] * 2, solution_strs=["a", "b"], ground_truths=["1"] * 2, extra_infos=None)
+        finally:
+            del os.environ["BIGMATH_RETRIES"]
+        self.assertEqual([(r["score"], r["reason"]) for r in out], [(0.0, "deadline_exceeded"), (1.0, "equal")])
+        self.assertEqual(len(srv.requests), 3)
+
+    def test_a_result_that_is_not_an_object_is_zero(self):
+        with ScriptedServer([lambda items: (200, {}, {"results": [None] * len(items)})]):
+            r = bc.compute_score("d", "\\boxed{1}", "1")
+        self.assertEqual((r["score"], r["reason"]), (0.0, "invalid_result"))
+
+
+class ItemProblemTest(unittest.TestCase):
+    def test_one_bad_item_does_not_raise(self):
+        # The test server has no database: a problem_id cannot be looked up.
+        out = bc.compute_score(
+            data_sources=["d"] * 3,
+            solution_strs=["\\boxed{1}", "\\boxed{2}", "\\boxed{3}"],
+            ground_truths=["1", "", "3"],
+            extra_infos=[None, {"problem_id": "no-such-problem"}, None],
+        )
+        self.assertEqual([r["score"] for r in out], [1.0, 0.0, 1.0])
+        self.assertIn(out[1]["reason"], ("unavailable", "unknown_problem"))
+
+
 if __name__ == "__main__":
-    if not os.environ.get("BIGMATH_URL"):
-        sys.exit("BIGMATH_URL is not set: start a bigmath server and point BIGMATH_URL at it")
+    if not os.environ.get("BIGMATH_TEST_URL"):
+        sys.exit("BIGMATH_TEST_URL is not set: the Go test suite (api/reward_python_test.go) starts a server and sets it")
     unittest.main(verbosity=1)

@@ -21,6 +21,8 @@ const (
 // cli is the command tree. Each command is a struct in its own file with a
 // Run(*env) error method.
 type cli struct {
+	DataDir string `name:"data-dir" placeholder:"DIR" help:"Data directory of the embedded PostgreSQL and the cache (overrides BIGMATH_DATA_DIR)."`
+
 	Serve   serveCmd   `cmd:"" help:"Serve the HTTP API (migrates first; starts the embedded PostgreSQL when DATABASE_URL is unset)."`
 	Migrate migrateCmd `cmd:"" help:"Apply the database migrations and exit."`
 	Ingest  ingestCmd  `cmd:"" help:"Ingest sources into the database: normalize, classify, verify, dedup, decontaminate."`
@@ -76,6 +78,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if kctx == nil {
 		return exitUsage
+	}
+	if c.DataDir != "" {
+		getenv = withDataDir(getenv, c.DataDir)
 	}
 	logger, err := newLogger(stderr, getenv)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 // (loadConfig) and checked by Validate. Commands' flags override fields.
 type Config struct {
 	DatabaseURL     string        // DATABASE_URL; empty means the embedded cluster
-	DataDir         string        // BIGMATH_DATA_DIR
+	DataDir         string        // --data-dir, BIGMATH_DATA_DIR, or the user's data directory
+	DataDirFrom     string        // where DataDir came from, for messages
 	Addr            string        // BIGMATH_ADDR
 	LogLevel        slog.Level    // BIGMATH_LOG_LEVEL
 	LogFormat       string        // BIGMATH_LOG_FORMAT: json | text
@@ -28,6 +29,9 @@ type Config struct {
 	BodyLimit       int64         // BIGMATH_BODY_LIMIT, bytes
 	RateLimit       float64       // BIGMATH_RATE_LIMIT, requests/s per client; 0 = off
 	RewardTimeout   time.Duration // BIGMATH_REWARD_TIMEOUT, per item
+	BatchTimeout    time.Duration // BIGMATH_BATCH_TIMEOUT, per reward request
+	ReadTimeout     time.Duration // BIGMATH_READ_TIMEOUT, a whole request
+	ExportIdle      time.Duration // BIGMATH_EXPORT_IDLE_TIMEOUT
 	ShutdownTimeout time.Duration // BIGMATH_SHUTDOWN_TIMEOUT
 	ConnectTimeout  time.Duration // BIGMATH_CONNECT_TIMEOUT
 	HFEndpoint      string        // HF_ENDPOINT
@@ -44,15 +48,18 @@ type configVar struct {
 // configVars lists every variable loadConfig reads, with its default.
 var configVars = []configVar{
 	{"DATABASE_URL", "(unset: embedded cluster)", "PostgreSQL URL. Unset: bigmath runs its own cluster under BIGMATH_DATA_DIR."},
-	{"BIGMATH_DATA_DIR", "./.bigmath", "Data directory: the embedded cluster, the download cache."},
+	{"BIGMATH_DATA_DIR", "$XDG_DATA_HOME/bigmath (~/.local/share/bigmath; /var/lib/bigmath as root)", "Data directory: the embedded cluster, its password, the download cache. The --data-dir flag overrides it. Not the current directory: every command finds the same database wherever it runs."},
 	{"BIGMATH_ADDR", "127.0.0.1:8080", "Address the HTTP server listens on."},
 	{"BIGMATH_LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"BIGMATH_LOG_FORMAT", "json", "json or text."},
-	{"BIGMATH_ADMIN_TOKEN", "(unset: admin routes open)", "Bearer token for admin routes (POST /v1/splits)."},
+	{"BIGMATH_ADMIN_TOKEN", "(unset: admin routes open on loopback, left out beyond it)", "Bearer token for admin routes (POST /v1/splits)."},
 	{"BIGMATH_API_TOKEN", "(unset: open)", "Bearer token for read and reward routes."},
 	{"BIGMATH_BODY_LIMIT", "8388608", "Largest request body, in bytes (suffixes KB, MB allowed)."},
 	{"BIGMATH_RATE_LIMIT", "0", "Requests per second per client (token bucket, burst 2x); 0 turns it off."},
 	{"BIGMATH_REWARD_TIMEOUT", "50ms", "Hard deadline of one reward check."},
+	{"BIGMATH_BATCH_TIMEOUT", "30s", "Time a reward request may spend checking; items not reached by then come back with reason deadline_exceeded, retryable."},
+	{"BIGMATH_READ_TIMEOUT", "60s", "Time a client has to send a whole request, headers and body."},
+	{"BIGMATH_EXPORT_IDLE_TIMEOUT", "30s", "An export whose reader takes nothing for this long is cut off."},
 	{"BIGMATH_SHUTDOWN_TIMEOUT", "15s", "How long in-flight requests may take to finish at shutdown."},
 	{"BIGMATH_CONNECT_TIMEOUT", "5s", "How long to wait for PostgreSQL at start-up."},
 	{"HF_ENDPOINT", "https://huggingface.co", "Hugging Face Hub endpoint for hub sources."},
@@ -65,7 +72,6 @@ var configVars = []configVar{
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:     getenv("DATABASE_URL"),
-		DataDir:         or(getenv("BIGMATH_DATA_DIR"), ".bigmath"),
 		Addr:            or(getenv("BIGMATH_ADDR"), "127.0.0.1:8080"),
 		LogFormat:       strings.ToLower(or(getenv("BIGMATH_LOG_FORMAT"), "json")),
 		AdminToken:      getenv("BIGMATH_ADMIN_TOKEN"),
@@ -75,10 +81,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		CacheDir:        getenv("BIGMATH_CACHE_DIR"),
 		BodyLimit:       8 << 20,
 		RewardTimeout:   50 * time.Millisecond,
+		BatchTimeout:    30 * time.Second,
+		ReadTimeout:     60 * time.Second,
+		ExportIdle:      30 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
 		ConnectTimeout:  5 * time.Second,
 	}
 	var err error
+	if c.DataDir, c.DataDirFrom, err = resolveDataDir(getenv, os.Geteuid()); err != nil {
+		return c, err
+	}
 	if c.LogLevel, err = parseLevel(getenv("BIGMATH_LOG_LEVEL")); err != nil {
 		return c, err
 	}
@@ -97,6 +109,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		dst  *time.Duration
 	}{
 		{"BIGMATH_REWARD_TIMEOUT", &c.RewardTimeout},
+		{"BIGMATH_BATCH_TIMEOUT", &c.BatchTimeout},
+		{"BIGMATH_READ_TIMEOUT", &c.ReadTimeout},
+		{"BIGMATH_EXPORT_IDLE_TIMEOUT", &c.ExportIdle},
 		{"BIGMATH_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
 		{"BIGMATH_CONNECT_TIMEOUT", &c.ConnectTimeout},
 	} {
@@ -106,10 +121,37 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
-	if c.CacheDir == "" {
+	if c.CacheDir == "" && c.DataDir != "" {
 		c.CacheDir = filepath.Join(c.DataDir, "cache")
 	}
 	return c, c.Validate()
+}
+
+// resolveDataDir is the one rule for the data directory: BIGMATH_DATA_DIR
+// (which the --data-dir flag sets) when set, else the user's data directory,
+// $XDG_DATA_HOME/bigmath or $HOME/.local/share/bigmath, or /var/lib/bigmath
+// for root (whose home the unprivileged user running the embedded postgres
+// cannot reach). The result is absolute; from says which rule gave it. With
+// none of these set, dir is "": commands that need the data directory say
+// so (see env.cluster).
+func resolveDataDir(getenv func(string) string, euid int) (dir, from string, err error) {
+	switch {
+	case getenv("BIGMATH_DATA_DIR") != "":
+		dir, from = getenv("BIGMATH_DATA_DIR"), "BIGMATH_DATA_DIR"
+	case euid == 0:
+		dir, from = "/var/lib/bigmath", "default for root"
+	case getenv("XDG_DATA_HOME") != "":
+		dir, from = filepath.Join(getenv("XDG_DATA_HOME"), "bigmath"), "default: $XDG_DATA_HOME/bigmath"
+	case getenv("HOME") != "":
+		dir, from = filepath.Join(getenv("HOME"), ".local", "share", "bigmath"), "default: ~/.local/share/bigmath"
+	default:
+		return "", "", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", fmt.Errorf("BIGMATH_DATA_DIR=%q: %w", dir, err)
+	}
+	return abs, from, nil
 }
 
 // Validate checks the values that loadConfig cannot check while parsing,
@@ -238,4 +280,34 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// withDataDir returns getenv with BIGMATH_DATA_DIR set to dir (the
+// --data-dir flag), so that every command reads it in one place.
+func withDataDir(getenv func(string) string, dir string) func(string) string {
+	return func(k string) string {
+		if k == "BIGMATH_DATA_DIR" {
+			return dir
+		}
+		return getenv(k)
+	}
+}
+
+// adminRoutesOff reports whether serve leaves the admin routes out: when it
+// listens beyond loopback (any interface, a non-loopback address or a host
+// name other than localhost) and no BIGMATH_ADMIN_TOKEN is set. Secure by
+// default: an image listening on 0.0.0.0 still serves, without them.
+func adminRoutesOff(addr, adminToken string) bool {
+	if adminToken != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }

@@ -186,7 +186,7 @@ func TestConfigDefaultsAndREADME(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loadConfig with an empty environment: %v", err)
 	}
-	if cfg.Addr != "127.0.0.1:8080" || cfg.DataDir != ".bigmath" || cfg.BodyLimit != 8<<20 || cfg.RewardTimeout != 50*time.Millisecond {
+	if cfg.Addr != "127.0.0.1:8080" || !filepath.IsAbs(cfg.DataDir) || cfg.BodyLimit != 8<<20 || cfg.RewardTimeout != 50*time.Millisecond {
 		t.Errorf("defaults = %+v", cfg)
 	}
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))

@@ -54,15 +54,22 @@ func (s serveCmd) Run(e *env) error {
 		recorder.Close(ctx)
 	}()
 	router := api.NewRouter(newDeps(e, cfg, pool, store, recorder))
+	// ReadTimeout cuts off a client that sends its request too slowly (a
+	// body at a byte every few seconds); exports are bounded per write
+	// instead (BIGMATH_EXPORT_IDLE_TIMEOUT), so there is no WriteTimeout.
 	srv := &http.Server{
 		Handler:           router,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
+		ReadTimeout:       cfg.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	e.logger.Info("serving", "addr", "http://"+ln.Addr().String(), "healthz", "http://"+ln.Addr().String()+"/healthz")
 	fmt.Fprintf(e.stderr, "bigmath is serving on http://%s (readiness: http://%s/readyz)\n", ln.Addr(), ln.Addr())
+	if adminRoutesOff(cfg.Addr, cfg.AdminToken) {
+		fmt.Fprintf(e.stderr, "admin routes (POST /v1/splits) are off: %s is not a loopback address and BIGMATH_ADMIN_TOKEN is unset\n", cfg.Addr)
+	}
 
 	select {
 	case err := <-errc:
@@ -102,6 +109,10 @@ func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec 
 		BodyLimit:     cfg.BodyLimit,
 		RateLimit:     cfg.RateLimit,
 		RewardTimeout: cfg.RewardTimeout,
+
+		AdminOff:          adminRoutesOff(cfg.Addr, cfg.AdminToken),
+		BatchTimeout:      cfg.BatchTimeout,
+		ExportIdleTimeout: cfg.ExportIdle,
 	}
 }
 

@@ -1,0 +1,108 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+// smallBuffers is a listener whose connections have a small send buffer,
+// so that a reader that stops reading stops the server's writes soon.
+type smallBuffers struct{ net.Listener }
+
+func (l smallBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(4096)
+	}
+	return c, err
+}
+
+// TestExportIdleCutOff: an export whose reader stops reading is cut off
+// after ExportIdleTimeout, and its slot is free again; a slow reader that
+// keeps reading gets the whole export.
+func TestExportIdleCutOff(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ('s1', 'corpus', 'MIT')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, status)
+		SELECT 'p' || lpad(g::text, 6, '0'), (SELECT id FROM sources), 'r' || g, '\x00', repeat('What is ' || g || '? ', 20), repeat('what is ' || g || '? ', 20), g::text, g::text, 'integer', 'kept'
+		FROM generate_series(1, 3000) g`); err != nil {
+		t.Fatal(err)
+	}
+	const idle = time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle})}
+	go srv.Serve(smallBuffers{ln})
+	t.Cleanup(func() { srv.Close() })
+	base := "http://" + ln.Addr().String()
+	resp, err := http.Post(base+"/v1/splits", "application/json", strings.NewReader(`{"name":"s","seed":1,"fractions":{"train":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("create split: %d", resp.StatusCode)
+	}
+	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, DisableCompression: true}}
+	open := func() *http.Response {
+		t.Helper()
+		resp, err := client.Get(base + "/v1/splits/s/export?format=jsonl")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("export: %v %v", resp, err)
+		}
+		return resp
+	}
+
+	// The stalled reader.
+	resp = open()
+	br := bufio.NewReaderSize(resp.Body, 512)
+	if _, err := br.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(idle + 3*time.Second)
+	n, err := io.Copy(io.Discard, br)
+	resp.Body.Close()
+	if err == nil {
+		t.Errorf("a reader that stopped for %s got the whole export (%d more bytes); want it cut off after %s", idle+3*time.Second, n, idle)
+	}
+
+	// A slow reader that keeps reading is not cut off.
+	resp = open()
+	defer resp.Body.Close()
+	buf := make([]byte, 64<<10)
+	var total int
+	for {
+		n, err := resp.Body.Read(buf)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("slow reader cut off after %d bytes: %v", total, err)
+		}
+		time.Sleep(idle / 10)
+	}
+	if lines := total; lines == 0 {
+		t.Errorf("slow reader got nothing")
+	}
+}
