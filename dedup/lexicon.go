@@ -45,7 +45,7 @@ var synonyms = map[string]string{
 	"radii circumscribed circles": "circumradii", "circumradius": "circumradius",
 	"radius circle circumscribed": "circumradius", "radius circumscribed circle": "circumradius",
 	"circumscribed circle": "circumcircle", "inscribed circle": "incircle",
-	"randomly": "random",
+	"randomly":  "random",
 	"twice":     "2 times",
 	"purchases": "buys", "purchased": "bought", "purchase": "buy",
 	"pupils": "students", "pupil": "student",
