@@ -11,20 +11,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
-// datasetsDir returns the shared datasets folder (BIGMATH_DATASETS, default
-// ../../shared/datasets) or skips the test when it is missing.
+// datasetsDir returns the shared datasets folder, or skips the test when
+// ../shared is not beside this clone (see internal/sharedtest).
 func datasetsDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("BIGMATH_DATASETS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "datasets")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("datasets not found at %s (set BIGMATH_DATASETS): %v", dir, err)
-	}
-	return dir
+	return filepath.Dir(sharedtest.Datasets(t, "README.md"))
 }
 
 // readJSONL decodes every line of a JSON Lines stream into maps.
