@@ -246,8 +246,19 @@ var (
 	mcCue     = regexp.MustCompile(`(?i)(\(A\)|\\textbf\{\(A|(^|\n)\s*A[.:)]\s|which of the following|enter the letter)`)
 	linkCue   = regexp.MustCompile(`(?i)(https?://|www\.|\\url|\\href)`)
 	scriptCue = regexp.MustCompile(`[\p{Han}\p{Cyrillic}\p{Hangul}\p{Arabic}\p{Hiragana}\p{Katakana}]`)
+	figPhrase = regexp.MustCompile(`(?i)(in the (figure|diagram|picture)|shown (below|above|here|at right|in the)|as shown|the (figure|diagram) (below|above|shows)|pictured|graphed below|the graph below)`)
+	listCue   = regexp.MustCompile(`(?s)(\([a-d]\)[^()]{0,400}\?.{0,400}\([b-e]\))|(\((i|ii|1|2)\)[^?]*\?[^?]*\((ii|iii|2|3)\))|((^|\n)\s*(1|a)[.)]\s.*(\n)\s*(2|b)[.)]\s)|(\bPart\b)`)
 	yesNoCue  = regexp.MustCompile(`(?i)^\s*(\\text\{)?\s*(yes|no|true|false)\b`)
 )
+
+// placeholderGold reports a gold that is missing or says nothing.
+func placeholderGold(a string) bool {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(a), "$")) {
+	case "", "null", "none", "n/a", "na", "?", "-", "—", "see solution", `\boxed{}`:
+		return true
+	}
+	return false
+}
 
 var mathFiles = []string{"deepscaler/train/math.json", "math_test/test.jsonl", "deepscaler/train/aime.json"}
 
@@ -268,13 +279,18 @@ func cueFamilies() []cueFamily {
 		{"aops_residue", []string{"deepscaler/train/aime.json"}, 15, func(r Row) bool { return aopsCue.MatchString(r.Problem) }},
 		{"options", mathFiles, 12, func(r Row) bool { return mcCue.MatchString(r.Problem) }},
 		{"empty_gold", allFiles, 10, func(r Row) bool {
-			a := strings.TrimSpace(r.Answer)
-			return !strings.HasPrefix(r.File, "harp/") && (a == "" || a == "null" || len(a) <= 2 && strings.ContainsAny(a, "?-—"))
+			return !strings.HasPrefix(r.File, "harp/") && placeholderGold(r.Answer)
 		}},
 		{"link_or_script", allFiles, 6, func(r Row) bool {
 			return linkCue.MatchString(r.Problem) || scriptCue.MatchString(r.Problem)
 		}},
 		{"yes_no_gold", allFiles, 6, func(r Row) bool { return yesNoCue.MatchString(r.Answer) }},
+		{"figure_phrase_without_asy", mathFiles, 30, func(r Row) bool {
+			return !strings.Contains(r.Problem, "[asy]") && figPhrase.MatchString(r.Problem)
+		}},
+		{"numbered_lists", allFiles, 12, func(r Row) bool {
+			return !strings.Contains(r.Problem, "[asy]") && listCue.MatchString(r.Problem)
+		}},
 	}
 }
 

@@ -74,6 +74,9 @@ func TestProblemLabelsMatchTheDraw(t *testing.T) {
 	if len(labels) > len(drawn) {
 		t.Fatalf("%d labels, the draw has %d rows", len(labels), len(drawn))
 	}
+	if len(labels) != len(drawn) {
+		t.Errorf("%d labels for a draw of %d rows", len(labels), len(drawn))
+	}
 	for i, l := range labels {
 		if drawn[i] != l.Ref {
 			t.Errorf("line %d: labels %v, the draw's row %d is %v", l.Line, l.Ref, i, drawn[i])
@@ -196,10 +199,11 @@ func TestReadersRejectBadFiles(t *testing.T) {
 		name, text string
 		read       func(string) error
 	}{
-		{"bad header", "file\tid\tnote\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
-		{"bad label", "file\tid\tlabel\tnote\ngsm8k/test.jsonl\t1\tmaybe\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
-		{"bad file", "file\tid\tlabel\tnote\nnowhere.jsonl\t1\tkeep\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
-		{"short row", "file\tid\tlabel\tnote\ngsm8k/test.jsonl\t1\tkeep\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
+		{"bad header", "file\tid\tlabel\tnote\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
+		{"bad label", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tmaybe\tok\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
+		{"bad file", "file\tid\tlabel\tgold\tnote\nnowhere.jsonl\t1\tkeep\tok\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
+		{"short row", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tok\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
+		{"bad gold", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tfine\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
 		{"pair label", "file_a\tid_a\tfile_b\tid_b\tlabel\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tsame\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
 		{"mc reason missing", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\tnot_recoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
 		{"mc recoverable without value", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\trecoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
@@ -235,7 +239,7 @@ func TestLastBoxed(t *testing.T) {
 }
 
 func FuzzReadProblemLabels(f *testing.F) {
-	f.Add("file\tid\tlabel\tnote\ngsm8k/test.jsonl\t1\tkeep\tx\n")
+	f.Add("file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tok\tx\n")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		p := filepath.Join(t.TempDir(), "p.tsv")

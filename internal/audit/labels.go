@@ -31,11 +31,16 @@ var MCReasons = []string{
 	"option_not_a_value",
 }
 
+// GoldChecks is the vocabulary of the gold column of problems.tsv: the
+// source's gold answer (as read by Load) is ok, missing or wrong.
+var GoldChecks = []string{"ok", "missing", "wrong"}
+
 // ProblemLabel is one row of testdata/problems.tsv.
 type ProblemLabel struct {
 	Line  int
 	Ref   Ref
 	Label string
+	Gold  string
 	Note  string
 }
 
@@ -105,7 +110,7 @@ func in(v string, set []string) bool {
 	return false
 }
 
-func checkFile(path string, line int, f string) error {
+func checkFile(line int, f string) error {
 	if _, ok := LookupFile(f); !ok {
 		return fmt.Errorf("line %d: unknown source file %q", line, f)
 	}
@@ -114,7 +119,7 @@ func checkFile(path string, line int, f string) error {
 
 // ReadProblemLabels reads testdata/problems.tsv and checks its vocabulary.
 func ReadProblemLabels(path string) ([]ProblemLabel, error) {
-	rows, err := readTSV(path, []string{"file", "id", "label", "note"})
+	rows, err := readTSV(path, []string{"file", "id", "label", "gold", "note"})
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +127,11 @@ func ReadProblemLabels(path string) ([]ProblemLabel, error) {
 	for _, r := range rows {
 		var l ProblemLabel
 		fmt.Sscan(r[0], &l.Line)
-		l.Ref, l.Label, l.Note = Ref{r[1], r[2]}, r[3], r[4]
-		if err := checkFile(path, l.Line, l.Ref.File); err != nil {
+		l.Ref, l.Label, l.Gold, l.Note = Ref{r[1], r[2]}, r[3], r[4], r[5]
+		if !in(l.Gold, GoldChecks) {
+			return nil, fmt.Errorf("%s line %d: unknown gold check %q", path, l.Line, l.Gold)
+		}
+		if err := checkFile(l.Line, l.Ref.File); err != nil {
 			return nil, err
 		}
 		if !in(l.Label, ProblemLabels) {
@@ -146,7 +154,7 @@ func ReadPairLabels(path string) ([]PairLabel, error) {
 		fmt.Sscan(r[0], &l.Line)
 		l.A, l.B, l.Label, l.Note = Ref{r[1], r[2]}, Ref{r[3], r[4]}, r[5], r[6]
 		for _, f := range []string{l.A.File, l.B.File} {
-			if err := checkFile(path, l.Line, f); err != nil {
+			if err := checkFile(l.Line, f); err != nil {
 				return nil, err
 			}
 		}
@@ -171,7 +179,7 @@ func ReadMCLabels(path string) ([]MCLabel, error) {
 		var l MCLabel
 		fmt.Sscan(r[0], &l.Line)
 		l.Ref, l.Label, l.Expected, l.Reason, l.Note = Ref{r[1], r[2]}, r[3], r[4], r[5], r[6]
-		if err := checkFile(path, l.Line, l.Ref.File); err != nil {
+		if err := checkFile(l.Line, l.Ref.File); err != nil {
 			return nil, err
 		}
 		if err := checkMC(l.Label, l.Expected, l.Reason); err != nil {
