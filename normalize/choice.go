@@ -45,6 +45,9 @@ func multipleChoice(p prose, ans string, hasAnswer bool) (string, bool) {
 	if _, at := firstCue(p.text, []string{"enter the letter", "letters of the correct", "letter of the correct"}); at >= 0 {
 		return excerpt(p.text, at, 40), true
 	}
+	if at := letterCodes(p.text); at >= 0 {
+		return "letter codes: " + excerpt(p.text, at, 40), true
+	}
 	countQuestion := strings.Contains(p.text, "how many of the following")
 	if answerIsLabel {
 		if isBracketedLabel(ans) && !countQuestion {
@@ -479,6 +482,32 @@ func isOptionAnswer(a string) bool {
 func isBracketedLabel(a string) bool {
 	t := strings.TrimSpace(optionText(strings.Trim(strings.TrimSpace(a), "$")))
 	t = strings.Trim(strings.TrimSpace(t), "{}")
-	t = strings.TrimSpace(t)
+	t = strings.ReplaceAll(t, " ", "")
 	return len(t) == 3 && t[0] == '(' && t[2] == ')' && (t[1] >= 'A' && t[1] <= 'E' || t[1] >= 'a' && t[1] <= 'e')
+}
+
+// letterCodes finds options coded by letters in the stem: 'enter "C" for
+// circle, "P" for parabola, ...' (at least two codes). It returns the index
+// of the first code or -1.
+func letterCodes(s string) int {
+	first, n := -1, 0
+	for from := 0; from < len(s); {
+		k := strings.Index(s[from:], " for ")
+		if k < 0 {
+			break
+		}
+		k += from
+		from = k + 1
+		// before " for ": a quoted letter, "c" or 'c'
+		if k >= 3 && (s[k-1] == '"' || s[k-1] == '\'') && isLetter(s[k-2]) && s[k-3] == s[k-1] {
+			if first < 0 {
+				first = k - 3
+			}
+			n++
+		}
+	}
+	if n >= 2 {
+		return first
+	}
+	return -1
 }

@@ -288,14 +288,15 @@ func hyperlink(s string) (string, bool) {
 // ---- proof
 
 var proofCues = []string{"prove", "show that", "show how", "demonstrate that", "justify", "explain why",
-	"establish that", "give a proof", "a proof", "证明", "証明", "show the", "show, that"}
+	"establish that", "give a proof", "a proof", "with proof", "证明", "証明", "show the", "show, that"}
 
 var askCues = []string{"find", "compute", "calculate", "determine", "evaluate", "what is", "what are", "how many",
 	"how much", "what was", "simplify", "solve", "the value", "the minimum", "the maximum", "the least", "the greatest",
 	"the smallest", "the largest", "express"}
 
 var olympiadCues = []string{"determine all", "find all", "is it possible", "does there exist", "do there exist",
-	"determine whether", "determine if", "for which", "are there", "is there", "locus", "construct"}
+	"determine whether", "determine if", "for which", "are there", "is there", "locus", "construct", "determine which", "find which",
+	"characterize", "characterise", "describe all"}
 
 func proof(p prose, in ClassifyInput, hasAnswer bool, aw answerForm) (string, bool) {
 	if aw.proofMarker {
@@ -317,6 +318,12 @@ func proof(p prose, in ClassifyInput, hasAnswer bool, aw answerForm) (string, bo
 	}
 	if c, at := firstCue(p.text, olympiadCues); c != "" {
 		return excerpt(p.text, at, 40), true
+	}
+	// A problem that asks for a value ("find the maximum ...") without
+	// asking for a proof is not a proof because its source gives no answer
+	// and argues in its solution: it lacks its answer (no_answer).
+	if _, asks := firstCue(p.text, askCues); asks >= 0 {
+		return "", false
 	}
 	if sol := strings.TrimSpace(in.Solution); sol != "" {
 		if _, boxed := LastBoxed(sol); !boxed || endsWithQED(sol) {

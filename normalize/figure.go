@@ -27,7 +27,8 @@ var noFigure = []string{"not given", "not shown", "not provided", "not drawn to 
 
 // exampleCues make a weak reference decorative: what is shown is an example
 // the statement does not depend on.
-var exampleCues = []string{"example", "sample", "for instance", "such as"}
+var exampleCues = []string{"example", "sample", "for instance", "such as", "one of the many", "one possible",
+	"shows one of"}
 
 func needsFigure(raw string, p prose) (string, bool) {
 	lraw := strings.ToLower(raw)
@@ -45,6 +46,9 @@ func needsFigure(raw string, p prose) (string, bool) {
 	for _, at := range allCues(p.text, strongFigureCues) {
 		sent := sentenceAround(p.text, at)
 		if containsAny(sent, noFigure) || containsAny(sent, exampleCues) || parenthetical(p.text, at) {
+			continue
+		}
+		if framingOnly(raw, p.text, at) || at >= 3 && framingOnly(raw, p.text, at-3) {
 			continue
 		}
 		return excerpt(p.text, at, 40), true
@@ -66,6 +70,9 @@ func needsFigure(raw string, p prose) (string, bool) {
 			if !containsAny(sent, []string{"figure", "diagram", "picture", "drawing", "grid", "shaded"}) {
 				continue
 			}
+		}
+		if strings.HasPrefix(cue, "shown above") && dataBefore(raw, p.text, at) {
+			continue // "the pattern shown above": the text above gives it
 		}
 		if strings.HasPrefix(cue, "as shown") && digitRuns(sent) >= 2 {
 			continue // "side lengths 6, 8 and 10, as shown": the text states the data
@@ -179,4 +186,118 @@ func sentenceAround(s string, i int) string {
 		b = len(s) - i
 	}
 	return s[a+1 : i+b]
+}
+
+// dataBefore reports whether the text before index i of s (math masked)
+// holds displayed data: a display ($$, \[ \]) or an environment in raw
+// before the cue, or at least three math spans.
+func dataBefore(raw, s string, i int) bool {
+	before := s[:i]
+	if strings.Count(before, "§") >= 3 {
+		return true
+	}
+	return strings.Contains(raw, "$$") || strings.Contains(raw, `\[`) || strings.Contains(raw, `\begin{`)
+}
+
+// framingOnly reports whether a strong cue at index i of s (lower case,
+// math masked) only frames a statement that defines everything it asks
+// about: "In the diagram, $BP$ and $BQ$ trisect $\angle ABC$. $BM$ bisects
+// $\angle PBQ$. Find ...". It must open its sentence as "in the diagram,"
+// or "in the figure,", the text must not point at the figure again
+// (indicated, shaded, marked, labeled, shown), and every capital letter of
+// the math in the question must appear in the math before it (no point is
+// known only from the figure).
+func framingOnly(raw, s string, i int) bool {
+	rest := s[i:]
+	if !strings.HasPrefix(rest, "in the diagram,") && !strings.HasPrefix(rest, "in the figure,") {
+		return false
+	}
+	if a := strings.LastIndexAny(s[:i], ".?!\n"); strings.TrimSpace(s[a+1:i]) != "" {
+		return false
+	}
+	if containsAny(s, []string{"indicated", "shaded", "marked", "labeled", "labelled", "shown", "pictured", "as drawn"}) {
+		return false
+	}
+	// the question: the last sentence with a question verb or "?"
+	spans := mathSpans(raw)
+	if len(spans) < 3 {
+		return false
+	}
+	q := lastQuestionStart(raw)
+	if q < 0 {
+		return false
+	}
+	defined := map[byte]bool{}
+	asked := map[byte]bool{}
+	for _, sp := range spans {
+		for k := sp.a; k < sp.b; k++ {
+			c := raw[k]
+			if c == '\\' {
+				for k+1 < sp.b && isLetter(raw[k+1]) {
+					k++ // a command name: \Delta, \angle
+				}
+				continue
+			}
+			if c < 'A' || c > 'Z' {
+				continue
+			}
+			if sp.a >= q {
+				asked[c] = true
+			} else {
+				defined[c] = true
+			}
+		}
+	}
+	if len(asked) == 0 {
+		return false
+	}
+	for c := range asked {
+		if !defined[c] {
+			return false
+		}
+	}
+	return true
+}
+
+type span struct{ a, b int }
+
+// mathSpans returns the $...$ spans of s (inner bounds).
+func mathSpans(s string) []span {
+	var out []span
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			i++
+			continue
+		}
+		if s[i] != '$' {
+			continue
+		}
+		j := indexUnescaped(s[i+1:], "$")
+		if j < 0 {
+			break
+		}
+		out = append(out, span{i + 1, i + 1 + j})
+		i += j + 1
+	}
+	return out
+}
+
+// lastQuestionStart returns the index in raw where its last sentence with a
+// question verb or "?" begins, or -1.
+func lastQuestionStart(raw string) int {
+	l := strings.ToLower(raw)
+	best := -1
+	for _, at := range allCues(l, questionVerbs) {
+		if at > best {
+			best = at
+		}
+	}
+	if k := strings.LastIndexByte(l, '?'); k >= 0 && best < 0 {
+		best = k
+	}
+	if best < 0 {
+		return -1
+	}
+	a := strings.LastIndexAny(l[:best], ".?!\n")
+	return a + 1
 }

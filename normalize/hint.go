@@ -15,7 +15,8 @@ var headingWords = wordSet("hint hints solution solutions solving explanation me
 var solverTalk = []string{"hint:", "hints:", "solution:", "can be solved", "be solved easily",
 	"solved by", "solving this", "to solve this", "you are asked", "the problem asks",
 	"the question asks", "type of problem", "kind of problem", "is your friend", "piece of cake",
-	"makes you think", "the trick is"}
+	"makes you think", "the trick is", "most solutions", "solutions use", "other solutions", "the techniques",
+	"this technique", "visit the"}
 
 // hintAppended reports solver help appended after the statement (see
 // HintAppended).
@@ -36,6 +37,11 @@ func hintAppended(p prose) (string, bool) {
 		return "", false
 	}
 	tail := p.text[q:]
+	// A "Diagram" heading after the question, followed by prose: the
+	// solution's set-up ("Let $AP=x$ ...") came along with the diagram.
+	if ev, ok := diagramThenProse(tail); ok {
+		return ev, true
+	}
 	if _, at := firstCue(tail, solverTalk); at >= 0 {
 		return excerpt(tail, at, 40), true
 	}
@@ -110,4 +116,31 @@ func sentenceEnd(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// solutionWords are words of a solution's set-up and reasoning.
+var solutionWords = wordSet("let we then hence thus therefore since so suppose notice observe")
+
+// diagramThenProse finds a line "diagram" in tail (lower case, math masked)
+// followed by solution prose ("Let $AP=x$ ..."); a remark about the
+// diagram ("All distances are to scale.") is not a solution.
+func diagramThenProse(tail string) (string, bool) {
+	lines := strings.Split(tail, "\n")
+	for k, l := range lines {
+		if strings.TrimSpace(l) != "diagram" {
+			continue
+		}
+		solving := false
+		for _, m := range lines[k+1:] {
+			for _, w := range strings.Fields(m) {
+				if solutionWords[strings.Trim(w, ",.;:")] {
+					solving = true
+				}
+			}
+		}
+		if solving {
+			return "diagram heading followed by solution text", true
+		}
+	}
+	return "", false
 }

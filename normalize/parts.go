@@ -42,6 +42,12 @@ func multiPart(p prose, ans string) (string, bool) {
 		if b < 0 {
 			continue
 		}
+		// "answer each of the following questions ... and add up": the
+		// labelled questions are items of one task.
+		if containsAny(p.text[:a], []string{"following questions", "these questions", "each of the following",
+			"each question", "of these questions"}) {
+			continue
+		}
 		// the parts: [a, b) and [b, end)
 		if partAsks(p.text[a:b]) && partAsks(p.text[b:]) {
 			return "parts " + st.first + " " + st.second, true
