@@ -23,6 +23,11 @@ const (
 	EditFigure            = "figure"             // figure code or a link in one copy only
 	EditAnswerFormat      = "answer_format"      // benchmark overlap only: the answer asked in another form ("find m+n")
 	EditReworded          = "reworded"           // other sentences, same numbers, math and content words
+	EditLeadIn            = "lead_in"            // a label opening one copy ("Question:", "Problem 3.")
+	// EditChangedWord is benchmark overlap only: at most two words
+	// changed one for one in a long copy (a corrupted copy of a benchmark
+	// problem is still a leak).
+	EditChangedWord = "changed_word"
 )
 
 // Edit is one allowed difference between two copies of a problem.
@@ -154,8 +159,8 @@ func (ex *explanation) add(e Edit) {
 }
 
 // editOrder fixes the order edits are reported in.
-var editOrder = []string{EditLatex, EditStopWords, EditSynonym, EditInflection, EditRename, EditUnit, EditNumberWord,
-	EditFormatInstruction, EditAnswerFormat, EditFigure, EditCutOff, EditSolution, EditReworded}
+var editOrder = []string{EditLeadIn, EditLatex, EditStopWords, EditSynonym, EditInflection, EditRename, EditUnit, EditNumberWord,
+	EditFormatInstruction, EditAnswerFormat, EditFigure, EditCutOff, EditSolution, EditChangedWord, EditReworded}
 
 func (ex *explanation) sorted() []Edit {
 	out := slices.Clone(ex.edits)
@@ -191,6 +196,9 @@ func (ex *explanation) dropped(pa, pb *prepared) {
 	}
 	if !sameMultiset(pa.instr, pb.instr) {
 		ex.add(Edit{Kind: EditSynonym, From: firstOr(pa.instr, "-"), To: firstOr(pb.instr, "-")})
+	}
+	if pa.lead != pb.lead {
+		ex.add(Edit{Kind: EditLeadIn})
 	}
 	if !slices.Equal(pa.format, pb.format) {
 		ex.add(Edit{Kind: EditFormatInstruction})
@@ -276,8 +284,14 @@ func align(a, b []etok) alignment {
 // unmatched stretch; it returns the first unexplained difference, or "".
 func (ex *explanation) classify(pa, pb *prepared, a, b []etok, al alignment, mode Mode) string {
 	pi, pj := 0, 0
+	changed := 0
 	for _, pr := range al.pairs {
-		if d := ex.gap(a[pi:pr[0]], b[pj:pr[1]]); d != "" {
+		x, y := a[pi:pr[0]], b[pj:pr[1]]
+		if mode == Benchmark && len(x) == 1 && len(y) == 1 && x[0].kind == kWord && y[0].kind == kWord &&
+			changed < 2 && min(len(a), len(b)) >= 40 && 20*len(al.pairs) >= 19*min(len(a), len(b)) {
+			changed++
+			ex.add(Edit{Kind: EditChangedWord, From: strings.ToLower(x[0].surf), To: strings.ToLower(y[0].surf)})
+		} else if d := ex.gap(x, y); d != "" {
 			return d
 		}
 		ex.same(a[pr[0]], b[pr[1]])

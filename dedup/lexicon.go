@@ -56,6 +56,24 @@ var synonyms = map[string]string{
 var rawPhrases = map[string]string{"in all": "total", "in total": "total", "at random": "random",
 	"how many": "how many", "what is the number of": "how many", "find the number of": "how many"}
 
+// phraseStarts are the first words of rawPhrases.
+var phraseStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range rawPhrases {
+		m[strings.Fields(k)[0]] = true
+	}
+	return m
+}()
+
+// synonymStarts are the first words of synonyms.
+var synonymStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range synonyms {
+		m[strings.Fields(k)[0]] = true
+	}
+	return m
+}()
+
 // maxPhrase is the most words in a key of synonyms.
 const maxPhrase = 3
 

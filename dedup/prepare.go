@@ -48,6 +48,8 @@ type prepared struct {
 	hasFigure bool
 	fp        Fingerprint // without bands: figure sample and figure numbers
 	complete  bool        // the text ends like a finished sentence
+	stems     map[string]string
+	lead      string // a label that opened the text ("question:"), lower-cased
 }
 
 // rawTok is a token before canonicalization.
@@ -74,11 +76,21 @@ var spacingCommands = map[string]bool{"quad": true, "qquad": true, "enspace": tr
 
 // prepare reads normalized text for Explain.
 func prepare(text string) *prepared {
-	p := &prepared{text: text}
 	var h Hasher
-	p.fp = h.withoutBands(text)
+	return prepareWith(text, h.withoutBands(text), nil)
+}
+
+// prepareWith is prepare with the text's fingerprint already computed and
+// a cache of stems (nil for none).
+func prepareWith(text string, fp Fingerprint, stems map[string]string) *prepared {
+	p := &prepared{text: text, stems: stems}
+	p.fp = fp
 	p.hasFigure = len(p.fp.Aux) > 0
 	p.prose = blankFigures(text)
+	if n := leadIn(p.prose); n > 0 {
+		p.lead = strings.ToLower(strings.TrimSpace(p.prose[:n]))
+		p.prose = strings.Repeat(" ", n) + p.prose[n:]
+	}
 	p.prose = p.dropSentences(p.prose)
 	raw := scan(p.prose)
 	p.toks = p.canonical(raw)
@@ -116,6 +128,7 @@ func blankFigures(s string) string {
 			}
 		}
 		if e > i {
+			i = captionStart(s, i)
 			for k := i; k < e; k++ {
 				b[k] = ' '
 			}
@@ -127,6 +140,56 @@ func blankFigures(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// captionStart returns where the caption of a figure or link at s[i]
+// starts: a single word alone before it ("Graph https://...") belongs to
+// it.
+func captionStart(s string, i int) int {
+	j := i
+	for j > 0 && s[j-1] == ' ' {
+		j--
+	}
+	k := j
+	for k > 0 && isLetter(s[k-1]) {
+		k--
+	}
+	if k == j {
+		return i
+	}
+	m := k
+	for m > 0 && s[m-1] == ' ' {
+		m--
+	}
+	if m == 0 || s[m-1] == '.' || s[m-1] == '?' || s[m-1] == '!' || s[m-1] == '$' || s[m-1] == ':' {
+		return k
+	}
+	return i
+}
+
+// leadIn returns the length of a label that opens a problem ("Question:",
+// "Problem 3.", "Exercise:"), 0 when there is none.
+func leadIn(s string) int {
+	i := 0
+	for i < len(s) && isLetter(s[i]) {
+		i++
+	}
+	switch strings.ToLower(s[:i]) {
+	case "question", "problem", "exercise", "example", "q", "task":
+	default:
+		return 0
+	}
+	for i < len(s) && (s[i] == ' ' || isDigit(s[i])) {
+		i++
+	}
+	if i < len(s) && (s[i] == ':' || s[i] == '.' || s[i] == ')') {
+		i++
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		return i
+	}
+	return 0
 }
 
 // formatCues open a format instruction.
@@ -271,7 +334,7 @@ func endsComplete(s string) bool {
 // variables, commands, numbers and operators inside; the argument of
 // \text{} is prose again.
 func scan(s string) []rawTok {
-	sc := scanner{s: s}
+	sc := scanner{s: s, out: make([]rawTok, 0, len(s)/4+4)}
 	sc.run(0, len(s), false)
 	return sc.out
 }
@@ -480,7 +543,7 @@ func (sc *scanner) rune(i int, math bool) int {
 // pronouns, names and synonyms marked, words stemmed.
 func (p *prepared) canonical(raw []rawTok) []etok {
 	names := nameCandidates(raw)
-	var out []etok
+	out := make([]etok, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		r := raw[i]
 		switch r.kind {
@@ -546,7 +609,7 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			out = append(out, etok{key: low, surf: r.surf, kind: kWord, start: r.start, end: r.end})
 		}
 	}
-	return applySynonyms(out)
+	return p.applySynonyms(out)
 }
 
 // mathToken appends the compared token of the math token raw[i].
@@ -657,6 +720,9 @@ func nameCandidates(raw []rawTok) map[int]bool {
 // rawPhraseAt returns the length and replacement of the longest raw phrase
 // (rawPhrases) at raw[i], or 0.
 func rawPhraseAt(raw []rawTok, i int) (int, string) {
+	if !phraseStarts[strings.ToLower(raw[i].surf)] {
+		return 0, ""
+	}
 	for n := min(5, len(raw)-i); n >= 2; n-- {
 		var b strings.Builder
 		ok := true
@@ -679,12 +745,12 @@ func rawPhraseAt(raw []rawTok, i int) (int, string) {
 
 // applySynonyms rewrites synonym phrases to their family's spelling and
 // stems the remaining words.
-func applySynonyms(toks []etok) []etok {
-	out := toks[:0:0]
+func (p *prepared) applySynonyms(toks []etok) []etok {
+	out := make([]etok, 0, len(toks)+2)
 	for i := 0; i < len(toks); {
 		if toks[i].kind == kWord && toks[i].edit == "synonym" { // a raw phrase
 			t := toks[i]
-			t.key = stem(t.key)
+			t.key = p.stem(t.key)
 			out = append(out, t)
 			i++
 			continue
@@ -694,7 +760,7 @@ func applySynonyms(toks []etok) []etok {
 				first, last := toks[i], toks[i+n-1]
 				surf := joinSurf(toks[i : i+n])
 				for _, w := range strings.Fields(repl) {
-					t := etok{key: stem(w), surf: surf, kind: kWord, edit: "synonym", start: first.start, end: last.end}
+					t := etok{key: p.stem(w), surf: surf, kind: kWord, edit: "synonym", start: first.start, end: last.end}
 					if isDigit(w[0]) {
 						t.kind, t.key = kNum, w
 					}
@@ -704,7 +770,7 @@ func applySynonyms(toks []etok) []etok {
 				continue
 			}
 			t := toks[i]
-			t.key = stem(t.key)
+			t.key = p.stem(t.key)
 			out = append(out, t)
 			i++
 			continue
@@ -718,7 +784,10 @@ func applySynonyms(toks []etok) []etok {
 // synonymAt returns the length and replacement of the longest synonym
 // phrase at toks[i], or 0.
 func synonymAt(toks []etok, i int) (int, string) {
-	for n := min(maxPhrase, len(toks)-i); n >= 1; n-- {
+	if !synonymStarts[toks[i].key] {
+		return 0, ""
+	}
+	for n := min(maxPhrase, len(toks)-i); n >= 2; n-- {
 		ok := true
 		var b strings.Builder
 		for k := 0; k < n; k++ {
@@ -738,6 +807,9 @@ func synonymAt(toks []etok, i int) (int, string) {
 			return n, r
 		}
 	}
+	if r, found := synonyms[toks[i].key]; found {
+		return 1, r
+	}
 	return 0, ""
 }
 
@@ -747,6 +819,21 @@ func joinSurf(toks []etok) string {
 		parts[i] = strings.ToLower(t.surf)
 	}
 	return strings.Join(parts, " ")
+}
+
+// stem is the package stem, through the cache when there is one.
+func (p *prepared) stem(w string) string {
+	if p.stems == nil {
+		return stem(w)
+	}
+	if s, ok := p.stems[w]; ok {
+		return s
+	}
+	s := stem(w)
+	if len(p.stems) < 1<<16 {
+		p.stems[w] = s
+	}
+	return s
 }
 
 // stem returns the English stem of a lower-case word (Snowball).

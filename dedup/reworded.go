@@ -22,7 +22,7 @@ func givens(toks []etok) []string {
 	for _, t := range toks {
 		switch t.kind {
 		case kNum:
-			if t.edit == "number_word" && (t.key == "1" || t.key == "2" || t.key == "0") {
+			if smallNumberWord(t) {
 				continue
 			}
 			out = append(out, "n"+t.key)
