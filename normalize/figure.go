@@ -20,6 +20,9 @@ var weakFigureCues = []string{"as shown", "shown below", "shown above", "shown h
 	"shown at right", "shown to the right", "shown at left", "shown to the left", "as drawn", "drawn below",
 	"below is a drawing", "the figure", "the picture"}
 
+// figureStems: every figure cue contains one of them (a cheap first test).
+var figureStems = []string{"figure", "diagram", "shown", "pictur", "graph", "illustrat", "drawn", "drawing", "图"}
+
 // noFigure are phrases that deny a figure: a reference in the same sentence
 // is no reference.
 var noFigure = []string{"not given", "not shown", "not provided", "not drawn to scale", "not to scale",
@@ -42,6 +45,9 @@ func needsFigure(raw string, p prose) (string, bool) {
 		if strings.Contains(lraw, src) {
 			return "", false
 		}
+	}
+	if !containsAny(p.text, figureStems) {
+		return "", false
 	}
 	for _, at := range allCues(p.text, strongFigureCues) {
 		sent := sentenceAround(p.text, at)

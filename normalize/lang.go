@@ -54,7 +54,49 @@ func langProse(p prose) string {
 	return b.String()
 }
 
+// plainEnglish is the fast path of nonEnglish for ASCII prose (math masked): it counts
+// the words outside math and commands and the English function words among
+// them without building the prose, and reports whether the prose is
+// conclusively English (or too short to tell).
+func plainEnglish(s string) (conclusive bool) {
+	words, en := 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\\' {
+			i++
+			for i < len(s) && isLetter(s[i]) {
+				i++
+			}
+			continue
+		}
+		if c == 0xc2 && i+1 < len(s) && s[i+1] == 0xa7 { // the math placeholder §
+			i += 2
+			continue
+		}
+		if c >= 0x80 {
+			return false
+		}
+		if !isLetter(c) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (isLetter(s[j]) || s[j] == '\'') {
+			j++
+		}
+		words++
+		if englishWords[s[i:j]] {
+			en++
+		}
+		i = j
+	}
+	return en >= 2 && en*8 >= words || words < 5
+}
+
 func nonEnglish(p prose) (string, bool) {
+	if plainEnglish(p.text) {
+		return "", false
+	}
 	text := langProse(p)
 	latinASCII, latinOther, other := 0, 0, 0
 	for _, r := range text {
