@@ -121,6 +121,16 @@ func explainPrepared(pa, pb *prepared, mode Mode, goldsAgree bool) Decision {
 	if diff := ex.figures(pa, pb); diff != "" {
 		return Decision{Difference: diff}
 	}
+	if fa := flat(pa.prose); fa != "" && fa == flat(pb.prose) {
+		if pa.lead != pb.lead {
+			ex.add(Edit{Kind: EditLeadIn})
+		}
+		if !slices.Equal(pa.format, pb.format) {
+			ex.add(Edit{Kind: EditFormatInstruction})
+		}
+		ex.add(Edit{Kind: EditLatex})
+		return Decision{Duplicate: true, Edits: ex.sorted()}
+	}
 	ta, tb := pa.toks, pb.toks
 	if mode == Benchmark && len(pa.answerFmt)+len(pb.answerFmt) > 0 {
 		ta, tb = pa.withoutAnswerForm(), pb.withoutAnswerForm()
@@ -150,6 +160,26 @@ type explanation struct {
 	edits        []Edit
 	cutOff       int
 	answerFormat bool
+	// gapNames are names matched to a capitalised word the other text does
+	// not know as a name ("Josie received ..." / "Amanda received ...").
+	gapNames [][2]etok
+}
+
+// nameLike reports a name, or a word written like one (Josie).
+func nameLike(t etok) bool {
+	if t.kind == kName {
+		return true
+	}
+	s := t.surf
+	if t.kind != kWord || len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || notNames[strings.ToLower(s)] {
+		return false
+	}
+	for k := 1; k < len(s); k++ {
+		if s[k] < 'a' || s[k] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func (ex *explanation) add(e Edit) {
@@ -291,6 +321,8 @@ func (ex *explanation) classify(pa, pb *prepared, a, b []etok, al alignment, mod
 			changed < 2 && min(len(a), len(b)) >= 40 && 20*len(al.pairs) >= 19*min(len(a), len(b)) {
 			changed++
 			ex.add(Edit{Kind: EditChangedWord, From: strings.ToLower(x[0].surf), To: strings.ToLower(y[0].surf)})
+		} else if len(x) == 1 && len(y) == 1 && nameLike(x[0]) && nameLike(y[0]) && (x[0].kind == kName || y[0].kind == kName) {
+			ex.gapNames = append(ex.gapNames, [2]etok{x[0], y[0]})
 		} else if d := ex.gap(x, y); d != "" {
 			return d
 		}
@@ -404,8 +436,16 @@ func (ex *explanation) renames(a, b []etok, al alignment) string {
 	ab, ba := map[string]string{}, map[string]string{}
 	var renamed []Edit
 	pron := ""
+	var matched [][2]etok
 	for _, pr := range al.pairs {
-		x, y := a[pr[0]], b[pr[1]]
+		matched = append(matched, [2]etok{a[pr[0]], b[pr[1]]})
+	}
+	for _, g := range ex.gapNames {
+		g[0].kind = kName
+		matched = append(matched, g)
+	}
+	for _, xy := range matched {
+		x, y := xy[0], xy[1]
 		switch x.kind {
 		case kName:
 			if m, ok := ab[x.surf]; ok && m != y.surf {

@@ -28,6 +28,13 @@ var explainCases = []explainCase{
 	{name: "dollar placement", a: `Let $x = 3$ and $y = 4$. Find $x y$.`, b: `Let $x=3$ and $y=4$. Find $xy$.`, dup: true},
 	{name: "aops empty groups", a: `Let $a^{}_{}b = 12$ where $a$ and $b$ are positive integers. Find $a+b$ when $a=3$.`, b: `Let $ab = 12$ where $a$ and $b$ are positive integers. Find $a+b$ when $a=3$.`, dup: true, edits: []string{"latex_format"}},
 	{name: "tilde and text", a: `A \text{good~word} has $5$ letters. How many such words exist?`, b: `A \it{good\ word} has $5$ letters. How many such words exist?`, dup: true},
+	{name: "misplaced dollars", a: `Let $g$ be a function with $g(1) = 3$, $g(2) = 7,$ and for all $x$, $g(x+2) = g(x) + 4$. Find $g(9)$.`, b: `Let $g$ be a function with $g(1) = 3,$g(2)=7,$and for all$x$,$g(x+2)=g(x)+4.$Find$g(9).$`, dup: true, edits: []string{"latex_format"}},
+	{name: "over and frac", a: `Simplify ${{x^2-1}\over{x-1}}$ for $x \neq 1$.`, b: `Simplify $\frac{x^2-1}{x-1}$ for $x \neq 1$.`, dup: true},
+	{name: "align environment", a: `Solve the system \begin{align*} x + y &= 7, \\ x - y &= 1. \end{align*} Find $xy$.`, b: `Solve the system $x + y = 7$, $x - y = 1$. Find $xy$.`, dup: true},
+	{name: "operator as text", a: `Find $\tan(\arctan 3 + \arctan 5)$ exactly.`, b: `Find $\tan(\text{arctan} 3 + \text{arctan} 5)$ exactly.`, dup: true},
+	{name: "format phrase", a: `Write $0.\overline{3}$ as a common fraction.`, b: `Write $0.\overline{3}$ as a common fraction in lowest terms.`, dup: true, edits: []string{"format_instruction"}},
+	{name: "lead-in label", a: "Question: How many positive divisors does 360 have?", b: "How many positive divisors does 360 have?", dup: true, edits: []string{"lead_in"}},
+	{name: "link caption", a: "Find the number of real roots of $x^5 - 5x + 1$. Graph https://example.org/plot/1", b: "Find the number of real roots of $x^5 - 5x + 1$.", dup: true, edits: []string{"figure"}},
 	// stop words and synonyms
 	{name: "synonym total altogether", a: "Tom has 3 red cards and 5 blue cards. How many cards does he have in total?", b: "Tom has 3 red cards and 5 blue cards. How many cards does he have altogether?", dup: true, edits: []string{"synonym:in total/altogether"}},
 	{name: "synonym in all", a: "Tom has 3 red cards and 5 blue cards. How many cards does he have in all?", b: "Tom has 3 red cards and 5 blue cards. How many cards does he have altogether?", dup: true, edits: []string{"synonym:in all/altogether"}},
@@ -39,6 +46,7 @@ var explainCases = []explainCase{
 	{name: "rename with pronouns", a: "Natalie sold 48 clips in April, and then she sold half as many clips in May. How many clips did Natalie sell altogether in April and May?", b: "Maria sold 48 clips in April, and then she sold half as many clips in May. How many clips did Maria sell altogether in April and May?", dup: true, edits: []string{"rename:Natalie->Maria"}},
 	{name: "rename and pronoun", a: "John has 5 apples. He gives 2 apples to his sister. How many apples does John have now?", b: "Emily has 5 apples. She gives 2 apples to her sister. How many apples does Emily have now?", dup: true, edits: []string{"rename:John->Emily"}},
 	{name: "two renames", a: "Natalie has 3 times as many marbles as Owen. If Owen has 14 marbles, how many marbles do they have altogether?", b: "Maria has 3 times as many marbles as Tom. If Tom has 14 marbles, how many marbles do they have altogether?", dup: true, edits: []string{"rename:Natalie->Maria", "rename:Owen->Tom"}},
+	{name: "rename of an unlisted name", a: "Josefa received $40$ dollars. She buys 3 pens at 5 dollars each. How much money does she have left?", b: "Amanda received $40$ dollars. She buys 3 pens at 5 dollars each. How much money does she have left?", dup: true, edits: []string{"rename:Josefa->Amanda"}},
 	// units and number words
 	{name: "unit kilometers km", a: "A car travels 120 kilometers in 2 hours. What is its average speed in kilometers per hour?", b: "A car travels 120 km in 2 hours. What is its average speed in km per hour?", dup: true, edits: []string{"unit:kilometers/km"}},
 	{name: "unit metres meters", a: "A rope is 15 metres long. It is cut into pieces of 3 metres. How many pieces are there?", b: "A rope is 15 meters long. It is cut into pieces of 3 meters. How many pieces are there?", dup: true, edits: []string{"unit:metres/meters"}},
@@ -74,6 +82,8 @@ var explainCases = []explainCase{
 	{name: "complete prefix is not cut off", a: "Find the sum of the roots of $x^2 - 5x + 6 = 0$.", b: "Find the sum of the roots of $x^2 - 5x + 6 = 0$. Then find the product of the roots."},
 	{name: "different format instruction", a: "What is $1/8$ of 3? Express your answer as a decimal.", b: "What is $1/8$ of 3? Express your answer as a common fraction.", dup: true, edits: []string{"format_instruction"}},
 	{name: "reworded but other word", a: "Natalie has 3 times as many red marbles as Owen. If Owen has 14 red marbles, how many red marbles do they have altogether?", b: "Owen owns 14 blue marbles and Natalie owns three times as many blue marbles as Owen. What is the total number of blue marbles the two of them have?"},
+	{name: "capitalised colour is no name", a: "Red balls cost 3 dollars and blue balls cost 5 dollars. How much do 2 balls of each colour cost?", b: "Green balls cost 3 dollars and blue balls cost 5 dollars. How much do 2 balls of each colour cost?"},
+	{name: "misplaced dollars, other variable", a: `Let $g(1) = 3$, $g(2) = 7,$ and for all $x$, $g(x+2) = g(x) + 4$. Find $g(9)$.`, b: `Let $g(1) = 3,$g(2)=7,$and for all$y$,$g(y+2)=g(x)+4.$Find$g(9).$`},
 	{name: "month swap", a: "Natalie sold 48 clips in April and half as many in May. How many clips did she sell in April?", b: "Natalie sold 48 clips in April and half as many in May. How many clips did she sell in May?"},
 	{name: "benchmark other numbers", a: "Two cards are dealt from a standard deck of 52 cards. What is the probability that both cards are hearts?", b: "Two cards are dealt from a standard deck of 52 cards. The probability that both cards are spades is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. Find $m+n$.", mode: Benchmark},
 }

@@ -52,7 +52,7 @@ type Fingerprint struct {
 	// (int64(key)).
 	Bands []uint64
 	// Blocks are the blocking keys of the explained comparison (a
-	// renamed, cut-off, reworded copy; see Explain), at most three; find
+	// renamed, cut-off, reworded copy; see Explain), at most four; find
 	// candidates under them as under Bands.
 	Blocks []uint64
 	// Numbers are hashes of the text's numbers in order (number words

@@ -125,7 +125,7 @@ func NewIndex(opts Options) (*Index, error) {
 		auxStart:  make([]uint32, 1, n+1),
 		exactTab:  newTable(n),
 		bandTab:   newTable(n * NumBands),
-		blockTab:  newTable(n * 3),
+		blockTab:  newTable(n * 4),
 		numStart:  make([]uint32, 1, n+1),
 	}
 	if opts.ExpectedDocs > 0 {

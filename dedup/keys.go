@@ -11,6 +11,7 @@ const (
 	blockCanonical = 0x3c6ef372fe94f82b // every compared token, names masked
 	blockGivens    = 0xa54ff53a5f1d36f1 // the sorted numbers, math and units (at least two)
 	blockPrefix    = 0x510e527fade682d1 // the first prefixTokens tokens, names masked
+	blockFlat      = 0x9b05688c2b3e6c1f // the flat form (where the $ and braces sit ignored)
 	prefixTokens   = 10
 	// maxNumbers caps Fingerprint.Numbers.
 	maxNumbers = 32
@@ -21,8 +22,8 @@ func (p *prepared) blocks() []uint64 {
 	if len(p.toks) == 0 {
 		return nil
 	}
-	out := make([]uint64, 0, 3)
-	out = append(out, hashKeys(blockCanonical, p.toks))
+	out := make([]uint64, 0, 4)
+	out = append(out, hashKeys(blockCanonical, p.toks), mix64(blockFlat^hashString(flat(p.prose), 'f')))
 	if g := givens(p.toks); len(g) >= 2 {
 		x := uint64(blockGivens)
 		for _, s := range g {

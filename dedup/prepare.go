@@ -86,7 +86,8 @@ func prepareWith(text string, fp Fingerprint, stems map[string]string) *prepared
 	p := &prepared{text: text, stems: stems}
 	p.fp = fp
 	p.hasFigure = len(p.fp.Aux) > 0
-	p.prose = blankFigures(text)
+	p.prose = rewriteOver(blankFigures(text))
+	p.prose = p.blankFormatPhrases(p.prose)
 	if n := leadIn(p.prose); n > 0 {
 		p.lead = strings.ToLower(strings.TrimSpace(p.prose[:n]))
 		p.prose = strings.Repeat(" ", n) + p.prose[n:]
@@ -140,6 +141,85 @@ func blankFigures(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// formatPhrases ask for a form of the answer inside a sentence ("as a
+// common fraction in lowest terms"); they are dropped like format
+// instructions.
+var formatPhrases = []string{" in lowest terms", " in simplest form", " in simplest terms", " in simplest radical form",
+	" in lowest form", " in reduced form"}
+
+// blankFormatPhrases blanks the format phrases of s, remembering them.
+func (p *prepared) blankFormatPhrases(s string) string {
+	low := strings.ToLower(s)
+	var b []byte
+	for _, f := range formatPhrases {
+		for from := 0; ; {
+			k := strings.Index(low[from:], f)
+			if k < 0 {
+				break
+			}
+			k += from
+			if b == nil {
+				b = []byte(s)
+			}
+			for m := k; m < k+len(f); m++ {
+				b[m] = ' '
+			}
+			p.format = append(p.format, strings.TrimSpace(f))
+			from = k + len(f)
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+// rewriteOver rewrites TeX's {a \over b} as \frac{a}{b}.
+func rewriteOver(s string) string {
+	for range 8 {
+		k := indexOver(s)
+		if k < 0 {
+			return s
+		}
+		open, depth := -1, 0
+		for m := k - 1; m >= 0; m-- {
+			if s[m] == '}' {
+				depth++
+			} else if s[m] == '{' {
+				if depth == 0 {
+					open = m
+					break
+				}
+				depth--
+			}
+		}
+		if open < 0 {
+			return s
+		}
+		close := matchBrace(s, open, len(s))
+		if close >= len(s) || close < k {
+			return s
+		}
+		s = s[:open] + `\frac{` + s[open+1:k] + "}{" + s[k+len(`\over`):close] + "}" + s[close+1:]
+	}
+	return s
+}
+
+// indexOver finds a \over command (not \overline or \overset).
+func indexOver(s string) int {
+	for from := 0; ; {
+		k := strings.Index(s[from:], `\over`)
+		if k < 0 {
+			return -1
+		}
+		k += from
+		if e := k + len(`\over`); e >= len(s) || !isLetter(s[e]) {
+			return k
+		}
+		from = k + 1
+	}
 }
 
 // captionStart returns where the caption of a figure or link at s[i]
@@ -228,6 +308,12 @@ func sentences(s string) []sentence {
 			}
 			out = append(out, sentence{start, e})
 			start = e
+		case inMath && (c == '.' || c == '?' || c == '!') && i+1 < len(s) && s[i+1] == '$':
+			// "... 7||.$Write your answer": the sentence ends inside math
+			inMath = false
+			out = append(out, sentence{start, i + 2})
+			start = i + 2
+			i++
 		}
 	}
 	if start < len(s) {
@@ -373,7 +459,7 @@ func (sc *scanner) run(i, end int, math bool) {
 			for j < end && isLetter(s[j]) {
 				j++
 			}
-			if math {
+			if math && !(j-i >= 3 && mathProse(s, i, j)) {
 				for k := i; k < j; k++ {
 					sc.emit(rawTok{surf: s[k : k+1], kind: kMath, start: k, end: k + 1})
 				}
@@ -393,9 +479,7 @@ func (sc *scanner) run(i, end int, math bool) {
 			sc.emit(rawTok{surf: s[i : i+1], kind: kMath, start: i, end: i + 1})
 			i++
 		case c == '.' || c == '?' || c == '!':
-			if !math {
-				sc.sentEnd = true
-			}
+			sc.sentEnd = true
 			i++
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' || c == '}' || c == ',' || c == ';' ||
 			c == ':' || c == '~' || c == '&' || c == '`' || c == '\'' || c == '"':
@@ -412,6 +496,20 @@ func (sc *scanner) run(i, end int, math bool) {
 		}
 	}
 }
+
+// mathProse reports whether the letters s[i:j] inside math are an English
+// function word that a misplaced $ put there ("$and for all$x$"): a
+// lower-case stop or instruction word standing alone.
+func mathProse(s string, i, j int) bool {
+	if i > 0 && (s[i-1] == '\\' || isLetter(s[i-1])) || j < len(s) && (s[j] == '(' || s[j] == '_' || s[j] == '^') {
+		return false
+	}
+	w := s[i:j]
+	return stopWords[w] || instructionWords[w] || mathProseWords[w]
+}
+
+// mathProseWords are more words a misplaced $ leaves inside math.
+var mathProseWords = setOf(`such that where and for all are positive integers real numbers`)
 
 // number scans digits with a decimal point and thousands separators.
 func (sc *scanner) number(i, end int) int {
@@ -463,6 +561,12 @@ func (sc *scanner) command(i, end int, math bool) int {
 		return j + 1
 	}
 	name := s[i+1 : j]
+	if name == "begin" || name == "end" { // an environment's name is layout
+		if j < end && s[j] == '{' {
+			return min(matchBrace(s, j, end)+1, end)
+		}
+		return j
+	}
 	if textCommands[name] {
 		k := j
 		for k < end && s[k] == ' ' {
@@ -842,4 +946,70 @@ func stem(w string) string {
 		return w
 	}
 	return english.Stem(w, true)
+}
+
+// operatorNames are the commands that are a function's name; \arctan and
+// \text{arctan} read the same in flat form.
+var operatorNames = setOf(`sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh log ln lg exp lim max min
+	gcd lcm det deg dim ker sup inf arg mod bmod pmod`)
+
+// flat returns prose as one string without anything that only lays it out:
+// white space, $, braces, sentence punctuation, ~ and &, spacing and
+// wrapper commands, environment names, empty groups; case folded and
+// command aliases unified. Two texts with the same flat form differ only
+// in where the $ and braces sit ("$f(0)=1,$f(2)=5$" and "$f(0) = 1$, $f(2)
+// = 5$").
+func flat(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case (c == '^' || c == '_') && strings.HasPrefix(s[i+1:], "{}"):
+			i += 3
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '$' || c == '{' || c == '}' || c == ',' ||
+			c == '.' || c == ';' || c == ':' || c == '~' || c == '&' || c == '?' || c == '!':
+			i++
+		case c == '\\':
+			j := i + 1
+			for j < len(s) && isLetter(s[j]) {
+				j++
+			}
+			if j == i+1 {
+				if j < len(s) && (s[j] == '{' || s[j] == '}' || s[j] == '$' || s[j] == '%') {
+					b.WriteString(s[i : j+1])
+				}
+				i = j + 1
+				continue
+			}
+			name := s[i+1 : j]
+			if name == "begin" || name == "end" {
+				if j < len(s) && s[j] == '{' {
+					j = min(matchBrace(s, j, len(s))+1, len(s))
+				}
+				i = j
+				continue
+			}
+			if a, ok := aliasCommands[name]; ok {
+				name = a
+			}
+			switch {
+			case textCommands[name] || spacingCommands[name] || skipCommands[name]:
+			case operatorNames[name]:
+				b.WriteString(name)
+			default:
+				b.WriteByte('\\')
+				b.WriteString(name)
+				b.WriteByte(' ')
+			}
+			i = j
+		default:
+			if c >= 'A' && c <= 'Z' {
+				c |= 0x20
+			}
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
 }
