@@ -279,7 +279,7 @@ func hyperlink(s string) (string, bool) {
 	ls := strings.ToLower(s)
 	for _, cue := range []string{`\url`, `\href`, "http://", "https://", "www."} {
 		if k := strings.Index(ls, cue); k >= 0 {
-			return excerpt(s, k, 40), true
+			return excerpt(ls, k, 40), true
 		}
 	}
 	return "", false
@@ -490,6 +490,9 @@ func openEnded(ans string, aw answerForm) (string, bool) {
 func excerpt(s string, i, n int) string {
 	if i < 0 {
 		i = 0
+	}
+	if i >= len(s) {
+		return ""
 	}
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--

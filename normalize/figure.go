@@ -37,7 +37,7 @@ func needsFigure(raw string, p prose) (string, bool) {
 	lraw := strings.ToLower(raw)
 	for _, img := range []string{"<img", `\includegraphics`, "![", ".png", ".jpg", ".jpeg", ".gif", ".svg"} {
 		if k := strings.Index(lraw, img); k >= 0 {
-			return "image: " + excerpt(raw, k, 30), true
+			return "image: " + excerpt(lraw, k, 30), true
 		}
 	}
 	// Figure source (Asymptote, TikZ) and tables are part of the text.
