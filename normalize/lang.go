@@ -28,6 +28,22 @@ var englishWords = wordSet("the of and is a an to in that for find what if let b
 	"determine given number value show prove from by its this it has have does do each much his her their there " +
 	"on at as or than then when where who will was were can all")
 
+// foreignWords are function words of other languages written in Latin
+// script that English prose does not use ("die", "per", "van", "a", "in"
+// are left out): on short prose they tell the identifier's guess from noise.
+var foreignWords = wordSet("le la les des du un une est et dans sur avec pour tous tels soit sont el los las del y es " +
+	"para por que con una der das und ist ein eine mit von sie alle dem zu für os do da dos das em um uma il lo gli " +
+	"della di che dari dan yang untuk adalah het een jest oraz của và là")
+
+func anyWord(words []string, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
@@ -59,7 +75,7 @@ func langProse(p prose) string {
 // them without building the prose, and reports whether the prose is
 // conclusively English (or too short to tell).
 func plainEnglish(s string) (conclusive bool) {
-	words, en := 0, 0
+	words, en, foreign := 0, 0, 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '\\' {
@@ -87,10 +103,12 @@ func plainEnglish(s string) (conclusive bool) {
 		words++
 		if englishWords[s[i:j]] {
 			en++
+		} else if foreignWords[s[i:j]] {
+			foreign++
 		}
 		i = j
 	}
-	return en >= 2 && en*8 >= words || words < 5
+	return en >= 2 && en*8 >= words || words < 5 && foreign == 0
 }
 
 func nonEnglish(p prose) (string, bool) {
@@ -130,9 +148,22 @@ func nonEnglish(p prose) (string, bool) {
 		}
 		return "", false
 	}
-	// Fast path: Latin prose with English function words is English, and
-	// a few words are too little to tell.
-	if en >= 2 && en*8 >= len(words) || len(words) < 5 {
+	// Fast path: Latin prose with English function words is English.
+	if en >= 2 && en*8 >= len(words) {
+		return "", false
+	}
+	// Short prose: the identifier's trigrams are unsure on a few words
+	// (it takes "Compute the determinant" for French), so it is asked only
+	// when the words themselves show another language: letters with
+	// diacritics or a function word of another language, and no English one.
+	if len(words) < 5 {
+		if en > 0 && latinOther == 0 || en > 1 || latinOther == 0 && !anyWord(words, foreignWords) {
+			return "", false
+		}
+		info := whatlanggo.DetectWithOptions(text, langOptions)
+		if info.Lang != whatlanggo.Eng && info.Lang >= 0 {
+			return "language: " + langName(info.Lang), true
+		}
 		return "", false
 	}
 	if other == 0 && latinOther == 0 && en*4 >= len(words) {
@@ -142,7 +173,7 @@ func nonEnglish(p prose) (string, bool) {
 	if info.Lang == whatlanggo.Eng || info.Lang < 0 {
 		return "", false
 	}
-	if info.IsReliable() || en == 0 && len(words) >= 6 {
+	if info.IsReliable() || en == 0 && (len(words) >= 6 || latinOther > 0 || anyWord(words, foreignWords)) {
 		return "language: " + langName(info.Lang), true
 	}
 	return "", false
