@@ -472,3 +472,6 @@ func (ex *explanation) renames(a, b []etok, al alignment) string {
 	}
 	return ""
 }
+
+// EditStrings returns the edits of a match as strings (Edit.String).
+func (m Match) EditStrings() []string { return Decision{Edits: m.Edits}.EditStrings() }

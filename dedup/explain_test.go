@@ -63,6 +63,7 @@ var explainCases = []explainCase{
 	// rewordings
 	{name: "reworded", a: "Natalie has 3 times as many marbles as Owen. If Owen has 14 marbles, how many marbles do they have altogether?", b: "Owen owns 14 marbles and Natalie owns three times as many as Owen. What is the total number of marbles the two of them have?", dup: true, edits: []string{"reworded"}},
 	{name: "reworded with golds", a: "A train leaves at 3 pm and travels 240 miles at 60 miles per hour. When does it arrive?", b: "Travelling at 60 miles per hour, a train covers 240 miles after leaving at 3 pm. At what time does it get to its destination?", ansA: "7", ansB: "7", dup: true, edits: []string{"reworded"}},
+	{name: "reworded: a clause moved", a: `A line through $(2, 3)$ has slope $m$ and meets the $y$-axis at $b$. Express $m + b$ in terms of $m$.`, b: `A line through $(2, 3)$ has slope $m$ and meets the $y$-axis at $b$. In terms of $m$, what is the value of $m + b$?`, dup: true, edits: []string{"reworded"}},
 	{name: "benchmark answer format", a: "Two cards are dealt from a standard deck of 52 cards. What is the probability that both cards are hearts? Express your answer as a common fraction.", b: "Two cards are dealt from a standard deck of 52 cards. The probability that both cards are hearts is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. Find $m+n$.", mode: Benchmark, dup: true, edits: []string{"answer_format"}},
 
 	// forbidden differences
@@ -84,6 +85,11 @@ var explainCases = []explainCase{
 	{name: "reworded but other word", a: "Natalie has 3 times as many red marbles as Owen. If Owen has 14 red marbles, how many red marbles do they have altogether?", b: "Owen owns 14 blue marbles and Natalie owns three times as many blue marbles as Owen. What is the total number of blue marbles the two of them have?"},
 	{name: "capitalised colour is no name", a: "Red balls cost 3 dollars and blue balls cost 5 dollars. How much do 2 balls of each colour cost?", b: "Green balls cost 3 dollars and blue balls cost 5 dollars. How much do 2 balls of each colour cost?"},
 	{name: "misplaced dollars, other variable", a: `Let $g(1) = 3$, $g(2) = 7,$ and for all $x$, $g(x+2) = g(x) + 4$. Find $g(9)$.`, b: `Let $g(1) = 3,$g(2)=7,$and for all$y$,$g(y+2)=g(x)+4.$Find$g(9).$`},
+	{name: "math moved inside a segment", a: `The graph of $y = f(x)$ passes through $(1, 2)$ and $(3, 5)$. Which point must the graph of $y = -f(x)$ pass through?`, b: `The graph of $y = f(x)$ passes through $(1, 2)$ and $(3, 5)$. Which point must the graph of $y = f(-x)$ pass through?`},
+	{name: "swapped coefficients", a: `Let $a$ and $b$ be positive reals with $a + 2b = 1$. Find the minimum of $\frac{2}{a} + \frac{1}{b}$.`, b: `Let $a$ and $b$ be positive reals with $a + 2b = 1$. Find the minimum of $\frac{1}{a} + \frac{2}{b}$.`},
+	{name: "swapped coefficients with golds", a: `Let $a$ and $b$ be positive reals with $a + 2b = 1$. Find the minimum of $\frac{2}{a} + \frac{1}{b}$.`, b: `Let $a$ and $b$ be positive reals with $a + 2b = 1$. Find the minimum of $\frac{1}{a} + \frac{2}{b}$.`, ansA: "8", ansB: "8"},
+	{name: "numbers swapped in a rewording", a: "A bag has 7 red marbles and 5 blue marbles. What is the probability that a marble drawn at random is red?", b: "There are 5 red marbles and 7 blue marbles in a bag. If a marble is drawn at random, what is the probability that it is red?"},
+	{name: "numbers swapped in place", a: "A bag has 7 red marbles and 5 blue marbles. What is the probability that a marble drawn at random is red?", b: "A bag has 5 red marbles and 7 blue marbles. What is the probability that a marble drawn at random is red?"},
 	{name: "month swap", a: "Natalie sold 48 clips in April and half as many in May. How many clips did she sell in April?", b: "Natalie sold 48 clips in April and half as many in May. How many clips did she sell in May?"},
 	{name: "benchmark other numbers", a: "Two cards are dealt from a standard deck of 52 cards. What is the probability that both cards are hearts?", b: "Two cards are dealt from a standard deck of 52 cards. The probability that both cards are spades is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. Find $m+n$.", mode: Benchmark},
 }
@@ -111,6 +117,40 @@ func TestExplain(t *testing.T) {
 			r := Explain(Doc{Text: normalize.Text(tc.b), Answer: tc.ansB}, Doc{Text: normalize.Text(tc.a), Answer: tc.ansA}, tc.mode)
 			if r.Duplicate != d.Duplicate && tc.mode == Corpus {
 				t.Errorf("reversed pair: duplicate = %v (%q)", r.Duplicate, r.Difference)
+			}
+		})
+	}
+}
+
+func TestOverlapExplained(t *testing.T) {
+	bench := []string{
+		"Natalie has 3 times as many marbles as Owen. If Owen has 14 marbles, how many marbles do they have altogether?",
+		"Two cards are dealt from a standard deck of 52 cards. What is the probability that both cards are hearts? Express your answer as a common fraction.",
+		"A rope is 15 metres long. It is cut into pieces of 3 metres. How many pieces are there?",
+	}
+	tests := []struct {
+		name, text string
+		want       []string // benchmark problem numbers "b0".. or nothing
+		edit       string
+	}{
+		{"reworded copy", "Owen owns 14 marbles and Natalie owns three times as many as Owen. What is the total number of marbles the two of them have?", []string{"b"}, "reworded"},
+		{"answer format rewrite", "Two cards are dealt from a standard deck of 52 cards. The probability that both cards are hearts is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. Find $m+n$.", []string{"b"}, "answer_format"},
+		{"units spelled", "A rope is 15 meters long. It is cut into pieces of 3 meters. How many pieces are there?", []string{"b"}, "unit"},
+		{"other numbers", "A rope is 16 metres long. It is cut into pieces of 4 metres. How many pieces are there?", nil, ""},
+		{"other suit", "Two cards are dealt from a standard deck of 52 cards. What is the probability that both cards are spades? Express your answer as a common fraction.", nil, ""},
+	}
+	o, _ := NewOverlapIndex(OverlapOptions{})
+	for _, b := range bench {
+		o.Add("b", normalize.Text(b))
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ovs := o.Overlaps(normalize.Text(tc.text))
+			if got := o.Match(normalize.Text(tc.text)); !slices.Equal(got, tc.want) {
+				t.Fatalf("Match = %v, want %v (%+v)", got, tc.want, ovs)
+			}
+			if tc.edit != "" && !slices.ContainsFunc(ovs[0].Edits, func(e Edit) bool { return e.Kind == tc.edit }) {
+				t.Errorf("edits %v, want %s", ovs[0].Edits, tc.edit)
 			}
 		})
 	}

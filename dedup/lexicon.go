@@ -22,7 +22,7 @@ var stopWords = setOf(`a an the of is are was were be been being am it its this 
 // total number of marbles", "how many marbles"): they are ignored when the
 // content lemmas of a reworded copy are compared, never in the aligned
 // comparison.
-var lightWords = setOf(`how many much total number amount together given suppose know known want need
+var lightWords = setOf(`how many much total number amount together given suppose know known want need value express
 	get got gets use used two one both`)
 
 // instructionWords ask for the answer; "Find x", "Compute x" and "What is

@@ -30,6 +30,7 @@ type etok struct {
 	// "unit", "number_word", "latex_format"), or "".
 	edit       string
 	start, end int // byte offsets of surf in prepared.prose
+	seg        int // the math segment ($...$) the token is in, counted from 1; 0 in prose
 }
 
 // prepared is one text read for the explained comparison.
@@ -59,6 +60,7 @@ type rawTok struct {
 	start, end int
 	sentStart  bool // a word that opens a sentence
 	cmd        string
+	seg        int
 }
 
 // textCommands take an argument that is prose, even inside math.
@@ -427,12 +429,15 @@ func scan(s string) []rawTok {
 
 type scanner struct {
 	s       string
+	seg     int  // the current math segment, 0 outside math
+	segs    int  // math segments seen
 	out     []rawTok
 	sentEnd bool // the last thing seen ended a sentence (or nothing seen yet)
 	started bool
 }
 
 func (sc *scanner) emit(t rawTok) {
+	t.seg = sc.seg
 	if t.kind == kWord {
 		t.sentStart = !sc.started || sc.sentEnd
 	}
@@ -449,6 +454,11 @@ func (sc *scanner) run(i, end int, math bool) {
 		switch {
 		case c == '$':
 			math = !math
+			sc.seg = 0
+			if math {
+				sc.segs++
+				sc.seg = sc.segs
+			}
 			i++
 		case c == '\\':
 			i = sc.command(i, end, math)
@@ -711,6 +721,17 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			p.instr = append(p.instr, low)
 		default:
 			out = append(out, etok{key: low, surf: r.surf, kind: kWord, start: r.start, end: r.end})
+		}
+	}
+	segOf := map[int]int{}
+	for _, r := range raw {
+		if r.seg > 0 {
+			segOf[r.start] = r.seg
+		}
+	}
+	if len(segOf) > 0 {
+		for k := range out {
+			out[k].seg = segOf[out[k].start]
 		}
 	}
 	return p.applySynonyms(out)
