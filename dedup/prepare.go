@@ -429,8 +429,8 @@ func scan(s string) []rawTok {
 
 type scanner struct {
 	s       string
-	seg     int  // the current math segment, 0 outside math
-	segs    int  // math segments seen
+	seg     int // the current math segment, 0 outside math
+	segs    int // math segments seen
 	out     []rawTok
 	sentEnd bool // the last thing seen ended a sentence (or nothing seen yet)
 	started bool
