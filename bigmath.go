@@ -88,6 +88,7 @@ type Problem struct {
 	SourceName     string
 	SourceRevision string
 	RowKey         string // the row's id in its source, or its position when it has none
+	RowIndex       int64  // the row's position in its source
 	RawHash        []byte // hash of the raw row bytes
 	License        string
 
@@ -107,9 +108,11 @@ type Problem struct {
 	Verdicts []StageVerdict
 
 	TextHash     []byte
-	ClusterID    string // the id of the first member of its duplicate cluster
-	DuplicateOf  string // the canonical member, empty when this is canonical
-	Conflict     bool   // a duplicate of it has a different gold answer
+	Bands        []int64  // the dedup LSH band keys of its normalized text
+	Overlaps     []string // benchmarks whose problems its text embeds
+	ClusterID    string   // the id of the canonical member of its duplicate cluster
+	DuplicateOf  string   // the canonical member, empty when this is canonical
+	Conflict     bool     // a duplicate of it has a different gold answer
 	Contaminated []string
 
 	Attempts int64
@@ -124,6 +127,16 @@ type Answer struct {
 	Raw       string // as extracted from the source
 	Canonical string // the verifier's canonical form; equal values have equal forms
 	Kind      string // the verifier's kind: integer, rational, real, set, ...
+}
+
+// Gold returns the answer a response is checked against: the source's
+// answer as written, or the canonical form when the source gave none (a
+// gold recovered from elsewhere). It is the one rule every gold lookup uses.
+func (a Answer) Gold() string {
+	if a.Raw != "" {
+		return a.Raw
+	}
+	return a.Canonical
 }
 
 // ProblemID returns the stable id of the row with key rowKey in the named

@@ -27,12 +27,13 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/export"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 // verlRow is the verl row as the test expects it, declared independently
-// of api.VerlRow so that a renamed column fails the test.
+// of export.VerlRow so that a renamed column fails the test.
 type verlRow struct {
 	DataSource string `parquet:"data_source"`
 	Prompt     []struct {
@@ -74,14 +75,14 @@ func TestExportRoute(t *testing.T) {
 		r.header.Get("Content-Disposition") != `attachment; filename="s.jsonl"` {
 		t.Fatalf("GET jsonl = %d %v", r.status, r.header)
 	}
-	byID := map[string]api.ExportRow{}
+	byID := map[string]export.Row{}
 	perPart := map[string]int{}
 	var order []string
 	sc := bufio.NewScanner(bytes.NewReader(r.body))
 	for line := 1; sc.Scan(); line++ {
 		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
 		dec.DisallowUnknownFields()
-		var row api.ExportRow
+		var row export.Row
 		if err := dec.Decode(&row); err != nil {
 			t.Fatalf("jsonl line %d: %v: %s", line, err, sc.Bytes())
 		}
@@ -120,7 +121,7 @@ func TestExportRoute(t *testing.T) {
 			t.Errorf("jsonl train: %d lines, %q", len(lines), r.header.Get("Content-Disposition"))
 		}
 		for _, l := range lines {
-			var row api.ExportRow
+			var row export.Row
 			if err := json.Unmarshal([]byte(l), &row); err != nil || row.Split != "train" {
 				t.Fatalf("jsonl train line %s: %v", l, err)
 			}
@@ -132,7 +133,7 @@ func TestExportRoute(t *testing.T) {
 		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.apache.parquet" {
 			t.Fatalf("GET parquet = %d %v", r.status, r.header)
 		}
-		rows := readParquet[api.ExportRow](t, r.body)
+		rows := readParquet[export.Row](t, r.body)
 		if len(rows) != 20 {
 			t.Fatalf("parquet validation has %d rows, want 20", len(rows))
 		}
@@ -174,7 +175,7 @@ func TestExportRoute(t *testing.T) {
 				row.RewardModel.Style != "rule" || row.RewardModel.GroundTruth != `\frac{1}{2}` ||
 				row.ExtraInfo.Split != "train" || row.ExtraInfo.Index != int64(i) ||
 				len(row.Prompt) != 1 || row.Prompt[0].Role != "user" ||
-				row.Prompt[0].Content != ref.Problem+"\n\n"+api.VerlInstruction ||
+				row.Prompt[0].Content != ref.Problem+"\n\n"+export.VerlInstruction ||
 				!strings.Contains(row.Prompt[0].Content, `\boxed{}`) {
 				t.Errorf("verl row %d = %+v", i, row)
 			}
@@ -234,7 +235,7 @@ func TestExportCutShort(t *testing.T) {
 	t.Parallel()
 	// Enough rows that bytes reach the client before the failure: 5000
 	// JSON lines, or two Parquet row groups.
-	for format, rows := range map[string]int{"jsonl": 5000, "parquet": 2*api.RowGroupRows + 1} {
+	for format, rows := range map[string]int{"jsonl": 5000, "parquet": 2*export.RowGroupRows + 1} {
 		t.Run(format, func(t *testing.T) {
 			srv := httptestServer(t, api.Deps{Corpus: failingExport{rows: rows}})
 			resp, err := http.Get(srv.URL + "/v1/splits/s/export?format=" + format)
@@ -255,46 +256,6 @@ func TestExportCutShort(t *testing.T) {
 			t.Errorf("export failing at once = %d %s, want a 500 JSON error", r.status, r.body)
 		}
 	})
-}
-
-func TestExportWriterRowGroups(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	w := api.NewExportWriter(&buf, api.FormatParquet)
-	n := 2*api.RowGroupRows + 100
-	for i := range n {
-		r := bigmath.SplitRow{Part: bigmath.PartTest, Problem: bigmath.Problem{ID: fmt.Sprintf("p%06d", i), ProblemRaw: "raw only"}}
-		if err := w.Write(&r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.NumRows() != int64(n) || len(f.RowGroups()) != 3 {
-		t.Errorf("file has %d rows in %d row groups, want %d in 3", f.NumRows(), len(f.RowGroups()), n)
-	}
-	rows := readParquet[api.ExportRow](t, buf.Bytes())
-	if rows[n-1].ID != fmt.Sprintf("p%06d", n-1) || rows[0].Problem != "raw only" || rows[0].Split != "test" {
-		t.Errorf("rows[0] = %+v, rows[last] = %+v", rows[0], rows[n-1])
-	}
-}
-
-func TestParseExportFormat(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"jsonl", "parquet", "verl"} {
-		if f, err := api.ParseExportFormat(s); err != nil || string(f) != s {
-			t.Errorf("ParseExportFormat(%q) = %q, %v", s, f, err)
-		}
-	}
-	var ve *bigmath.ValidationError
-	if _, err := api.ParseExportFormat("csv"); !errors.As(err, &ve) || ve.Field != "format" {
-		t.Errorf("ParseExportFormat(csv) = %v, want a ValidationError on format", err)
-	}
 }
 
 // BenchmarkExportParquet streams a split of 25,000 and of 250,000 problems

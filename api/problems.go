@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bigmath/bigmath"
-	"github.com/bigmath/bigmath/normalize"
+	"github.com/bigmath/bigmath/export"
 )
 
 // Limits of GET /v1/problems.
@@ -76,7 +76,7 @@ type problemSummary struct {
 
 func summarize(p bigmath.Problem) problemSummary {
 	s := problemSummary{
-		ID: p.ID, Source: p.SourceName, Problem: displayText(p),
+		ID: p.ID, Source: p.SourceName, Problem: export.DisplayText(p),
 		Answer: answerJSON{Raw: p.Answer.Raw, Canonical: p.Answer.Canonical, Kind: p.Answer.Kind},
 		Domain: p.Domain, Difficulty: p.Difficulty, Level: p.Level,
 		Status: string(p.Status), Stage: string(p.Stage), Reason: p.Reason,
@@ -91,18 +91,6 @@ func summarize(p bigmath.Problem) problemSummary {
 		s.PassRate = &r
 	}
 	return s
-}
-
-// displayText is the problem text that lists and exports show: the source's
-// text through normalize.Display, which canonicalises it like the matching
-// key (normalize.Text) but keeps line breaks, so that Asymptote code, option
-// lists and parts stay readable for a model. The one-line normalized text is
-// the fallback when the raw text is not at hand.
-func displayText(p bigmath.Problem) string {
-	if p.ProblemRaw != "" {
-		return normalize.Display(p.ProblemRaw)
-	}
-	return p.ProblemNorm
 }
 
 func nullable(s string) *string {

@@ -19,20 +19,16 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/parallel"
 	"github.com/bigmath/bigmath/verify"
 )
-
-// Gold is a problem's gold answer as stored by curation.
-type Gold struct {
-	Answer string // the answer as the verifier reads it (raw text)
-	Kind   string // the verifier's kind, "" when unknown
-}
 
 // GoldStore looks up gold answers by problem id.
 type GoldStore interface {
 	// Golds returns the gold answers of those ids that exist; an id missing
 	// from the map is unknown. An error means the store could not answer.
-	Golds(ctx context.Context, ids []string) (map[string]Gold, error)
+	// A response is checked against bigmath.Answer.Gold.
+	Golds(ctx context.Context, ids []string) (map[string]bigmath.Answer, error)
 }
 
 // Reasons the API adds to the verifier's (verify.Reason values). Like the
@@ -83,7 +79,7 @@ type rewarder struct {
 	logger         *slog.Logger
 
 	cacheMu sync.Mutex
-	cache   *lru[string, Gold]
+	cache   *lru[string, bigmath.Answer]
 }
 
 func newRewarder(d Deps, m *metrics) *rewarder {
@@ -105,7 +101,7 @@ func newRewarder(d Deps, m *metrics) *rewarder {
 		workers:        runtime.GOMAXPROCS(0),
 		metrics:        m,
 		logger:         d.Logger,
-		cache:          newLRU[string, Gold](goldCacheSize, goldCacheTTL),
+		cache:          newLRU[string, bigmath.Answer](goldCacheSize, goldCacheTTL),
 	}
 }
 
@@ -169,76 +165,78 @@ var errOverCapacity = errors.New("reward capacity in use")
 // the items could not all be started within MaxRequestTime.
 func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 	rw.resolveGolds(ctx, tasks)
-	weight := int64(len(tasks))
-	if weight > rw.capacity {
-		weight = rw.capacity
-	}
+	weight := min(int64(len(tasks)), rw.capacity)
 	if !rw.sem.TryAcquire(weight) {
 		rw.metrics.rejected.Inc()
 		return nil, errOverCapacity
 	}
-	// However slow its items, a request ends within MaxRequestTime (plus
-	// one item's deadline): items not started by then are not checked.
-	batchDeadline := time.Now().Add(rw.maxRequestTime)
-	results := make([]result, len(tasks))
-	finished := make([]atomic.Bool, len(tasks))
-	var next atomic.Int64
-	var outOfTime atomic.Bool
-	workers := min(rw.workers, len(tasks))
-	var wg sync.WaitGroup
-	wg.Add(workers)
-	for range workers {
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(tasks) {
-					return
-				}
-				switch {
-				case ctx.Err() != nil: // the client went away: skip the rest
-					results[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the request was canceled"}
-				case time.Now().After(batchDeadline):
-					outOfTime.Store(true)
-				default:
-					results[i] = rw.check(ctx, &tasks[i])
-				}
-				finished[i].Store(true)
-			}
-		}()
+	results, started := rw.checkAll(ctx, tasks, func() { rw.sem.Release(weight) })
+	for i := range results {
+		switch {
+		case started[i].Load():
+		case ctx.Err() != nil: // the client went away: the rest was skipped
+			results[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the request was canceled"}
+		default:
+			// The server is too slow for this request: answering 503 lets
+			// the trainer retry, where rewards of 0 would train on noise.
+			rw.metrics.rejected.Inc()
+			return nil, errOverCapacity
+		}
 	}
+	rw.count(results, tasks)
+	return results, nil
+}
+
+// checkAll checks tasks on up to rw.workers goroutines (parallel.Map)
+// and calls release once every check has ended. However slow its items, a
+// request ends within maxRequestTime (plus one item's deadline): items not
+// started by then are not checked (started[i] is false). The verifier
+// stops itself at its deadline; a backstop answers anyway should it not,
+// and the capacity stays taken until the work really ends.
+func (rw *rewarder) checkAll(ctx context.Context, tasks []task, release func()) ([]result, []atomic.Bool) {
+	results := make([]result, len(tasks))
+	started := make([]atomic.Bool, len(tasks))
+	finished := make([]atomic.Bool, len(tasks))
+	startBy, cancel := context.WithDeadline(ctx, time.Now().Add(rw.maxRequestTime))
 	done := make(chan struct{})
 	go func() {
-		wg.Wait()
-		rw.sem.Release(weight)
-		close(done)
+		defer close(done)
+		defer release()
+		defer cancel()
+		_ = parallel.Map(startBy, rw.workers, len(tasks), func(_ context.Context, i int) {
+			started[i].Store(true)
+			// Checks run under the request's context, not startBy: an item
+			// started in time is checked to its own deadline.
+			results[i] = rw.check(ctx, &tasks[i])
+			finished[i].Store(true)
+		})
 	}()
-	// The verifier stops itself at the deadline; this bound is the
-	// backstop should it not: the request is answered anyway, and the
-	// capacity stays taken until the work really ends.
 	backstop := time.NewTimer(rw.maxRequestTime + 2*rw.timeout + time.Second)
 	defer backstop.Stop()
 	select {
 	case <-done:
+		return results, started
 	case <-backstop.C:
-		out := make([]result, len(tasks))
-		for i := range tasks {
-			if finished[i].Load() {
-				out[i] = results[i]
-				continue
-			}
-			out[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the check did not stop at its deadline"}
+	}
+	out := make([]result, len(tasks))
+	for i := range tasks {
+		if finished[i].Load() {
+			out[i] = results[i]
+			continue
 		}
-		rw.logger.Error("reward check overran its deadline", "items", len(tasks), "timeout", rw.timeout.String())
-		results = out
+		out[i] = result{Verdict: verify.Verdict{Reason: verify.ReasonBudgetExceeded}, Detail: "the check did not stop at its deadline"}
 	}
-	if outOfTime.Load() {
-		// The server is too slow for this request: answering 503 lets the
-		// trainer retry, where rewards of 0 would train on noise.
-		rw.metrics.rejected.Inc()
-		return nil, errOverCapacity
+	rw.logger.Error("reward check overran its deadline", "items", len(tasks), "timeout", rw.timeout.String())
+	all := make([]atomic.Bool, len(tasks))
+	for i := range all {
+		all[i].Store(true)
 	}
-	// Count reasons locally: one metric update per reason, not per item.
+	return out, all
+}
+
+// count fills the verifier version and problem ids of results and adds
+// them to the metrics: one metric update per reason, not per item.
+func (rw *rewarder) count(results []result, tasks []task) {
 	var reasons [8]struct {
 		r verify.Reason
 		n int
@@ -272,7 +270,6 @@ func (rw *rewarder) run(ctx context.Context, tasks []task) ([]result, error) {
 		rw.metrics.verdicts.WithLabelValues(string(r)).Add(float64(n))
 	}
 	rw.metrics.items.Add(float64(len(results)))
-	return results, nil
 }
 
 // check runs one task under the reward deadline.
@@ -295,7 +292,7 @@ func (rw *rewarder) check(ctx context.Context, t *task) (r result) {
 		r.Verdict = verify.Response(ctx, t.gold, t.text, opts)
 	}
 	if t.record && t.problemID != "" && rw.recorder != nil {
-		r.Recorded = rw.recorder.Record(Attempt{ProblemID: t.problemID, Correct: r.Correct, Reason: string(r.Reason), Extracted: r.Extracted})
+		r.Recorded = rw.recorder.Record(bigmath.Attempt{ProblemID: t.problemID, Correct: r.Correct, Reason: string(r.Reason), Extracted: r.Extracted})
 	}
 	return r
 }
@@ -314,7 +311,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			continue
 		}
 		if g, ok := rw.cache.get(t.problemID, now); ok {
-			t.gold, t.needGold = g.Answer, false
+			t.gold, t.needGold = g.Gold(), false
 			continue
 		}
 		if !seen[t.problemID] {
@@ -326,7 +323,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 	if len(missing) == 0 {
 		return
 	}
-	var golds map[string]Gold
+	var golds map[string]bigmath.Answer
 	err := errors.New("no database is configured")
 	if rw.golds != nil {
 		lctx, cancel := context.WithTimeout(ctx, goldLookupTimeout)
@@ -359,7 +356,7 @@ func (rw *rewarder) resolveGolds(ctx context.Context, tasks []task) {
 			t.reason, t.detail = ReasonUnknownProblem, "no problem has id "+strconv.Quote(t.problemID)
 			continue
 		}
-		t.gold, t.needGold = g.Answer, false
+		t.gold, t.needGold = g.Gold(), false
 	}
 }
 

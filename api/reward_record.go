@@ -7,20 +7,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Attempt is the outcome of one reward check to record for a problem.
-type Attempt struct {
-	ProblemID string
-	Correct   bool
-	Reason    string
-	Extracted string
-}
+	"github.com/bigmath/bigmath"
+)
 
 // AttemptWriter stores attempts: it inserts them and adds them to the
 // problems' attempt and correct counters, all or nothing.
 type AttemptWriter interface {
-	RecordAttempts(ctx context.Context, attempts []Attempt) error
+	RecordAttempts(ctx context.Context, attempts []bigmath.Attempt) error
 }
 
 // RecorderOptions tune a Recorder; zero fields take the defaults.
@@ -47,7 +41,7 @@ type RecorderStats struct {
 type Recorder struct {
 	w    AttemptWriter
 	opt  RecorderOptions
-	ch   chan Attempt
+	ch   chan bigmath.Attempt
 	mu   sync.RWMutex // guards closed against Record racing Close
 	done chan struct{}
 
@@ -75,7 +69,7 @@ func NewRecorder(w AttemptWriter, opt RecorderOptions) *Recorder {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Recorder{w: w, opt: opt, ch: make(chan Attempt, opt.QueueSize), done: make(chan struct{})}
+	return &Recorder{w: w, opt: opt, ch: make(chan bigmath.Attempt, opt.QueueSize), done: make(chan struct{})}
 }
 
 // Start launches the background flusher. It is called once.
@@ -88,7 +82,7 @@ func (r *Recorder) Start() {
 
 // Record queues a for writing. It never blocks: it returns false, and
 // counts a drop, when the queue is full or the recorder is closed.
-func (r *Recorder) Record(a Attempt) bool {
+func (r *Recorder) Record(a bigmath.Attempt) bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.closed {
@@ -139,7 +133,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 
 func (r *Recorder) run() {
 	defer close(r.done)
-	batch := make([]Attempt, 0, r.opt.BatchSize)
+	batch := make([]bigmath.Attempt, 0, r.opt.BatchSize)
 	tick := time.NewTicker(r.opt.FlushInterval)
 	defer tick.Stop()
 	for {
@@ -165,7 +159,7 @@ func (r *Recorder) run() {
 
 // flush writes one batch, retrying a failed write twice (once when
 // closing), then gives the batch up and counts it as failed.
-func (r *Recorder) flush(batch []Attempt, closing bool) {
+func (r *Recorder) flush(batch []bigmath.Attempt, closing bool) {
 	if len(batch) == 0 {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
@@ -23,32 +24,6 @@ func newServer(tb testing.TB, d api.Deps) *httptest.Server {
 	srv := httptest.NewServer(api.NewRouter(d))
 	tb.Cleanup(srv.Close)
 	return srv
-}
-
-// storeGolds and storeAttempts adapt postgres.Store to the api interfaces,
-// as cmd/bigmath does.
-type storeGolds struct{ s *postgres.Store }
-
-func (g storeGolds) Golds(ctx context.Context, ids []string) (map[string]api.Gold, error) {
-	golds, err := g.s.Golds(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]api.Gold{}
-	for id, gold := range golds {
-		out[id] = api.Gold{Answer: gold.Raw, Kind: gold.Kind}
-	}
-	return out, nil
-}
-
-type storeAttempts struct{ s *postgres.Store }
-
-func (w storeAttempts) RecordAttempts(ctx context.Context, as []api.Attempt) error {
-	rows := make([]postgres.Attempt, len(as))
-	for i, a := range as {
-		rows[i] = postgres.Attempt{ProblemID: a.ProblemID, Correct: a.Correct, Reason: a.Reason, Extracted: a.Extracted}
-	}
-	return w.s.RecordAttempts(ctx, rows)
 }
 
 // insertProblem adds a kept problem with the given gold answer.
@@ -496,11 +471,11 @@ func TestMetrics(t *testing.T) {
 // against real PostgreSQL below).
 type fakeGolds map[string]string
 
-func (f fakeGolds) Golds(_ context.Context, ids []string) (map[string]api.Gold, error) {
-	out := map[string]api.Gold{}
+func (f fakeGolds) Golds(_ context.Context, ids []string) (map[string]bigmath.Answer, error) {
+	out := map[string]bigmath.Answer{}
 	for _, id := range ids {
 		if g, ok := f[id]; ok {
-			out[id] = api.Gold{Answer: g}
+			out[id] = bigmath.Answer{Raw: g}
 		}
 	}
 	return out, nil
@@ -512,9 +487,9 @@ func TestRewardWithDatabase(t *testing.T) {
 	store := postgres.NewStore(pool)
 	insertProblem(t, pool, "p_a", "42")
 	insertProblem(t, pool, "p_b", "\\frac{1}{2}")
-	rec := api.NewRecorder(storeAttempts{store}, api.RecorderOptions{FlushInterval: 10 * time.Millisecond})
+	rec := api.NewRecorder(store, api.RecorderOptions{FlushInterval: 10 * time.Millisecond})
 	rec.Start()
-	srv := newServer(t, api.Deps{Golds: storeGolds{store}, Recorder: rec})
+	srv := newServer(t, api.Deps{Golds: store, Recorder: rec})
 
 	r := do(t, srv, call{method: "POST", path: "/v1/reward/batch", validRequest: true, body: `{"items":[
 		{"problem_id":"p_a","response":"\\boxed{42}","record":true},
@@ -577,7 +552,7 @@ func TestRewardDatabaseDown(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	insertProblem(t, pool, "p_a", "42")
-	srv := newServer(t, api.Deps{Golds: storeGolds{postgres.NewStore(pool)}})
+	srv := newServer(t, api.Deps{Golds: postgres.NewStore(pool)})
 	pool.Close() // the database is gone
 	r := do(t, srv, call{method: "POST", path: "/v1/reward/batch", validRequest: true, body: `{"items":[
 		{"problem_id":"p_a","response":"\\boxed{42}"},

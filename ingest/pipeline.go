@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,7 +18,7 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/dedup"
-	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/internal/parallel"
 )
 
 // Pipeline ingests sources into PostgreSQL. Per source:
@@ -50,7 +51,7 @@ import (
 // row; a run killed at any moment leaves whole batches behind, and the next
 // run writes the rest and resolves.
 type Pipeline struct {
-	Store  *postgres.Store
+	Store  Store
 	Open   OpenOptions
 	Logger *slog.Logger
 	// Workers run the per-row stages; default GOMAXPROCS.
@@ -113,7 +114,6 @@ func (p *Pipeline) Ingest(ctx context.Context, specs []Spec) ([]RunReport, error
 
 // chunk is a run of consecutive rows handed to a worker.
 type chunk struct {
-	seq  int
 	rows []Row
 	keys []string
 	idx  []int64
@@ -149,7 +149,7 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 	log.Info("ingest started", "run_id", rep.RunID, "revision", rep.Revision, "location", s.Location())
 	defer func() {
 		rep.Seconds = time.Since(start).Seconds()
-		res := postgres.RunResult{Succeeded: err == nil, RowsRead: rep.RowsRead}
+		res := bigmath.RunResult{Succeeded: err == nil, RowsRead: rep.RowsRead}
 		res.StageCounts, _ = json.Marshal(rep.Stages)
 		if err != nil {
 			res.Error = err.Error()
@@ -194,16 +194,12 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 	return rep, nil
 }
 
-// stream reads, processes, deduplicates and writes every row of r.
+// stream reads, processes, deduplicates and writes every row of r: a
+// reader (readChunks), Workers goroutines running the per-row stages on
+// chunks (stageContext.process), one goroutine putting the chunks back in
+// input order and linking duplicates (dedupStage), and Writers connections
+// writing batches (writeStage). The first error stops every stage.
 func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64, ix *dedupIndex, rep *RunReport, log *slog.Logger) error {
-	workers := p.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	batchSize := p.BatchSize
-	if batchSize <= 0 {
-		batchSize = 5000
-	}
 	sc := newStageContext(s)
 	if !sc.benchmark {
 		ov, err := loadOverlapIndex(ctx, p.Store)
@@ -216,210 +212,223 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 	if err != nil {
 		return err
 	}
-	newBatch := func() postgres.IngestBatch {
-		return postgres.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID, Fresh: !hasRows}
-	}
+	workers := cmp.Or(max(p.Workers, 0), runtime.GOMAXPROCS(0))
+	rd := &chunkReader{r: r, spec: s, rep: rep, log: log, seen: map[string]int{}}
+	dd := newDedupStage(ix, cmp.Or(max(p.BatchSize, 0), 5000), func() bigmath.IngestBatch {
+		return bigmath.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID, Fresh: !hasRows}
+	})
+	wr := &writeStage{pipeline: p, spec: s, reader: r, rep: rep}
+	hashers := sync.Pool{New: func() any { return dedup.NewHasher() }}
+
 	g, ctx := errgroup.WithContext(ctx)
-	todo := make(chan *chunk, 2*workers)
-	done := make(chan *chunk, 2*workers)
-	batches := make(chan postgres.IngestBatch, 2)
-	var readTime time.Duration
-
-	// Reader: one goroutine, rows in order, keys made unique.
-	g.Go(func() error {
-		defer close(todo)
-		seen := map[string]int{}
-		c := &chunk{}
-		var index int64
-		send := func() error {
-			select {
-			case todo <- c:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			c = &chunk{seq: c.seq + 1}
-			return nil
-		}
-		for {
-			t := time.Now()
-			row, err := r.Next()
-			readTime += time.Since(t)
-			if err == io.EOF {
-				break
-			}
-			var rowErr *RowError
-			if errors.As(err, &rowErr) {
-				rep.BadRows++
-				if rep.BadRows <= 10 {
-					log.Warn("skipped a bad row", "err", rowErr.Error())
-				}
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("source %s: %w", s.Name, err)
-			}
-			key := row.Key
-			if n := seen[key]; n > 0 {
-				key = row.Key + "#" + strconv.Itoa(n+1)
-			}
-			seen[row.Key]++
-			c.rows = append(c.rows, row)
-			c.keys = append(c.keys, key)
-			c.idx = append(c.idx, index)
-			index++
-			if len(c.rows) == chunkSize {
-				if err := send(); err != nil {
-					return err
-				}
-			}
-		}
-		rep.RowsRead = index
-		if len(c.rows) > 0 {
-			return send()
-		}
-		return nil
-	})
-
-	// Workers: the per-row stages.
-	wg, wctx := errgroup.WithContext(ctx)
-	for range workers {
-		wg.Go(func() error {
-			h := dedup.NewHasher()
-			for c := range todo {
-				c.out = make([]processedRow, len(c.rows))
-				for i := range c.rows {
-					c.out[i] = sc.process(wctx, h, c.rows[i], c.keys[i], c.idx[i], &c.t)
-				}
-				c.rows = nil
-				select {
-				case done <- c:
-				case <-wctx.Done():
-					return wctx.Err()
-				}
-			}
-			return nil
-		})
-	}
-	g.Go(func() error {
-		err := wg.Wait()
-		close(done)
-		return err
-	})
-
-	// Dedup: in input order; batches go to the writer.
-	stages := map[bigmath.Stage]*StageCount{}
-	for _, st := range bigmath.Stages[:3] {
-		stages[st] = &StageCount{Dropped: map[string]int64{}}
-	}
-	var times stageTimes
-	var dedupTime time.Duration
+	batches := make(chan bigmath.IngestBatch, 2)
 	g.Go(func() error {
 		defer close(batches)
-		pendingChunks := map[int]*chunk{}
-		next := 0
-		batch := newBatch()
-		flush := func() error {
-			if len(batch.Rows) == 0 {
-				return nil
-			}
-			if len(batch.Candidates) > 0 {
-				batch.Confirm = confirmCandidates(batch.Rows)
-			}
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			batch = newBatch()
-			return nil
+		err := parallel.Stream(ctx, workers, 4*workers, rd.next,
+			func(ctx context.Context, c *chunk) *chunk {
+				h := hashers.Get().(*dedup.Hasher)
+				defer hashers.Put(h)
+				c.out = make([]processedRow, len(c.rows))
+				for i := range c.rows {
+					c.out[i] = sc.process(ctx, h, c.rows[i], c.keys[i], c.idx[i], &c.t)
+				}
+				c.rows = nil
+				return c
+			},
+			func(c *chunk, _ bool) error { return dd.add(ctx, c, batches) })
+		if err != nil {
+			return err
 		}
-		for c := range done {
-			pendingChunks[c.seq] = c
-			for {
-				c, ok := pendingChunks[next]
-				if !ok {
-					break
-				}
-				delete(pendingChunks, next)
-				next++
-				times.normalize += c.t.normalize
-				times.classify += c.t.classify
-				times.verify += c.t.verify
-				times.fingerprint += c.t.fingerprint
-				t := time.Now()
-				for i := range c.out {
-					pr := &c.out[i]
-					countStages(stages, pr)
-					ix.add(pr, &batch)
-					batch.Rows = append(batch.Rows, pr.row)
-				}
-				dedupTime += time.Since(t)
-				if len(batch.Rows) >= batchSize {
-					if err := flush(); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return flush()
+		return dd.flush(ctx, batches)
 	})
-
-	// Writers: each on its own connection, one transaction per batch.
-	// Batches are independent (links have no foreign keys), so two
-	// writers keep PostgreSQL busy on both cores while a batch commits.
-	writers := p.Writers
-	if writers <= 0 {
-		writers = 2
-	}
-	var mu sync.Mutex
-	var writeTime time.Duration
-	var written, crossIn, crossLinks int64
-	for range writers {
+	for range cmp.Or(max(p.Writers, 0), 2) {
+		// Batches are independent (links have no foreign keys), so two
+		// writers keep PostgreSQL busy on both cores while a batch commits.
 		g.Go(func() error {
-			w, err := p.Store.NewIngestWriter(ctx)
-			if err != nil {
-				return err
-			}
-			defer w.Close()
-			for b := range batches {
-				t := time.Now()
-				res, err := w.Write(ctx, b)
-				if err != nil {
-					return fmt.Errorf("source %s: %w", s.Name, err)
-				}
-				mu.Lock()
-				writeTime += time.Since(t)
-				rep.Inserted += res.Inserted
-				rep.Updated += res.Updated
-				rep.Links += res.Links
-				crossIn += int64(len(b.Candidates))
-				crossLinks += res.CrossLinks
-				written += int64(len(b.Rows))
-				if p.Progress != nil {
-					done, total := r.Size()
-					p.Progress(s.Name, written, done, total)
-				}
-				mu.Unlock()
+			if err := p.Store.WriteBatches(ctx, batches, wr.done); err != nil {
+				return fmt.Errorf("source %s: %w", s.Name, err)
 			}
 			return nil
 		})
 	}
 	err = g.Wait()
-	rep.Stages["read"] = &StageCount{In: rep.RowsRead + rep.BadRows, Passed: rep.RowsRead, Seconds: readTime.Seconds()}
-	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: times.normalize, bigmath.StageClassify: times.classify, bigmath.StageVerify: times.verify} {
-		stages[st].Seconds = sec.Seconds()
-		rep.Stages[string(st)] = stages[st]
-	}
-	rep.Stages["fingerprint"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead, Seconds: times.fingerprint.Seconds()}
-	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: dedupTime.Seconds()}
-	rep.Stages["dedup_cross"] = &StageCount{In: crossIn, Passed: crossLinks}
-	rep.Stages["write"] = &StageCount{In: written, Passed: rep.Inserted + rep.Updated, Seconds: writeTime.Seconds()}
+	rd.report(rep)
+	dd.report(rep)
+	wr.report(rep)
 	return err
 }
 
+// chunkReader reads a source's rows in chunks, in order, making row keys
+// unique within the source.
+type chunkReader struct {
+	r     *Reader
+	spec  Spec
+	rep   *RunReport
+	log   *slog.Logger
+	seen  map[string]int
+	index int64
+	time  time.Duration
+}
+
+// next returns the next chunk of up to chunkSize rows; ok is false at the
+// end of the source. Bad rows are counted and skipped.
+func (cr *chunkReader) next(ctx context.Context) (*chunk, bool, error) {
+	c := &chunk{}
+	for len(c.rows) < chunkSize {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		t := time.Now()
+		row, err := cr.r.Next()
+		cr.time += time.Since(t)
+		if err == io.EOF {
+			break
+		}
+		var rowErr *RowError
+		if errors.As(err, &rowErr) {
+			cr.rep.BadRows++
+			if cr.rep.BadRows <= 10 {
+				cr.log.Warn("skipped a bad row", "err", rowErr.Error())
+			}
+			continue
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("source %s: %w", cr.spec.Name, err)
+		}
+		key := row.Key
+		if n := cr.seen[key]; n > 0 {
+			key = row.Key + "#" + strconv.Itoa(n+1)
+		}
+		cr.seen[row.Key]++
+		c.rows = append(c.rows, row)
+		c.keys = append(c.keys, key)
+		c.idx = append(c.idx, cr.index)
+		cr.index++
+	}
+	cr.rep.RowsRead = cr.index
+	if len(c.rows) == 0 {
+		return nil, false, nil
+	}
+	return c, true, nil
+}
+
+// report adds the read stage's counts to rep.
+func (cr *chunkReader) report(rep *RunReport) {
+	rep.Stages["read"] = &StageCount{In: rep.RowsRead + rep.BadRows, Passed: rep.RowsRead, Seconds: cr.time.Seconds()}
+}
+
+// dedupStage takes processed chunks in input order: it counts the per-row
+// stages' outcomes, links duplicates within the run (dedupIndex), and cuts
+// the rows into batches for the writers.
+type dedupStage struct {
+	ix        *dedupIndex
+	batchSize int
+	newBatch  func() bigmath.IngestBatch
+	batch     bigmath.IngestBatch
+	stages    map[bigmath.Stage]*StageCount
+	times     stageTimes
+	time      time.Duration
+	rows      int64
+}
+
+func newDedupStage(ix *dedupIndex, batchSize int, newBatch func() bigmath.IngestBatch) *dedupStage {
+	d := &dedupStage{ix: ix, batchSize: batchSize, newBatch: newBatch, batch: newBatch(), stages: map[bigmath.Stage]*StageCount{}}
+	for _, st := range perRowStages {
+		d.stages[st] = &StageCount{Dropped: map[string]int64{}}
+	}
+	return d
+}
+
+// add takes the next chunk in input order and sends full batches to out.
+func (d *dedupStage) add(ctx context.Context, c *chunk, out chan<- bigmath.IngestBatch) error {
+	d.times.normalize += c.t.normalize
+	d.times.classify += c.t.classify
+	d.times.verify += c.t.verify
+	d.times.fingerprint += c.t.fingerprint
+	t := time.Now()
+	for i := range c.out {
+		pr := &c.out[i]
+		countStages(d.stages, pr)
+		d.ix.add(pr, &d.batch)
+		d.batch.Problems = append(d.batch.Problems, pr.row)
+		d.rows++
+	}
+	d.time += time.Since(t)
+	if len(d.batch.Problems) >= d.batchSize {
+		return d.flush(ctx, out)
+	}
+	return nil
+}
+
+// flush sends the batch being filled, if it has rows.
+func (d *dedupStage) flush(ctx context.Context, out chan<- bigmath.IngestBatch) error {
+	if len(d.batch.Problems) == 0 {
+		return nil
+	}
+	if len(d.batch.Candidates) > 0 {
+		d.batch.Confirm = confirmCandidates(d.batch.Problems)
+	}
+	select {
+	case out <- d.batch:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	d.batch = d.newBatch()
+	return nil
+}
+
+// report adds the per-row stages' and dedup's counts to rep.
+func (d *dedupStage) report(rep *RunReport) {
+	for st, sec := range map[bigmath.Stage]time.Duration{bigmath.StageNormalize: d.times.normalize, bigmath.StageClassify: d.times.classify, bigmath.StageVerify: d.times.verify} {
+		d.stages[st].Seconds = sec.Seconds()
+		rep.Stages[string(st)] = d.stages[st]
+	}
+	rep.Stages["fingerprint"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead, Seconds: d.times.fingerprint.Seconds()}
+	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: d.time.Seconds()}
+}
+
+// writeStage accounts for the batches the writers commit.
+type writeStage struct {
+	pipeline *Pipeline
+	spec     Spec
+	reader   *Reader
+	rep      *RunReport
+
+	mu                           sync.Mutex
+	last                         time.Time
+	time                         time.Duration
+	written, crossIn, crossLinks int64
+}
+
+// done is called by a writer after each committed batch.
+func (w *writeStage) done(b bigmath.IngestBatch, res bigmath.BatchResult) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.rep.Inserted += res.Inserted
+	w.rep.Updated += res.Updated
+	w.rep.Links += res.Links
+	w.crossIn += int64(len(b.Candidates))
+	w.crossLinks += res.CrossLinks
+	w.written += int64(len(b.Problems))
+	w.time += res.Duration
+	if p := w.pipeline.Progress; p != nil {
+		done, total := w.reader.Size()
+		p(w.spec.Name, w.written, done, total)
+	}
+}
+
+// report adds the write stage's counts to rep.
+func (w *writeStage) report(rep *RunReport) {
+	rep.Stages["dedup_cross"] = &StageCount{In: w.crossIn, Passed: w.crossLinks}
+	rep.Stages["write"] = &StageCount{In: w.written, Passed: rep.Inserted + rep.Updated, Seconds: w.time.Seconds()}
+}
+
+// perRowStages are the stages that run on each row by itself, before dedup.
+var perRowStages = []bigmath.Stage{bigmath.StageNormalize, bigmath.StageClassify, bigmath.StageVerify}
+
 // countStages adds one row's per-row stage outcomes to the counts.
 func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
-	for _, st := range bigmath.Stages[:3] {
+	for _, st := range perRowStages {
 		c := stages[st]
 		c.In++
 		if pr.dropped == st {
@@ -459,23 +468,16 @@ func (ix *dedupIndex) addStored(id string, bands []int64) {
 	}
 }
 
-func orderedLink(a, b string, sim float64) postgres.Link {
-	if b < a {
-		a, b = b, a
-	}
-	return postgres.Link{A: a, B: b, Similarity: float32(sim)}
-}
-
 // add indexes one row: it appends the links it makes with earlier rows of
 // the run to b.Links, and its candidates among stored problems of other
 // sources to b.Candidates (confirmed by the writer if the row changed).
-func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
+func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	if !pr.dedup {
 		return
 	}
 	id := pr.row.ID
 	if e, ok := ix.exact[pr.exactKey]; ok {
-		b.Links = append(b.Links, orderedLink(id, ix.ids[e], 1))
+		b.Links = append(b.Links, bigmath.NewLink(id, ix.ids[e], 1))
 		return
 	}
 	i := int32(len(ix.ids))
@@ -492,7 +494,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 			seen[n] = c
 			n++
 			if sim, ok := dedup.Compare(pr.fp, ix.fps[c], dedup.DefaultThreshold); ok {
-				b.Links = append(b.Links, orderedLink(id, ix.ids[c], sim))
+				b.Links = append(b.Links, bigmath.NewLink(id, ix.ids[c], sim))
 			}
 		}
 	}
@@ -501,7 +503,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 		if c, ok := ix.storedBands[k]; ok && !slices.Contains(seen[:n], c) {
 			seen[n] = c
 			n++
-			b.Candidates = append(b.Candidates, postgres.Link{A: id, B: ix.storedIDs[c]})
+			b.Candidates = append(b.Candidates, bigmath.Link{A: id, B: ix.storedIDs[c]})
 		}
 	}
 }
@@ -509,22 +511,22 @@ func (ix *dedupIndex) add(pr *processedRow, b *postgres.IngestBatch) {
 // confirmCandidates is the writer's callback (IngestBatch.Confirm): it
 // checks the candidates of the batch's changed rows against the stored
 // problems' texts.
-func confirmCandidates(rows []postgres.IngestRow) func(cands []postgres.Link, stored map[string]postgres.DedupText) []postgres.Link {
-	return func(cands []postgres.Link, stored map[string]postgres.DedupText) []postgres.Link {
+func confirmCandidates(rows []bigmath.Problem) func(cands []bigmath.Link, stored map[string]bigmath.Problem) []bigmath.Link {
+	return func(cands []bigmath.Link, stored map[string]bigmath.Problem) []bigmath.Link {
 		byID := make(map[string]int, len(rows))
 		for i := range rows {
 			byID[rows[i].ID] = i
 		}
 		h := dedup.NewHasher()
-		var out []postgres.Link
+		var out []bigmath.Link
 		for _, c := range cands {
 			st, ok := stored[c.B]
 			i, okA := byID[c.A]
 			if !ok || !okA {
 				continue
 			}
-			if sim, ok := dedup.Compare(h.Fingerprint(rows[i].ProblemNorm), h.Fingerprint(st.Norm), dedup.DefaultThreshold); ok {
-				out = append(out, orderedLink(c.A, c.B, sim))
+			if sim, ok := dedup.Compare(h.Fingerprint(rows[i].ProblemNorm), h.Fingerprint(st.ProblemNorm), dedup.DefaultThreshold); ok {
+				out = append(out, bigmath.NewLink(c.A, c.B, sim))
 			}
 		}
 		return out
@@ -541,11 +543,6 @@ func (p *Pipeline) CopyBaseline(ctx context.Context, s Spec) (int64, float64, er
 		return 0, 0, fmt.Errorf("source %s: %w", s.Name, err)
 	}
 	defer r.Close()
-	w, err := p.Store.NewIngestWriter(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer w.Close()
 	batchSize := p.BatchSize
 	if batchSize <= 0 {
 		batchSize = 5000
@@ -568,7 +565,7 @@ func (p *Pipeline) CopyBaseline(ctx context.Context, s Spec) (int64, float64, er
 		keys = append(keys, row.Key)
 		raws = append(raws, row.Raw)
 		if len(keys) == batchSize {
-			if err := w.CopyRaw(ctx, keys, raws); err != nil {
+			if err := p.Store.CopyRaw(ctx, keys, raws); err != nil {
 				return n, 0, err
 			}
 			n += int64(len(keys))
@@ -576,7 +573,7 @@ func (p *Pipeline) CopyBaseline(ctx context.Context, s Spec) (int64, float64, er
 		}
 	}
 	if len(keys) > 0 {
-		if err := w.CopyRaw(ctx, keys, raws); err != nil {
+		if err := p.Store.CopyRaw(ctx, keys, raws); err != nil {
 			return n, 0, err
 		}
 		n += int64(len(keys))
@@ -590,7 +587,7 @@ const overlapStateKey = "benchmark_overlaps"
 
 // loadOverlapIndex builds an OverlapIndex of every stored benchmark
 // problem, or returns nil when there are none.
-func loadOverlapIndex(ctx context.Context, store *postgres.Store) (*dedup.OverlapIndex, error) {
+func loadOverlapIndex(ctx context.Context, store OverlapStore) (*dedup.OverlapIndex, error) {
 	ov, err := dedup.NewOverlapIndex(dedup.OverlapOptions{})
 	if err != nil {
 		return nil, err
@@ -614,7 +611,7 @@ func loadOverlapIndex(ctx context.Context, store *postgres.Store) (*dedup.Overla
 // how many problems it checked (0 when nothing changed). The new overlaps
 // and the fingerprint of the benchmark set are written in one transaction,
 // so an interrupted recheck is redone by the next run.
-func RecheckOverlaps(ctx context.Context, store *postgres.Store) (int64, error) {
+func RecheckOverlaps(ctx context.Context, store OverlapStore) (int64, error) {
 	fp, err := store.BenchmarkFingerprint(ctx)
 	if err != nil {
 		return 0, err
@@ -631,7 +628,7 @@ func RecheckOverlaps(ctx context.Context, store *postgres.Store) (int64, error) 
 		return 0, err
 	}
 	var n int64
-	var updates []postgres.OverlapUpdate
+	updates := map[string][]string{}
 	err = store.CorpusTexts(ctx, func(id, norm string, stored []string) error {
 		n++
 		var m []string
@@ -639,7 +636,7 @@ func RecheckOverlaps(ctx context.Context, store *postgres.Store) (int64, error) 
 			m = ov.Match(norm)
 		}
 		if !slices.Equal(m, stored) {
-			updates = append(updates, postgres.OverlapUpdate{ID: id, Overlaps: m})
+			updates[id] = m
 		}
 		return nil
 	})

@@ -13,7 +13,6 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/normalize"
-	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/verify"
 )
 
@@ -28,12 +27,12 @@ const (
 	ReasonEmptyProblem       = "empty_problem"
 	ReasonUnverifiableAnswer = string(normalize.UnverifiableAnswer)
 	ReasonAnswerMismatch     = "answer_mismatch"
-	ReasonUnique             = "unique"
-	ReasonCanonical          = "canonical"
-	ReasonDuplicate          = "duplicate"
-	ReasonClean              = "clean"
-	ReasonBenchmark          = "benchmark"
-	ReasonContaminated       = "contaminated"
+	ReasonUnique             = dedup.ReasonUnique
+	ReasonCanonical          = dedup.ReasonCanonical
+	ReasonDuplicate          = dedup.ReasonDuplicate
+	ReasonClean              = dedup.ReasonClean
+	ReasonBenchmark          = dedup.ReasonBenchmark
+	ReasonContaminated       = dedup.ReasonContaminated
 )
 
 // Gold is the gold answer of a row as its source gives it.
@@ -124,7 +123,7 @@ type stageTimes struct {
 
 // processedRow is one row after the per-row stages.
 type processedRow struct {
-	row      postgres.IngestRow
+	row      bigmath.Problem
 	dropped  bigmath.Stage // the stage that dropped it, "" if none
 	dedup    bool          // takes part in dedup (non-empty text)
 	exactKey [16]byte
@@ -171,16 +170,6 @@ func stageVerdict(stage bigmath.Stage, pass bool, reason string) bigmath.StageVe
 	return bigmath.StageVerdict{Stage: stage, Pass: pass, Reason: reason}
 }
 
-// defaultTail is the dedup and decontaminate verdicts of a problem before
-// cluster resolution (and of a problem with no duplicate).
-func defaultTail(benchmark bool) []bigmath.StageVerdict {
-	d := stageVerdict(bigmath.StageDecontaminate, true, ReasonClean)
-	if benchmark {
-		d.Reason = ReasonBenchmark
-	}
-	return []bigmath.StageVerdict{stageVerdict(bigmath.StageDedup, true, ReasonUnique), d}
-}
-
 // process runs normalize, classify, verify and the dedup fingerprint on one
 // row. It never fails: a bad row is a dropped problem with a reason.
 // h is the calling worker's own dedup.Hasher.
@@ -204,7 +193,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	out.ProblemNorm = normalize.Text(raw)
 	gold := ExtractGold(s, r.Fields)
 	out.Solution = gold.Solution
-	out.AnswerRaw = gold.Answer
+	out.Answer.Raw = gold.Answer
 	out.Domain, _ = FieldText(r.Fields, s.Fields.Domain)
 	out.Level, _ = FieldText(r.Fields, s.Fields.Level)
 	if d, ok := LookupField(r.Fields, s.Fields.Difficulty); ok && d != nil {
@@ -216,7 +205,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	var vs []bigmath.StageVerdict
 	drop := func(stage bigmath.Stage, reason string) {
 		vs = append(vs, stageVerdict(stage, false, reason))
-		out.Status, out.Stage, out.Reason = string(bigmath.StatusDropped), string(stage), reason
+		out.Status, out.Stage, out.Reason = bigmath.StatusDropped, stage, reason
 		p.dropped = stage
 	}
 	if out.ProblemNorm == "" {
@@ -246,17 +235,17 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 		switch {
 		case p.dropped != "":
 			if err == nil {
-				out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+				out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			}
 		case err != nil:
 			drop(bigmath.StageVerify, ReasonUnverifiableAnswer)
 		case gold.HasFinal && !verify.Answer(ctx, gold.Answer, gold.SolutionFinal, rc.verifyOpts).Correct:
-			out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			drop(bigmath.StageVerify, ReasonAnswerMismatch)
 		default:
-			out.AnswerCanonical, out.AnswerKind = canon, string(kind)
+			out.Answer.Canonical, out.Answer.Kind = canon, string(kind)
 			vs = append(vs, stageVerdict(bigmath.StageVerify, true, ReasonOK))
-			out.Status = string(bigmath.StatusKept)
+			out.Status = bigmath.StatusKept
 		}
 	}
 	t3 := time.Now()
@@ -280,8 +269,7 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	}
 	t.fingerprint += time.Since(t3)
 
-	vs = append(vs, defaultTail(rc.benchmark)...)
-	out.Verdicts, _ = json.Marshal(vs)
+	out.Verdicts = append(vs, dedup.DefaultTail(rc.benchmark)...)
 	return p
 }
 

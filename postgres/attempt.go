@@ -9,15 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-)
 
-// Attempt is one recorded reward check of a problem.
-type Attempt struct {
-	ProblemID string
-	Correct   bool
-	Reason    string
-	Extracted string
-}
+	"github.com/bigmath/bigmath"
+)
 
 // maxExtractedLen bounds the extracted answer stored with an attempt.
 const maxExtractedLen = 1000
@@ -27,7 +21,7 @@ const maxExtractedLen = 1000
 // counters. Attempts of problems that do not exist (deleted since the
 // check) are skipped. Errors wrap bigmath.ErrUnavailable when the database
 // cannot be reached; nothing is stored then.
-func (s *Store) RecordAttempts(ctx context.Context, attempts []Attempt) error {
+func (s *Store) RecordAttempts(ctx context.Context, attempts []bigmath.Attempt) error {
 	if len(attempts) == 0 {
 		return nil
 	}
@@ -46,7 +40,7 @@ func (s *Store) RecordAttempts(ctx context.Context, attempts []Attempt) error {
 	return nil
 }
 
-func (s *Store) recordAttempts(ctx context.Context, attempts []Attempt) error {
+func (s *Store) recordAttempts(ctx context.Context, attempts []bigmath.Attempt) error {
 	if len(attempts) == 0 {
 		return nil
 	}
@@ -95,7 +89,7 @@ UPDATE problems p
 }
 
 // existingOnly drops the attempts whose problem does not exist.
-func (s *Store) existingOnly(ctx context.Context, attempts []Attempt) ([]Attempt, error) {
+func (s *Store) existingOnly(ctx context.Context, attempts []bigmath.Attempt) ([]bigmath.Attempt, error) {
 	ids := make([]string, 0, len(attempts))
 	for _, a := range attempts {
 		ids = append(ids, a.ProblemID)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -19,7 +20,7 @@ func TestRecordAttempts(t *testing.T) {
 	ctx := context.Background()
 
 	long := strings.Repeat("é", 2000) // over the stored length, cut at a rune boundary
-	batch := []postgres.Attempt{
+	batch := []bigmath.Attempt{
 		{ProblemID: "p_1", Correct: true, Reason: "equal", Extracted: "1"},
 		{ProblemID: "p_1", Correct: false, Reason: "not_equal", Extracted: "bad\x00nul\xff"},
 		{ProblemID: "p_2", Correct: false, Reason: "no_answer", Extracted: long},

@@ -2,10 +2,13 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -60,16 +63,8 @@ WHERE source_id = $1 AND status = 'running'`, sourceID); err != nil {
 	return id, nil
 }
 
-// RunResult is how an ingest run ended.
-type RunResult struct {
-	Succeeded   bool
-	RowsRead    int64
-	StageCounts []byte // JSON object, see ingest_runs.stage_counts
-	Error       string
-}
-
 // FinishRun records the end of run id.
-func (s *Store) FinishRun(ctx context.Context, id int64, r RunResult) error {
+func (s *Store) FinishRun(ctx context.Context, id int64, r bigmath.RunResult) error {
 	status := "failed"
 	if r.Succeeded {
 		status = "succeeded"
@@ -86,73 +81,49 @@ UPDATE ingest_runs SET status = $2, rows_read = $3, stage_counts = $4, error = $
 	return nil
 }
 
-// IngestRow is one processed problem, as the ingest writer stores it.
-type IngestRow struct {
-	ID              string
-	RowKey          string
-	RowIndex        int64
-	RawHash         []byte
-	ProblemRaw      string
-	ProblemNorm     string
-	Solution        string
-	Extra           []byte // JSON object
-	Domain          string
-	Difficulty      *float64
-	Level           string
-	AnswerRaw       string
-	AnswerCanonical string
-	AnswerKind      string
-	Status          string
-	Stage           string
-	Reason          string
-	Verdicts        []byte // JSON array
-	TextHash        []byte
-	Bands           []int64
-	Overlaps        []string // benchmark sources the problem embeds (dedup.OverlapIndex)
+// WriteBatches writes the batches it receives from in, each in one
+// transaction, on one dedicated connection with its own temporary staging
+// tables, and calls done after each batch commits. It returns when in is
+// closed, or at the first error (ctx's included); run several at once to
+// write on several connections.
+func (s *Store) WriteBatches(ctx context.Context, in <-chan bigmath.IngestBatch, done func(bigmath.IngestBatch, bigmath.BatchResult)) error {
+	w, err := s.newIngestWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	for {
+		var b bigmath.IngestBatch
+		var ok bool
+		select {
+		case b, ok = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
+			return nil
+		}
+		t := time.Now()
+		res, err := w.write(ctx, b)
+		if err != nil {
+			return err
+		}
+		res.Duration = time.Since(t)
+		if done != nil {
+			done(b, res)
+		}
+	}
 }
 
-// Link is a confirmed duplicate pair of problems; A < B.
-type Link struct {
-	A, B       string
-	Similarity float32
-}
-
-// IngestBatch is one transaction's worth of an ingest run's writes.
-type IngestBatch struct {
-	SourceID int64
-	Revision string
-	License  string
-	RunID    int64
-	Rows     []IngestRow
-	Links    []Link
-	// Candidates are near-duplicate candidates (A: a row of the batch, B:
-	// a stored problem of another source). Those whose row is new or
-	// changed are passed to Confirm with the stored problems' texts, in the
-	// batch's transaction; the links it returns are stored with the batch.
-	Candidates []Link
-	Confirm    func(candidates []Link, stored map[string]DedupText) []Link
-	// Fresh says the source had no stored rows when the run started: rows
-	// are then copied straight into problems (no row of the batch can exist
-	// yet), which is the fast path of a first load.
-	Fresh bool
-}
-
-// BatchResult says what a batch changed.
-type BatchResult struct {
-	Inserted, Updated int64
-	Links             int64 // links written (in-run and confirmed cross-source)
-	CrossLinks        int64 // confirmed cross-source links
-}
-
-// IngestWriter writes ingest batches on one dedicated connection with its
+// ingestWriter writes ingest batches on one dedicated connection with its
 // own temporary staging tables. It is not safe for concurrent use.
-type IngestWriter struct {
+type ingestWriter struct {
 	conn *pgxpool.Conn
 }
 
-// NewIngestWriter acquires a connection and creates its staging tables.
-// Close releases it.
-func (s *Store) NewIngestWriter(ctx context.Context) (*IngestWriter, error) {
+// newIngestWriter acquires a connection and creates its staging tables.
+// close releases it.
+func (s *Store) newIngestWriter(ctx context.Context) (*ingestWriter, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("acquire connection: %w", interpretError(err))
@@ -169,52 +140,56 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity r
 		conn.Release()
 		return nil, fmt.Errorf("create staging tables: %w", interpretError(err))
 	}
-	return &IngestWriter{conn: conn}, nil
+	return &ingestWriter{conn: conn}, nil
 }
 
-// Close releases the writer's connection.
-func (w *IngestWriter) Close() {
+// close releases the writer's connection.
+func (w *ingestWriter) close() {
 	if w.conn != nil {
 		w.conn.Release()
 		w.conn = nil
 	}
 }
 
+// stageValues are the values of stageColumns for problem p.
+func stageValues(p *bigmath.Problem) []any {
+	extra := p.Extra
+	if len(extra) == 0 {
+		extra = []byte("{}")
+	}
+	verdicts, err := json.Marshal(p.Verdicts)
+	if err != nil || p.Verdicts == nil {
+		verdicts = []byte("[]")
+	}
+	return []any{p.ID, p.RowKey, p.RowIndex, p.RawHash, p.ProblemRaw, p.ProblemNorm, p.Solution, string(extra),
+		p.Domain, p.Difficulty, p.Level, p.Answer.Raw, p.Answer.Canonical, p.Answer.Kind, string(p.Status), string(p.Stage), p.Reason,
+		string(verdicts), p.TextHash, p.Bands, nonNil(p.Overlaps)}
+}
+
 var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
 	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
 	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps"}
 
-// Write stores a batch in one transaction: rows are copied into a staging
+// write stores a batch in one transaction: rows are copied into a staging
 // table and upserted on (source_id, row_key); a stored row is rewritten only
 // when its raw_hash differs (unchanged rows keep their updated_at and
 // xmin). A rewritten row's cluster state is reset and its old duplicate
 // links removed (ResolveClusters recomputes them); the batch's links are
 // then added.
-func (w *IngestWriter) Write(ctx context.Context, b IngestBatch) (BatchResult, error) {
-	var res BatchResult
+func (w *ingestWriter) write(ctx context.Context, b bigmath.IngestBatch) (bigmath.BatchResult, error) {
+	var res bigmath.BatchResult
 	tx, err := w.conn.Begin(ctx)
 	if err != nil {
 		return res, fmt.Errorf("begin: %w", interpretError(err))
 	}
 	defer tx.Rollback(context.Background())
 	// Inserting in id order keeps the index inserts local.
-	slices.SortFunc(b.Rows, func(x, y IngestRow) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(b.Problems, func(x, y bigmath.Problem) int { return strings.Compare(x.ID, y.ID) })
 	if b.Fresh {
 		return w.copyFresh(ctx, tx, b)
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"ingest_stage"}, stageColumns, pgx.CopyFromSlice(len(b.Rows), func(i int) ([]any, error) {
-		r := &b.Rows[i]
-		extra := r.Extra
-		if len(extra) == 0 {
-			extra = []byte("{}")
-		}
-		verdicts := r.Verdicts
-		if len(verdicts) == 0 {
-			verdicts = []byte("[]")
-		}
-		return []any{r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
-			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
-			string(verdicts), r.TextHash, r.Bands, nonNil(r.Overlaps)}, nil
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"ingest_stage"}, stageColumns, pgx.CopyFromSlice(len(b.Problems), func(i int) ([]any, error) {
+		return stageValues(&b.Problems[i]), nil
 	}))
 	if err != nil {
 		return res, fmt.Errorf("copy rows: %w", interpretError(err))
@@ -274,10 +249,10 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 
 // finishBatch confirms the cross-source candidates of the changed rows
 // (all rows when changed is nil), stores the links and commits.
-func (w *IngestWriter) finishBatch(ctx context.Context, tx pgx.Tx, b IngestBatch, changed map[string]bool, res *BatchResult) error {
+func (w *ingestWriter) finishBatch(ctx context.Context, tx pgx.Tx, b bigmath.IngestBatch, changed map[string]bool, res *bigmath.BatchResult) error {
 	links := b.Links
 	if b.Confirm != nil && len(b.Candidates) > 0 {
-		var cands []Link
+		var cands []bigmath.Link
 		var ids []string
 		for _, c := range b.Candidates {
 			if changed == nil || changed[c.A] {
@@ -306,27 +281,16 @@ func (w *IngestWriter) finishBatch(ctx context.Context, tx pgx.Tx, b IngestBatch
 }
 
 // copyFresh copies a batch straight into problems (see IngestBatch.Fresh).
-func (w *IngestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b IngestBatch) (BatchResult, error) {
+func (w *ingestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b bigmath.IngestBatch) (bigmath.BatchResult, error) {
 	cols := append([]string{"source_id", "source_revision", "license", "ingest_run_id", "cluster_id"}, stageColumns...)
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, cols, pgx.CopyFromSlice(len(b.Rows), func(i int) ([]any, error) {
-		r := &b.Rows[i]
-		extra := r.Extra
-		if len(extra) == 0 {
-			extra = []byte("{}")
-		}
-		verdicts := r.Verdicts
-		if len(verdicts) == 0 {
-			verdicts = []byte("[]")
-		}
-		return []any{b.SourceID, b.Revision, b.License, b.RunID, r.ID,
-			r.ID, r.RowKey, r.RowIndex, r.RawHash, r.ProblemRaw, r.ProblemNorm, r.Solution, string(extra),
-			r.Domain, r.Difficulty, r.Level, r.AnswerRaw, r.AnswerCanonical, r.AnswerKind, r.Status, r.Stage, r.Reason,
-			string(verdicts), r.TextHash, r.Bands, nonNil(r.Overlaps)}, nil
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, cols, pgx.CopyFromSlice(len(b.Problems), func(i int) ([]any, error) {
+		p := &b.Problems[i]
+		return append([]any{b.SourceID, b.Revision, b.License, b.RunID, p.ID}, stageValues(p)...), nil
 	}))
 	if err != nil {
-		return BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))
+		return bigmath.BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))
 	}
-	res := BatchResult{Inserted: n}
+	res := bigmath.BatchResult{Inserted: n}
 	if err := w.finishBatch(ctx, tx, b, nil, &res); err != nil {
 		return res, err
 	}
@@ -342,7 +306,7 @@ func (s *Store) HasRows(ctx context.Context, sourceID int64) (bool, error) {
 	return ok, nil
 }
 
-func insertLinks(ctx context.Context, tx pgx.Tx, links []Link) error {
+func insertLinks(ctx context.Context, tx pgx.Tx, links []bigmath.Link) error {
 	if len(links) == 0 {
 		return nil
 	}
@@ -358,29 +322,18 @@ func insertLinks(ctx context.Context, tx pgx.Tx, links []Link) error {
 	return nil
 }
 
-// AddLinks stores confirmed duplicate links (existing pairs are kept).
-func (w *IngestWriter) AddLinks(ctx context.Context, links []Link) error {
-	tx, err := w.conn.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", interpretError(err))
-	}
-	defer tx.Rollback(context.Background())
-	if err := insertLinks(ctx, tx, links); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit links: %w", interpretError(err))
-	}
-	return nil
-}
-
 // CopyRaw copies rows into a throw-away temporary table in one
 // transaction: the bare-COPY baseline that ingest benchmarks compare with.
-func (w *IngestWriter) CopyRaw(ctx context.Context, keys []string, raws [][]byte) error {
-	if _, err := w.conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS copy_baseline (row_key text, raw text)`); err != nil {
+func (s *Store) CopyRaw(ctx context.Context, keys []string, raws [][]byte) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire connection: %w", interpretError(err))
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS copy_baseline (row_key text, raw text)`); err != nil {
 		return fmt.Errorf("create baseline table: %w", interpretError(err))
 	}
-	_, err := w.conn.CopyFrom(ctx, pgx.Identifier{"copy_baseline"}, []string{"row_key", "raw"}, pgx.CopyFromSlice(len(keys), func(i int) ([]any, error) {
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"copy_baseline"}, []string{"row_key", "raw"}, pgx.CopyFromSlice(len(keys), func(i int) ([]any, error) {
 		return []any{keys[i], string(raws[i])}, nil
 	}))
 	if err != nil {
@@ -413,15 +366,9 @@ func (s *Store) StoredBands(ctx context.Context, excludeSource int64, fn func(id
 	return nil
 }
 
-// DedupText is what duplicate confirmation reads of a stored problem.
-type DedupText struct {
-	Norm   string // problem_norm
-	Answer string // answer_canonical
-}
-
-// DedupTexts returns the normalized text and canonical answer of the given
-// problems by id (missing ids are absent from the map).
-func (s *Store) DedupTexts(ctx context.Context, ids []string) (map[string]DedupText, error) {
+// DedupTexts returns the given problems by id, with their normalized text
+// and canonical answer only (missing ids are absent from the map).
+func (s *Store) DedupTexts(ctx context.Context, ids []string) (map[string]bigmath.Problem, error) {
 	return dedupTexts(ctx, s.pool, ids)
 }
 
@@ -429,20 +376,19 @@ type ingestQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]DedupText, error) {
-	out := make(map[string]DedupText, len(ids))
+func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]bigmath.Problem, error) {
+	out := make(map[string]bigmath.Problem, len(ids))
 	rows, err := q.Query(ctx, `SELECT id, problem_norm, answer_canonical FROM problems WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var t DedupText
-		if err := rows.Scan(&id, &t.Norm, &t.Answer); err != nil {
+		var p bigmath.Problem
+		if err := rows.Scan(&p.ID, &p.ProblemNorm, &p.Answer.Canonical); err != nil {
 			return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 		}
-		out[id] = t
+		out[p.ID] = p
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
@@ -541,27 +487,22 @@ SELECT p.id, p.problem_norm, p.benchmark_overlaps FROM problems p JOIN sources s
 	return nil
 }
 
-// OverlapUpdate is a problem's new list of overlapped benchmarks.
-type OverlapUpdate struct {
-	ID       string
-	Overlaps []string
-}
-
-// SetOverlaps writes overlap updates in one transaction, and records
+// SetOverlaps sets the benchmark overlaps of problems (id -> benchmarks) in one transaction, and records
 // value under stateKey in the same transaction (so that a killed
 // recheck is redone).
-func (s *Store) SetOverlaps(ctx context.Context, updates []OverlapUpdate, stateKey, value string) error {
+func (s *Store) SetOverlaps(ctx context.Context, overlaps map[string][]string, stateKey, value string) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", interpretError(err))
 	}
 	defer tx.Rollback(context.Background())
-	if len(updates) > 0 {
+	if len(overlaps) > 0 {
+		ids := slices.Sorted(maps.Keys(overlaps))
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE overlap_stage (id text, benchmark_overlaps text[]) ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("create overlap staging table: %w", interpretError(err))
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"overlap_stage"}, []string{"id", "benchmark_overlaps"}, pgx.CopyFromSlice(len(updates), func(i int) ([]any, error) {
-			return []any{updates[i].ID, nonNil(updates[i].Overlaps)}, nil
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"overlap_stage"}, []string{"id", "benchmark_overlaps"}, pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
+			return []any{ids[i], nonNil(overlaps[ids[i]])}, nil
 		})); err != nil {
 			return fmt.Errorf("copy overlaps: %w", interpretError(err))
 		}

@@ -2,42 +2,26 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// ClusterMember is what cluster resolution needs to know of a problem.
-type ClusterMember struct {
-	ID              string
-	SourceID        int64
-	SourceName      string
-	Role            string
-	Priority        int
-	RowIndex        int64
-	Status          string
-	AnswerCanonical string
-	// The stored cluster state.
-	ClusterID    string
-	DuplicateOf  string
-	Conflict     bool
-	Contaminated []string
-	// Overlaps are the benchmarks the problem embeds (see IngestRow).
-	Overlaps []string
-}
+	"github.com/bigmath/bigmath"
+)
 
 // ClusterState loads every duplicate link, and every problem that is in a
 // link, overlaps a benchmark, or whose stored cluster state is not the
 // singleton default (cluster_id = id, no duplicate_of, no conflict, not
 // contaminated).
-func (s *Store) ClusterState(ctx context.Context) ([]Link, []ClusterMember, error) {
-	var links []Link
+func (s *Store) ClusterState(ctx context.Context) ([]bigmath.Link, []bigmath.ClusterMember, error) {
+	var links []bigmath.Link
 	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity FROM problem_links`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
 	}
 	for rows.Next() {
-		var l Link
+		var l bigmath.Link
 		if err := rows.Scan(&l.A, &l.B, &l.Similarity); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
@@ -60,13 +44,15 @@ JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 	}
 	defer rows.Close()
-	var members []ClusterMember
+	var members []bigmath.ClusterMember
 	for rows.Next() {
-		var m ClusterMember
-		if err := rows.Scan(&m.ID, &m.SourceID, &m.SourceName, &m.Role, &m.Priority, &m.RowIndex, &m.Status,
-			&m.AnswerCanonical, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated, &m.Overlaps); err != nil {
+		var m bigmath.ClusterMember
+		var role, status string
+		if err := rows.Scan(&m.ID, &m.SourceID, &m.SourceName, &role, &m.Priority, &m.RowIndex, &status,
+			&m.Answer, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated, &m.Overlaps); err != nil {
 			return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 		}
+		m.Role, m.Status = bigmath.SourceRole(role), bigmath.Status(status)
 		members = append(members, m)
 	}
 	if err := rows.Err(); err != nil {
@@ -75,21 +61,9 @@ JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 	return links, members, nil
 }
 
-// ClusterUpdate is the new cluster state of one problem. Tail is the JSON
-// array of its dedup and decontaminate verdicts, which replace the ones in
-// problems.verdicts.
-type ClusterUpdate struct {
-	ID           string
-	ClusterID    string
-	DuplicateOf  string // "" for none
-	Conflict     bool
-	Contaminated []string
-	Tail         []byte
-}
-
 // ApplyClusters writes cluster updates in one transaction and returns how
 // many problems changed.
-func (s *Store) ApplyClusters(ctx context.Context, updates []ClusterUpdate) (int64, error) {
+func (s *Store) ApplyClusters(ctx context.Context, updates []bigmath.ClusterUpdate) (int64, error) {
 	if len(updates) == 0 {
 		return 0, nil
 	}
@@ -118,7 +92,11 @@ func (s *Store) ApplyClusters(ctx context.Context, updates []ClusterUpdate) (int
 			if cont == nil {
 				cont = []string{}
 			}
-			return []any{u.ID, u.ClusterID, dup, u.Conflict, cont, string(u.Tail)}, nil
+			tail, err := json.Marshal(u.Tail)
+			if err != nil {
+				return nil, fmt.Errorf("verdicts of %s: %w", u.ID, err)
+			}
+			return []any{u.ID, u.ClusterID, dup, u.Conflict, cont, string(tail)}, nil
 		}))
 	if err != nil {
 		return 0, fmt.Errorf("copy cluster updates: %w", interpretError(err))

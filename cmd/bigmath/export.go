@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/bigmath/bigmath"
-	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/export"
 	"github.com/bigmath/bigmath/postgres"
 )
 
@@ -23,7 +23,7 @@ type exportCmd struct {
 // Run exports the split. The file is written next to its final name and
 // renamed at the end, so a failed export leaves no partial file behind.
 func (c exportCmd) Run(e *env) error {
-	format, err := api.ParseExportFormat(c.Format)
+	format, err := export.ParseFormat(c.Format)
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
@@ -70,7 +70,7 @@ func (c exportCmd) Run(e *env) error {
 			return nil
 		}
 	}
-	w := api.NewExportWriter(out, format)
+	w := export.NewWriter(out, format)
 	if err := store.ExportSplit(e.ctx, c.Split, bigmath.Part(c.Part), w.Write); err != nil {
 		return splitError(c.Split, err)
 	}

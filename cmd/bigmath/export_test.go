@@ -14,7 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/bigmath/bigmath"
-	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/export"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -49,7 +49,7 @@ func TestExportCommand(t *testing.T) {
 		if code != exitOK || !strings.Contains(stderr, "exported 40 problems") {
 			t.Fatalf("export verl: exit %d, stderr %q", code, stderr)
 		}
-		rows, err := parquet.ReadFile[api.VerlRow](out)
+		rows, err := parquet.ReadFile[export.VerlRow](out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestExportCommand(t *testing.T) {
 		if code, _, stderr := runCmd(t, ctx, env, "export", "--split", "s", "--format", "parquet", "--out", out); code != exitOK {
 			t.Fatalf("export parquet: exit %d, stderr %q", code, stderr)
 		}
-		rows, err := parquet.ReadFile[api.ExportRow](out)
+		rows, err := parquet.ReadFile[export.Row](out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestExportCommand(t *testing.T) {
 		n := 0
 		sc := bufio.NewScanner(strings.NewReader(stdout))
 		for sc.Scan() {
-			var r api.ExportRow
+			var r export.Row
 			if err := json.Unmarshal(sc.Bytes(), &r); err != nil || r.Split != "test" || r.Source != "alpha" {
 				t.Fatalf("line %d: %v %s", n+1, err, sc.Bytes())
 			}

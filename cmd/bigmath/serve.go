@@ -50,7 +50,7 @@ func (s serveCmd) Run(e *env) error {
 	}
 
 	store := postgres.NewStore(pool)
-	recorder := api.NewRecorder(attemptWriter{store}, api.RecorderOptions{Logger: e.logger})
+	recorder := api.NewRecorder(store, api.RecorderOptions{Logger: e.logger})
 	recorder.Start()
 	defer func() { // on an early return; a no-op after the Close below
 		ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
@@ -97,7 +97,7 @@ func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec 
 	return api.Deps{
 		Logger:        e.logger,
 		Ready:         func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
-		Golds:         goldStore{store},
+		Golds:         store,
 		Corpus:        store,
 		Recorder:      rec,
 		DBStats:       func() api.DBStats { return dbStats(pool.Stat()) },
@@ -107,39 +107,6 @@ func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec 
 		RateLimit:     cfg.RateLimit,
 		RewardTimeout: cfg.RewardTimeout,
 	}
-}
-
-// goldStore adapts postgres.Store to api.GoldStore.
-type goldStore struct{ s *postgres.Store }
-
-// Golds implements api.GoldStore: the raw gold answer, or the canonical one
-// when the source had none.
-func (g goldStore) Golds(ctx context.Context, ids []string) (map[string]api.Gold, error) {
-	golds, err := g.s.Golds(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]api.Gold, len(golds))
-	for id, gold := range golds {
-		ans := gold.Raw
-		if ans == "" {
-			ans = gold.Canonical
-		}
-		out[id] = api.Gold{Answer: ans, Kind: gold.Kind}
-	}
-	return out, nil
-}
-
-// attemptWriter adapts postgres.Store to api.AttemptWriter.
-type attemptWriter struct{ s *postgres.Store }
-
-// RecordAttempts implements api.AttemptWriter.
-func (w attemptWriter) RecordAttempts(ctx context.Context, attempts []api.Attempt) error {
-	rows := make([]postgres.Attempt, len(attempts))
-	for i, a := range attempts {
-		rows[i] = postgres.Attempt{ProblemID: a.ProblemID, Correct: a.Correct, Reason: a.Reason, Extracted: a.Extracted}
-	}
-	return w.s.RecordAttempts(ctx, rows)
 }
 
 func dbStats(s *pgxpool.Stat) api.DBStats {
