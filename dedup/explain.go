@@ -475,3 +475,22 @@ func (ex *explanation) renames(a, b []etok, al alignment) string {
 
 // EditStrings returns the edits of a match as strings (Edit.String).
 func (m Match) EditStrings() []string { return Decision{Edits: m.Edits}.EditStrings() }
+
+// LinkEdits returns the edits of a decision on the pair (a, b) as a link
+// stores them (bigmath.Link.Edits): Edit.String of each, except that a
+// cut-off edit names the cut-off copy, CutOffEdit + its id, so that
+// clustering never makes it canonical.
+func (d Decision) LinkEdits(a, b string) []string {
+	out := d.EditStrings()
+	for i, e := range d.Edits {
+		if e.Kind == EditCutOff {
+			switch d.CutOff {
+			case 1:
+				out[i] = CutOffEdit + a
+			case 2:
+				out[i] = CutOffEdit + b
+			}
+		}
+	}
+	return out
+}
