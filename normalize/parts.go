@@ -82,6 +82,9 @@ func hasCue(s string) bool {
 // semicolonParts finds two questions in one sentence separated by a
 // semicolon: "find the period of $f$; find its maximum on $[0,1]$".
 func semicolonParts(s string) (string, bool) {
+	if strings.IndexByte(s, ';') < 0 {
+		return "", false
+	}
 	for _, sent := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '?' || r == '\n' || r == '!' }) {
 		if !strings.Contains(sent, ";") {
 			continue
