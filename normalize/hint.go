@@ -7,8 +7,7 @@ import (
 
 // headingWords mark an AoPS wiki section heading ("Hint", "Solution 2",
 // "Explanation of the Question", "Quickest Method of Solving").
-var headingWords = wordSet("hint hints solution solutions solving explanation method approach remark remarks " +
-	"idea walkthrough sketch answer")
+var headingWords = wordSet("hint hints solution solutions solving explanation remark remarks walkthrough answer")
 
 // solverTalk are phrases that speak to the solver about solving; after the
 // statement's question they are a hint or commentary, not the problem.
@@ -16,14 +15,20 @@ var solverTalk = []string{"hint:", "hints:", "solution:", "can be solved", "be s
 	"solved by", "solving this", "to solve this", "you are asked", "the problem asks",
 	"the question asks", "type of problem", "kind of problem", "is your friend", "piece of cake",
 	"makes you think", "the trick is", "most solutions", "solutions use", "other solutions", "the techniques",
-	"this technique", "visit the"}
+	"this technique"}
 
 // hintAppended reports solver help appended after the statement (see
 // HintAppended).
 func hintAppended(p prose) (string, bool) {
 	raw := withoutFigureCode(p.raw)
-	// A section heading on a line of its own, after the first line.
-	lines := strings.Split(raw, "\n")
+	// A section heading on a line of its own, after the question.
+	after := raw
+	if lower := strings.ToLower(raw); len(lower) == len(raw) {
+		if q := firstQuestionEnd(lower); q >= 0 {
+			after = raw[q:]
+		}
+	}
+	lines := strings.Split(after, "\n")
 	for k, l := range lines {
 		if k == 0 {
 			continue

@@ -92,6 +92,8 @@ func TestClassifyLayouts(t *testing.T) {
 		{"boxed answer appended", "Find $a+b$ if $a=3$ and $b=4$. We add them: $3+4=7$, so $\\boxed{7}$.", "7", HintAppended},
 		{"note on solving", "Find $x$ if $x^2=49$ and $x>0$.\nnote: this is the kind of problem that can be solved by inspection.", "7", HintAppended},
 		{"diagram heading with solution set-up", "Find the area of the kite with diagonals 6 and 8.\nDiagram\nLet the diagonals meet at $O$. Then the area is half the product.", "24", HintAppended},
+		{"plan names on lines are not headings", "A gym offers two plans.\nPlan A\n$20$ a month and $2$ a visit.\nPlan B\n$35$ a month.\nHow many visits make the plans cost the same?", "15", Keep},
+		{"a heading word before the question is no heading", "Remarks on a game\nTwo players take turns removing 1 or 2 stones from 10. How many stones must the first player take first to win?", "1", Keep},
 		{"definition note is kept", "Find the least $n$ with $\\lfloor n/3\\rfloor=5$.\nNote: $\\lfloor x\\rfloor$ is the greatest integer not above $x$.", "15", Keep},
 		{"signature is kept", "Find the remainder when $3^{100}$ is divided by $5$.\n ~ someone", "1", Keep},
 		{"box as notation is kept", "Let $\\boxed{n}$ denote the sum of the digits of $n$. Find $\\boxed{\\boxed{99}}$.", "9", Keep},
