@@ -13,7 +13,7 @@ var strongFigureCues = []string{"in the figure", "in the figures", "the figure b
 	"shown in red", "shown in blue", "shown in green", "in red below", "the adjoining figure",
 	"accompanying figure", "accompanying diagram", "indicated in the figure", "marked in the figure",
 	"as illustrated", "illustrated below", "see figure", "see the figure", "see diagram", "see the diagram",
-	"in figure", "first figure", "second figure", "shown in the diagram", "如图", "如下图", "图中"}
+	"in figure 1", "in figure 2", "in figure 3", "in the first figure", "in the second figure", "shown in the diagram", "如图", "如下图", "图中"}
 
 // weakFigureCues may refer to a figure, or to what the text itself shows.
 var weakFigureCues = []string{"as shown", "shown below", "shown above", "shown here", "is shown", "are shown",

@@ -48,6 +48,8 @@ func TestClassifyLayouts(t *testing.T) {
 		{"sample shown below", "A sample lock is shown below. Each lock has 10 buttons and opens with a set of 4 of them. How many sets are there?", "210", Keep},
 		{"diagram was not given", "A square of side 6 has a circle inscribed in it. Find the area outside the circle.\nNote: the diagram was not given in the original contest.", "36-9\\pi", Keep},
 		{"graph shown in red", "The graph of $y=g(x)$ is shown in red below. How many solutions does $g(x)=1$ have?", "3", NeedsFigure},
+		{"figure skating is not a figure", "In figure skating, a judge gives scores 5, 6 and 7. What is the mean score?", "6", Keep},
+		{"the first figure skater", "The first figure skater scored 8 and the second 6. What is the total?", "14", Keep},
 		{"numbers shown on dice are not a figure", "Two dice are rolled. What is the probability that the numbers shown add to 4?", "\\frac{1}{12}", Keep},
 		{"movies shown are not a figure", "A cinema has 3 screens and 4 films are shown on each screen per day. How many films are shown per day?", "12", Keep},
 		{"pattern shown above is in the text", "The sequence $$2, 5, 8, 11, \\ldots$$ goes on. The first four terms are shown above. What is the 10th term?", "29", Keep},
