@@ -463,6 +463,23 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 }
 
+// BenchmarkAddDoc adds problems with their texts: fingerprint, candidates
+// and the explained confirmation.
+func BenchmarkAddDoc(b *testing.B) {
+	texts := synthetic(100000)
+	for i, s := range texts {
+		texts[i] = normalize.Text(s)
+	}
+	ix := mustIndex(b, Options{})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ix.AddDoc(int64(i), 0, Doc{Text: texts[i%len(texts)]})
+		i++
+	}
+	b.ReportMetric(float64(ix.MemoryBytes())/float64(ix.Len()), "bytes/doc")
+}
+
 func BenchmarkAdd(b *testing.B) {
 	texts := synthetic(100000)
 	h := NewHasher()
@@ -485,12 +502,11 @@ func BenchmarkAdd(b *testing.B) {
 func BenchmarkIndex1M(b *testing.B) {
 	const n = 1_000_000
 	texts := synthetic(n)
-	h := NewHasher()
 	for b.Loop() {
 		ix := mustIndex(b, Options{ExpectedDocs: n})
 		dups := 0
 		for i, s := range texts {
-			m, err := ix.AddFingerprint(int64(i), 0, h.Fingerprint(normalize.Text(s)))
+			m, err := ix.AddDoc(int64(i), 0, Doc{Text: normalize.Text(s)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -567,9 +583,10 @@ func BenchmarkIndex1MReal(b *testing.B) {
 		ix := mustIndex(b, Options{ExpectedDocs: n})
 		dups, shingles := 0, 0
 		for i := range n {
-			fp := h.Fingerprint(normalize.Text(gen(i)))
+			text := normalize.Text(gen(i))
+			fp := h.Fingerprint(text)
 			shingles += len(fp.Shingles)
-			m, err := ix.AddFingerprint(int64(i), 0, fp)
+			m, err := ix.addFingerprintDoc(int64(i), fp, Doc{Text: text})
 			if err != nil {
 				b.Fatal(err)
 			}

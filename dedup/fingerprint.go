@@ -82,6 +82,7 @@ type Hasher struct {
 	word   []byte
 	quoted bool // inside a "string" of figure code: its numbers are labels
 	stems  map[string]string
+	last   *prepared // the last text fingerprinted, read again by Index.AddDoc
 }
 
 // seed fixes the MinHash functions: every process, every run, every
@@ -129,6 +130,7 @@ func (h *Hasher) Fingerprint(normText string) Fingerprint {
 		h.stems = map[string]string{}
 	}
 	p := prepareWith(normText, fp, h.stems)
+	h.last = p
 	fp.Blocks = p.blocks()
 	fp.Numbers = p.numberSeq()
 	return fp

@@ -159,6 +159,11 @@ func (ix *Index) AddDoc(id int64, priority int32, d Doc) (Match, error) {
 	return ix.add(id, priority, ix.hasher.Fingerprint(d.Text), &d)
 }
 
+// addFingerprintDoc is AddDoc with the fingerprint of d.Text computed.
+func (ix *Index) addFingerprintDoc(id int64, fp Fingerprint, d Doc) (Match, error) {
+	return ix.add(id, 0, fp, &d)
+}
+
 // AddFingerprint adds a problem by its fingerprint (computed now, or stored
 // from an earlier run), with a priority for the canonical choice, and
 // reports which cluster it joined. Without the text, candidates are
@@ -280,11 +285,13 @@ func (ix *Index) nearestExplained(fp Fingerprint, d *Doc) (best int32, bestSim f
 	checked := 0
 	var pd *prepared
 	numbers := uint64(fp.Content) | uint64(fp.AuxNumbers)<<32
+	gated := 0 // candidates put to the number test, at most 4*maxCand
 	try := func(c int32) {
-		if ix.seen[c] == ix.tick || checked >= ix.maxCand {
+		if ix.seen[c] == ix.tick || checked >= ix.maxCand || gated >= 4*ix.maxCand {
 			return
 		}
 		ix.seen[c] = ix.tick
+		gated++
 		if ix.texts[c] == "" { // added by fingerprint
 			checked++
 			if sim, ok := ix.similar(c, fp, numbers); ok && (sim > bestSim || sim == bestSim && c < best) {
@@ -300,7 +307,11 @@ func (ix *Index) nearestExplained(fp Fingerprint, d *Doc) (best int32, bestSim f
 		}
 		checked++
 		if pd == nil {
-			pd = prepareWith(d.Text, fp, ix.hasher.stems)
+			if l := ix.hasher.last; l != nil && l.text == d.Text {
+				pd = l
+			} else {
+				pd = prepareWith(d.Text, fp, ix.hasher.stems)
+			}
 		}
 		pc := prepareWith(ix.texts[c], Fingerprint{Aux: ix.aux[ix.auxStart[c]:ix.auxStart[c+1]], AuxNumbers: uint32(ix.numbers[c] >> 32)}, ix.hasher.stems)
 		goldsAgree := d.Answer != "" && ix.answers[c] == d.Answer

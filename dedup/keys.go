@@ -69,13 +69,15 @@ func numbersCompatible(a, b []uint32) bool {
 	if slices.Equal(a, b[:len(a)]) {
 		return true
 	}
-	if len(a) != len(b) {
+	if len(a) != len(b) || len(a) > maxNumbers {
 		return false
 	}
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
+	var x, y [maxNumbers]uint32
+	copy(x[:], a)
+	copy(y[:], b)
+	slices.Sort(x[:len(a)])
+	slices.Sort(y[:len(b)])
+	return x == y
 }
 
 // smallNumberWord reports a number word below three ("one", "two"), which

@@ -74,6 +74,18 @@ var synonymStarts = func() map[string]bool {
 	return m
 }()
 
+// expanding are the first words of synonyms whose replacement has more
+// words than the phrase ("twice" is "2 times").
+var expanding = func() map[string]bool {
+	m := map[string]bool{}
+	for k, v := range synonyms {
+		if len(strings.Fields(v)) > len(strings.Fields(k)) {
+			m[strings.Fields(k)[0]] = true
+		}
+	}
+	return m
+}()
+
 // maxPhrase is the most words in a key of synonyms.
 const maxPhrase = 3
 

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -153,6 +154,9 @@ var formatPhrases = []string{" in lowest terms", " in simplest form", " in simpl
 
 // blankFormatPhrases blanks the format phrases of s, remembering them.
 func (p *prepared) blankFormatPhrases(s string) string {
+	if !strings.Contains(s, "lowest") && !strings.Contains(s, "simplest") && !strings.Contains(s, "reduced") {
+		return s
+	}
 	low := strings.ToLower(s)
 	var b []byte
 	for _, f := range formatPhrases {
@@ -723,15 +727,10 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			out = append(out, etok{key: low, surf: r.surf, kind: kWord, start: r.start, end: r.end})
 		}
 	}
-	segOf := map[int]int{}
-	for _, r := range raw {
-		if r.seg > 0 {
-			segOf[r.start] = r.seg
-		}
-	}
-	if len(segOf) > 0 {
-		for k := range out {
-			out[k].seg = segOf[out[k].start]
+	for k := range out { // raw is in text order: find the raw token each starts at
+		j, found := slices.BinarySearchFunc(raw, out[k].start, func(r rawTok, start int) int { return r.start - start })
+		if found {
+			out[k].seg = raw[j].seg
 		}
 	}
 	return p.applySynonyms(out)
@@ -806,7 +805,7 @@ func (p *prepared) numberWords(raw []rawTok, i int) (int, int) {
 // a sentence's start when they are common first names or appear
 // capitalised inside a sentence elsewhere.
 func nameCandidates(raw []rawTok) map[int]bool {
-	inside := map[string]bool{}
+	var inside map[string]bool
 	capital := func(s string) bool {
 		if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' {
 			return false
@@ -820,6 +819,9 @@ func nameCandidates(raw []rawTok) map[int]bool {
 	}
 	for _, r := range raw {
 		if r.kind == kWord && !r.sentStart && capital(r.surf) {
+			if inside == nil {
+				inside = map[string]bool{}
+			}
 			inside[r.surf] = true
 		}
 	}
@@ -871,7 +873,14 @@ func rawPhraseAt(raw []rawTok, i int) (int, string) {
 // applySynonyms rewrites synonym phrases to their family's spelling and
 // stems the remaining words.
 func (p *prepared) applySynonyms(toks []etok) []etok {
-	out := make([]etok, 0, len(toks)+2)
+	// rewrite in place, unless a replacement is longer than its phrase
+	out := toks[:0]
+	for _, t := range toks {
+		if t.kind == kWord && expanding[t.key] {
+			out = make([]etok, 0, len(toks)+4)
+			break
+		}
+	}
 	for i := 0; i < len(toks); {
 		if toks[i].kind == kWord && toks[i].edit == "synonym" { // a raw phrase
 			t := toks[i]
