@@ -494,3 +494,23 @@ func (d Decision) LinkEdits(a, b string) []string {
 	}
 	return out
 }
+
+// Confirm decides a candidate pair found outside an Index (by band or
+// blocking keys in a map or in Postgres), given both fingerprints
+// (Hasher.Fingerprint of the texts) and the texts with their gold answers:
+// the cheap number test first (Fingerprint.Numbers), then Explain. It
+// returns the shingle similarity of the pair (for the link) and the
+// decision. Use mode Benchmark when one of the two is a benchmark problem.
+func Confirm(fa Fingerprint, a Doc, fb Fingerprint, b Doc, mode Mode) (float64, Decision) {
+	if a.Text != b.Text && !numbersCompatible(fa.Numbers, fb.Numbers) && mode == Corpus {
+		return 0, Decision{Difference: "numbers differ"}
+	}
+	d := Explain(a, b, mode)
+	if !d.Duplicate {
+		return 0, d
+	}
+	if a.Text == b.Text {
+		return 1, d
+	}
+	return Jaccard(fa.Shingles, fb.Shingles), d
+}

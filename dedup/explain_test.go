@@ -146,6 +146,9 @@ func TestOverlapExplained(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ovs := o.Overlaps(normalize.Text(tc.text))
+			if byFP := o.MatchFingerprint(normalize.Text(tc.text), NewFingerprint(normalize.Text(tc.text))); !slices.Equal(byFP, o.Match(normalize.Text(tc.text))) {
+				t.Errorf("MatchFingerprint = %v, Match %v", byFP, o.Match(normalize.Text(tc.text)))
+			}
 			if got := o.Match(normalize.Text(tc.text)); !slices.Equal(got, tc.want) {
 				t.Fatalf("Match = %v, want %v (%+v)", got, tc.want, ovs)
 			}
@@ -153,5 +156,28 @@ func TestOverlapExplained(t *testing.T) {
 				t.Errorf("edits %v, want %s", ovs[0].Edits, tc.edit)
 			}
 		})
+	}
+}
+
+// TestConfirm checks that confirming by fingerprints and texts decides as
+// Explain does on every written pair, with a similarity for duplicates.
+func TestConfirm(t *testing.T) {
+	h := NewHasher()
+	for _, tc := range explainCases {
+		a, b := Doc{Text: normalize.Text(tc.a), Answer: tc.ansA}, Doc{Text: normalize.Text(tc.b), Answer: tc.ansB}
+		sim, d := Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(b.Text), b, tc.mode)
+		if want := Explain(a, b, tc.mode); d.Duplicate != want.Duplicate {
+			t.Errorf("%s: Confirm says %v (%q), Explain %v", tc.name, d.Duplicate, d.Difference, want.Duplicate)
+		}
+		if d.Duplicate != (sim > 0) {
+			t.Errorf("%s: similarity %v for duplicate = %v", tc.name, sim, d.Duplicate)
+		}
+	}
+}
+
+func TestLinkEdits(t *testing.T) {
+	d := Decision{Duplicate: true, Edits: []Edit{{Kind: EditSynonym, From: "total", To: "altogether"}, {Kind: EditCutOff}}, CutOff: 2}
+	if got := d.LinkEdits("p1", "p2"); !slices.Equal(got, []string{"synonym:total/altogether", "cut_off:p2"}) {
+		t.Errorf("LinkEdits = %v", got)
 	}
 }

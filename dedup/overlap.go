@@ -260,8 +260,18 @@ func (o *OverlapIndex) overlap(doc *overlapDoc, fp Fingerprint, nums []uint64) (
 // Match returns the sorted names of the benchmarks that the normalized text
 // overlaps (nil when none).
 func (o *OverlapIndex) Match(normText string) []string {
+	return names(o.Overlaps(normText))
+}
+
+// MatchFingerprint is Match for a text whose fingerprint is at hand
+// (OverlapsFingerprint).
+func (o *OverlapIndex) MatchFingerprint(normText string, fp Fingerprint) []string {
+	return names(o.OverlapsFingerprint(normText, fp))
+}
+
+func names(ovs []Overlap) []string {
 	var names []string
-	for _, ov := range o.Overlaps(normText) {
+	for _, ov := range ovs {
 		if len(names) == 0 || names[len(names)-1] != ov.Benchmark {
 			names = append(names, ov.Benchmark)
 		}
