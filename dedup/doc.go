@@ -60,8 +60,8 @@
 // explained. The allowed edits, by kind:
 //
 //   - latex_format: spacing, $ and brace placement (the "flat" form),
-//     \dfrac/rac, {a\over b}, \left/ight, AoPS empty groups ^{}_{}, ~,
-//     	ext{}/\it{}, environments (egin{align*}), function names as text;
+//     \dfrac/rac, {a\over b}, \left/ight, AoPS empty groups ^{}_{}, ~,
+//     ext{}/\it{}, environments (egin{align*}), function names as text;
 //   - stop_words: articles, prepositions, auxiliaries (lexicon.go);
 //   - synonym:a/b: the synonym table (total/altogether/in all,
 //     largest/greatest, prime factor/prime divisor, circumradii/radii of
