@@ -104,7 +104,7 @@ func TestPairLabels(t *testing.T) {
 	if len(pairs) < 200 {
 		t.Errorf("%d pairs, want at least 200", len(pairs))
 	}
-	dups := 0
+	dups, hard := 0, 0
 	seen := map[[2]Ref]int{}
 	for _, p := range pairs {
 		if p.A == p.B {
@@ -121,6 +121,12 @@ func TestPairLabels(t *testing.T) {
 		if p.Label == "dup" {
 			dups++
 		}
+		if p.Hard {
+			hard++
+		}
+	}
+	if 4*hard < len(pairs) {
+		t.Errorf("%d of %d pairs are hard negatives, want at least a quarter", hard, len(pairs))
 	}
 	if 10*dups < 4*len(pairs) {
 		t.Errorf("%d of %d pairs are duplicates, want at least 40%%", dups, len(pairs))
@@ -204,7 +210,8 @@ func TestReadersRejectBadFiles(t *testing.T) {
 		{"bad file", "file\tid\tlabel\tgold\tnote\nnowhere.jsonl\t1\tkeep\tok\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
 		{"short row", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tok\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
 		{"bad gold", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tfine\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
-		{"pair label", "file_a\tid_a\tfile_b\tid_b\tlabel\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tsame\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
+		{"pair label", "file_a\tid_a\tfile_b\tid_b\tlabel\thard\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tsame\tno\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
+		{"hard dup", "file_a\tid_a\tfile_b\tid_b\tlabel\thard\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tdup\tyes\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
 		{"mc reason missing", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\tnot_recoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
 		{"mc recoverable without value", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\trecoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
 		{"written unknown field", `{"id":"w1","problem":"p","answer":"A","label":"recoverable","expected_answer":"1","reason":"","extra":1}` + "\n", func(p string) error { _, err := ReadMCWritten(p); return err }},
