@@ -170,6 +170,12 @@ func TestMCLabels(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, w := range written {
+		if w.Layout == "" {
+			t.Errorf("written %s: no layout", w.ID)
+		}
+		if key := letterKey(w.Answer); key != "" && w.Label == "recoverable" && !hasOptionLabel(w.Problem, key) {
+			t.Errorf("written %s: key %q names no option of the problem", w.ID, key)
+		}
 		if ids[w.ID] {
 			t.Errorf("written id %q twice", w.ID)
 		}
@@ -195,6 +201,51 @@ func TestMCLabels(t *testing.T) {
 		}
 		if copiedRun(l.Note, row.Problem) {
 			t.Errorf("line %d: the note copies words from the problem", l.Line)
+		}
+	}
+}
+
+// letterKey returns the option letter an answer names ("B", "(B)",
+// "$\\boxed{C}$", "c"), or "" when the answer is not a single letter.
+func letterKey(a string) string {
+	for _, cut := range []string{"$", `\boxed{`, "}", "(", ")", " "} {
+		a = strings.ReplaceAll(a, cut, "")
+	}
+	if len(a) == 1 && (a[0] >= 'A' && a[0] <= 'Z' || a[0] >= 'a' && a[0] <= 'z') {
+		return a
+	}
+	return ""
+}
+
+// hasOptionLabel reports whether problem labels an option with key.
+func hasOptionLabel(problem, key string) bool {
+	for _, l := range []string{key + ":", key + ".", key + ")", "(" + key + ")", key + "\uff0e"} {
+		if strings.Contains(problem, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMCConsistentWithProblems(t *testing.T) {
+	problems, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMC := map[Ref]bool{}
+	for _, l := range mc {
+		inMC[l.Ref] = true
+	}
+	for _, p := range problems {
+		if p.Label == "multiple_choice" && !inMC[p.Ref] {
+			t.Errorf("problems.tsv line %d: %v is multiple_choice but not in mc.tsv", p.Line, p.Ref)
+		}
+		if inMC[p.Ref] && p.Label != "multiple_choice" {
+			t.Errorf("problems.tsv line %d: %v is in mc.tsv but labelled %s", p.Line, p.Ref, p.Label)
 		}
 	}
 }

@@ -28,7 +28,7 @@ var MCLabels = []string{"recoverable", "not_recoverable"}
 var MCReasons = []string{
 	"stem_needs_options", "all_none_of_above", "multi_select",
 	"key_matches_no_option", "options_are_statements", "question_changes",
-	"option_not_a_value",
+	"option_not_a_value", "stem_broken",
 }
 
 // GoldChecks is the vocabulary of the gold column of problems.tsv: the
