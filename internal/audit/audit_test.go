@@ -4,16 +4,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
+// loadShared reads every shared file once per test binary (the files are
+// read-only, and reading them under -race is slow).
+var loadShared = sync.OnceValues(func() (map[string][]Row, error) {
+	return LoadAll(sharedtest.Root() + "/datasets")
+})
+
 // sharedRows loads every shared file, skipping when ../shared is absent.
 func sharedRows(t *testing.T) map[string][]Row {
 	t.Helper()
-	dir := sharedtest.Datasets(t)
-	byFile, err := LoadAll(dir)
+	sharedtest.Datasets(t)
+	byFile, err := loadShared()
 	if err != nil {
 		t.Fatal(err)
 	}
