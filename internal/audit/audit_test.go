@@ -4,16 +4,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
 )
 
+// loadShared reads every shared file once per test binary (the files are
+// read-only, and reading them under -race is slow).
+var loadShared = sync.OnceValues(func() (map[string][]Row, error) {
+	return LoadAll(sharedtest.Root() + "/datasets")
+})
+
 // sharedRows loads every shared file, skipping when ../shared is absent.
 func sharedRows(t *testing.T) map[string][]Row {
 	t.Helper()
-	dir := sharedtest.Datasets(t)
-	byFile, err := LoadAll(dir)
+	sharedtest.Datasets(t)
+	byFile, err := loadShared()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +111,7 @@ func TestPairLabels(t *testing.T) {
 	if len(pairs) < 200 {
 		t.Errorf("%d pairs, want at least 200", len(pairs))
 	}
-	dups := 0
+	dups, hard := 0, 0
 	seen := map[[2]Ref]int{}
 	for _, p := range pairs {
 		if p.A == p.B {
@@ -121,6 +128,12 @@ func TestPairLabels(t *testing.T) {
 		if p.Label == "dup" {
 			dups++
 		}
+		if p.Hard {
+			hard++
+		}
+	}
+	if 4*hard < len(pairs) {
+		t.Errorf("%d of %d pairs are hard negatives, want at least a quarter", hard, len(pairs))
 	}
 	if 10*dups < 4*len(pairs) {
 		t.Errorf("%d of %d pairs are duplicates, want at least 40%%", dups, len(pairs))
@@ -164,6 +177,12 @@ func TestMCLabels(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, w := range written {
+		if w.Layout == "" {
+			t.Errorf("written %s: no layout", w.ID)
+		}
+		if key := letterKey(w.Answer); key != "" && w.Label == "recoverable" && !hasOptionLabel(w.Problem, key) {
+			t.Errorf("written %s: key %q names no option of the problem", w.ID, key)
+		}
 		if ids[w.ID] {
 			t.Errorf("written id %q twice", w.ID)
 		}
@@ -193,6 +212,51 @@ func TestMCLabels(t *testing.T) {
 	}
 }
 
+// letterKey returns the option letter an answer names ("B", "(B)",
+// "$\\boxed{C}$", "c"), or "" when the answer is not a single letter.
+func letterKey(a string) string {
+	for _, cut := range []string{"$", `\boxed{`, "}", "(", ")", " "} {
+		a = strings.ReplaceAll(a, cut, "")
+	}
+	if len(a) == 1 && (a[0] >= 'A' && a[0] <= 'Z' || a[0] >= 'a' && a[0] <= 'z') {
+		return a
+	}
+	return ""
+}
+
+// hasOptionLabel reports whether problem labels an option with key.
+func hasOptionLabel(problem, key string) bool {
+	for _, l := range []string{key + ":", key + ".", key + ")", "(" + key + ")", key + "\uff0e"} {
+		if strings.Contains(problem, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMCConsistentWithProblems(t *testing.T) {
+	problems, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMC := map[Ref]bool{}
+	for _, l := range mc {
+		inMC[l.Ref] = true
+	}
+	for _, p := range problems {
+		if p.Label == "multiple_choice" && !inMC[p.Ref] {
+			t.Errorf("problems.tsv line %d: %v is multiple_choice but not in mc.tsv", p.Line, p.Ref)
+		}
+		if inMC[p.Ref] && p.Label != "multiple_choice" {
+			t.Errorf("problems.tsv line %d: %v is in mc.tsv but labelled %s", p.Line, p.Ref, p.Label)
+		}
+	}
+}
+
 func TestReadersRejectBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {
@@ -204,7 +268,8 @@ func TestReadersRejectBadFiles(t *testing.T) {
 		{"bad file", "file\tid\tlabel\tgold\tnote\nnowhere.jsonl\t1\tkeep\tok\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
 		{"short row", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tok\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
 		{"bad gold", "file\tid\tlabel\tgold\tnote\ngsm8k/test.jsonl\t1\tkeep\tfine\tx\n", func(p string) error { _, err := ReadProblemLabels(p); return err }},
-		{"pair label", "file_a\tid_a\tfile_b\tid_b\tlabel\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tsame\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
+		{"pair label", "file_a\tid_a\tfile_b\tid_b\tlabel\thard\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tsame\tno\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
+		{"hard dup", "file_a\tid_a\tfile_b\tid_b\tlabel\thard\tnote\ngsm8k/test.jsonl\t1\tgsm8k/test.jsonl\t2\tdup\tyes\tx\n", func(p string) error { _, err := ReadPairLabels(p); return err }},
 		{"mc reason missing", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\tnot_recoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
 		{"mc recoverable without value", "file\tid\tlabel\texpected_answer\treason\tnote\ngsm8k/test.jsonl\t1\trecoverable\t\t\tx\n", func(p string) error { _, err := ReadMCLabels(p); return err }},
 		{"written unknown field", `{"id":"w1","problem":"p","answer":"A","label":"recoverable","expected_answer":"1","reason":"","extra":1}` + "\n", func(p string) error { _, err := ReadMCWritten(p); return err }},

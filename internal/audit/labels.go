@@ -28,7 +28,7 @@ var MCLabels = []string{"recoverable", "not_recoverable"}
 var MCReasons = []string{
 	"stem_needs_options", "all_none_of_above", "multi_select",
 	"key_matches_no_option", "options_are_statements", "question_changes",
-	"option_not_a_value",
+	"option_not_a_value", "stem_broken",
 }
 
 // GoldChecks is the vocabulary of the gold column of problems.tsv: the
@@ -49,7 +49,10 @@ type PairLabel struct {
 	Line  int
 	A, B  Ref
 	Label string
-	Note  string
+	// Hard marks a distinct pair whose texts differ in at most two small
+	// edits (one word, number, operator or name): a hard negative.
+	Hard bool
+	Note string
 }
 
 // MCLabel is one row of testdata/mc.tsv.
@@ -144,7 +147,7 @@ func ReadProblemLabels(path string) ([]ProblemLabel, error) {
 
 // ReadPairLabels reads testdata/pairs.tsv and checks its vocabulary.
 func ReadPairLabels(path string) ([]PairLabel, error) {
-	rows, err := readTSV(path, []string{"file_a", "id_a", "file_b", "id_b", "label", "note"})
+	rows, err := readTSV(path, []string{"file_a", "id_a", "file_b", "id_b", "label", "hard", "note"})
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +155,17 @@ func ReadPairLabels(path string) ([]PairLabel, error) {
 	for _, r := range rows {
 		var l PairLabel
 		fmt.Sscan(r[0], &l.Line)
-		l.A, l.B, l.Label, l.Note = Ref{r[1], r[2]}, Ref{r[3], r[4]}, r[5], r[6]
+		l.A, l.B, l.Label, l.Note = Ref{r[1], r[2]}, Ref{r[3], r[4]}, r[5], r[7]
+		switch r[6] {
+		case "yes":
+			l.Hard = true
+		case "no":
+		default:
+			return nil, fmt.Errorf("%s line %d: hard is %q, want yes or no", path, l.Line, r[6])
+		}
+		if l.Hard && r[5] != "distinct" {
+			return nil, fmt.Errorf("%s line %d: only a distinct pair is a hard negative", path, l.Line)
+		}
 		for _, f := range []string{l.A.File, l.B.File} {
 			if err := checkFile(l.Line, f); err != nil {
 				return nil, err
