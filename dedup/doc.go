@@ -60,8 +60,8 @@
 // explained. The allowed edits, by kind:
 //
 //   - latex_format: spacing, $ and brace placement (the "flat" form),
-//     \dfrac/rac, {a\over b}, \left/ight, AoPS empty groups ^{}_{}, ~,
-//     ext{}/\it{}, environments (egin{align*}), function names as text;
+//     \dfrac/\frac, {a\over b}, \left/\right, AoPS empty groups ^{}_{}, ~,
+//     \text{}/\it{}, environments (\begin{align*}), function names as text;
 //   - stop_words: articles, prepositions, auxiliaries (lexicon.go);
 //   - synonym:a/b: the synonym table (total/altogether/in all,
 //     largest/greatest, prime factor/prime divisor, circumradii/radii of
@@ -84,7 +84,7 @@
 //     covering at least half of the other; Decision.CutOff names it, and a
 //     cut-off copy is never canonical (Clusters, Index);
 //   - solution_appended: the longer copy goes on with solution text
-//     ("Solution:", "We have", "oxed", ...);
+//     ("Solution:", "We have", "\boxed", ...);
 //   - reworded: other sentences with the same givens (prose numbers with
 //     the word after each, units, and each math segment whole) and the same
 //     content lemmas; with agreeing gold answers, 45% of the lemmas shared
@@ -92,7 +92,7 @@
 //
 // Anything else keeps the pair apart and is named in Decision.Difference:
 // a content word (colours, objects, verbs such as filled/emptied), a point
-// or variable name (ngle ADC / ngle BDC), a relation or operator
+// or variable name (\angle ADC / \angle BDC), a relation or operator
 // (\perp/\parallel, z^3/\overline{z}^3), a number. In the Corpus mode two
 // problems with different canonical answers are never duplicates. The
 // Benchmark mode (decontamination) ignores answers and also allows
