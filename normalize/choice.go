@@ -23,20 +23,36 @@ var optionStyles = []labelStyle{
 var mcCues = []string{"which of the following", "which one of the following", "which of these", "which of the graphs",
 	"which graph", "which is the graph", "which could be the graph", "which diagram", "which of the diagrams",
 	"which figure", "enter the letter", "the letter of", "letters of the", "correct option", "correct choice",
-	"choose", "select", "options", "choices", "answer choices"}
+	"choose", "select", "options", "choices", "answer choices", "correct letter", "which one is it",
+	"one of these graphs", "list of letters"}
 
 func multipleChoice(p prose, ans string, hasAnswer bool) (string, bool) {
 	raw := optionText(withoutFigureCode(p.raw))
+	answerIsLabel := hasAnswer && isOptionAnswer(ans)
 	for _, st := range optionStyles {
-		if n := countLabelsInOrder(raw, "ABCDE", st); n >= 3 {
-			return "options " + optionsEvidence(st, "ABC"), true
+		first := -1
+		n := 0
+		labelPositions(raw, "ABCDE", st, func(j int) bool {
+			if first < 0 {
+				first = j
+			}
+			n++
+			return true
+		})
+		if n < 3 {
+			continue
 		}
+		// "satisfy the following conditions: (A) ... (B) ..." labels
+		// conditions, not options, unless the gold is a label.
+		if !answerIsLabel && containsAny(strings.ToLower(raw[:first]), []string{"following condition", "these conditions", "conditions:"}) {
+			continue
+		}
+		return "options " + optionsEvidence(st, "ABC"), true
 	}
 	if st, ok := inlineOptions(raw); ok {
 		return "inline options " + optionsEvidence(st, "ABCD"), true
 	}
-	answerIsLabel := hasAnswer && isOptionAnswer(ans)
-	if ev, ok := lowerCaseOptions(p, raw, answerIsLabel); ok {
+	if ev, ok := lowerCaseOptions(p, raw, ans, answerIsLabel); ok {
 		return ev, true
 	}
 	if ev, ok := figureOptions(p.raw); ok {
@@ -49,6 +65,14 @@ func multipleChoice(p prose, ans string, hasAnswer bool) (string, bool) {
 		return "letter codes: " + excerpt(p.text, at, 40), true
 	}
 	countQuestion := strings.Contains(p.text, "how many of the following")
+	if ev, ok := namedCandidates(p.raw, ans, hasAnswer); ok {
+		return ev, true
+	}
+	if hasAnswer && !answerIsLabel && isLetterList(ans) {
+		if _, at := firstCue(p.text, []string{"which of these", "which of the following", "correct letter", "list of letters", "which letters"}); at >= 0 {
+			return "answer is a list of option letters: " + ans, true
+		}
+	}
 	if answerIsLabel {
 		if isBracketedLabel(ans) && !countQuestion {
 			return "answer is an option label: " + ans, true
@@ -288,10 +312,11 @@ func wordBefore2(s string, j int) string {
 }
 
 // lowerCaseOptions finds options labelled (a) (b) (c), a) b) c) or a. b. c.:
-// when the gold answer is a label, or when the list follows the question
-// ("?" or a blank "( )") and nothing after the list asks anything (a list
-// of conditions after "satisfies the following:" is not options).
-func lowerCaseOptions(p prose, raw string, answerIsLabel bool) (string, bool) {
+// when the gold answer is a label, or when the list of short items follows
+// the question ("?" or a blank "( )", or four labels a to d after the
+// stem) and nothing after the list asks anything (a list of conditions
+// after "satisfies the following:" is not options).
+func lowerCaseOptions(p prose, raw, ans string, answerIsLabel bool) (string, bool) {
 	for _, st := range []labelStyle{{"(", ")", false}, {"", ")", true}, {"", ".", true}} {
 		var pos []int
 		labelPositions(raw, "abcde", st, func(j int) bool {
@@ -310,7 +335,13 @@ func lowerCaseOptions(p prose, raw string, answerIsLabel bool) (string, bool) {
 		items := strings.ToLower(raw[pos[0]:])
 		blank := strings.HasSuffix(stem, "( )") || strings.HasSuffix(stem, "()") || strings.HasSuffix(stem, "（ ）") ||
 			strings.HasSuffix(stem, "（）") || strings.HasSuffix(stem, "?")
-		if blank && !hasCue(items) && !strings.Contains(stem, "condition") && shortItems(items, st, pos[0], pos) {
+		if a := strings.Trim(strings.TrimSpace(unwrapGold(ans)), "()"); len(a) == 1 && a[0] >= 'a' && a[0] < 'a'+byte(len(pos)) {
+			return ev, true // the gold is one of the labels: "c"
+		}
+		if strings.Contains(stem, "how many of") {
+			continue // counting the true statements of a list: one number
+		}
+		if (blank || len(pos) >= 4) && !hasCue(items) && !strings.Contains(stem, "condition") && shortItems(items, st, pos[0], pos) {
 			return ev, true
 		}
 	}
@@ -510,4 +541,57 @@ func letterCodes(s string) int {
 		return first
 	}
 	return -1
+}
+
+// isLetterList reports whether a gold answer is only capital letters (one
+// to eight, markup and separators aside): "VW", "\text{A, C}".
+func isLetterList(a string) bool {
+	t := optionText(strings.TrimSpace(a))
+	n := 0
+	for _, r := range t {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			n++
+		case r == ',' || r == ' ' || r == ';' || r == '$' || r == '{' || r == '}':
+		default:
+			return false
+		}
+	}
+	return n >= 1 && n <= 8
+}
+
+// namedCandidates finds a question that lists named candidates and a gold
+// that is one of them: "On which quarter of the circle, $A$, $B$, $C$ or
+// $D$, did he stop?" with gold C.
+func namedCandidates(raw, ans string, hasAnswer bool) (string, bool) {
+	if !hasAnswer {
+		return "", false
+	}
+	a := strings.ToUpper(unwrapGold(ans))
+	if len(a) != 1 || a[0] < 'A' || a[0] > 'Z' {
+		return "", false
+	}
+	lower := strings.ToLower(raw)
+	if len(lower) != len(raw) {
+		return "", false
+	}
+	for from := 0; ; {
+		k := strings.Index(lower[from:], "which")
+		if k < 0 {
+			return "", false
+		}
+		k += from
+		from = k + 1
+		end := sentenceEnd(lower, k)
+		sent := raw[k:end]
+		names := map[byte]bool{}
+		for _, sp := range mathSpans(sent) {
+			if t := strings.TrimSpace(sent[sp.a:sp.b]); len(t) == 1 && t[0] >= 'A' && t[0] <= 'Z' {
+				names[t[0]] = true
+			}
+		}
+		if len(names) >= 3 && names[a[0]] && (strings.Contains(sent, " or ") || strings.Contains(sent, ", ")) {
+			return "the question lists candidates: " + excerpt(sent, 0, 50), true
+		}
+	}
 }

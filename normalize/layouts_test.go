@@ -73,6 +73,12 @@ func TestClassifyLayouts(t *testing.T) {
 		{"answer is a list of labels", "Which of the following are true for every real $x$? List the letters.", "A, C", MultipleChoice},
 		{"which of the following, options removed, value answer", "Which of the following is closest to $\\sqrt{50}$?", "7", Keep},
 		{"how many of the following with a count", "How many of the following numbers are prime: $2$, $9$, $11$, $15$?", "2", Keep},
+		{"one-line lower-case options, gold a label", "Evaluate $2^3-1$. (a) 5 (b) 6 (c) 7 (d) 8", "c", MultipleChoice},
+		{"count of true statements in a lettered list", "How many of the following statements are true?\n(a) $4$ is even.\n(b) $9$ is prime.\n(c) $15$ is odd.\n(d) $1$ is prime.", "2", Keep},
+		{"named candidates in the question", "A runner goes around a track divided into quarters. In which quarter, $A$, $B$, $C$ or $D$, does she stop after 7 laps and a half?", "C", MultipleChoice},
+		{"letters as the options", "Which of these letters have a vertical line of symmetry: $\\textsf{A}$, $\\textsf{B}$, $\\textsf{F}$, $\\textsf{T}$?", "AT", MultipleChoice},
+		{"correct letter cue", "One of these graphs shows the depth of the water. Which one is it? Provide the correct letter.", "B", MultipleChoice},
+		{"upper-case labelled conditions are not options", "How many 3-digit numbers satisfy the following conditions: (A) the first digit is 2 or 3, (B) the last digit is odd, and (C) no digit repeats?", "64", Keep},
 		{"team labels are names", "Team A: 5 wins. Team B: 3 wins. Team C: 4 wins. Team D: 2 wins. How many wins in all?", "14", Keep},
 		{"lettered conditions are not options", "Find the least integer that satisfies the following conditions?\na) It leaves remainder 1 when divided by 2 and by 3.\nb) It leaves remainder 2 when divided by 5 and by 7.\nc) It is larger than the product of the first two primes.", "37", Keep},
 
