@@ -170,6 +170,8 @@ func FuzzClassifyRules(f *testing.F) {
 		isBracketedLabel(answer)
 		p := newProse(problem)
 		letterCodes(p.text)
+		namedCandidates(problem, answer, true)
+		isLetterList(answer)
 		hintAppended(p)
 		needsFigure(problem, p)
 		multiPart(p, answer)
