@@ -87,7 +87,7 @@
 //     ("Solution:", "We have", "\boxed", ...);
 //   - reworded: other sentences with the same givens (prose numbers with
 //     the word after each, units, and each math segment whole) and the same
-//     content lemmas; with agreeing gold answers, 45% of the lemmas shared
+//     content lemmas; with agreeing gold answers, 40% of the lemmas shared
 //     suffice, unless the pair is a near copy with a word substituted.
 //
 // Anything else keeps the pair apart and is named in Decision.Difference:

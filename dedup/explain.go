@@ -165,6 +165,17 @@ type explanation struct {
 	gapNames [][2]etok
 }
 
+// count returns how often a surface form occurs in toks.
+func count(toks []etok, surf string) int {
+	n := 0
+	for _, t := range toks {
+		if t.surf == surf {
+			n++
+		}
+	}
+	return n
+}
+
 // nameLike reports a name, or a word written like one (Josie).
 func nameLike(t etok) bool {
 	if t.kind == kName {
@@ -321,7 +332,8 @@ func (ex *explanation) classify(pa, pb *prepared, a, b []etok, al alignment, mod
 			changed < 2 && min(len(a), len(b)) >= 40 && 20*len(al.pairs) >= 19*min(len(a), len(b)) {
 			changed++
 			ex.add(Edit{Kind: EditChangedWord, From: strings.ToLower(x[0].surf), To: strings.ToLower(y[0].surf)})
-		} else if len(x) == 1 && len(y) == 1 && nameLike(x[0]) && nameLike(y[0]) && (x[0].kind == kName || y[0].kind == kName) {
+		} else if len(x) == 1 && len(y) == 1 && nameLike(x[0]) && nameLike(y[0]) &&
+			(x[0].kind == kName || y[0].kind == kName || count(a, x[0].surf) >= 2 && count(b, y[0].surf) >= 2) {
 			ex.gapNames = append(ex.gapNames, [2]etok{x[0], y[0]})
 		} else if d := ex.gap(x, y); d != "" {
 			return d
@@ -421,13 +433,21 @@ func (ex *explanation) tail(pa, pb *prepared, a, b []etok, i, j int, mode Mode) 
 		if side == 2 {
 			longLen = len(a)
 		}
-		if !short.complete && 2*matched >= longLen {
+		// unfinished, or finished sentences without the question the other
+		// copy goes on to ask
+		if (!short.complete || !asks(short) && asks(long)) && 2*matched >= longLen {
 			ex.add(Edit{Kind: EditCutOff})
 			ex.cutOff = side
 			return ""
 		}
 	}
 	return describe(ra, rb)
+}
+
+// asks reports whether a text asks something: a question mark, an
+// instruction word (find, compute, what, ...) or "how".
+func asks(p *prepared) bool {
+	return strings.Contains(p.prose, "?") || len(p.instr) > 0 || slices.Contains(p.stops, "how") || len(p.format) > 0
 }
 
 // renames checks that matched names map one to one, and records the

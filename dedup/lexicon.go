@@ -106,7 +106,7 @@ var unitWords = map[string]string{
 	"mile": "mi", "miles": "mi", "pound": "lb", "pounds": "lb", "ounce": "oz", "ounces": "oz",
 	"hour": "h", "hours": "h", "minute": "min", "minutes": "min", "seconds": "sec",
 	"degree": "deg", "degrees": "deg", "percent": "%", "dollar": "usd", "dollars": "usd",
-	"cent": "cent", "cents": "cent",
+	"cent": "cent", "cents": "cent", "per": "/",
 }
 
 var unitSymbols = map[string]string{
@@ -133,7 +133,9 @@ var notNames = setOf(`january february march april may june july august septembe
 	monday tuesday wednesday thursday friday saturday sunday
 	find determine compute calculate evaluate what how if let given suppose show prove there in on at for
 	the a an each every all some both when while after before express give write enter round simplify
-	assume consider note then suppose two three four five six seven eight nine ten one`)
+	assume consider note then suppose two three four five six seven eight nine ten one
+	red blue green yellow orange purple pink black white brown gray grey violet silver gold
+	north south east west left right top bottom`)
 
 // firstNames are common first names, for names that only open a sentence
 // ("Natalie sold clips ..."). A capitalised word inside a sentence is read

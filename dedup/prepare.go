@@ -696,9 +696,14 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			i += k - 1
 			continue
 		}
-		prevNum := len(out) > 0 && out[len(out)-1].kind == kNum && out[len(out)-1].end <= r.start
+		prevNum := len(out) > 0 && out[len(out)-1].kind == kNum && out[len(out)-1].end <= r.start ||
+			len(out) > 1 && out[len(out)-1].key == "/" && out[len(out)-2].kind == kUnit // km/h
 		if u, ok := unitWords[low]; ok {
-			out = append(out, etok{key: u, surf: r.surf, kind: kUnit, edit: "unit", start: r.start, end: r.end})
+			kind := kUnit
+			if u == "/" { // "per" is the slash of km/h
+				kind = kMath
+			}
+			out = append(out, etok{key: u, surf: r.surf, kind: kind, edit: "unit", start: r.start, end: r.end})
 			continue
 		}
 		if u, ok := unitSymbols[low]; ok && prevNum && (low != "s" && low != "in" || r.surf == low) {

@@ -79,7 +79,7 @@ func lemmas(toks []etok) []string {
 // reworded reports whether two texts that are not aligned copies are the
 // same problem told in other sentences: the same numbers, math and units
 // (at least two of them) and the same content lemmas; or, with agreeing
-// gold answers, at least 45% of the lemmas shared when the pair is not a
+// gold answers, at least 40% of the lemmas shared when the pair is not a
 // near copy with a forbidden change (a template whose one word differs).
 func reworded(pa, pb *prepared, a, b []etok, al alignment, goldsAgree bool) bool {
 	if pa.hasFigure && pb.hasFigure && pa.fp.AuxNumbers != pb.fp.AuxNumbers {
@@ -112,7 +112,7 @@ func reworded(pa, pb *prepared, a, b []etok, al alignment, goldsAgree bool) bool
 			inter++
 		}
 	}
-	return 20*inter >= 9*(len(la)+len(lb)-inter)
+	return 5*inter >= 2*(len(la)+len(lb)-inter)
 }
 
 // movedOnly reports whether the prose tokens the alignment leaves
