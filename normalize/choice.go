@@ -521,6 +521,9 @@ func isBracketedLabel(a string) bool {
 // circle, "P" for parabola, ...' (at least two codes). It returns the index
 // of the first code or -1.
 func letterCodes(s string) int {
+	if !strings.Contains(s, "\" for ") && !strings.Contains(s, "' for ") {
+		return -1
+	}
 	first, n := -1, 0
 	for from := 0; from < len(s); {
 		k := strings.Index(s[from:], " for ")

@@ -20,21 +20,23 @@ var solverTalk = []string{"hint:", "hints:", "solution:", "can be solved", "be s
 // hintAppended reports solver help appended after the statement (see
 // HintAppended).
 func hintAppended(p prose) (string, bool) {
-	raw := withoutFigureCode(p.raw)
-	// A section heading on a line of its own, after the question.
-	after := raw
-	if lower := strings.ToLower(raw); len(lower) == len(raw) {
-		if q := firstQuestionEnd(lower); q >= 0 {
-			after = raw[q:]
-		}
+	raw := p.raw
+	if strings.Contains(raw, "[asy]") {
+		raw = withoutFigureCode(raw)
 	}
-	lines := strings.Split(after, "\n")
-	for k, l := range lines {
-		if k == 0 {
-			continue
+	// A section heading on a line of its own, after the question.
+	if strings.IndexByte(raw, '\n') >= 0 {
+		after := raw
+		if lower := strings.ToLower(raw); len(lower) == len(raw) {
+			if q := firstQuestionEnd(lower); q >= 0 {
+				after = raw[q:]
+			}
 		}
-		if isSectionHeading(l) {
-			return "heading: " + strings.TrimSpace(l), true
+		lines := strings.Split(after, "\n")
+		for k, l := range lines {
+			if k > 0 && isSectionHeading(l) {
+				return "heading: " + strings.TrimSpace(l), true
+			}
 		}
 	}
 	q := firstQuestionEnd(p.text)
@@ -130,6 +132,9 @@ var solutionWords = wordSet("let we then hence thus therefore since so suppose n
 // followed by solution prose ("Let $AP=x$ ..."); a remark about the
 // diagram ("All distances are to scale.") is not a solution.
 func diagramThenProse(tail string) (string, bool) {
+	if !strings.Contains(tail, "diagram") {
+		return "", false
+	}
 	lines := strings.Split(tail, "\n")
 	for k, l := range lines {
 		if strings.TrimSpace(l) != "diagram" {
