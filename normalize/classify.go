@@ -22,8 +22,11 @@ const (
 	// Latin-script prose with several English function words is English
 	// without asking the identifier (the fast path of almost every row);
 	// other Latin prose of at least five words is non-English when the
-	// identifier names another language with a reliable confidence. Too
-	// little prose to tell ("Evaluate $x$.") is English.
+	// identifier names another language with a reliable confidence (or
+	// without one, when the prose has no English function word and has
+	// diacritics, foreign function words or six words). Shorter prose
+	// ("Résoudre l'équation") is asked only when its words show another
+	// language; without such a sign ("Evaluate $x$.") it is English.
 	NonEnglish Reason = "non_english"
 	// Hyperlink: the problem contains \url, \href, http://, https:// or
 	// www. (the statement depends on, or leaks from, a web page).
@@ -34,7 +37,9 @@ const (
 	// "Solution", "Explanation of the Question", "Quickest Method of
 	// Solving"), a "Hint:" note, a box with the answer (\boxed{096}), or a
 	// note that talks about solving ("this is the type of problem that ...
-	// can be solved easily", "you are asked to"). Notes that define terms
+	// can be solved easily", "you are asked to", "most solutions use"), or
+	// a "Diagram" heading followed by a solution's set-up ("Let $AP=x$").
+	// Notes that define terms
 	// ("Note: $|S|$ is the number of elements of $S$"), diagram credits
 	// and signatures ("~ name", "Diagram by ...") are kept: they do not
 	// help with the answer.
@@ -43,9 +48,11 @@ const (
 	// how", "demonstrate that", "justify", "explain why", "证明") and does
 	// not also ask for a value that the gold answer gives; or the gold
 	// answer is a proof marker ("proof", "QED", ∎); or there is no gold
-	// answer and the source's solution is an argument without a final
-	// answer, or the problem is olympiad-style ("determine all", "find
-	// all", "is it possible", "does there exist", "determine whether").
+	// answer and the problem is olympiad-style ("determine all", "find
+	// all", "determine which", "is it possible", "does there exist",
+	// "determine whether"), or asks for nothing and the source's solution
+	// is an argument without a final answer. A problem without a gold that
+	// asks for a value ("determine the maximum ...") is no_answer.
 	// "Prove that x > 0 and find the minimum" with answer 3 is kept.
 	Proof Reason = "proof"
 	// MultipleChoice: the problem offers options to choose from, in any
@@ -55,10 +62,15 @@ const (
 	// A to D are there; lower-case labels ((a) (b) (c)) when the list
 	// follows the question and ends the text or the gold answer is a label;
 	// options drawn inside [asy] code (label("(A) ...")); an unlabelled list
-	// of at least three lines after "which of the following"; or a gold
-	// answer that is an option label or a list of them ("C", "(B)",
-	// "\textbf{(D)}", "B, E, G") while the text asks "which of the
-	// following", "which graph", "enter the letter", ... Points named A, B,
+	// of at least three lines after "which of the following", or of math
+	// spans ending the question; options coded by letters ('enter "C" for
+	// circle, "P" for parabola'); a question that lists named candidates
+	// ("which quarter, $A$, $B$, $C$ or $D$") with one of them for gold;
+	// "enter the letter"; or a gold answer that is an option label or a list
+	// of them ("C", "(B)", "\textbf{(D)}", "B, E, G", "VW") while the text
+	// asks "which of the following", "which graph", "the correct letter",
+	// ... Labels after "satisfy the following conditions:" are conditions,
+	// not options, unless the gold is a label. Points named A, B,
 	// C, D are not options: a label must stand alone and be followed by
 	// ")" "." or ":". "Which of the following" whose options were removed
 	// (the answer is a value, as in DeepScaleR's AMC set) is kept, and so
