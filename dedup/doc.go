@@ -47,9 +47,72 @@
 //     0.994 at 0.85. Bands depend only on Shingles, so a stored shingle set
 //     gives the same band keys again.
 //
+// # Explained duplicates
+//
+// Explain decides a candidate pair by reading both texts (Doc: the
+// normalized text and the canonical gold answer): the pair is a duplicate
+// when every difference between them is an allowed edit, and the decision
+// lists those edits (Decision.Edits; a link stores Decision.LinkEdits).
+// The texts are read as tokens (words by their Snowball stem, numbers,
+// math variables, commands and operators, names, pronouns, units) after
+// setting aside what never changes a problem; the token sequences are
+// aligned (longest common subsequence) and every unmatched stretch must be
+// explained. The allowed edits, by kind:
+//
+//   - latex_format: spacing, $ and brace placement (the "flat" form),
+//     \dfrac/\frac, {a\over b}, \left/\right, AoPS empty groups ^{}_{}, ~,
+//     \text{}/\it{}, environments (\begin{align*}), function names as text;
+//   - stop_words: articles, prepositions, auxiliaries (lexicon.go);
+//   - synonym:a/b: the synonym table (total/altogether/in all,
+//     largest/greatest, prime factor/prime divisor, circumradii/radii of
+//     the circles circumscribed, how many/find the number of, ...), and the
+//     instruction words find/determine/compute/calculate/evaluate/what;
+//   - inflection: the same stem ("marble"/"marbles");
+//   - rename:A->B: a consistent one-to-one renaming of people (a
+//     capitalised word inside a sentence, a listed first name, or a
+//     capitalised word matched to one), pronouns following;
+//   - unit:a/b: unit names, spellings and abbreviations after a number
+//     (kilometers/km, metres/meters, \$5/5 dollars, 45^\circ/45 degrees);
+//   - number_word: "three"/3, "twenty-five"/25, "a dozen"/12;
+//   - format_instruction: "Express your answer as a common fraction." (and
+//     other "express/give/write/enter/round your answer ..." sentences, and
+//     "in lowest terms") in one copy only or worded differently;
+//   - lead_in: a label opening one copy ("Question:", "Problem 3.");
+//   - figure: figure code or a link (with its one-word caption) in one copy;
+//     when both have figures, their label numbers must agree;
+//   - cut_off: one copy stops short, unfinished (no closing punctuation),
+//     covering at least half of the other; Decision.CutOff names it, and a
+//     cut-off copy is never canonical (Clusters, Index);
+//   - solution_appended: the longer copy goes on with solution text
+//     ("Solution:", "We have", "\boxed", ...);
+//   - reworded: other sentences with the same givens (prose numbers with
+//     the word after each, units, and each math segment whole) and the same
+//     content lemmas; with agreeing gold answers, 40% of the lemmas shared
+//     suffice, unless the pair is a near copy with a word substituted.
+//
+// Anything else keeps the pair apart and is named in Decision.Difference:
+// a content word (colours, objects, verbs such as filled/emptied), a point
+// or variable name (\angle ADC / \angle BDC), a relation or operator
+// (\perp/\parallel, z^3/\overline{z}^3), a number. In the Corpus mode two
+// problems with different canonical answers are never duplicates. The
+// Benchmark mode (decontamination) ignores answers and also allows
+// answer_format (an AIME-style rewrite: "... is m/n, where m and n are
+// relatively prime. Find m+n.") and changed_word (at most two words
+// replaced one for one in a copy of 40 tokens or more, 95% aligned: a
+// corrupted copy of a benchmark problem still leaks it).
+//
+// Candidates come from the MinHash bands and from blocking keys
+// (Fingerprint.Blocks): the token sequence with names masked, the flat
+// form, the first ten tokens, and the sorted givens. A candidate is
+// explained only when its number sequence is compatible
+// (Fingerprint.Numbers: equal, one a prefix of the other, or the same
+// numbers reordered), so the cost stays on candidate pairs.
+//
 // # Near duplicates
 //
-// Two problems are near duplicates when they share a band key (candidates)
+// Index.AddDoc confirms candidates with Explain. Index.AddFingerprint
+// (a stored fingerprint, no text) and Compare keep the shingle rule: two
+// problems are near duplicates when they share a band key (candidates)
 // and then, exactly: the Jaccard similarity of their prose shingle sets is
 // at least the threshold (0.8 by default), their prose content tokens are
 // the same multiset, and, when both carry figure code, the figure samples are as
@@ -58,7 +121,8 @@
 //
 // Index clusters problems in the order they are added: a problem that is a
 // duplicate of an earlier one joins the cluster of its most similar earlier
-// match (the earliest among equals); the cluster's id is its first member.
+// match (the earliest among equals), unless its gold answer differs from
+// the cluster's; the cluster's id is its first member.
 // Clusters are never merged afterwards, so a streaming caller can write each
 // result as soon as Add returns. Index also tracks each cluster's canonical
 // member by priority (highest wins, the earlier member among equals).
@@ -76,13 +140,21 @@
 // candidates with Compare. The priority argument of AddFingerprint picks
 // each cluster's canonical member; Match.Replaced tells when it changes.
 //
+// # Clusters
+//
+// Clusters resolves stored links into clusters: connected components,
+// split by gold answer when members disagree (different answers are
+// different problems), with contamination kept across the split and a
+// cut-off copy never canonical.
+//
 // # Benchmark overlap (decontamination)
 //
 // OverlapIndex holds benchmark problems. A text overlaps a benchmark problem
 // p when either
 //
-//   - it is a near duplicate of p by the rule above (Jaccard at least 0.8,
-//     same content tokens, figures agreeing), or
+//   - it has the same tokens as p, or Explain in the Benchmark mode calls
+//     it a copy of p (candidates: posting lists of p's rarest shingles,
+//     enough for 50% containment, and p's blocking keys), or
 //   - it embeds p: p has at least 20 shingles, the text contains at least
 //     80% of them, the text has at least 1.5 times as many shingles as p,
 //     every content token of p's prose is in the text (as a multiset), and figures
@@ -93,6 +165,6 @@
 // 13-grams, and an n-gram rule ignores changed numbers. Short problems (under
 // 20 shingles, such as "Determine the number of ways to arrange the letters
 // of the word NINE.") are only matched as near duplicates, since one word can
-// be their whole content. A rewrite with different words is not caught (no
-// embeddings offline).
+// be their whole content. A rewrite with other words is caught when its
+// givens and content lemmas are p's (reworded); no embeddings are used.
 package dedup

@@ -17,7 +17,9 @@ var ErrBadEncoding = errors.New("bad fingerprint encoding")
 // AppendBinary appends a compact encoding of fp to dst and returns it, for a
 // bytea column: version, Exact, Content, AuxNumbers, then the shingle and
 // figure sets as counts and little-endian uint32 values. Bands are not
-// stored; Decode recomputes them from the shingles. The size is
+// stored; Decode recomputes them from the shingles. Blocks and Numbers are
+// not stored either: they come from the text (Hasher.Fingerprint), which
+// the explained comparison needs anyway. The size is
 // 34 + 4*(len(Shingles)+len(Aux)) bytes at most.
 func (fp Fingerprint) AppendBinary(dst []byte) []byte {
 	dst = append(dst, encodingVersion)

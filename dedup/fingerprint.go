@@ -51,6 +51,20 @@ type Fingerprint struct {
 	// the prose has no shingles. Postgres stores them as bigint
 	// (int64(key)).
 	Bands []uint64
+	// Blocks are the blocking keys of the explained comparison (a
+	// renamed, cut-off, reworded copy; see Explain), at most four; find
+	// candidates under them as under Bands.
+	Blocks []uint64
+	// Numbers are hashes of the text's numbers in order (number words
+	// read as digits), at most 32: a candidate pair is explained only when
+	// one sequence is a prefix of the other or both hold the same numbers.
+	Numbers []uint32
+}
+
+// Keys returns the candidate keys of fp: its Bands, then its Blocks (for a
+// bigint[] column or a map of candidates).
+func (fp Fingerprint) Keys() []uint64 {
+	return append(slices.Clone(fp.Bands), fp.Blocks...)
 }
 
 // Hasher computes fingerprints, reusing its buffers between calls. The zero
@@ -67,6 +81,8 @@ type Hasher struct {
 	auxSh  []uint32
 	word   []byte
 	quoted bool // inside a "string" of figure code: its numbers are labels
+	stems  map[string]string
+	last   *prepared // the last text fingerprinted, read again by Index.AddDoc
 }
 
 // seed fixes the MinHash functions: every process, every run, every
@@ -110,6 +126,13 @@ func NewFingerprint(normText string) Fingerprint {
 func (h *Hasher) Fingerprint(normText string) Fingerprint {
 	fp := h.withoutBands(normText)
 	fp.Bands = h.Bands(fp.Shingles)
+	if h.stems == nil {
+		h.stems = map[string]string{}
+	}
+	p := prepareWith(normText, fp, h.stems)
+	h.last = p
+	fp.Blocks = p.blocks()
+	fp.Numbers = p.numberSeq()
 	return fp
 }
 

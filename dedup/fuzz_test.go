@@ -1,51 +1,21 @@
 package dedup
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/bigmath/bigmath/normalize"
 )
 
-// pairs reads testdata/aime24_pairs.jsonl: the AIME 2024 problems whose
-// aime24/ and deepscaler/ copies differ, as {"a", "b"}.
-func pairs(t testing.TB) [][2]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "aime24_pairs.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+// pairs returns the pairs of explainCases (ours), as seeds.
+func pairs(testing.TB) [][2]string {
 	var out [][2]string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var p struct{ A, B string }
-		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, [2]string{p.A, p.B})
+	for _, c := range explainCases {
+		out = append(out, [2]string{c.a, c.b})
 	}
 	return out
-}
-
-// TestTestdataPairs runs the checked-in pairs without the shared datasets:
-// every pair is an exact or near duplicate.
-func TestTestdataPairs(t *testing.T) {
-	for i, p := range pairs(t) {
-		ix := mustIndex(t, Options{})
-		ix.Add(0, normalize.Text(p[1]))
-		m, _ := ix.Add(1, normalize.Text(p[0]))
-		if !m.Duplicate {
-			t.Errorf("pair %d not matched: %.80q", i, p[0])
-		}
-	}
 }
 
 func FuzzFingerprint(f *testing.F) {
@@ -83,12 +53,45 @@ func FuzzFingerprint(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Duplicate && fa.Content != fb.Content {
-			t.Errorf("duplicate with different content: %q %q", a, b)
+		if m.Duplicate && !m.Exact && !numbersCompatible(fa.Numbers, fb.Numbers) {
+			t.Errorf("duplicate with incompatible numbers: %q %q", a, b)
 		}
 		if a == b && !m.Exact {
 			t.Errorf("identical text %q not an exact duplicate", a)
 		}
+	})
+}
+
+// FuzzExplain checks the explained comparison on any pair: it never
+// panics, a text is a duplicate of itself, the decision does not depend on
+// the order of a corpus pair, and a duplicate's numbers are compatible.
+func FuzzExplain(f *testing.F) {
+	for _, c := range explainCases {
+		f.Add(c.a, c.b, c.ansA, c.ansB)
+	}
+	f.Add("$x^{}_{}", `\text{`, "", "")
+	f.Fuzz(func(t *testing.T, a, b, ansA, ansB string) {
+		if d := Explain(Doc{Text: a}, Doc{Text: a}, Corpus); !d.Duplicate {
+			t.Errorf("%q is not a duplicate of itself", a)
+		}
+		d := Explain(Doc{Text: a, Answer: ansA}, Doc{Text: b, Answer: ansB}, Corpus)
+		r := Explain(Doc{Text: b, Answer: ansB}, Doc{Text: a, Answer: ansA}, Corpus)
+		if d.Duplicate != r.Duplicate {
+			t.Errorf("Explain(%q, %q) = %v, reversed %v (%q / %q)", a, b, d.Duplicate, r.Duplicate, d.Difference, r.Difference)
+		}
+		if d.Duplicate && ansA != "" && ansB != "" && ansA != ansB {
+			t.Errorf("duplicate with different answers")
+		}
+		if !d.Duplicate && d.Difference == "" {
+			t.Errorf("no difference named for %q, %q", a, b)
+		}
+		if d.Duplicate && a != b {
+			fa, fb := NewFingerprint(a), NewFingerprint(b)
+			if !numbersCompatible(fa.Numbers, fb.Numbers) && !slices.ContainsFunc(d.Edits, func(e Edit) bool { return e.Kind == EditSolution || e.Kind == EditCutOff }) {
+				t.Errorf("duplicate %v with incompatible numbers: %q %q", d.EditStrings(), a, b)
+			}
+		}
+		Explain(Doc{Text: a}, Doc{Text: b}, Benchmark)
 	})
 }
 

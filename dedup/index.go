@@ -48,6 +48,12 @@ type Match struct {
 	// PreviousCanonical, which is now an ordinary member.
 	Replaced          bool
 	PreviousCanonical int64
+	// Edits explain a near duplicate found by AddDoc (Explain): the
+	// allowed edits between DuplicateOf and this problem.
+	Edits []Edit
+	// CutOff reports that this problem is a cut-off copy of DuplicateOf;
+	// it never becomes canonical.
+	CutOff bool
 }
 
 // Index clusters problems into exact and near-duplicate clusters as they
@@ -81,6 +87,17 @@ type Index struct {
 
 	seen []uint32 // per-doc stamp for candidate dedup
 	tick uint32
+
+	// The explained comparison (AddDoc): texts and answers ("" for a
+	// problem added by its fingerprint), number sequences, cut-off flags,
+	// the gold answer of each cluster (at its root) and the blocking keys.
+	texts    []string
+	answers  []string
+	numStart []uint32
+	nums     []uint32
+	cut      []bool
+	rootAns  []string
+	blockTab table
 }
 
 // ErrIndexFull is returned when an Index would exceed 2^31-1 problems or
@@ -108,6 +125,8 @@ func NewIndex(opts Options) (*Index, error) {
 		auxStart:  make([]uint32, 1, n+1),
 		exactTab:  newTable(n),
 		bandTab:   newTable(n * NumBands),
+		blockTab:  newTable(n * 4),
+		numStart:  make([]uint32, 1, n+1),
 	}
 	if opts.ExpectedDocs > 0 {
 		ix.ids = make([]int64, 0, n)
@@ -124,18 +143,38 @@ func NewIndex(opts Options) (*Index, error) {
 // Len returns the number of problems added.
 func (ix *Index) Len() int { return len(ix.ids) }
 
-// Add fingerprints normalized text and adds it with priority 0. See
-// AddFingerprint.
+// Add adds normalized text without a gold answer, with priority 0. See
+// AddDoc.
 func (ix *Index) Add(id int64, normText string) (Match, error) {
-	return ix.AddFingerprint(id, 0, ix.hasher.Fingerprint(normText))
+	return ix.AddDoc(id, 0, Doc{Text: normText})
+}
+
+// AddDoc adds a problem with its text and gold answer (Doc), confirming
+// candidates with Explain: a near duplicate is a problem whose every
+// difference from an earlier one is an allowed edit, and whose answer (when
+// both it and the earlier problem's cluster have one) is the same. Match
+// reports the edits. Candidates are the earlier problems that share a band
+// key or a blocking key and whose numbers are compatible (Fingerprint.Numbers).
+func (ix *Index) AddDoc(id int64, priority int32, d Doc) (Match, error) {
+	return ix.add(id, priority, ix.hasher.Fingerprint(d.Text), &d)
+}
+
+// addFingerprintDoc is AddDoc with the fingerprint of d.Text computed.
+func (ix *Index) addFingerprintDoc(id int64, fp Fingerprint, d Doc) (Match, error) {
+	return ix.add(id, 0, fp, &d)
 }
 
 // AddFingerprint adds a problem by its fingerprint (computed now, or stored
 // from an earlier run), with a priority for the canonical choice, and
-// reports which cluster it joined. ids are the caller's and need not be
+// reports which cluster it joined. Without the text, candidates are
+// confirmed by Compare (not Explain). ids are the caller's and need not be
 // unique or ordered; Match reports them back. The fingerprint's slices are
 // copied. It fails only with ErrIndexFull.
 func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match, error) {
+	return ix.add(id, priority, fp, nil)
+}
+
+func (ix *Index) add(id int64, priority int32, fp Fingerprint, d *Doc) (Match, error) {
 	doc := len(ix.ids)
 	if doc >= 1<<31-1 || uint64(len(ix.sh))+uint64(len(fp.Shingles)) >= 1<<32-1 ||
 		uint64(len(ix.aux))+uint64(len(fp.Aux)) >= 1<<32-1 {
@@ -153,8 +192,23 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 		}
 	}
 	var full uint32 // bands whose key already holds maxPerKey docs
-	if !exact && len(fp.Bands) == NumBands {
+	var dec Decision
+	switch {
+	case exact:
+	case d != nil:
+		best, bestSim, dec, full = ix.nearestExplained(fp, d)
+	case len(fp.Bands) == NumBands:
 		best, bestSim, full = ix.nearest(fp, numbers)
+	}
+	text, answer := "", ""
+	if d != nil {
+		text, answer = d.Text, d.Answer
+	}
+	ix.texts = append(ix.texts, text)
+	ix.answers = append(ix.answers, answer)
+	ix.cut = append(ix.cut, dec.CutOff == 2)
+	if dec.CutOff == 1 {
+		ix.cut[best] = true
 	}
 
 	ix.ids = append(ix.ids, id)
@@ -162,6 +216,10 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 	ix.numbers = append(ix.numbers, numbers)
 	ix.exact = append(ix.exact, fp.Exact)
 	ix.seen = append(ix.seen, 0)
+	if d != nil {
+		ix.nums = append(ix.nums, fp.Numbers...)
+	}
+	ix.numStart = append(ix.numStart, uint32(len(ix.nums)))
 	if exact {
 		// An exact copy adds nothing to find later: keep no shingles and no
 		// band entries, only the exact key (later copies find the first).
@@ -172,6 +230,9 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 		ix.shStart = append(ix.shStart, uint32(len(ix.sh)))
 		ix.aux = append(ix.aux, fp.Aux...)
 		ix.auxStart = append(ix.auxStart, uint32(len(ix.aux)))
+		for _, k := range fp.Blocks {
+			ix.blockTab.insert(k, int32(doc))
+		}
 		ix.exactTab.insert(ek, int32(doc))
 		if len(fp.Bands) == NumBands {
 			for band, k := range fp.Bands {
@@ -186,21 +247,107 @@ func (ix *Index) AddFingerprint(id int64, priority int32, fp Fingerprint) (Match
 	if best < 0 {
 		ix.cluster = append(ix.cluster, int32(doc))
 		ix.canon = append(ix.canon, int32(doc))
+		ix.rootAns = append(ix.rootAns, answer)
 		m.ClusterID, m.Canonical = id, id
 		return m, nil
 	}
 	root := ix.cluster[best]
 	ix.cluster = append(ix.cluster, root)
 	ix.canon = append(ix.canon, -1)
+	ix.rootAns = append(ix.rootAns, "")
+	if ix.rootAns[root] == "" {
+		ix.rootAns[root] = answer
+	}
 	m.ClusterID = ix.ids[root]
 	m.Duplicate, m.DuplicateOf, m.Similarity, m.Exact = true, ix.ids[best], bestSim, exact
+	m.Edits, m.CutOff = dec.Edits, dec.CutOff == 2
 	cur := ix.canon[root]
-	if priority > ix.prio[cur] {
+	// a complete copy wins over a cut-off one, then priority
+	if !ix.cut[doc] && (ix.cut[cur] || priority > ix.prio[cur]) {
 		ix.canon[root] = int32(doc)
 		m.Replaced, m.PreviousCanonical = true, ix.ids[cur]
 	}
 	m.Canonical = ix.ids[ix.canon[root]]
 	return m, nil
+}
+
+// nearestExplained returns the earlier doc that d is a duplicate of by
+// Explain (the most similar by shingles among several, the earliest among
+// equals), the decision, and the bands already full. Earlier docs added
+// without text are compared by Compare.
+func (ix *Index) nearestExplained(fp Fingerprint, d *Doc) (best int32, bestSim float64, dec Decision, full uint32) {
+	ix.tick++
+	if ix.tick == 0 {
+		clear(ix.seen)
+		ix.tick = 1
+	}
+	best = -1
+	checked := 0
+	var pd *prepared
+	numbers := uint64(fp.Content) | uint64(fp.AuxNumbers)<<32
+	gated := 0 // candidates put to the number test, at most 4*maxCand
+	try := func(c int32) {
+		if ix.seen[c] == ix.tick || checked >= ix.maxCand || gated >= 4*ix.maxCand {
+			return
+		}
+		ix.seen[c] = ix.tick
+		gated++
+		if ix.texts[c] == "" { // added by fingerprint
+			checked++
+			if sim, ok := ix.similar(c, fp, numbers); ok && (sim > bestSim || sim == bestSim && c < best) {
+				best, bestSim, dec = c, sim, Decision{Duplicate: true}
+			}
+			return
+		}
+		if !numbersCompatible(fp.Numbers, ix.nums[ix.numStart[c]:ix.numStart[c+1]]) {
+			return
+		}
+		if ra := ix.rootAns[ix.cluster[c]]; d.Answer != "" && ra != "" && ra != d.Answer {
+			return
+		}
+		checked++
+		if pd == nil {
+			if l := ix.hasher.last; l != nil && l.text == d.Text {
+				pd = l
+			} else {
+				pd = prepareWith(d.Text, fp, ix.hasher.stems)
+			}
+		}
+		pc := prepareWith(ix.texts[c], Fingerprint{Aux: ix.aux[ix.auxStart[c]:ix.auxStart[c+1]], AuxNumbers: uint32(ix.numbers[c] >> 32)}, ix.hasher.stems)
+		goldsAgree := d.Answer != "" && ix.answers[c] == d.Answer
+		if d.Answer != "" && ix.answers[c] != "" && !goldsAgree {
+			return
+		}
+		got := explainPrepared(pc, pd, Corpus, goldsAgree)
+		if !got.Duplicate {
+			return
+		}
+		sim := Jaccard(ix.sh[ix.shStart[c]:ix.shStart[c+1]], fp.Shingles)
+		if best < 0 || sim > bestSim || sim == bestSim && c < best {
+			best, bestSim, dec = c, sim, got
+		}
+	}
+	for band, k := range fp.Bands {
+		inKey := 0
+		for c := range ix.bandTab.find(bandKey(band, k)) {
+			inKey++
+			if inKey >= maxPerKey {
+				full |= 1 << band
+				break
+			}
+			try(c)
+		}
+	}
+	for _, k := range fp.Blocks {
+		inKey := 0
+		for c := range ix.blockTab.find(k) {
+			if inKey++; inKey >= maxPerKey {
+				break
+			}
+			try(c)
+		}
+	}
+	return best, bestSim, dec, full
 }
 
 // maxPerKey caps the docs stored under one band key. Families of problems
@@ -292,7 +439,11 @@ func figuresAgree(sim float64, auxA, auxB []uint32, numA, numB uint32, threshold
 func (ix *Index) MemoryBytes() int {
 	n := cap(ix.ids)*8 + cap(ix.prio)*4 + cap(ix.cluster)*4 + cap(ix.canon)*4 + cap(ix.numbers)*8 +
 		cap(ix.exact)*16 + cap(ix.shStart)*4 + cap(ix.sh)*4 + cap(ix.auxStart)*4 + cap(ix.aux)*4 + cap(ix.seen)*4
-	return n + len(ix.exactTab.slots)*8 + len(ix.bandTab.slots)*8
+	n += cap(ix.texts)*16 + cap(ix.answers)*16 + cap(ix.numStart)*4 + cap(ix.nums)*4 + cap(ix.cut) + cap(ix.rootAns)*16
+	for i := range ix.texts {
+		n += len(ix.texts[i]) + len(ix.answers[i])
+	}
+	return n + len(ix.exactTab.slots)*8 + len(ix.bandTab.slots)*8 + len(ix.blockTab.slots)*8
 }
 
 func keyOf(k [16]byte) uint64 {

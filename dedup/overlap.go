@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // OverlapOptions configure an OverlapIndex. The zero value means the
@@ -32,6 +33,9 @@ type Overlap struct {
 	Containment float64
 	// Similarity is the Jaccard similarity of the two shingle sets.
 	Similarity float64
+	// Edits explain a copy found by Explain (Benchmark mode): a reworded
+	// copy, another answer form, ...; nil for the shingle rules.
+	Edits []Edit
 }
 
 // OverlapIndex finds which benchmark problems a text overlaps; see the
@@ -48,6 +52,7 @@ type OverlapIndex struct {
 	counts   []int
 	docs     []overlapDoc
 	postings map[uint32][]int32
+	blocks   map[uint64][]int32
 	built    bool
 }
 
@@ -55,6 +60,8 @@ type overlapDoc struct {
 	bench, problem int32
 	fp             Fingerprint
 	numbers        []uint64 // sorted number-token hashes of the prose
+	prep           *prepared
+	numSeq         []uint32
 }
 
 // NewOverlapIndex returns an empty index. It returns an error for a
@@ -92,18 +99,26 @@ func (o *OverlapIndex) Add(benchmark, normText string) {
 	if len(fp.Shingles) == 0 {
 		return
 	}
-	o.docs = append(o.docs, overlapDoc{bench: int32(b), problem: int32(n), fp: fp, numbers: nums})
+	p := prepareWith(normText, fp, nil)
+	fp.Blocks = p.blocks()
+	o.docs = append(o.docs, overlapDoc{bench: int32(b), problem: int32(n), fp: fp, numbers: nums, prep: p, numSeq: p.numberSeq()})
 	o.built = false
 }
 
 // Len returns the number of benchmark problems added.
 func (o *OverlapIndex) Len() int { return len(o.docs) }
 
+// explainShare is the least share of a benchmark problem's shingles a text
+// must contain for the posting lists to offer it to Explain; reworded
+// copies come through the blocking keys.
+const explainShare = 0.5
+
 // Build indexes each benchmark problem under its rarest shingles, enough of
-// them that any text meeting either rule must contain at least one (prefix
+// them that any text meeting a rule must contain at least one (prefix
 // filtering: a near duplicate at Jaccard t contains at least a share t of
 // the problem's shingles): a problem with n shingles is indexed under its
-// n - ceil(c*n) + 1 rarest, c the smaller of Threshold and Containment.
+// n - ceil(c*n) + 1 rarest, c the smallest of Threshold, Containment and
+// explainShare; and under its blocking keys (Fingerprint.Blocks).
 func (o *OverlapIndex) Build() {
 	df := map[uint32]int32{}
 	for _, d := range o.docs {
@@ -111,8 +126,9 @@ func (o *OverlapIndex) Build() {
 			df[s]++
 		}
 	}
-	c := min(o.opts.Threshold, o.opts.Containment)
+	c := min(o.opts.Threshold, o.opts.Containment, explainShare)
 	o.postings = map[uint32][]int32{}
+	o.blocks = map[uint64][]int32{}
 	var order []uint32
 	for i, d := range o.docs {
 		order = append(order[:0], d.fp.Shingles...)
@@ -125,6 +141,9 @@ func (o *OverlapIndex) Build() {
 		need := required(len(order), c)
 		for _, s := range order[:len(order)-need+1] {
 			o.postings[s] = append(o.postings[s], int32(i))
+		}
+		for _, k := range d.fp.Blocks {
+			o.blocks[k] = append(o.blocks[k], int32(i))
 		}
 	}
 	o.built = true
@@ -139,6 +158,16 @@ func required(n int, c float64) int {
 // Overlaps returns every benchmark problem that the normalized text
 // overlaps, sorted by benchmark name and problem order.
 func (o *OverlapIndex) Overlaps(normText string) []Overlap {
+	return o.overlaps(normText, nil)
+}
+
+// OverlapsFingerprint is Overlaps for a text whose fingerprint (Hasher.Fingerprint,
+// with its Blocks and Numbers) is at hand, as in a pipeline's workers.
+func (o *OverlapIndex) OverlapsFingerprint(normText string, fp Fingerprint) []Overlap {
+	return o.overlaps(normText, &fp)
+}
+
+func (o *OverlapIndex) overlaps(normText string, given *Fingerprint) []Overlap {
 	if !o.built {
 		o.Build()
 	}
@@ -147,18 +176,55 @@ func (o *OverlapIndex) Overlaps(normText string) []Overlap {
 	if len(fp.Shingles) == 0 {
 		return nil
 	}
+	var prep *prepared
+	if given != nil {
+		fp.Blocks, fp.Numbers = given.Blocks, given.Numbers
+	} else {
+		prep = prepareWith(normText, fp, nil)
+		fp.Blocks, fp.Numbers = prep.blocks(), prep.numberSeq()
+	}
 	var out []Overlap
 	seen := map[int32]bool{}
+	queryFmt := -1 // whether the text has an answer-format sentence; -1 unknown
+	check := func(d int32) {
+		if seen[d] {
+			return
+		}
+		seen[d] = true
+		doc := &o.docs[d]
+		ov, ok := o.overlap(doc, fp, nums)
+		if ok {
+			out = append(out, ov)
+			return
+		}
+		if !numbersCompatible(doc.numSeq, fp.Numbers) && len(doc.prep.answerFmt) == 0 {
+			// the numbers of an answer-format sentence ("... m+n") may differ
+			if queryFmt < 0 {
+				queryFmt = 0
+				if containsAny(strings.ToLower(normText), answerFormatCues) {
+					queryFmt = 1
+				}
+			}
+			if queryFmt == 0 {
+				return
+			}
+		}
+		if prep == nil {
+			prep = prepareWith(normText, fp, nil)
+		}
+		if dec := explainPrepared(doc.prep, prep, Benchmark, false); dec.Duplicate {
+			ov.Edits = dec.Edits
+			out = append(out, ov)
+		}
+	}
 	for _, s := range fp.Shingles {
 		for _, d := range o.postings[s] {
-			if seen[d] {
-				continue
-			}
-			seen[d] = true
-			doc := &o.docs[d]
-			if ov, ok := o.overlap(doc, fp, nums); ok {
-				out = append(out, ov)
-			}
+			check(d)
+		}
+	}
+	for _, k := range fp.Blocks {
+		for _, d := range o.blocks[k] {
+			check(d)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -183,8 +249,8 @@ func (o *OverlapIndex) overlap(doc *overlapDoc, fp Fingerprint, nums []uint64) (
 	if _, ok := figuresAgree(1, p.Aux, fp.Aux, p.AuxNumbers, fp.AuxNumbers, o.opts.Threshold); !ok {
 		return ov, false
 	}
-	if ov.Similarity >= o.opts.Threshold && p.Content == fp.Content {
-		return ov, true
+	if ov.Similarity >= 1 && p.Content == fp.Content {
+		return ov, true // the same tokens; near copies are for Explain
 	}
 	embeds := len(p.Shingles) >= o.opts.MinShingles && ov.Containment >= o.opts.Containment &&
 		2*len(fp.Shingles) >= 3*len(p.Shingles) && subMultiset(doc.numbers, nums)
@@ -194,8 +260,18 @@ func (o *OverlapIndex) overlap(doc *overlapDoc, fp Fingerprint, nums []uint64) (
 // Match returns the sorted names of the benchmarks that the normalized text
 // overlaps (nil when none).
 func (o *OverlapIndex) Match(normText string) []string {
+	return names(o.Overlaps(normText))
+}
+
+// MatchFingerprint is Match for a text whose fingerprint is at hand
+// (OverlapsFingerprint).
+func (o *OverlapIndex) MatchFingerprint(normText string, fp Fingerprint) []string {
+	return names(o.OverlapsFingerprint(normText, fp))
+}
+
+func names(ovs []Overlap) []string {
 	var names []string
-	for _, ov := range o.Overlaps(normText) {
+	for _, ov := range ovs {
 		if len(names) == 0 || names[len(names)-1] != ov.Benchmark {
 			names = append(names, ov.Benchmark)
 		}

@@ -11,42 +11,81 @@ import (
 // the database and written by `bigmath classify`; they never change.
 type Reason string
 
-// The reasons, in the order Classify tests them (Keep last).
+// The reasons, in the order Classify tests them (Keep last). The first that
+// applies is the verdict.
 const (
-	// NonEnglish: after math, LaTeX commands and digits are removed, at
-	// least 30% of the letters (and at least 4) are in a non-Latin script
-	// other than Greek (CJK, Hangul, Cyrillic, Arabic, Hebrew, Devanagari,
-	// Thai, ...); or the Latin-script prose has no English function word
-	// but several French, Spanish, German, Portuguese or Italian ones.
-	// There is no language model offline; this is a script heuristic.
+	// NonEnglish: the prose outside math (math spans, [asy] code, LaTeX
+	// commands and digits removed) is not English, as told by a language
+	// identifier (github.com/abadojack/whatlanggo, trigram profiles of a
+	// fixed set of languages). Prose mostly in a script other than Latin or
+	// Greek (CJK, Hangul, Cyrillic, Arabic, Devanagari, ...) is not English;
+	// Latin-script prose with several English function words is English
+	// without asking the identifier (the fast path of almost every row);
+	// other Latin prose of at least five words is non-English when the
+	// identifier names another language with a reliable confidence (or
+	// without one, when the prose has no English function word and has
+	// diacritics, foreign function words or six words). Shorter prose
+	// ("Résoudre l'équation") is asked only when its words show another
+	// language; without such a sign ("Evaluate $x$.") it is English.
 	NonEnglish Reason = "non_english"
 	// Hyperlink: the problem contains \url, \href, http://, https:// or
 	// www. (the statement depends on, or leaks from, a web page).
 	Hyperlink Reason = "hyperlink"
+	// HintAppended: after the statement's question, the text goes on with
+	// help for the solver that is not part of the problem, as AoPS wiki
+	// copies do: a section heading on a line of its own ("Hint",
+	// "Solution", "Explanation of the Question", "Quickest Method of
+	// Solving"), a "Hint:" note, a box with the answer (\boxed{096}), or a
+	// note that talks about solving ("this is the type of problem that ...
+	// can be solved easily", "you are asked to", "most solutions use"), or
+	// a "Diagram" heading followed by a solution's set-up ("Let $AP=x$").
+	// Notes that define terms
+	// ("Note: $|S|$ is the number of elements of $S$"), diagram credits
+	// and signatures ("~ name", "Diagram by ...") are kept: they do not
+	// help with the answer.
+	HintAppended Reason = "hint_appended"
 	// Proof: the problem asks for a proof ("prove", "show that", "show
 	// how", "demonstrate that", "justify", "explain why", "证明") and does
 	// not also ask for a value that the gold answer gives; or the gold
 	// answer is a proof marker ("proof", "QED", ∎); or there is no gold
-	// answer and the source's solution is an argument without a final
-	// answer, or the problem is olympiad-style ("determine all", "find
-	// all", "is it possible", "does there exist", "determine whether").
+	// answer and the problem is olympiad-style ("determine all", "find
+	// all", "determine which", "is it possible", "does there exist",
+	// "determine whether"), or asks for nothing and the source's solution
+	// is an argument without a final answer. A problem without a gold that
+	// asks for a value ("determine the maximum ...") is no_answer.
 	// "Prove that x > 0 and find the minimum" with answer 3 is kept.
 	Proof Reason = "proof"
-	// MultipleChoice: the problem lists at least three options labelled
-	// in order ((A) (B) (C), "A." "B." "C." at line starts, "A:" "B:" "C:",
-	// \textbf{(A)}), or the gold answer is an option label ("C", "(B)",
-	// "\textbf{(D)}", "ACD") while the text offers options or says "which
-	// of the following". Points named A, B, C, D in geometry are not
-	// options: labels must be followed by ")" "." or ":" and stand alone.
-	// "Which of the following" whose options were removed (the answer is a
-	// value, as in DeepScaleR's AMC set) is kept.
+	// MultipleChoice: the problem offers options to choose from, in any
+	// layout: at least three labels in order ((A) (B) (C), "A." "B." "C."
+	// at line starts, cn_k12's "A: ... B: ...", AMC's \textbf{(A)} with
+	// \qquad, \text A., \mathrm{(B)}), also inline on one line when all of
+	// A to D are there; lower-case labels ((a) (b) (c)) when the list
+	// follows the question and ends the text or the gold answer is a label;
+	// options drawn inside [asy] code (label("(A) ...")); an unlabelled list
+	// of at least three lines after "which of the following", or of math
+	// spans ending the question; options coded by letters ('enter "C" for
+	// circle, "P" for parabola'); a question that lists named candidates
+	// ("which quarter, $A$, $B$, $C$ or $D$") with one of them for gold;
+	// "enter the letter"; or a gold answer that is an option label or a list
+	// of them ("C", "(B)", "\textbf{(D)}", "B, E, G", "VW") while the text
+	// asks "which of the following", "which graph", "the correct letter",
+	// ... Labels after "satisfy the following conditions:" are conditions,
+	// not options, unless the gold is a label. Points named A, B,
+	// C, D are not options: a label must stand alone and be followed by
+	// ")" "." or ":". "Which of the following" whose options were removed
+	// (the answer is a value, as in DeepScaleR's AMC set) is kept, and so
+	// is "how many of the following ... are true" with a number for answer.
 	MultipleChoice Reason = "multiple_choice"
-	// MultiPart: at least two labelled parts ((1) (2), (I) (II), (i) (ii),
-	// (a) (b), "1." "2." at line starts, ① ②, "Part 1") of which at least
-	// two ask something (a question mark or a verb such as find, compute,
-	// prove, determine); or the gold answer itself is labelled by parts.
-	// Numbered conditions followed by one question are one part; two
-	// decimals ("1.5 and 2.5") are not labels.
+	// MultiPart: at least two labelled parts ((1) (2), (I) (II), Ⅰ Ⅱ,
+	// (i) (ii), (a) (b), a) b), "1." "2." at line starts, 1、 2、, ① ②, ⑴ ⑵,
+	// "Part 1", "Part (a)") of which at least two ask something (a question
+	// mark or a verb such as find, compute, prove, determine); or two
+	// questions on one line separated by a semicolon ("find $a$; find the
+	// range of $f$"); or the gold answer itself is labelled by parts
+	// ("(1) 3; (2) 5", "a) 2, b) 4", "Part 1: ..."). Numbered conditions
+	// followed by one question are one part; two decimals ("1.5 and 2.5")
+	// are not labels; a format instruction after a semicolon ("; express
+	// your answer as a fraction") is not a question.
 	MultiPart Reason = "multi_part"
 	// YesNo: the gold answer is yes or no (possibly in \text{}, with a
 	// short justification after a comma); or there is no gold answer and
@@ -55,17 +94,24 @@ const (
 	// TrueFalse: the gold answer is true or false (T/F, correct/incorrect);
 	// or there is no gold answer and the problem asks "true or false".
 	TrueFalse Reason = "true_false"
-	// NeedsFigure: the statement refers to a figure ("as shown", "in the
-	// figure", "the diagram below", "pictured", "如图") that is not part of
-	// the text, or embeds an image (<img>, \includegraphics, ![](...)). A
-	// figure given as Asymptote or TikZ source ([asy] ... [/asy],
-	// tikzpicture) is part of the text: a model reads the source, and
-	// almost all MATH problems with [asy] are solvable from it, so they are
-	// kept. A decorative reference is kept: "as shown" inside an example
-	// the text already spells out ("as in the examples shown below") or a
-	// reference to a figure whose content the text states.
+	// NeedsFigure: the statement refers to a figure that is not part of the
+	// text, or embeds an image (<img>, \includegraphics, ![](...)). Strong
+	// references always count: "in the figure", "in the diagram", "the
+	// figure below", "the graph shown", "pictured", "shown in red",
+	// "indicated in the figure", "如图". Weak ones ("as shown", "shown
+	// below", "is shown") count unless the text states what the figure
+	// would show: data after the reference (rows of numbers, a table, an
+	// array, an aligned system), or an example ("the sample shown below",
+	// "as in the examples shown"). A reference in parentheses ("(see the
+	// figure below)") is an aside to a text that states the data, and a
+	// note that the diagram was not given, or is not drawn to scale, is no
+	// reference. A figure given as Asymptote or TikZ source ([asy] ...
+	// [/asy], tikzpicture) or as a table is part of the text: a model reads
+	// the source, so such problems are kept.
 	NeedsFigure Reason = "needs_figure"
-	// NoAnswer: the source has no gold answer, or it is empty or "null".
+	// NoAnswer: the source has no gold answer, or it is empty, "null", or
+	// a placeholder that stands for no answer: "N/A", "none", "?", "see
+	// solution", "—", "TBD", an empty \boxed{}.
 	NoAnswer Reason = "no_answer"
 	// OpenEndedText: the gold answer is prose (a sentence or several
 	// words) rather than a value a checker can compare: at least four
@@ -84,7 +130,7 @@ const (
 // Reasons lists every Reason, Keep first.
 func Reasons() []Reason {
 	return []Reason{Keep, MultipleChoice, YesNo, TrueFalse, Proof, MultiPart, NeedsFigure,
-		NoAnswer, NonEnglish, Hyperlink, OpenEndedText, UnverifiableAnswer}
+		NoAnswer, NonEnglish, Hyperlink, OpenEndedText, UnverifiableAnswer, HintAppended}
 }
 
 // ClassifyInput is one problem as a source gives it.
@@ -118,7 +164,11 @@ func (v Verdict) Keep() bool { return v.Reason == Keep }
 func Classify(in ClassifyInput) Verdict {
 	p := newProse(in.Problem)
 	ans := strings.TrimSpace(in.Answer)
-	hasAnswer := in.HasAnswer && ans != "" && !strings.EqualFold(ans, "null")
+	placeholder := in.HasAnswer && isPlaceholderGold(ans)
+	hasAnswer := in.HasAnswer && ans != "" && !strings.EqualFold(ans, "null") && !placeholder
+	if !hasAnswer {
+		ans = ""
+	}
 	aw := answerWords(ans)
 
 	if ev, ok := nonEnglish(p); ok {
@@ -126,6 +176,9 @@ func Classify(in ClassifyInput) Verdict {
 	}
 	if ev, ok := hyperlink(in.Problem); ok {
 		return Verdict{Hyperlink, ev}
+	}
+	if ev, ok := hintAppended(p); ok {
+		return Verdict{HintAppended, ev}
 	}
 	if ev, ok := proof(p, in, hasAnswer, aw); ok {
 		return Verdict{Proof, ev}
@@ -146,6 +199,9 @@ func Classify(in ClassifyInput) Verdict {
 		return Verdict{NeedsFigure, ev}
 	}
 	if !hasAnswer {
+		if placeholder {
+			return Verdict{NoAnswer, "placeholder gold: " + excerpt(in.Answer, 0, 20)}
+		}
 		return Verdict{NoAnswer, "no gold answer"}
 	}
 	if ev, ok := openEnded(ans, aw); ok {
@@ -229,82 +285,13 @@ func indexUnescaped(s, sub string) int {
 	return -1
 }
 
-// ---- non_english
-
-var englishWords = wordSet("the of and is a an to in that for find what if let be are with how many which compute determine given number value show prove from by its this")
-var foreignWords = wordSet("le la les des est une que et dans pour sont der die das und ist ein eine nicht mit von el los las es un una que y en del para por qué cuál se di il che una della sono per não uma os as em para é")
-
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
-}
-
-func nonEnglish(p prose) (string, bool) {
-	latin, other := 0, 0
-	var otherExample rune
-	for _, r := range stripCommands(p.text) {
-		switch {
-		case r < 0x80:
-			if r >= 'a' && r <= 'z' {
-				latin++
-			}
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		case unicode.Is(unicode.Greek, r) || r == '§':
-			// Greek letters are math variables
-		case unicode.IsLetter(r):
-			other++
-			if otherExample == 0 {
-				otherExample = r
-			}
-		}
-	}
-	if other >= 4 && other*10 >= (latin+other)*3 {
-		return "script: " + string(otherExample), true
-	}
-	words := strings.FieldsFunc(p.text, func(r rune) bool { return !unicode.IsLetter(r) })
-	en, fo := 0, 0
-	for _, w := range words {
-		if englishWords[w] {
-			en++
-		} else if foreignWords[w] {
-			fo++
-		}
-	}
-	if len(words) >= 6 && en == 0 && fo >= 2 {
-		return "no English function words", true
-	}
-	return "", false
-}
-
-// stripCommands removes LaTeX command names (\frac, \text) from s.
-func stripCommands(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' {
-			for i+1 < len(s) && isLetter(s[i+1]) {
-				i++
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
 // ---- hyperlink
 
 func hyperlink(s string) (string, bool) {
 	ls := strings.ToLower(s)
 	for _, cue := range []string{`\url`, `\href`, "http://", "https://", "www."} {
 		if k := strings.Index(ls, cue); k >= 0 {
-			return excerpt(s, k, 40), true
+			return excerpt(ls, k, 40), true
 		}
 	}
 	return "", false
@@ -313,14 +300,15 @@ func hyperlink(s string) (string, bool) {
 // ---- proof
 
 var proofCues = []string{"prove", "show that", "show how", "demonstrate that", "justify", "explain why",
-	"establish that", "give a proof", "a proof", "证明", "証明", "show the", "show, that"}
+	"establish that", "give a proof", "a proof", "with proof", "证明", "証明", "show the", "show, that"}
 
 var askCues = []string{"find", "compute", "calculate", "determine", "evaluate", "what is", "what are", "how many",
 	"how much", "what was", "simplify", "solve", "the value", "the minimum", "the maximum", "the least", "the greatest",
 	"the smallest", "the largest", "express"}
 
 var olympiadCues = []string{"determine all", "find all", "is it possible", "does there exist", "do there exist",
-	"determine whether", "determine if", "for which", "are there", "is there", "locus", "construct"}
+	"determine whether", "determine if", "for which", "are there", "is there", "locus", "construct", "determine which", "find which",
+	"characterize", "characterise", "describe all"}
 
 func proof(p prose, in ClassifyInput, hasAnswer bool, aw answerForm) (string, bool) {
 	if aw.proofMarker {
@@ -342,6 +330,12 @@ func proof(p prose, in ClassifyInput, hasAnswer bool, aw answerForm) (string, bo
 	}
 	if c, at := firstCue(p.text, olympiadCues); c != "" {
 		return excerpt(p.text, at, 40), true
+	}
+	// A problem that asks for a value ("find the maximum ...") without
+	// asking for a proof is not a proof because its source gives no answer
+	// and argues in its solution: it lacks its answer (no_answer).
+	if _, asks := firstCue(p.text, askCues); asks >= 0 {
+		return "", false
 	}
 	if sol := strings.TrimSpace(in.Solution); sol != "" {
 		if _, boxed := LastBoxed(sol); !boxed || endsWithQED(sol) {
@@ -395,256 +389,6 @@ func wordBefore(s string, k int) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(s[:k])
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-// ---- multiple choice
-
-// optionStyles are the label forms that mark options: each %s is a label.
-type labelStyle struct {
-	open, close string
-	lineStart   bool // the label must start a line (or follow "$" or two spaces)
-}
-
-var optionStyles = []labelStyle{
-	{"(", ")", false},
-	{"", ")", true},
-	{"", ".", true},
-	{"", ":", true},
-	{"", "．", true},
-	{"", "、", true},
-}
-
-func multipleChoice(p prose, ans string, hasAnswer bool) (string, bool) {
-	raw := withoutFigureCode(p.raw)
-	// \textbf{(A) } and \mathrm{(A)} forms live inside math; look at the raw text.
-	if n := countLabelsInOrder(raw, "ABCDE", labelStyle{"(", ")", false}); n >= 3 {
-		return "options (A) (B) (C)", true
-	}
-	for _, st := range optionStyles[1:] {
-		if n := countLabelsInOrder(raw, "ABCDE", st); n >= 3 {
-			return "options A" + st.close + " B" + st.close + " C" + st.close, true
-		}
-	}
-	if hasAnswer && isOptionAnswer(ans) {
-		if _, at := firstCue(p.text, []string{"which of the following", "which one of the following", "choose", "select", "options", "choices"}); at >= 0 {
-			return "answer is an option label: " + ans, true
-		}
-	}
-	return "", false
-}
-
-// countLabelsInOrder counts how many of labels (in order, from the first)
-// appear in s in the given style, each after the previous one.
-func countLabelsInOrder(s, labels string, st labelStyle) int {
-	from, n := 0, 0
-	for _, l := range labels {
-		tok := st.open + string(l) + st.close
-		found := -1
-		for k := from; k < len(s); {
-			j := strings.Index(s[k:], tok)
-			if j < 0 {
-				break
-			}
-			j += k
-			if labelContext(s, j, len(tok), st) {
-				found = j
-				break
-			}
-			k = j + 1
-		}
-		if found < 0 {
-			return n
-		}
-		n++
-		from = found + len(tok)
-	}
-	return n
-}
-
-// labelContext checks what surrounds a candidate label at s[j:j+n].
-func labelContext(s string, j, n int, st labelStyle) bool {
-	before := byte(' ')
-	if j > 0 {
-		before = s[j-1]
-	}
-	if st.open == "" {
-		if isWordByte(before) || before == '\\' || before == '_' || before == '^' || before == '(' {
-			return false
-		}
-		if st.lineStart {
-			k := j - 1
-			for k >= 0 && (s[k] == ' ' || s[k] == '\t') {
-				k--
-			}
-			if !(k < 0 || s[k] == '\n' || s[k] == '$' || s[k] == '}' || s[k] == ')' || j-k >= 3) {
-				return false
-			}
-		}
-		// "A:" must be followed by something (not "A:B" ratios of points)
-		after := j + n
-		if st.close == ":" && after < len(s) && isLetter(s[after]) {
-			return false
-		}
-		if st.close == "." && after < len(s) && (isDigit(s[after]) || isLetter(s[after])) {
-			return false
-		}
-		return true
-	}
-	// "(A)" must not be a function argument f(A) or a point P(A)
-	return !(isWordByte(before) || before == '\\' || before == '_' || before == '^')
-}
-
-// withoutFigureCode returns s without its [asy]...[/asy] blocks, whose
-// labels ("dot(A)", "label(\"$B$\")") look like options.
-func withoutFigureCode(s string) string {
-	for {
-		i := strings.Index(s, "[asy]")
-		if i < 0 {
-			return s
-		}
-		j := strings.Index(s[i:], "[/asy]")
-		if j < 0 {
-			return s[:i]
-		}
-		s = s[:i] + " " + s[i+j+len("[/asy]"):]
-	}
-}
-
-// isOptionAnswer reports whether a gold answer is an option label: "C",
-// "(B)", "\textbf{(D)}", "\text{(E) }12", "ACD".
-func isOptionAnswer(a string) bool {
-	t := a
-	for _, w := range []string{`\textbf`, `\text`, `\mathrm`, `\mathbf`, "$", "{", "}", "(", ")", " ", "."} {
-		t = strings.ReplaceAll(t, w, "")
-	}
-	if t == "" || len(t) > 5 {
-		return false
-	}
-	for _, r := range t {
-		if r < 'A' || r > 'E' {
-			return false
-		}
-	}
-	return true
-}
-
-// ---- multi-part
-
-var partStyles = []struct {
-	first, second string
-	lineStart     bool
-}{
-	{"(1)", "(2)", false}, {"(i)", "(ii)", false}, {"(a)", "(b)", false},
-	{"1)", "2)", true}, {"i)", "ii)", true}, {"a)", "b)", true},
-	{"1.", "2.", true}, {"i.", "ii.", true}, {"a.", "b.", true},
-	{"①", "②", false}, {"❶", "❷", false}, {"part 1", "part 2", false}, {"part (a)", "part (b)", false},
-	{"part a", "part b", false}, {"part i", "part ii", false},
-}
-
-var questionCues = []string{"find", "compute", "calculate", "determine", "evaluate", "prove", "show that", "what is",
-	"what are", "what was", "what will", "what would", "how many", "how much", "how long", "how far", "solve",
-	"simplify", "express", "explain", "sketch", "discuss", "verify", "is there", "are there", "?"}
-
-func multiPart(p prose, ans string) (string, bool) {
-	if answerHasParts(ans) {
-		return "answer has parts: " + ans, true
-	}
-	// (I) and (II) are upper case in the source; p.text is lower-cased, so
-	// "(i)" covers both.
-	for _, st := range partStyles {
-		a := labelIndex(p.text, st.first, st.lineStart, 0)
-		if a < 0 {
-			continue
-		}
-		b := labelIndex(p.text, st.second, st.lineStart, a+len(st.first))
-		if b < 0 {
-			continue
-		}
-		// the parts: [a, b) and [b, next label or end)
-		asked := 0
-		if hasCue(p.text[a:b]) {
-			asked++
-		}
-		if hasCue(p.text[b:]) {
-			asked++
-		}
-		if asked >= 2 {
-			return "parts " + st.first + " " + st.second, true
-		}
-	}
-	return "", false
-}
-
-func hasCue(s string) bool {
-	_, at := firstCue(s, questionCues)
-	return at >= 0 || strings.Contains(s, "?")
-}
-
-// labelIndex finds a part label in s from index from, standing alone: not
-// after a letter or digit (f(1), x_(2)), and at a line start when lineStart.
-func labelIndex(s, label string, lineStart bool, from int) int {
-	for k := from; k < len(s); {
-		j := strings.Index(s[k:], label)
-		if j < 0 {
-			return -1
-		}
-		j += k
-		k = j + 1
-		before := byte(' ')
-		if j > 0 {
-			before = s[j-1]
-		}
-		if isWordByte(before) && label[0] < 0x80 || before == '\\' || before == '_' || before == '^' || before == '.' {
-			continue
-		}
-		if e := j + len(label); label[len(label)-1] == '.' && e < len(s) && (isDigit(s[e]) || isLetter(s[e])) {
-			continue // "1.5", "a.b"
-		}
-		if lineStart {
-			i := j - 1
-			for i >= 0 && (s[i] == ' ' || s[i] == '\t') {
-				i--
-			}
-			if !(i < 0 || s[i] == '\n' || s[i] == ':' || s[i] == ';' || s[i] == '§' || i >= 1 && s[i-1] == 0xc2) {
-				continue
-			}
-		}
-		return j
-	}
-	return -1
-}
-
-// answerHasParts reports whether a gold answer is labelled by parts:
-// "(1) 3; (2) 5", "a) 2 b) 4", "(I) ... (II) ...", or ①/②.
-func answerHasParts(a string) bool {
-	l := strings.ToLower(a)
-	for _, pair := range [][2]string{{"(1)", "(2)"}, {"(i)", "(ii)"}, {"(a)", "(b)"}, {"1)", "2)"}, {"a)", "b)"}, {"①", "②"}, {"part 1", "part 2"}} {
-		i := answerLabel(l, pair[0], 0)
-		if i < 0 {
-			continue
-		}
-		if answerLabel(l, pair[1], i+len(pair[0])) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// answerLabel finds label in s from index from where it starts the answer or
-// follows a space, ";" or ",": "(1) 3; (2) 5" but not "(x-1)(x-2)" or f(1).
-func answerLabel(s, label string, from int) int {
-	for k := from; k < len(s); {
-		j := strings.Index(s[k:], label)
-		if j < 0 {
-			return -1
-		}
-		j += k
-		if j == 0 || s[j-1] == ' ' || s[j-1] == ';' || s[j-1] == ',' || s[j-1] == '\n' || s[j-1] == '$' {
-			return j
-		}
-		k = j + 1
-	}
-	return -1
 }
 
 // ---- yes/no and true/false
@@ -745,87 +489,6 @@ func lastSentence(s string) string {
 	return t
 }
 
-// ---- figures
-
-// figureCues refer to a figure. A cue in belowCues points at what follows;
-// if the text itself goes on with data (digits or math) after that sentence,
-// the "figure" is in the text.
-var figureCues = []string{"shown in the figure", "in the figure", "the figure below", "the figure above",
-	"following figure", "the diagram", "in the diagram", "shown below", "shown above", "pictured",
-	"the graph below", "the graph above", "the graph shown", "as illustrated", "see figure", "see the figure",
-	"the adjoining figure", "accompanying figure", "the figure shows", "figure shows", "in figure", "如图", "如下图",
-	"shown in the diagram", "shown here", "as drawn"}
-
-var belowCues = map[string]bool{"shown below": true, "the figure below": true, "following figure": true,
-	"the graph below": true, "如下图": true}
-
-// decorative lists contexts in which a figure cue does not make the text
-// depend on the figure.
-var decorative = []string{"as in the examples shown", "as in the example shown", "for example", "for instance"}
-
-func needsFigure(raw string, p prose) (string, bool) {
-	lraw := strings.ToLower(raw)
-	for _, img := range []string{"<img", `\includegraphics`, "![", ".png", ".jpg", ".gif", ".svg"} {
-		if k := strings.Index(lraw, img); k >= 0 {
-			return "image: " + excerpt(raw, k, 30), true
-		}
-	}
-	// Figure source (Asymptote, TikZ) and tables are part of the text.
-	for _, src := range []string{"[asy]", "tikzpicture", `\begin{picture}`, `\begin{tabular}`, `\begin{array}`} {
-		if strings.Contains(lraw, src) {
-			return "", false
-		}
-	}
-	// A bare "as shown" (", as shown.") describes a configuration the text
-	// has already stated; it is decorative and not in figureCues.
-	cue, at := firstCue(p.text, figureCues)
-	if cue == "" {
-		return "", false
-	}
-	sent := sentenceAround(p.text, at)
-	for _, d := range decorative {
-		if strings.Contains(sent, d) {
-			return "", false
-		}
-	}
-	if belowCues[cue] && dataAfter(p.text, at+len(cue)) {
-		return "", false
-	}
-	return excerpt(p.text, at, 40), true
-}
-
-// dataAfter reports whether, after the sentence containing index i, s goes
-// on with the data a figure would show: at least 3 math spans or numbers on
-// lines of their own.
-func dataAfter(s string, i int) bool {
-	end := strings.IndexAny(s[i:], ".?!")
-	if end < 0 {
-		return false
-	}
-	rest := s[i+end:]
-	lines := 0
-	for _, l := range strings.Split(rest, "\n") {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			continue
-		}
-		if strings.HasPrefix(t, "§") || isDigit(t[0]) || strings.HasPrefix(t, "row") || strings.HasPrefix(t, "$") {
-			lines++
-		}
-	}
-	return lines >= 3
-}
-
-// sentenceAround returns the sentence of s containing index i.
-func sentenceAround(s string, i int) string {
-	a := strings.LastIndexAny(s[:i], ".?!\n")
-	b := strings.IndexAny(s[i:], ".?!\n")
-	if b < 0 {
-		b = len(s) - i
-	}
-	return s[a+1 : i+b]
-}
-
 // ---- open-ended answers
 
 func openEnded(ans string, aw answerForm) (string, bool) {
@@ -839,6 +502,9 @@ func openEnded(ans string, aw answerForm) (string, bool) {
 func excerpt(s string, i, n int) string {
 	if i < 0 {
 		i = 0
+	}
+	if i >= len(s) {
+		return ""
 	}
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--

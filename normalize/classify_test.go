@@ -63,7 +63,7 @@ func TestClassify(t *testing.T) {
 		{"in the figure", ClassifyInput{Problem: "In the figure, find the area of the shaded region.", Answer: "12", HasAnswer: true}, NeedsFigure},
 		{"image tag", ClassifyInput{Problem: "Find $x$. <img src=\"fig.png\">", Answer: "3", HasAnswer: true}, NeedsFigure},
 		{"asy source is part of the text", ClassifyInput{Problem: "In the diagram, find $x$. [asy] draw((0,0)--(3,0)); label(\"$x$\",(1.5,0),S); [/asy]", Answer: "3", HasAnswer: true}, Keep},
-		{"decorative as shown", ClassifyInput{Problem: "Two tangent semicircles lie inside a quarter circle of radius 14, as shown. What is the radius of the smaller semicircle?", Answer: "\\frac{14}{3}", HasAnswer: true}, Keep},
+		{"as shown without the figure", ClassifyInput{Problem: "Two tangent semicircles lie inside a quarter circle of radius 14, as shown. What is the radius of the smaller semicircle?", Answer: "\\frac{14}{3}", HasAnswer: true}, NeedsFigure},
 		{"examples shown below", ClassifyInput{Problem: "Find the number of such paths that change direction exactly four times, as in the examples shown below.", Answer: "294", HasAnswer: true}, Keep},
 		{"rows shown below are in the text", ClassifyInput{Problem: "Rows 1, 2 and 3 of an array are shown below.\n1\n1 1\n1 3 1\nWhat is the sum of row 10?", Answer: "5", HasAnswer: true}, Keep},
 		{"table is in the text", ClassifyInput{Problem: "As shown in the table below, find the mean. \\begin{tabular}{cc} 1 & 2 \\end{tabular}", Answer: "1.5", HasAnswer: true}, Keep},
@@ -119,8 +119,8 @@ func TestReasonsAreDistinct(t *testing.T) {
 		}
 		seen[r] = true
 	}
-	if len(seen) != 12 {
-		t.Errorf("%d reasons, want 12", len(seen))
+	if len(seen) != 13 {
+		t.Errorf("%d reasons, want 13", len(seen))
 	}
 }
 

@@ -1,10 +1,7 @@
 package normalize
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -287,28 +284,6 @@ func TestAnswer(t *testing.T) {
 			t.Errorf("Answer(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-}
-
-// seeds returns the fuzz seeds in testdata/samples.jsonl: real problem
-// statements and solutions from the shared datasets.
-func seeds(t testing.TB) []string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "samples.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var r struct{ Problem, Answer, Solution string }
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r.Problem, r.Solution)
-	}
-	return out
 }
 
 func FuzzText(f *testing.F) {
