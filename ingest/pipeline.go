@@ -162,6 +162,9 @@ func (p *Pipeline) IngestSource(ctx context.Context, s Spec) (rep RunReport, err
 	}()
 
 	ix := newDedupIndex()
+	if s.Role == bigmath.RoleBenchmark {
+		ix.mode = dedup.Benchmark
+	}
 	t0 := time.Now()
 	if err := p.Store.StoredBands(ctx, sourceID, func(id string, bands []int64) error {
 		ix.addStored(id, bands)
@@ -366,7 +369,7 @@ func (d *dedupStage) flush(ctx context.Context, out chan<- bigmath.IngestBatch) 
 		return nil
 	}
 	if len(d.batch.Candidates) > 0 {
-		d.batch.Confirm = confirmCandidates(d.batch.Problems)
+		d.batch.Confirm = confirmCandidates(d.batch.Problems, d.ix.mode)
 	}
 	select {
 	case out <- d.batch:
@@ -450,6 +453,8 @@ type dedupIndex struct {
 	bands       map[int64]int32
 	ids         []string
 	fps         []dedup.Fingerprint
+	docs        []dedup.Doc // text and canonical gold, for dedup.Confirm
+	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
 	storedBands map[int64]int32
 	storedIDs   []string
 }
@@ -483,26 +488,29 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
 	ix.fps = append(ix.fps, pr.fp)
+	doc := dedup.Doc{Text: pr.row.ProblemNorm, Answer: pr.row.Answer.Canonical}
+	ix.docs = append(ix.docs, doc)
 	ix.exact[pr.exactKey] = i
-	var seen [dedup.NumBands]int32
-	n := 0
+	seen := make([]int32, 0, len(pr.row.Bands))
 	for _, k := range pr.row.Bands {
 		c, ok := ix.bands[k]
 		if !ok {
 			ix.bands[k] = i
-		} else if !slices.Contains(seen[:n], c) {
-			seen[n] = c
-			n++
-			if sim, ok := dedup.Compare(pr.fp, ix.fps[c], dedup.DefaultThreshold); ok {
-				b.Links = append(b.Links, bigmath.NewLink(id, ix.ids[c], sim))
+		} else if !slices.Contains(seen, c) {
+			seen = append(seen, c)
+			// Every difference must be an allowed edit (dedup.Explain),
+			// and different golds never merge.
+			if sim, d := dedup.Confirm(ix.fps[c], ix.docs[c], pr.fp, doc, ix.mode); d.Duplicate {
+				l := bigmath.NewLink(id, ix.ids[c], sim)
+				l.Edits = d.LinkEdits(ix.ids[c], id)
+				b.Links = append(b.Links, l)
 			}
 		}
 	}
-	n = 0
+	seen = seen[:0]
 	for _, k := range pr.row.Bands {
-		if c, ok := ix.storedBands[k]; ok && !slices.Contains(seen[:n], c) {
-			seen[n] = c
-			n++
+		if c, ok := ix.storedBands[k]; ok && !slices.Contains(seen, c) {
+			seen = append(seen, c)
 			b.Candidates = append(b.Candidates, bigmath.Link{A: id, B: ix.storedIDs[c]})
 		}
 	}
@@ -511,7 +519,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 // confirmCandidates is the writer's callback (IngestBatch.Confirm): it
 // checks the candidates of the batch's changed rows against the stored
 // problems' texts.
-func confirmCandidates(rows []bigmath.Problem) func(cands []bigmath.Link, stored map[string]bigmath.Problem) []bigmath.Link {
+func confirmCandidates(rows []bigmath.Problem, mode dedup.Mode) func(cands []bigmath.Link, stored map[string]bigmath.Problem) []bigmath.Link {
 	return func(cands []bigmath.Link, stored map[string]bigmath.Problem) []bigmath.Link {
 		byID := make(map[string]int, len(rows))
 		for i := range rows {
@@ -525,8 +533,12 @@ func confirmCandidates(rows []bigmath.Problem) func(cands []bigmath.Link, stored
 			if !ok || !okA {
 				continue
 			}
-			if sim, ok := dedup.Compare(h.Fingerprint(rows[i].ProblemNorm), h.Fingerprint(st.ProblemNorm), dedup.DefaultThreshold); ok {
-				out = append(out, bigmath.NewLink(c.A, c.B, sim))
+			a := dedup.Doc{Text: rows[i].ProblemNorm, Answer: rows[i].Answer.Canonical}
+			bd := dedup.Doc{Text: st.ProblemNorm, Answer: st.Answer.Canonical}
+			if sim, d := dedup.Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(bd.Text), bd, mode); d.Duplicate {
+				l := bigmath.NewLink(c.A, c.B, sim)
+				l.Edits = d.LinkEdits(c.A, c.B)
+				out = append(out, l)
 			}
 		}
 		return out

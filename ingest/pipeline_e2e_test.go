@@ -115,8 +115,13 @@ WHERE s.name IN ('gsm8k-train', 'gsm8k-test') AND p.status = 'kept' AND p.answer
 		if h.Rows != 310 {
 			t.Fatalf("harp-proof rows = %d, want 310", h.Rows)
 		}
-		if float64(h.Dropped["proof"]) < 0.95*float64(h.Rows) {
-			t.Errorf("harp-proof: %d of %d dropped as proof, want >= 95%% (dropped: %v)", h.Dropped["proof"], h.Rows, h.Dropped)
+		// Every HARP proof problem is dropped: as proof, or as no_answer
+		// when it asks for a value that the proof split gives no gold for.
+		if got := h.Dropped["proof"] + h.Dropped["no_answer"]; got != h.Rows {
+			t.Errorf("harp-proof: %d of %d dropped as proof or no_answer, want all (dropped: %v)", got, h.Rows, h.Dropped)
+		}
+		if float64(h.Dropped["proof"]) < 0.8*float64(h.Rows) {
+			t.Errorf("harp-proof: %d of %d dropped as proof, want >= 80%% (dropped: %v)", h.Dropped["proof"], h.Rows, h.Dropped)
 		}
 	})
 

@@ -298,14 +298,15 @@ func (rc *stageContext) fingerprintRow(h *dedup.Hasher, p *processedRow) {
 	fp := h.Fingerprint(out.ProblemNorm)
 	p.exactKey = fp.Exact
 	out.TextHash = p.exactKey[:]
-	out.Bands = make([]int64, len(fp.Bands))
-	for i, b := range fp.Bands {
-		out.Bands[i] = int64(b)
+	keys := fp.Keys() // LSH bands, then the blocking keys of reworded copies
+	out.Bands = make([]int64, len(keys))
+	for i, k := range keys {
+		out.Bands[i] = int64(k)
 	}
 	fp.Bands = nil // the index keeps the fingerprint; the keys are in the row
 	p.fp = fp
 	if rc.overlap != nil && !rc.benchmark {
-		out.Overlaps = rc.overlap.Match(out.ProblemNorm)
+		out.Overlaps = rc.overlap.MatchFingerprint(out.ProblemNorm, fp)
 	}
 }
 

@@ -154,7 +154,7 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
     text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[]
 ) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real) ON COMMIT DELETE ROWS;`)
+CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real, edits text[]) ON COMMIT DELETE ROWS;`)
 	if err != nil {
 		conn.Release()
 		return nil, fmt.Errorf("create staging tables: %w", interpretError(err))
@@ -329,13 +329,13 @@ func insertLinks(ctx context.Context, tx pgx.Tx, links []bigmath.Link) error {
 	if len(links) == 0 {
 		return nil
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_links_stage"}, []string{"a", "b", "similarity"},
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_links_stage"}, []string{"a", "b", "similarity", "edits"},
 		pgx.CopyFromSlice(len(links), func(i int) ([]any, error) {
-			return []any{links[i].A, links[i].B, links[i].Similarity}, nil
+			return []any{links[i].A, links[i].B, links[i].Similarity, nonNil(links[i].Edits)}, nil
 		})); err != nil {
 		return fmt.Errorf("copy links: %w", interpretError(err))
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO problem_links (a, b, similarity) SELECT a, b, similarity FROM ingest_links_stage ON CONFLICT DO NOTHING`); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO problem_links (a, b, similarity, edits) SELECT a, b, similarity, edits FROM ingest_links_stage ON CONFLICT DO NOTHING`); err != nil {
 		return fmt.Errorf("insert links: %w", interpretError(err))
 	}
 	return nil

@@ -16,13 +16,13 @@ import (
 // contaminated).
 func (s *Store) ClusterState(ctx context.Context) ([]bigmath.Link, []bigmath.ClusterMember, error) {
 	var links []bigmath.Link
-	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity FROM problem_links`)
+	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity, edits FROM problem_links`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
 	}
 	for rows.Next() {
 		var l bigmath.Link
-		if err := rows.Scan(&l.A, &l.B, &l.Similarity); err != nil {
+		if err := rows.Scan(&l.A, &l.B, &l.Similarity, &l.Edits); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("load links: %w", interpretError(err))
 		}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/bigmath/bigmath/dedup"
 	"github.com/bigmath/bigmath/normalize"
+	"github.com/bigmath/bigmath/verify"
 )
 
 // dedupCmd clusters JSON Lines of problems into exact and near-duplicate
 // clusters offline.
 type dedupCmd struct {
-	In        string  `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\"} per line; - is standard input."`
-	Out       string  `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"cluster\", \"duplicate_of\", \"similarity\", \"exact\"} per input line, in input order: cluster is the id of the cluster's first member, duplicate_of is null for it and similarity (to duplicate_of) is 0; - is standard output."`
+	In        string  `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\" (optional gold)} per line; - is standard input."`
+	Out       string  `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"cluster\", \"duplicate_of\", \"similarity\", \"exact\", \"edits\", \"cut_off\"} per input line, in input order: cluster is the id of the cluster's first member, duplicate_of is null for it and similarity (to duplicate_of) is 0; - is standard output."`
 	Threshold float64 `default:"0.8" help:"Jaccard similarity of token 3-gram shingles from which two problems are near duplicates, in (0, 1]. The LSH bands are tuned for 0.8: pairs below about 0.75 are rarely found as candidates."`
 }
 
@@ -21,6 +22,9 @@ type dedupCmd struct {
 type dedupInput struct {
 	ID      json.RawMessage `json:"id"`
 	Problem json.RawMessage `json:"problem"`
+	// Answer is the optional gold answer: two problems whose answers
+	// differ are never duplicates.
+	Answer json.RawMessage `json:"answer"`
 }
 
 // dedupOutput is one output line. Field names are a contract: add, never
@@ -31,6 +35,11 @@ type dedupOutput struct {
 	DuplicateOf json.RawMessage `json:"duplicate_of"`
 	Similarity  float64         `json:"similarity"`
 	Exact       bool            `json:"exact"`
+	// Edits are the allowed edits that explain every difference from
+	// duplicate_of (empty for an exact copy or a distinct problem).
+	Edits []string `json:"edits,omitempty"`
+	// CutOff reports that this problem is a cut-off copy of duplicate_of.
+	CutOff bool `json:"cut_off"`
 }
 
 // Run reads the input, adds each problem to an in-memory index in input
@@ -45,7 +54,6 @@ func (c *dedupCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--threshold: %w", err)}
 	}
-	h := dedup.NewHasher()
 	var ids []json.RawMessage // the input id of each added problem, by index position
 	clusters := 0
 	n, bad, err := jsonlFilter(e, c.In, c.Out, 1, func(n int, data []byte) ([]byte, bool) {
@@ -63,8 +71,18 @@ func (c *dedupCmd) Run(e *env) error {
 		if err != nil {
 			return jsonlFail(in.ID, n, "%v", err), true
 		}
+		answer, err := textField(in.Answer, "answer", true)
+		if err != nil {
+			return jsonlFail(in.ID, n, "%v", err), true
+		}
+		canon := ""
+		if answer != "" {
+			if c, _, err := verify.Canonical(e.ctx, answer, verify.Options{}); err == nil {
+				canon = c
+			}
+		}
 		pos := int64(len(ids))
-		m, err := ix.AddFingerprint(pos, 0, h.Fingerprint(normalize.Text(problem)))
+		m, err := ix.AddDoc(pos, 0, dedup.Doc{Text: normalize.Text(problem), Answer: canon})
 		if err != nil {
 			return jsonlFail(in.ID, n, "%v", err), true
 		}
@@ -74,6 +92,10 @@ func (c *dedupCmd) Run(e *env) error {
 			out.DuplicateOf = ids[m.DuplicateOf]
 			out.Similarity = math.Round(m.Similarity*1e4) / 1e4
 			out.Exact = m.Exact
+			out.CutOff = m.CutOff
+			for _, ed := range m.Edits {
+				out.Edits = append(out.Edits, ed.String())
+			}
 		} else {
 			clusters++
 		}
