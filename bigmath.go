@@ -90,6 +90,7 @@ type Problem struct {
 	ID             string // stable: see ProblemID
 	SourceID       int64
 	SourceName     string
+	SourceRole     SourceRole // the role of its source (filled where a query joins sources)
 	SourceRevision string
 	RowKey         string // the row's id in its source, or its position when it has none
 	RowIndex       int64  // the row's position in its source

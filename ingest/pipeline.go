@@ -535,7 +535,14 @@ func confirmCandidates(rows []bigmath.Problem, mode dedup.Mode) func(cands []big
 			}
 			a := dedup.Doc{Text: rows[i].ProblemNorm, Answer: rows[i].Answer.Canonical}
 			bd := dedup.Doc{Text: st.ProblemNorm, Answer: st.Answer.Canonical}
-			if sim, d := dedup.Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(bd.Text), bd, mode); d.Duplicate {
+			// A pair with a benchmark on either side is judged as
+			// decontamination, whichever side was ingested first: the
+			// links do not depend on the order of the runs.
+			m := mode
+			if st.SourceRole == bigmath.RoleBenchmark {
+				m = dedup.Benchmark
+			}
+			if sim, d := dedup.Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(bd.Text), bd, m); d.Duplicate {
 				l := bigmath.NewLink(c.A, c.B, sim)
 				l.Edits = d.LinkEdits(c.A, c.B)
 				out = append(out, l)

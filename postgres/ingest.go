@@ -397,14 +397,16 @@ type ingestQuerier interface {
 
 func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]bigmath.Problem, error) {
 	out := make(map[string]bigmath.Problem, len(ids))
-	rows, err := q.Query(ctx, `SELECT id, problem_norm, answer_canonical FROM problems WHERE id = ANY($1)`, ids)
+	rows, err := q.Query(ctx, `
+SELECT p.id, p.problem_norm, p.answer_canonical, s.role
+FROM problems p JOIN sources s ON s.id = p.source_id WHERE p.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p bigmath.Problem
-		if err := rows.Scan(&p.ID, &p.ProblemNorm, &p.Answer.Canonical); err != nil {
+		if err := rows.Scan(&p.ID, &p.ProblemNorm, &p.Answer.Canonical, &p.SourceRole); err != nil {
 			return nil, fmt.Errorf("problem texts: %w", interpretError(err))
 		}
 		out[p.ID] = p

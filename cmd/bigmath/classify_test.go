@@ -30,6 +30,7 @@ type offlineLine struct {
 	DuplicateOf json.RawMessage `json:"duplicate_of"`
 	Similarity  *float64        `json:"similarity"`
 	Exact       *bool           `json:"exact"`
+	Edits       []string        `json:"edits"`
 	Line        *int            `json:"line"`
 	Error       *string         `json:"error"`
 }

@@ -74,18 +74,22 @@ func TestDedupCLIThreshold(t *testing.T) {
 			t.Errorf("--threshold %s: exit %d, stderr %q", bad, code, stderr)
 		}
 	}
-	// A higher threshold keeps apart what the default merges.
+	// Every difference must be an allowed edit: a number written as a word
+	// is one, a changed colour is not (whatever the threshold).
 	long := "A bag has 7 red marbles and 5 blue marbles. Two marbles are drawn at random without replacement. " +
 		"What is the probability that both marbles are red? Express your answer as a common fraction."
-	other := strings.Replace(long, "drawn at random", "picked at random", 1)
-	input := fmt.Sprintf("{\"id\":1,\"problem\":%q}\n{\"id\":2,\"problem\":%q}\n", long, other)
-	_, out08, _ := runOffline(t, input, "dedup")
-	_, out095, _ := runOffline(t, input, "dedup", "--threshold", "0.95")
-	if g := decodeOffline(t, out08); string(g[1].Cluster) != "1" || *g[1].Similarity >= 0.95 {
-		t.Errorf("default threshold kept a one-word variant apart: %s", out08)
-	}
-	if g := decodeOffline(t, out095); string(g[1].Cluster) != "2" {
-		t.Errorf("threshold 0.95 merged a one-word variant: %s", out095)
+	digits := strings.Replace(long, "Two marbles", "2 marbles", 1)
+	colour := strings.Replace(long, "both marbles are red", "both marbles are blue", 1)
+	input := fmt.Sprintf("{\"id\":1,\"problem\":%q}\n{\"id\":2,\"problem\":%q}\n{\"id\":3,\"problem\":%q}\n", long, digits, colour)
+	for _, args := range [][]string{{"dedup"}, {"dedup", "--threshold", "0.95"}} {
+		_, out, _ := runOffline(t, input, args...)
+		g := decodeOffline(t, out)
+		if string(g[1].Cluster) != "1" || len(g[1].Edits) == 0 {
+			t.Errorf("%v: a number word and its digits kept apart, or merged unexplained: %s", args, out)
+		}
+		if string(g[2].Cluster) != "3" {
+			t.Errorf("%v: a changed colour merged: %s", args, out)
+		}
 	}
 }
 
@@ -126,14 +130,26 @@ func TestDedupCLIAIME2024(t *testing.T) {
 	if len(got) != 60 {
 		t.Fatalf("%d lines", len(got))
 	}
+	// Text only, one copy stays apart: DeepScaleR's copy of one problem
+	// says "externally" where AIME 2024 says "internally", a content word
+	// that text dedup must not explain away (the pipeline still flags it:
+	// decontamination allows a changed word, see TestIngestSharedDatasets).
+	paired := 0
 	for i, g := range got {
 		isDS := strings.HasPrefix(string(g.ID), `"ds-`)
 		if isDS && string(g.DuplicateOf) != "null" {
 			t.Errorf("%s is a duplicate of %s", g.ID, g.DuplicateOf)
 		}
-		if !isDS && !strings.HasPrefix(string(g.Cluster), `"ds-`) {
-			t.Errorf("line %d: %s is in cluster %s, want a deepscaler copy", i+1, g.ID, g.Cluster)
+		if !isDS {
+			if strings.HasPrefix(string(g.Cluster), `"ds-`) {
+				paired++
+			} else {
+				t.Logf("line %d: %s is in cluster %s, not with a deepscaler copy", i+1, g.ID, g.Cluster)
+			}
 		}
+	}
+	if paired < 29 {
+		t.Errorf("%d of 30 aime24 problems are in a deepscaler copy's cluster, want at least 29", paired)
 	}
 }
 
