@@ -79,6 +79,25 @@ type recordSource interface {
 // breaks must not be read into memory whole.
 const maxLine = 256 << 20
 
+// jsonSource reads JSON Lines, or for a .json file an array of objects or
+// (as many Hub files hold) JSON Lines.
+func jsonSource(in io.Reader, file string, dotJSON bool) (recordSource, error) {
+	br := bufio.NewReaderSize(in, 1<<16)
+	if dotJSON {
+		c, err := firstByte(br)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if c == '[' {
+			return newJSONArraySource(br, file), nil
+		}
+		if c != '{' && c != 0 {
+			return nil, fmt.Errorf("a .json file must hold an array of objects or JSON Lines, starts with %q", c)
+		}
+	}
+	return &jsonlSource{br: br, file: file}, nil
+}
+
 // openRecords opens df for reading, counting the bytes read from disk in done.
 // tmpDir is where a compressed Parquet file is spooled ("" = the OS default).
 func openRecords(df dataFile, done *atomic.Int64, tmpDir string) (recordSource, error) {
@@ -137,24 +156,8 @@ func openRecords(df dataFile, done *atomic.Int64, tmpDir string) (recordSource, 
 	var src recordSource
 	switch format.kind {
 	case formatJSONL, formatJSON:
-		br := bufio.NewReaderSize(in, 1<<16)
-		isArray := false
-		if format.kind == formatJSON {
-			// A .json file holds an array, or (as many Hub files do) JSON Lines.
-			c, err := firstByte(br)
-			if err != nil && !errors.Is(err, io.EOF) {
-				return fail(err)
-			}
-			if c == '[' {
-				isArray = true
-			} else if c != '{' && c != 0 {
-				return fail(fmt.Errorf("a .json file must hold an array of objects or JSON Lines, starts with %q", c))
-			}
-		}
-		if isArray {
-			src = newJSONArraySource(br, df.name)
-		} else {
-			src = &jsonlSource{br: br, file: df.name}
+		if src, err = jsonSource(in, df.name, format.kind == formatJSON); err != nil {
+			return fail(err)
 		}
 	case formatCSV:
 		s, err := newCSVSource(in, df.name)

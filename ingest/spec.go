@@ -336,210 +336,260 @@ func (p specParser) yamlErr(err error, data []byte) *SpecError {
 // source parses and validates one entry of the sources list.
 func (p specParser) source(n *yaml.Node, idx int, dir string) (Spec, error) {
 	s := Spec{Dir: dir, Line: n.Line, File: p.file}
-	label := fmt.Sprintf("#%d", idx+1)
 	if n.Kind != yaml.MappingNode {
-		return s, p.errf(n.Line, label, "", "a source must be a mapping of keys (name, role, ...)")
+		return s, p.errf(n.Line, fmt.Sprintf("#%d", idx+1), "", "a source must be a mapping of keys (name, role, ...)")
 	}
-	// Find the name first so every later error can name the source.
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k, v := n.Content[i], n.Content[i+1]; k.Value == "name" && v.Kind == yaml.ScalarNode && v.Value != "" && len(v.Value) <= 128 {
-			label = v.Value
-			break
-		}
+	e, err := p.entry(n, idx)
+	if err != nil {
+		return s, err
 	}
-	vals := map[string]*yaml.Node{}
-	keyLine := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			return s, p.errf(k.Line, label, "", "keys must be plain strings")
-		}
-		if _, dup := vals[k.Value]; dup {
-			return s, p.errf(k.Line, label, k.Value, "key given twice")
-		}
-		vals[k.Value] = v
-		keyLine[k.Value] = k.Line
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if !contains(sourceKeys, k.Value) {
-			return s, p.errf(k.Line, label, k.Value, "unknown key (known: "+strings.Join(sourceKeys, ", ")+")")
-		}
-	}
-	str := func(key string, dst *string) error {
-		v, ok := vals[key]
-		if !ok || isNull(v) {
-			return nil
-		}
-		if v.Kind != yaml.ScalarNode {
-			return p.errf(v.Line, label, key, "must be a string")
-		}
-		*dst = strings.TrimSpace(v.Value)
-		return nil
-	}
-	for _, kv := range []struct {
-		key string
-		dst *string
-	}{{"name", &s.Name}, {"path", &s.Path}, {"hub", &s.Hub}, {"revision", &s.Revision}, {"answer_from", &s.AnswerFrom}, {"license", &s.License}} {
-		if err := str(kv.key, kv.dst); err != nil {
+	for _, step := range []func(*Spec) error{e.strings, e.identity, e.files, e.location, e.fields} {
+		if err := step(&s); err != nil {
 			return s, err
 		}
 	}
+	return s, nil
+}
+
+// sourceEntry is one entry of the sources list, its keys indexed: the
+// steps of specParser.source read it.
+type sourceEntry struct {
+	p       specParser
+	n       *yaml.Node
+	label   string // the source's name once known, else its position
+	vals    map[string]*yaml.Node
+	keyLine map[string]int
+}
+
+// entry indexes the keys of a source entry, rejecting non-string, repeated
+// and unknown keys. The name is looked up first so every later error can
+// name the source.
+func (p specParser) entry(n *yaml.Node, idx int) (*sourceEntry, error) {
+	e := &sourceEntry{p: p, n: n, label: fmt.Sprintf("#%d", idx+1), vals: map[string]*yaml.Node{}, keyLine: map[string]int{}}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "name" && v.Kind == yaml.ScalarNode && v.Value != "" && len(v.Value) <= 128 {
+			e.label = v.Value
+			break
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, e.errf(k.Line, "", "keys must be plain strings")
+		}
+		if _, dup := e.vals[k.Value]; dup {
+			return nil, e.errf(k.Line, k.Value, "key given twice")
+		}
+		e.vals[k.Value] = v
+		e.keyLine[k.Value] = k.Line
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !contains(sourceKeys, k.Value) {
+			return nil, e.errf(k.Line, k.Value, "unknown key (known: "+strings.Join(sourceKeys, ", ")+")")
+		}
+	}
+	return e, nil
+}
+
+func (e *sourceEntry) errf(line int, field, reason string) *SpecError {
+	return e.p.errf(line, e.label, field, reason)
+}
+
+// line is the line of a key's value, or of the entry when the key is absent.
+func (e *sourceEntry) line(key string) int {
+	if v, ok := e.vals[key]; ok {
+		return v.Line
+	}
+	return e.n.Line
+}
+
+// str reads an optional string key into dst, trimmed.
+func (e *sourceEntry) str(key string, dst *string) error {
+	v, ok := e.vals[key]
+	if !ok || isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.ScalarNode {
+		return e.errf(v.Line, key, "must be a string")
+	}
+	*dst = strings.TrimSpace(v.Value)
+	return nil
+}
+
+// strings reads the plain string keys.
+func (e *sourceEntry) strings(s *Spec) error {
 	var role string
-	if err := str("role", &role); err != nil {
-		return s, err
+	for _, kv := range []struct {
+		key string
+		dst *string
+	}{{"name", &s.Name}, {"role", &role}, {"path", &s.Path}, {"hub", &s.Hub}, {"revision", &s.Revision}, {"answer_from", &s.AnswerFrom}, {"license", &s.License}} {
+		if err := e.str(kv.key, kv.dst); err != nil {
+			return err
+		}
 	}
 	s.Role = bigmath.SourceRole(role)
-	line := func(key string) int {
-		if v, ok := vals[key]; ok {
-			return v.Line
-		}
-		return n.Line
-	}
+	return nil
+}
 
-	if s.Name == "" {
-		return s, p.errf(line("name"), label, "name", "required")
+// identity checks the name and role and reads the priority.
+func (e *sourceEntry) identity(s *Spec) error {
+	switch {
+	case s.Name == "":
+		return e.errf(e.line("name"), "name", "required")
+	case !validName.MatchString(s.Name):
+		return e.errf(e.line("name"), "name", "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	case s.Role == "":
+		return e.errf(e.line("role"), "role", "required (corpus or benchmark)")
+	case !s.Role.Valid():
+		return e.errf(e.line("role"), "role", fmt.Sprintf("must be corpus or benchmark, got %q", string(s.Role)))
 	}
-	if !validName.MatchString(s.Name) {
-		return s, p.errf(line("name"), label, "name", "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
-	}
-	if role == "" {
-		return s, p.errf(line("role"), label, "role", "required (corpus or benchmark)")
-	}
-	if !s.Role.Valid() {
-		return s, p.errf(line("role"), label, "role", fmt.Sprintf("must be corpus or benchmark, got %q", role))
-	}
-	if v, ok := vals["priority"]; ok && !isNull(v) {
+	if v, ok := e.vals["priority"]; ok && !isNull(v) {
 		pr, err := strconv.Atoi(v.Value)
 		if v.Kind != yaml.ScalarNode || err != nil {
-			return s, p.errf(v.Line, label, "priority", fmt.Sprintf("must be an integer, got %q", v.Value))
+			return e.errf(v.Line, "priority", fmt.Sprintf("must be an integer, got %q", v.Value))
 		}
 		s.Priority = pr
 	}
-	if v, ok := vals["files"]; ok && !isNull(v) {
-		switch v.Kind {
-		case yaml.ScalarNode:
-			s.Files = []string{v.Value}
-		case yaml.SequenceNode:
-			for _, f := range v.Content {
-				if f.Kind != yaml.ScalarNode || strings.TrimSpace(f.Value) == "" {
-					return s, p.errf(f.Line, label, "files", "each entry must be a non-empty glob string")
-				}
-				s.Files = append(s.Files, strings.TrimSpace(f.Value))
-			}
-		default:
-			return s, p.errf(v.Line, label, "files", "must be a list of glob strings")
-		}
-		for _, g := range s.Files {
-			if _, err := path.Match(g, ""); err != nil {
-				return s, p.errf(v.Line, label, "files", fmt.Sprintf("bad glob %q: %v", g, err))
-			}
-		}
-	}
+	return nil
+}
 
-	switch {
-	case s.Path == "" && s.Hub == "":
-		return s, p.errf(n.Line, label, "path", "one of path or hub is required")
-	case s.Path != "" && s.Hub != "":
-		return s, p.errf(line("hub"), label, "hub", "give either path or hub, not both")
-	case s.Path != "":
-		if s.Revision != "" {
-			return s, p.errf(line("revision"), label, "revision", "only for hub sources (a local file's revision is its sha256)")
-		}
-		if len(s.Files) > 0 {
-			return s, p.errf(line("files"), label, "files", "only for hub sources")
-		}
-		if _, err := formatOf(s.Path); err != nil {
-			return s, p.errf(line("path"), label, "path", err.Error())
+// files reads the hub file globs: one string or a list of them.
+func (e *sourceEntry) files(s *Spec) error {
+	v, ok := e.vals["files"]
+	if !ok || isNull(v) {
+		return nil
+	}
+	switch v.Kind {
+	case yaml.ScalarNode:
+		s.Files = []string{v.Value}
+	case yaml.SequenceNode:
+		for _, f := range v.Content {
+			if f.Kind != yaml.ScalarNode || strings.TrimSpace(f.Value) == "" {
+				return e.errf(f.Line, "files", "each entry must be a non-empty glob string")
+			}
+			s.Files = append(s.Files, strings.TrimSpace(f.Value))
 		}
 	default:
-		if !validHubID.MatchString(s.Hub) {
-			return s, p.errf(line("hub"), label, "hub", fmt.Sprintf("must be a dataset id owner/name, got %q", s.Hub))
-		}
-		if s.Revision == "" {
-			s.Revision = "main"
-		}
-		if strings.ContainsAny(s.Revision, " \t\n") || strings.Contains(s.Revision, "..") {
-			return s, p.errf(line("revision"), label, "revision", fmt.Sprintf("bad revision %q", s.Revision))
-		}
-		if len(s.Files) == 0 {
-			return s, p.errf(line("files"), label, "files", "required for hub sources: globs such as main/train-*.parquet")
+		return e.errf(v.Line, "files", "must be a list of glob strings")
+	}
+	for _, g := range s.Files {
+		if _, err := path.Match(g, ""); err != nil {
+			return e.errf(v.Line, "files", fmt.Sprintf("bad glob %q: %v", g, err))
 		}
 	}
+	return nil
+}
 
-	explicitNull := map[string]bool{}
-	if v, ok := vals["fields"]; ok && !isNull(v) {
-		if v.Kind != yaml.MappingNode {
-			return s, p.errf(v.Line, label, "fields", "must be a mapping such as {problem: question, answer: answer}")
+// location checks that the source is a local path or a hub dataset, with
+// the keys that go with each.
+func (e *sourceEntry) location(s *Spec) error {
+	switch {
+	case s.Path == "" && s.Hub == "":
+		return e.errf(e.n.Line, "path", "one of path or hub is required")
+	case s.Path != "" && s.Hub != "":
+		return e.errf(e.line("hub"), "hub", "give either path or hub, not both")
+	case s.Path != "":
+		if s.Revision != "" {
+			return e.errf(e.line("revision"), "revision", "only for hub sources (a local file's revision is its sha256)")
 		}
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(v.Content); i += 2 {
-			k, fv := v.Content[i], v.Content[i+1]
-			fk := "fields." + k.Value
-			if !contains(fieldKeys, k.Value) {
-				return s, p.errf(k.Line, label, fk, "unknown key (known: "+strings.Join(fieldKeys, ", ")+")")
-			}
-			if seen[k.Value] {
-				return s, p.errf(k.Line, label, fk, "key given twice")
-			}
-			seen[k.Value] = true
-			if isNull(fv) {
-				explicitNull[k.Value] = true
-				continue
-			}
-			if fv.Kind != yaml.ScalarNode || strings.TrimSpace(fv.Value) == "" {
-				return s, p.errf(fv.Line, label, fk, "must be a column name or null")
-			}
-			col := strings.TrimSpace(fv.Value)
-			switch k.Value {
-			case "problem":
-				s.Fields.Problem = col
-			case "answer":
-				s.Fields.Answer = col
-			case "solution":
-				s.Fields.Solution = col
-			case "id":
-				s.Fields.ID = col
-			case "domain":
-				s.Fields.Domain = col
-			case "difficulty":
-				s.Fields.Difficulty = col
-			case "level":
-				s.Fields.Level = col
-			}
+		if len(s.Files) > 0 {
+			return e.errf(e.line("files"), "files", "only for hub sources")
 		}
+		if _, err := formatOf(s.Path); err != nil {
+			return e.errf(e.line("path"), "path", err.Error())
+		}
+		return nil
 	}
-	fieldLine := func(key string) int {
-		if v, ok := vals["fields"]; ok && v.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				if v.Content[i].Value == key {
-					return v.Content[i].Line
-				}
-			}
-			return keyLine["fields"]
-		}
-		return n.Line
+	if !validHubID.MatchString(s.Hub) {
+		return e.errf(e.line("hub"), "hub", fmt.Sprintf("must be a dataset id owner/name, got %q", s.Hub))
+	}
+	if s.Revision == "" {
+		s.Revision = "main"
+	}
+	if strings.ContainsAny(s.Revision, " \t\n") || strings.Contains(s.Revision, "..") {
+		return e.errf(e.line("revision"), "revision", fmt.Sprintf("bad revision %q", s.Revision))
+	}
+	if len(s.Files) == 0 {
+		return e.errf(e.line("files"), "files", "required for hub sources: globs such as main/train-*.parquet")
+	}
+	return nil
+}
+
+// fields reads the column mapping and checks it against answer_from.
+func (e *sourceEntry) fields(s *Spec) error {
+	explicitNull, err := e.columns(s)
+	if err != nil {
+		return err
 	}
 	if s.Fields.Problem == "" {
-		return s, p.errf(fieldLine("problem"), label, "fields.problem", "required: the column holding the problem text")
+		return e.errf(e.fieldLine("problem"), "fields.problem", "required: the column holding the problem text")
 	}
 	if s.AnswerFrom == "" {
 		s.AnswerFrom = AnswerFromField
 	}
 	if !contains(answerFroms, s.AnswerFrom) {
-		return s, p.errf(line("answer_from"), label, "answer_from", fmt.Sprintf("must be one of %s, got %q", strings.Join(answerFroms, ", "), s.AnswerFrom))
+		return e.errf(e.line("answer_from"), "answer_from", fmt.Sprintf("must be one of %s, got %q", strings.Join(answerFroms, ", "), s.AnswerFrom))
 	}
-	switch s.AnswerFrom {
-	case AnswerFromField:
-		if s.Fields.Answer == "" && !explicitNull["answer"] {
-			return s, p.errf(fieldLine("answer"), label, "fields.answer", "required when answer_from is field (write answer: null for a source without answers)")
+	switch {
+	case s.AnswerFrom == AnswerFromField && s.Fields.Answer == "" && !explicitNull["answer"]:
+		return e.errf(e.fieldLine("answer"), "fields.answer", "required when answer_from is field (write answer: null for a source without answers)")
+	case s.AnswerFrom != AnswerFromField && s.Fields.Solution == "":
+		return e.errf(e.fieldLine("solution"), "fields.solution", fmt.Sprintf("required when answer_from is %s", s.AnswerFrom))
+	}
+	return nil
+}
+
+// columns reads the fields mapping into s.Fields; it returns the keys
+// written as null.
+func (e *sourceEntry) columns(s *Spec) (map[string]bool, error) {
+	explicitNull := map[string]bool{}
+	v, ok := e.vals["fields"]
+	if !ok || isNull(v) {
+		return explicitNull, nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return nil, e.errf(v.Line, "fields", "must be a mapping such as {problem: question, answer: answer}")
+	}
+	dst := map[string]*string{
+		"problem": &s.Fields.Problem, "answer": &s.Fields.Answer, "solution": &s.Fields.Solution, "id": &s.Fields.ID,
+		"domain": &s.Fields.Domain, "difficulty": &s.Fields.Difficulty, "level": &s.Fields.Level,
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, fv := v.Content[i], v.Content[i+1]
+		fk := "fields." + k.Value
+		if !contains(fieldKeys, k.Value) {
+			return nil, e.errf(k.Line, fk, "unknown key (known: "+strings.Join(fieldKeys, ", ")+")")
 		}
-	default:
-		if s.Fields.Solution == "" {
-			return s, p.errf(fieldLine("solution"), label, "fields.solution", fmt.Sprintf("required when answer_from is %s", s.AnswerFrom))
+		if seen[k.Value] {
+			return nil, e.errf(k.Line, fk, "key given twice")
+		}
+		seen[k.Value] = true
+		if isNull(fv) {
+			explicitNull[k.Value] = true
+			continue
+		}
+		if fv.Kind != yaml.ScalarNode || strings.TrimSpace(fv.Value) == "" {
+			return nil, e.errf(fv.Line, fk, "must be a column name or null")
+		}
+		*dst[k.Value] = strings.TrimSpace(fv.Value)
+	}
+	return explicitNull, nil
+}
+
+// fieldLine is the line of a key of the fields mapping, or of the mapping,
+// or of the entry.
+func (e *sourceEntry) fieldLine(key string) int {
+	v, ok := e.vals["fields"]
+	if !ok || v.Kind != yaml.MappingNode {
+		return e.n.Line
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		if v.Content[i].Value == key {
+			return v.Content[i].Line
 		}
 	}
-	return s, nil
+	return e.keyLine["fields"]
 }
 
 func isNull(n *yaml.Node) bool {
