@@ -105,21 +105,72 @@ func (h *corpus) storeError(c *gin.Context, err error) {
 	}
 }
 
-// bindQuery decodes the query string into dst, a pointer to a struct whose
-// fields carry `form:"name"` tags, then checks its `binding` tags with the
-// validator. Fields of type string, []string (repeated or comma-separated
-// values), bool, int and *float64 are supported. An unknown parameter, a
-// value of the wrong type and a value the validator rejects are 400s that
-// name the parameter.
-func bindQuery(c *gin.Context, dst any) *requestError {
-	v := reflect.ValueOf(dst).Elem()
-	t := v.Type()
-	fields := map[string]int{}
+// requestValidator checks the `binding` rules of the request types. Its
+// errors name a field by its query (form) or JSON name, so a 400 names the
+// parameter the client wrote.
+var requestValidator = newRequestValidator()
+
+func newRequestValidator() *validator.Validate {
+	v := validator.New()
+	v.SetTagName("binding")
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		for _, tag := range []string{"form", "json"} {
+			if name, _, _ := strings.Cut(f.Tag.Get(tag), ","); name != "" && name != "-" {
+				return name
+			}
+		}
+		return f.Name
+	})
+	// finite: a number that is neither NaN nor infinite.
+	if err := v.RegisterValidation("finite", func(fl validator.FieldLevel) bool {
+		x := fl.Field().Float()
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	}); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// validationError turns the validator's first complaint into a 400 naming
+// the field by its path of query or JSON names (fractions.train).
+func validationError(err error, what string) *requestError {
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) || len(verrs) == 0 {
+		return badRequest("", "invalid %s: %s", what, err.Error())
+	}
+	fe := verrs[0]
+	name := fe.Namespace()
+	if _, rest, ok := strings.Cut(name, "."); ok {
+		name = rest // drop the struct's own name
+	}
+	return badRequest(name, "%s: %s", name, describeRule(fe))
+}
+
+// queryParam is one parameter a query type takes.
+type queryParam struct {
+	name  string
+	multi bool // a list: repeated or comma-separated values
+}
+
+// queryParams lists the `form` parameters of a query struct type.
+func queryParams(t reflect.Type) map[string]queryParam {
+	out := map[string]queryParam{}
 	for i := range t.NumField() {
-		if name := t.Field(i).Tag.Get("form"); name != "" {
-			fields[name] = i
+		f := t.Field(i)
+		if name := f.Tag.Get("form"); name != "" {
+			out[name] = queryParam{name: name, multi: f.Type.Kind() == reflect.Slice}
 		}
 	}
+	return out
+}
+
+// bindQuery decodes the query string into dst, a pointer to a struct whose
+// fields carry `form:"name"` tags (lists take `collection_format:"csv"`),
+// with gin's form mapping, then checks its `binding` rules. An unknown
+// parameter, a scalar given twice, a value of the wrong type and a value
+// the rules reject are 400s that name the parameter.
+func bindQuery(c *gin.Context, dst any) *requestError {
+	params := queryParams(reflect.TypeOf(dst).Elem())
 	q := c.Request.URL.Query()
 	names := make([]string, 0, len(q))
 	for name := range q {
@@ -131,80 +182,68 @@ func bindQuery(c *gin.Context, dst any) *requestError {
 			// "?=x" or "?&": no name, so nothing a typo could have meant.
 			continue
 		}
-		i, ok := fields[name]
+		p, ok := params[name]
 		if !ok {
-			known := make([]string, 0, len(fields))
-			for k := range fields {
-				known = append(known, k)
-			}
-			slices.Sort(known)
-			if len(known) == 0 {
-				return badRequest(name, "unknown query parameter %q: this route takes none", name)
-			}
-			return badRequest(name, "unknown query parameter %q; known: %s", name, strings.Join(known, ", "))
+			return unknownParam(name, params)
 		}
-		if err := setQueryField(v.Field(i), name, q[name]); err != nil {
-			return err
+		if !p.multi && len(q[name]) > 1 {
+			return badRequest(name, "%s: given %d times, want once", name, len(q[name]))
+		}
+		// One parameter at a time, so that a value of the wrong type is
+		// reported against its own name.
+		if err := binding.MapFormWithTag(dst, map[string][]string{name: trimList(q[name], p.multi)}, "form"); err != nil {
+			return badRequest(name, "%s: %s", name, typeProblem(err, q[name][0]))
 		}
 	}
-	if err := binding.Validator.ValidateStruct(dst); err != nil {
-		var verrs validator.ValidationErrors
-		if errors.As(err, &verrs) && len(verrs) > 0 {
-			fe := verrs[0]
-			name := fe.Field()
-			if sf, ok := t.FieldByName(fe.StructField()); ok && sf.Tag.Get("form") != "" {
-				name = sf.Tag.Get("form")
-			}
-			return badRequest(name, "%s: %s", name, describeRule(fe))
-		}
-		return badRequest("", "invalid query: %s", err.Error())
+	if err := requestValidator.Struct(dst); err != nil {
+		return validationError(err, "query")
 	}
 	return nil
 }
 
-// setQueryField parses the values of one query parameter into f.
-func setQueryField(f reflect.Value, name string, values []string) *requestError {
-	if f.Kind() == reflect.Slice {
-		var out []string
-		for _, v := range values {
-			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); part != "" {
-					out = append(out, part)
-				}
+func unknownParam(name string, params map[string]queryParam) *requestError {
+	if len(params) == 0 {
+		return badRequest(name, "unknown query parameter %q: this route takes none", name)
+	}
+	known := make([]string, 0, len(params))
+	for k := range params {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	return badRequest(name, "unknown query parameter %q; known: %s", name, strings.Join(known, ", "))
+}
+
+// trimList splits the values of a list parameter at commas and drops the
+// blanks around and between items.
+func trimList(values []string, multi bool) []string {
+	if !multi {
+		return values
+	}
+	var out []string
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
 			}
 		}
-		f.Set(reflect.ValueOf(out))
-		return nil
 	}
-	if len(values) > 1 {
-		return badRequest(name, "%s: given %d times, want once", name, len(values))
+	return out
+}
+
+// typeProblem says in words why a value did not decode.
+func typeProblem(err error, value string) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		switch ne.Func {
+		case "ParseBool":
+			return fmt.Sprintf("want true or false, got %q", value)
+		case "ParseFloat":
+			return fmt.Sprintf("want a number, got %q", value)
+		default:
+			return fmt.Sprintf("want an integer, got %q", value)
+		}
 	}
-	s := values[0]
-	switch f.Kind() {
-	case reflect.String:
-		f.SetString(s)
-	case reflect.Bool:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return badRequest(name, "%s: want true or false, got %q", name, s)
-		}
-		f.SetBool(b)
-	case reflect.Int:
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return badRequest(name, "%s: want an integer, got %q", name, s)
-		}
-		f.SetInt(int64(n))
-	case reflect.Pointer: // *float64
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return badRequest(name, "%s: want a number, got %q", name, s)
-		}
-		f.Set(reflect.ValueOf(&x))
-	default:
-		panic(fmt.Sprintf("bindQuery: unsupported field kind %s for %s", f.Kind(), name))
-	}
-	return nil
+	return fmt.Sprintf("cannot read %q: %v", value, err)
 }
 
 // describeRule says in words what a validator rule wants.

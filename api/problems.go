@@ -24,13 +24,13 @@ const (
 // problemsQuery is the query of GET /v1/problems: the fields of
 // bigmath.ProblemFilter, then the page.
 type problemsQuery struct {
-	Source              []string `form:"source"`
-	Domain              []string `form:"domain"`
-	Kind                []string `form:"kind"`
-	MinDifficulty       *float64 `form:"min_difficulty"`
-	MaxDifficulty       *float64 `form:"max_difficulty"`
-	MinPassRate         *float64 `form:"min_pass_rate" binding:"omitempty,gte=0,lte=1"`
-	MaxPassRate         *float64 `form:"max_pass_rate" binding:"omitempty,gte=0,lte=1"`
+	Source              []string `form:"source" collection_format:"csv"`
+	Domain              []string `form:"domain" collection_format:"csv"`
+	Kind                []string `form:"kind" collection_format:"csv"`
+	MinDifficulty       *float64 `form:"min_difficulty" binding:"omitempty,finite"`
+	MaxDifficulty       *float64 `form:"max_difficulty" binding:"omitempty,finite"`
+	MinPassRate         *float64 `form:"min_pass_rate" binding:"omitempty,finite,gte=0,lte=1"`
+	MaxPassRate         *float64 `form:"max_pass_rate" binding:"omitempty,finite,gte=0,lte=1"`
 	Status              string   `form:"status" binding:"omitempty,oneof=kept dropped pending all"`
 	IncludeContaminated bool     `form:"include_contaminated"`
 	Q                   string   `form:"q" binding:"max=500"`

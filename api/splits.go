@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gin-gonic/gin/binding"
-	"github.com/go-playground/validator/v10"
 
 	"github.com/bigmath/bigmath"
 )
@@ -143,45 +141,10 @@ func decodeStrict(c *gin.Context, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "malformed JSON: data after the object"}
 	}
-	if err := binding.Validator.ValidateStruct(dst); err != nil {
-		var verrs validator.ValidationErrors
-		if errors.As(err, &verrs) && len(verrs) > 0 {
-			name := jsonPath(verrs[0])
-			return badRequest(name, "%s: %s", name, describeRule(verrs[0]))
-		}
-		return badRequest("", "invalid body: %s", err.Error())
+	if err := requestValidator.Struct(dst); err != nil {
+		return validationError(err, "body")
 	}
 	return nil
-}
-
-// jsonPath turns a validator namespace (splitRequest.Fractions.Train) into
-// the JSON path of the field (fractions.train).
-func jsonPath(fe validator.FieldError) string {
-	parts := strings.Split(fe.StructNamespace(), ".")
-	if len(parts) > 1 {
-		parts = parts[1:]
-	}
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = snake(p)
-	}
-	return strings.Join(out, ".")
-}
-
-// snake turns a Go field name into its JSON name (MinPassRate ->
-// min_pass_rate), as the request types name them.
-func snake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // createSplit serves POST /v1/splits (admin): it saves a split and answers
