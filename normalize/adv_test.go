@@ -14,7 +14,6 @@ func TestAdversarialInputs(t *testing.T) {
 		if Text(once) != once {
 			t.Errorf("Text not idempotent on %.20q...", s)
 		}
-		LastBoxed(s)
 		if v := Classify(ClassifyInput{Problem: s, Answer: s, Solution: s, HasAnswer: true}); v.Reason == "" {
 			t.Errorf("Classify(%.20q...) returned an empty reason", s)
 		}

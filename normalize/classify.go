@@ -338,11 +338,17 @@ func proof(p prose, in ClassifyInput, hasAnswer bool, aw answerForm) (string, bo
 		return "", false
 	}
 	if sol := strings.TrimSpace(in.Solution); sol != "" {
-		if _, boxed := LastBoxed(sol); !boxed || endsWithQED(sol) {
+		if !hasBox(sol) || endsWithQED(sol) {
 			return "solution is an argument without a final answer", true
 		}
 	}
 	return "", false
+}
+
+// hasBox says whether a solution boxes something: a final answer, not an
+// argument that only ends.
+func hasBox(s string) bool {
+	return strings.Contains(s, `\boxed`) || strings.Contains(s, `\fbox`)
 }
 
 func endsWithQED(s string) bool {

@@ -3,6 +3,7 @@ package normalize
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/verify"
 )
 
 // datasetsDir returns the shared datasets folder, or skips the test when
@@ -128,7 +130,8 @@ func TestClassifyRealData(t *testing.T) {
 		for _, r := range readJSONLFile(t, filepath.Join(dir, "gsm8k", "train.jsonl")) {
 			q, _ := str(r, "question")
 			sol, _ := str(r, "answer")
-			a, ok := AfterHashes(sol)
+			a, st := verify.GoldFromSolution(context.Background(), q, sol)
+			ok := st == verify.GoldFound
 			ins = append(ins, ClassifyInput{Problem: q, Answer: a, Solution: StripCalculatorNotes(sol), HasAnswer: ok})
 		}
 		c := tally(t, "gsm8k/train", ins)
@@ -160,7 +163,8 @@ func TestClassifyRealData(t *testing.T) {
 		for _, r := range readJSONLFile(t, filepath.Join(dir, "math_test", "test.jsonl")) {
 			p, _ := str(r, "problem")
 			sol, _ := str(r, "solution")
-			a, ok := LastBoxed(sol)
+			a, st := verify.GoldFromSolution(context.Background(), p, sol)
+			ok := st == verify.GoldFound
 			ins = append(ins, ClassifyInput{Problem: p, Answer: a, Solution: sol, HasAnswer: ok})
 		}
 		c := tally(t, "math_test", ins)
@@ -211,7 +215,9 @@ func TestClassifyRealData(t *testing.T) {
 				}
 				a, ok := str(r, "answer")
 				if strings.HasPrefix(f, "gsm8k") {
-					a, ok = AfterHashes(a)
+					var st verify.GoldStatus
+					a, st = verify.GoldFromSolution(context.Background(), p, a)
+					ok = st == verify.GoldFound
 				}
 				ins = append(ins, ClassifyInput{Problem: p, Answer: a, HasAnswer: ok})
 			}

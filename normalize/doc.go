@@ -52,9 +52,9 @@
 //
 // # Answers
 //
-// LastBoxed takes the argument of the last balanced \boxed{} or \fbox{}
-// (brace matching, not a regular expression); AfterHashes takes the text after
-// GSM8K's "####" marker; Answer canonicalises an extracted answer.
+// Answer canonicalises a gold answer. Taking the answer out of a solution
+// (its boxes, or GSM8K's "####" line) is the verifier's one extraction,
+// verify.GoldFromSolution, which ingest and every reward route share.
 //
 // # Classification
 //

@@ -3,7 +3,6 @@ package normalize
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -173,76 +172,10 @@ func TestTextAIME2024Copies(t *testing.T) {
 	}
 }
 
-func TestLastBoxed(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{`so \boxed{5}.`, "5", true},
-		{`\boxed{1} then \boxed{2}`, "2", true},
-		{`\boxed{\frac{1}{2}}`, `\frac{1}{2}`, true},
-		{`\boxed{\{1,2\}}`, `\{1,2\}`, true},
-		{`\fbox{7}`, "7", true},
-		{`\boxed{3} and \fbox{4}`, "4", true},
-		{`\boxed 5$`, "5", true},
-		{`\boxed{ }`, "", false},
-		{`\boxed{12`, "", false},
-		{`no box`, "", false},
-		{`\boxedx{1}`, "", false},
-		{`\boxed{a}\boxedfoo`, "a", true},
-	}
-	for _, tc := range tests {
-		got, ok := LastBoxed(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("LastBoxed(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-func TestLastBoxedMATH(t *testing.T) {
-	dir := datasetsDir(t)
-	rows := readJSONLFile(t, filepath.Join(dir, "math500", "test.jsonl"))
-	for _, r := range rows {
-		sol, _ := str(r, "solution")
-		want, _ := str(r, "answer")
-		got, ok := LastBoxed(sol)
-		if !ok {
-			t.Errorf("%v: no box", r["unique_id"])
-			continue
-		}
-		if got != want {
-			t.Errorf("%v: LastBoxed = %q, answer field %q", r["unique_id"], got, want)
-		}
-	}
-}
-
-func TestAfterHashes(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"work\n#### 72", "72", true},
-		{"#### 1,080\n", "1,080", true},
-		{"a #### b\n#### -3 ", "-3", true},
-		{"no marker", "", false},
-		{"####   ", "", false},
-	}
-	for _, tc := range tests {
-		got, ok := AfterHashes(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("AfterHashes(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-func TestAfterHashesGSM8K(t *testing.T) {
+func TestStripCalculatorNotesGSM8K(t *testing.T) {
 	dir := datasetsDir(t)
 	for i, r := range readJSONLFile(t, filepath.Join(dir, "gsm8k", "train.jsonl")) {
 		sol, _ := str(r, "answer")
-		a, ok := AfterHashes(sol)
-		if !ok || a == "" {
-			t.Errorf("row %d: no answer after ####", i+1)
-		}
 		if s := StripCalculatorNotes(sol); containsCalcNote(s) {
 			t.Errorf("row %d: calculator note left: %.80q", i+1, s)
 		}
@@ -309,54 +242,12 @@ func FuzzText(f *testing.F) {
 	})
 }
 
-func FuzzLastBoxed(f *testing.F) {
-	for _, s := range seeds(f) {
-		f.Add(s)
-	}
-	f.Add(`\boxed{\boxed{1}}`)
-	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := LastBoxed(s)
-		if ok && got == "" {
-			t.Errorf("LastBoxed(%q) = empty, true", s)
-		}
-		if !ok && got != "" {
-			t.Errorf("LastBoxed(%q) = %q, false", s, got)
-		}
-		// Boxing a balanced result again and extracting gives it back.
-		if end, balanced := group("{"+got+"}", 0); ok && balanced && end == len(got)+2 && !strings.HasSuffix(got, `\`) {
-			if again, ok2 := LastBoxed(`\boxed{` + got + `}`); !ok2 || again != got {
-				t.Errorf("LastBoxed(\\boxed{%q}) = %q, %v", got, again, ok2)
-			}
-		}
-	})
-}
-
-func FuzzAfterHashes(f *testing.F) {
-	f.Add("x\n#### 72")
-	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := AfterHashes(s)
-		if ok != (got != "") {
-			t.Errorf("AfterHashes(%q) = %q, %v", s, got, ok)
-		}
-	})
-}
-
 func ExampleText() {
 	fmt.Println(Text(`Find \(\dfrac{1}{2} + x²\)  if  \[x = \left( 3 \right)\].`))
 	fmt.Println(Text("Natalia sold 48/2 = <<48/2=24>>24 clips &amp; more."))
 	// Output:
 	// Find $\frac{1}{2} + x^2$ if $x = ( 3 )$.
 	// Natalia sold 48/2 = 24 clips & more.
-}
-
-func ExampleLastBoxed() {
-	a, ok := LastBoxed(`so $x = \boxed{\frac{1}{2}}$, not \boxed{3`)
-	fmt.Println(a, ok)
-	a, ok = LastBoxed(`first \boxed{1}, finally \boxed{\{1, 2\}}.`)
-	fmt.Println(a, ok)
-	// Output:
-	//  false
-	// \{1, 2\} true
 }
 
 func FuzzAnswer(f *testing.F) {

@@ -9,13 +9,15 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/bigmath/bigmath/ingest"
 	"github.com/bigmath/bigmath/normalize"
+	"github.com/bigmath/bigmath/verify"
 )
 
 // classCmd is `bigmath classify`: it classifies JSON Lines of problems offline: keep, or the reason
 // a problem is not a single-answer, machine-checkable problem.
 type classCmd struct {
-	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\"?, \"solution\"?} per line; - is standard input. Without \"answer\", the last \\boxed{} or the \"####\" line of \"solution\" is the gold answer; a null answer is no answer."`
+	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\"?, \"solution\"?} per line; - is standard input. Without \"answer\", the gold is taken from \"solution\" as ingest takes it (its boxed answer, all boxes when the problem asks for all, or its \"####\" line); a null answer is no answer."`
 	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"keep\", \"reason\", \"evidence\"} per input line, in input order; - is standard output."`
 }
 
@@ -75,13 +77,10 @@ func classifyLine(n int, data []byte) (out []byte, failed bool) {
 	if err != nil {
 		return jsonlFail(in.ID, n, "%v", err), true
 	}
-	hasAnswer := !isNull(in.Answer)
-	if in.Answer == nil && solution != "" { // field absent: take it from the solution
-		if a, ok := normalize.LastBoxed(solution); ok {
-			answer, hasAnswer = a, true
-		} else if a, ok := normalize.AfterHashes(solution); ok {
-			answer, hasAnswer = a, true
-		}
+	hasAnswer, unclear := !isNull(in.Answer), false
+	if in.Answer == nil && solution != "" { // field absent: take it from the solution, as ingest does
+		a, st := verify.GoldFromSolution(context.Background(), problem, solution)
+		answer, hasAnswer, unclear = a, st == verify.GoldFound, st == verify.GoldUnclear
 	}
 	v := normalize.Classify(normalize.ClassifyInput{
 		Problem:   problem,
@@ -89,6 +88,11 @@ func classifyLine(n int, data []byte) (out []byte, failed bool) {
 		Solution:  normalize.StripCalculatorNotes(solution),
 		HasAnswer: hasAnswer,
 	})
+	if v.Reason == normalize.NoAnswer && unclear {
+		// Several different boxed answers, and the problem does not ask
+		// for all of them: no one gold can be chosen.
+		v = normalize.Verdict{Reason: ingest.ReasonUnclearAnswer, Evidence: "the solution boxes several different answers"}
+	}
 	id := in.ID
 	if id == nil {
 		id = json.RawMessage("null")
