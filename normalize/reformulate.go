@@ -735,3 +735,15 @@ func runOn(stem string) bool {
 	}
 	return false
 }
+
+// labelInsideRe finds an option label written inside an answer: "(B)",
+// "\textbf{(B)}".
+var labelInsideRe = regexp.MustCompile(`\(([A-H])\)`)
+
+// NamesOption reports whether an answer names an option: a label ("B",
+// "(B)", "\boxed{C}", "ACD") or a value written with its label
+// ("\textbf{(B)}\ 23"). A solution whose final answer names an option
+// cannot be compared with a derived problem's gold.
+func NamesOption(a string) bool {
+	return strings.TrimPrefix(answerLabels(a), "?") != "" || labelInsideRe.MatchString(a)
+}
