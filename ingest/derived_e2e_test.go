@@ -155,6 +155,17 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 		}
 	}
 
+	f, err := store.Funnel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sf := range f.Sources {
+		if sf.Name == "corpus" && (sf.Derived != 2 || sf.DerivedKept != 1 || sf.Rows != 6 || sf.Dropped["multiple_choice"] != 3) {
+			t.Errorf("corpus funnel: %d derived, %d kept, %d rows, %d multiple_choice; want 2, 1 (one is contaminated), 6, 3",
+				sf.Derived, sf.DerivedKept, sf.Rows, sf.Dropped["multiple_choice"])
+		}
+	}
+
 	// A second run changes nothing.
 	before := clusterDigest(t, pool)
 	reps, err = p.Ingest(ctx, specs)
