@@ -79,7 +79,8 @@
 //     figure, letter codes such as "Enter C for circle", unlabelled lists).
 //     Text after the block other than an answering instruction ("Enter the
 //     letter ...") is stem_broken.
-//   - The key: a label ("B", "(B)", "\boxed{C}", "\text{(E)}", "B: 5"), or
+//   - The key: a label ("B", "(B)", "\boxed{C}", "\text{(E)}", "B: 5",
+//     "\textbf{(B)}\ 23"), or
 //     a value equal (to the verifier) to exactly one option's value. Several
 //     labels ("ACD", "B, C") or a stem that asks for several ("select all",
 //     "separated by commas"): multi_select. No key, a label no option has,
@@ -94,10 +95,13 @@
 //     options_are_statements. A unit word that ends every option ("60
 //     km/h") is dropped from the gold.
 //   - The stem is the text before the block, without what belonged to the
-//     block (a blank "(　　)", a dangling "$" or \textbf{). One rewrite is
+//     block (a blank "(　　)", a dangling "$" or \textbf{) and a final
+//     answering instruction ("Choose the correct answer."). One rewrite is
 //     made: "Which of the following is equal to X" (or "equals", "is the
 //     value of") becomes "What is X". The stem must stand alone: a question
 //     about the options ("which of the following", "among the following",
+//     "the following" unless it introduces the stem's own properties,
+//     conditions, equations, figure or table,
 //     a sentence that starts with "which" or "in which", "closest to",
 //     "approximately", "estimate", NOT, EXCEPT, "how many of the
 //     following", "letter", "answer choices") is stem_needs_options; a

@@ -103,7 +103,7 @@ func Reformulate(problem, answer string) Reformulation {
 	if r, bad := checkOptions(blk.opts, key); bad {
 		return r
 	}
-	stem = rewriteStem(stem)
+	stem = rewriteStem(dropInstructions(stem))
 	if r, bad := checkStem(stem); bad {
 		return r
 	}
@@ -378,6 +378,9 @@ func answerLabels(a string) string {
 	if m := labelledKeyRe.FindStringSubmatch(t); m != nil {
 		return m[1] // "B: 5", "(C) 12": the label with its option
 	}
+	if m := labelInsideRe.FindAllStringSubmatch(t, -1); len(m) == 1 && strings.Contains(t, `\text`) {
+		return m[0][1] // "\textbf{(B)}\ 23": the label with its value
+	}
 	for _, w := range []string{`\boxed`, `\textbf`, `\textrm`, `\text`, `\mathrm`, `\mathbf`, `\mbox`, "$", "{", "}", "(", ")", " ", ".", ",", ";", "~", `\`, "and"} {
 		t = strings.ReplaceAll(t, w, "")
 	}
@@ -606,6 +609,23 @@ func stripCommonUnit(opts []option) {
 	}
 }
 
+// instructionRe matches a sentence that only tells how to pick an option:
+// "Choose the correct answer.", "(Type the letter of your choice.)",
+// "Select one option."
+var instructionRe = regexp.MustCompile(`(?i)\s*\(?\b(?:please\s+)?(?:choose|select|pick|circle|mark|enter|type|write|give|express|indicate)\b[^.?!()\n]*\b(?:correct answer|right answer|best answer|options?|choices?|letters?)\b[^.?!()\n]*[.!]?\)?\s*$`)
+
+// dropInstructions removes answering instructions that end the stem.
+func dropInstructions(s string) string {
+	for range 3 {
+		loc := instructionRe.FindStringIndex(s)
+		if loc == nil || loc[0] == 0 {
+			return s
+		}
+		s = strings.TrimRight(s[:loc[0]], " \t\n")
+	}
+	return s
+}
+
 // rewrites are the minimal rewrites of a stem that asks to pick the option
 // equal to a value: "Which of the following is equal to X?" -> "What is X?".
 var rewrites = []struct {
@@ -660,11 +680,28 @@ var extremalWords = []string{"how many", "number of", "greatest", "least", "larg
 var functionWords = map[string]bool{"are": true, "is": true, "the": true, "of": true, "a": true, "an": true, "to": true,
 	"and": true, "or": true, "with": true, "by": true, "than": true, "that": true}
 
+// followingRe finds "the following" and what it introduces.
+var followingRe = regexp.MustCompile(`\bthe following\s+(?:(?:two|three|four|five|\d+)\s+)?([a-z]+)`)
+
+// followingInStem are the things "the following" may introduce in a stem
+// that stands alone: its own data, not the options.
+var followingInStem = map[string]bool{"property": true, "properties": true, "condition": true, "conditions": true,
+	"equation": true, "equations": true, "system": true, "figure": true, "diagram": true, "table": true, "rule": true,
+	"rules": true, "sequence": true, "way": true, "manner": true, "game": true, "information": true, "data": true}
+
 func checkStem(stem string) (Reformulation, bool) {
 	if strings.TrimSpace(stem) == "" {
 		return notRecovered(StemNeedsOptions, "empty stem"), true
 	}
 	p := newProse(stem)
+	for _, m := range followingRe.FindAllStringSubmatch(p.text, -1) {
+		if !followingInStem[m[1]] {
+			return notRecovered(StemNeedsOptions, "the question is about the options: "+m[0]), true
+		}
+	}
+	if strings.HasSuffix(strings.TrimSpace(p.text), "the following") || strings.Contains(p.text, "the following:") || strings.Contains(p.text, "the following?") {
+		return notRecovered(StemNeedsOptions, "the question is about the options: the following"), true
+	}
 	if c, at := firstCue(p.text, needsOptionsCues); at >= 0 {
 		return notRecovered(StemNeedsOptions, "the question is about the options: "+c), true
 	}
