@@ -680,6 +680,39 @@ var extremalWords = []string{"how many", "number of", "greatest", "least", "larg
 var functionWords = map[string]bool{"are": true, "is": true, "the": true, "of": true, "a": true, "an": true, "to": true,
 	"and": true, "or": true, "with": true, "by": true, "than": true, "that": true}
 
+// statementWords name what a stem may list itself with ①, ②, ③ and then
+// count: "Given the following propositions: ① ...; ② .... The number of
+// true ones is".
+var statementWords = map[string]bool{"proposition": true, "propositions": true, "statement": true, "statements": true,
+	"conclusion": true, "conclusions": true, "judgment": true, "judgments": true, "judgement": true, "judgements": true,
+	"inequalities": true, "equations": true, "functions": true, "numbers": true}
+
+// statementsInStem reports whether the stem lists items of its own with
+// circled numbers (at least ① and ②) and asks how many of them hold.
+func statementsInStem(raw string) bool {
+	if !strings.Contains(raw, "①") || !strings.Contains(raw, "②") {
+		return false
+	}
+	l := strings.ToLower(raw)
+	return strings.Contains(l, "the number of") || strings.Contains(l, "how many")
+}
+
+func withoutCues(cues []string, drop ...string) []string {
+	var out []string
+	for _, c := range cues {
+		keep := true
+		for _, d := range drop {
+			if c == d {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // followingRe finds "the following" and what it introduces.
 var followingRe = regexp.MustCompile(`\bthe following\s+(?:(?:two|three|four|five|\d+)\s+)?([a-z]+)`)
 
@@ -694,15 +727,20 @@ func checkStem(stem string) (Reformulation, bool) {
 		return notRecovered(StemNeedsOptions, "empty stem"), true
 	}
 	p := newProse(stem)
+	listed := statementsInStem(p.raw)
 	for _, m := range followingRe.FindAllStringSubmatch(p.text, -1) {
-		if !followingInStem[m[1]] {
+		if !followingInStem[m[1]] && !(listed && statementWords[m[1]]) {
 			return notRecovered(StemNeedsOptions, "the question is about the options: "+m[0]), true
 		}
 	}
 	if strings.HasSuffix(strings.TrimSpace(p.text), "the following") || strings.Contains(p.text, "the following:") || strings.Contains(p.text, "the following?") {
 		return notRecovered(StemNeedsOptions, "the question is about the options: the following"), true
 	}
-	if c, at := firstCue(p.text, needsOptionsCues); at >= 0 {
+	cues := needsOptionsCues
+	if listed {
+		cues = withoutCues(cues, "how many of the following", "of the following")
+	}
+	if c, at := firstCue(p.text, cues); at >= 0 {
 		return notRecovered(StemNeedsOptions, "the question is about the options: "+c), true
 	}
 	if strings.Contains(p.raw, " NOT ") || strings.Contains(p.raw, "EXCEPT") || strings.Contains(p.raw, " not ") && strings.Contains(p.text, "which") {

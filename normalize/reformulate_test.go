@@ -68,6 +68,9 @@ func TestReformulate(t *testing.T) {
 			problem: "Solve for $x$: $x+2=5$. Choose the correct answer.\nA. 1\nB. 2\nC. 3\nD. 4", answer: "C",
 			stem: "Solve for $x$: $x+2=5$.", gold: "3"},
 
+		{name: "statements listed in the stem and counted",
+			problem: "Given the following propositions: \u2460 $1>0$; \u2461 $2<1$; \u2462 $3=3$. The number of true propositions is ( ) A: 0 B: 1 C: 2 D: 3",
+			answer:  "C", stem: "Given the following propositions: \u2460 $1>0$; \u2461 $2<1$; \u2462 $3=3$. The number of true propositions is", gold: "2"},
 		{name: "the following introduces the options", problem: "If $a>b$, then the following that must hold is ( )\nA: $1$\nB: $2$\nC: $3$\nD: $4$", answer: "B", reason: StemNeedsOptions},
 		{name: "options are equations", problem: "The solution of $2x=4$ is ( ) A: $x=1$ B: $x=2$ C: $x=3$ D: $x=4$", answer: "B", reason: OptionsAreStatements},
 		{name: "how many of the following", problem: "How many of the following are prime: 2, 4, 5, 9?\nA. 1\nB. 2\nC. 3\nD. 4", answer: "B", reason: StemNeedsOptions},
