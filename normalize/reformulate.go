@@ -89,10 +89,14 @@ func Reformulate(problem, answer string) Reformulation {
 		return notRecovered(NoOptionsBlock, "no labelled options found in the text")
 	}
 	stem, tail := raw[:blk.start], raw[blk.end:]
+	tail, figures := cutFigures(tail)
 	if r, bad := checkTail(tail); bad {
 		return r
 	}
 	stem = trimStem(stem)
+	if figures != "" {
+		stem += "\n" + figures // a figure drawn after the options belongs to the stem
+	}
 	if r, bad := checkMultiSelect(stem, answer); bad {
 		return r
 	}
@@ -301,6 +305,25 @@ func balanceBraces(t string) string {
 	return t
 }
 
+// cutFigures returns s without its [asy]...[/asy] blocks, and the blocks.
+func cutFigures(s string) (rest, figures string) {
+	var fig []string
+	for {
+		i := strings.Index(s, "[asy]")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "[/asy]")
+		if j < 0 {
+			break
+		}
+		j += i + len("[/asy]")
+		fig = append(fig, s[i:j])
+		s = s[:i] + "\n" + s[j:]
+	}
+	return s, strings.Join(fig, "\n")
+}
+
 // checkTail rejects text after the options that is not an answering
 // instruction ("Enter the letter of the correct option.").
 func checkTail(tail string) (Reformulation, bool) {
@@ -316,12 +339,17 @@ func checkTail(tail string) (Reformulation, bool) {
 	return notRecovered(StemBroken, "text after the options: "+excerpt(t, 0, 40)), true
 }
 
+// blankRe matches a blank to fill at the end of a stem: "(  )", "( ).",
+// "____", "\underline{\quad}".
+var blankRe = regexp.MustCompile(`(?:\(\s*\)|_{2,}|\\underline\{[^{}]*\})\s*[.。]?\s*$`)
+
 // trimStem removes from the end of a stem what belonged to the options
 // block: blanks "(　　)", an opened math span, bullets and spacing.
 func trimStem(s string) string {
 	for {
 		t := strings.TrimRight(s, " \t\n\r")
 		t = strings.TrimRight(trailingCommandRe.ReplaceAllString(t, ""), " \t\n\r")
+		t = blankRe.ReplaceAllString(t, "")
 		for _, suf := range []string{"(  )", "( )", "()", "(\u3000\u3000)", "（）", "（ ）", "( \u3000)", `$\bullet$`, "$$", "$", `\[`, `\(`, "___", "__"} {
 			if !strings.HasSuffix(t, suf) {
 				continue
@@ -412,17 +440,30 @@ func keyedOption(opts []option, answer string) (int, Reformulation, bool) {
 	if strings.TrimSpace(answer) == "" {
 		return 0, notRecovered(KeyMatchesNoOption, "no key"), false
 	}
-	if ls := answerLabels(answer); ls != "" {
-		l := strings.TrimPrefix(ls, "?")
+	ls := answerLabels(answer)
+	if ls != "" && !strings.HasPrefix(ls, "?") {
 		for k, o := range opts {
-			if string(o.label) == l {
+			if string(o.label) == ls {
 				return k, Reformulation{}, true
 			}
 		}
-		if !strings.HasPrefix(ls, "?") {
-			return 0, notRecovered(KeyMatchesNoOption, "the key "+l+" names no option"), false
+		return 0, notRecovered(KeyMatchesNoOption, "the key "+ls+" names no option"), false
+	}
+	k, r, ok := keyedByValue(opts, answer)
+	if !ok && ls != "" {
+		// a bare lower-case letter that is no option's value is a label
+		for k, o := range opts {
+			if string(o.label) == ls[1:] {
+				return k, Reformulation{}, true
+			}
 		}
 	}
+	return k, r, ok
+}
+
+// keyedByValue returns the index of the one option whose value equals the
+// key.
+func keyedByValue(opts []option, answer string) (int, Reformulation, bool) {
 	match := -1
 	gold := unwrapKey(answer)
 	for k, o := range opts {
