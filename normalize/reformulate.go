@@ -701,7 +701,7 @@ func sentenceStart(s string, i int) bool {
 // options themselves.
 var needsOptionsCues = []string{"which of the following", "which one of the following", "which of these", "which one",
 	"among the following", "of the following", "the following is", "the following are", "following statement",
-	"closest to", "closest", "nearest to", "approximately", "approximation", "estimate", "best describes",
+	"closest to", "closest", "nearest to", "approximately", "most nearly", "roughly", "approximation", "estimate", "best describes",
 	"how many of the following", "how many of these", "letter", "correct option", "correct choice", "the options",
 	"answer choices", "the choices", "which graph", "which could", "which must", "which statement",
 	"which expression", "which number", "which equation", "which set", "which type", "a, b, c", "a, b, or c",
@@ -710,7 +710,8 @@ var needsOptionsCues = []string{"which of the following", "which one of the foll
 // questionChangeCues are the phrases of a stem that asks for one of several
 // right answers; without the options the question changes.
 var questionChangeCues = []string{"a possible", "one possible", "could be", "could have", "might be", "may be", "must be",
-	"can be", "must divide", "must have"}
+	"can be", "must divide", "must have", "one of the", "one factor", "a factor of", "one root", "a root of", "one solution",
+	"a solution of", "one value", "a value of", "an example", "could equal", "can equal", "may equal", "might equal"}
 
 // extremalWords make "can be"/"possible" ask for one value: the count,
 // sum, least or greatest of the possible ones.

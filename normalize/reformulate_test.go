@@ -100,6 +100,8 @@ func TestReformulate(t *testing.T) {
 		{name: "keyed option is a name", problem: "The coefficient that cannot be zero is\n$\\textbf{(A)}\\ a \\qquad \\textbf{(B)}\\ b \\qquad \\textbf{(C)}\\ c$", answer: "C", reason: OptionNotAValue},
 		{name: "keyed option is a figure multiple", problem: "The area of $N_1N_2N_3$ is:\n$\\text{(A) } \\frac{1}{10}\\triangle ABC \\qquad \\text{(B) } \\frac{1}{7}\\triangle ABC \\qquad \\text{(C) } \\text{none of these}$", answer: "B", reason: OptionNotAValue},
 		{name: "a possible value", problem: "A possible value of $x$ with $x^2=9$ is A. $-3$ B. $0$ C. $1$ D. $9$", answer: "A", reason: QuestionChanges},
+		{name: "one of several answers", problem: "One of the factors of $x^4+4$ is:\n$\\textbf{(A)}\\ x^2+2\\qquad\\textbf{(B)}\\ x+1\\qquad\\textbf{(C)}\\ x^2-2x+2\\qquad\\textbf{(D)}\\ x^2-4$", answer: "C", reason: QuestionChanges},
+		{name: "most nearly", problem: "The value of $\\sqrt{50}$ is most nearly\n(A) 6 (B) 7 (C) 8 (D) 9", answer: "B", reason: StemNeedsOptions},
 		{name: "two problems run together", problem: "Consider all triangles. There are\nPoints $A,B$ lie on a circle. Then $AB=$\n$\\text{(A) } 1\\quad \\text{(B) } 2\\quad \\text{(C) } 3$", answer: "B", reason: StemBroken},
 		{name: "prose after the options", problem: "Compute $1+1$.\n(A) 1\n(B) 2\n(C) 3\nNow a second problem starts here.", answer: "B", reason: StemBroken},
 	}
