@@ -71,7 +71,7 @@
 //   - The options block: labels A, B, C, ... in order, in the first of these
 //     styles with enough labels: "(A)" (also inside \textbf{(A) }, \mathrm{},
 //     \text{}), "A." / "A)" / "A:" starting lines, cn_k12's inline
-//     "A: ... B: ..." and "A. ... B. ..." on one line (four labels at
+//     "A: ... B: ..." and "A. ... B. ..." (or "A、") on one line (four labels at
 //     least, as Classify finds them), and lower-case "(a)", "a)", "a.".
 //     Labels inside [asy] code do not count. The last run of labels in the
 //     text is the block; each option runs to the next label, the last to

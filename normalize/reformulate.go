@@ -69,9 +69,11 @@ var recoverStyles = []struct {
 	{labelStyle{"", ".", true}, "ABCDEFGH", 3},
 	{labelStyle{"", ")", true}, "ABCDEFGH", 3},
 	{labelStyle{"", ":", true}, "ABCDEFGH", 3},
+	{labelStyle{"", "、", true}, "ABCDEFGH", 3},
 	{labelStyle{"", ":", false}, "ABCDEFGH", 4},
 	{labelStyle{"", ".", false}, "ABCDEFGH", 4},
 	{labelStyle{"", ")", false}, "ABCDEFGH", 4},
+	{labelStyle{"", "、", false}, "ABCDEFGH", 4},
 	{labelStyle{"(", ")", false}, "abcdefgh", 3},
 	{labelStyle{"", ")", true}, "abcdefgh", 3},
 	{labelStyle{"", ".", true}, "abcdefgh", 3},
@@ -168,7 +170,7 @@ func findOptions(raw string) (optionsBlock, bool) {
 		if pos == nil {
 			continue
 		}
-		tok := len(rs.st.open) + 1 + len(rs.st.close)
+		tok := len(rs.st.open) + 1 + len(rs.st.close) // bytes: "、" is three
 		var blk optionsBlock
 		for k, p := range pos {
 			a := p + tok
