@@ -175,6 +175,33 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 	if reps[1].Inserted != 0 || reps[1].Updated != 0 || clusterDigest(t, pool) != before {
 		t.Errorf("second run: %d inserted, %d updated", reps[1].Inserted, reps[1].Updated)
 	}
+
+	// The row changes so that it is no longer recoverable (its key names
+	// no option): its derived problem goes.
+	rows[0]["answer"] = "E"
+	b = nil
+	for _, r := range rows {
+		line, _ := json.Marshal(r)
+		b = append(append(b, line...), '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "corpus.jsonl"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Ingest(ctx, specs); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE derived_from = $1 OR id = $2`, orig, d.ID); n != 0 {
+		t.Errorf("%d derived problems of a row that is no longer recoverable remain", n)
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM problem_links WHERE a = $1 OR b = $1`, d.ID); n != 0 {
+		t.Errorf("links of a removed derived problem remain")
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE id = $1 AND reason = 'multiple_choice'`, orig); n != 1 {
+		t.Errorf("the original is no longer dropped as multiple_choice")
+	}
+	if n := queryInt(t, pool, `SELECT count(*) FROM problems WHERE id = $1`, d3); n != 1 {
+		t.Errorf("an unchanged row's derived problem was removed")
+	}
 }
 
 func sortedJoin(s []string) string {

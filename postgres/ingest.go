@@ -272,11 +272,34 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 		if _, err := tx.Exec(ctx, `DELETE FROM problem_links WHERE a = ANY($1) OR b = ANY($1)`, updated); err != nil {
 			return res, fmt.Errorf("delete stale links: %w", interpretError(err))
 		}
+		if err := deleteStaleDerived(ctx, tx, updated, b.Problems); err != nil {
+			return res, err
+		}
 	}
 	if err := w.finishBatch(ctx, tx, b, changed, &res); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// deleteStaleDerived removes the derived problems of rewritten rows that
+// the batch no longer derives (a rule that recovered a multiple-choice
+// problem no longer does), with their links. A derived problem is always
+// in the batch of the row it comes from.
+func deleteStaleDerived(ctx context.Context, tx pgx.Tx, updated []string, batch []bigmath.Problem) error {
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].ID
+	}
+	_, err := tx.Exec(ctx, `
+WITH stale AS (
+    DELETE FROM problems WHERE derived_from = ANY($1) AND NOT (id = ANY($2)) RETURNING id
+)
+DELETE FROM problem_links WHERE a IN (SELECT id FROM stale) OR b IN (SELECT id FROM stale)`, updated, ids)
+	if err != nil {
+		return fmt.Errorf("delete stale derived problems: %w", interpretError(err))
+	}
+	return nil
 }
 
 // finishBatch confirms the cross-source candidates of the changed rows
