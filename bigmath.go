@@ -120,12 +120,30 @@ type Problem struct {
 	Conflict     bool     // a duplicate of it has a different gold answer
 	Contaminated []string
 
+	// DerivedFrom is the id of the problem this one was derived from by a
+	// rule (Transform), empty for a problem read from its source as it
+	// is. OriginalText is that problem's text, kept beside the derived one.
+	DerivedFrom  string
+	Transform    string
+	OriginalText string
+
 	Attempts int64
 	Correct  int64
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Transforms that derive a problem from another.
+const (
+	// TransformMCReformulated: a multiple-choice problem recovered as an
+	// open-ended one (normalize.Reformulate): the stem without its options,
+	// the keyed option's value as the gold.
+	TransformMCReformulated = "mc_reformulated"
+)
+
+// Derived reports whether the problem was derived from another one.
+func (p Problem) Derived() bool { return p.DerivedFrom != "" }
 
 // Answer is a gold answer: as the source wrote it, and as the verifier reads it.
 type Answer struct {

@@ -31,6 +31,12 @@ type SourceFunnel struct {
 	Pending int64 `json:"pending"`
 	// Revision is the source's pinned revision (commit sha or file hash).
 	Revision string `json:"revision"`
+	// Derived counts the problems derived from the source's rows (a
+	// recovered multiple-choice problem, transform mc_reformulated; they
+	// are among Rows, their originals stay dropped as multiple_choice);
+	// DerivedKept counts those of them that are kept (see Kept).
+	Derived     int64 `json:"derived"`
+	DerivedKept int64 `json:"derived_kept"`
 }
 
 // FunnelTotal sums the funnel over all sources.

@@ -30,6 +30,16 @@ const (
 	FilterAll = "all"
 )
 
+// Derived-problem filter values (ProblemFilter.Derived).
+const (
+	// DerivedInclude (or "") keeps derived problems with the others.
+	DerivedInclude = "include"
+	// DerivedExclude leaves derived problems out.
+	DerivedExclude = "exclude"
+	// DerivedOnly keeps only derived problems.
+	DerivedOnly = "only"
+)
+
 // ProblemFilter selects problems. The zero value selects the kept problems
 // (status kept and not a duplicate of another problem) that overlap no
 // benchmark. The JSON form is the one a split stores and the one
@@ -60,6 +70,10 @@ type ProblemFilter struct {
 	// Q keeps problems whose text contains Q, ignoring case. It is matched
 	// literally: % and _ are not wildcards.
 	Q string `json:"q,omitempty"`
+	// Derived says what to do with problems derived from others (recovered
+	// multiple-choice problems): include them (the default, "" or
+	// "include"), "exclude" them, or take "only" them.
+	Derived string `json:"derived,omitempty"`
 }
 
 // MaxQueryLength bounds ProblemFilter.Q in bytes.
@@ -72,6 +86,11 @@ func (f ProblemFilter) Validate() error {
 	case "", string(StatusKept), string(StatusDropped), string(StatusPending), FilterAll:
 	default:
 		return &ValidationError{Field: "status", Reason: fmt.Sprintf("must be kept, dropped, pending or all, not %q", f.Status)}
+	}
+	switch f.Derived {
+	case "", DerivedInclude, DerivedExclude, DerivedOnly:
+	default:
+		return &ValidationError{Field: "derived", Reason: fmt.Sprintf("must be include, exclude or only, not %q", f.Derived)}
 	}
 	for _, b := range []struct {
 		name string

@@ -297,3 +297,64 @@ func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
 		t.Errorf("GET /v1/problems with the token = %d %s", r.status, r.body)
 	}
 }
+
+// TestProblemsRouteDerived checks that problems derived from others (a
+// recovered multiple-choice problem) say so, and that the derived filter
+// includes, excludes or takes only them.
+func TestProblemsRouteDerived(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, []corpusFixture{
+		{id: "a1", source: "alpha"},
+		{id: "m1", source: "alpha", status: "dropped", reason: "multiple_choice", text: "What is 2+3? (A) 4 (B) 5 (C) 6"},
+		{id: "m1d", source: "alpha", text: "What is 2+3?"},
+	})
+	if _, err := pool.Exec(context.Background(), `UPDATE problems SET derived_from = 'm1', transform = 'mc_reformulated',
+		original_text = 'What is 2+3? (A) 4 (B) 5 (C) 6' WHERE id = 'm1d'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"a1", "m1d"}},
+		{"derived=include", []string{"a1", "m1d"}},
+		{"derived=exclude", []string{"a1"}},
+		{"derived=only", []string{"m1d"}},
+		{"derived=only&status=all", []string{"m1d"}},
+	} {
+		r := do(t, srv, get("/v1/problems?"+tc.query))
+		if r.status != http.StatusOK {
+			t.Fatalf("GET /v1/problems?%s = %d %s", tc.query, r.status, r.body)
+		}
+		if diff := cmp.Diff(tc.want, problemIDs(t, r)); diff != "" {
+			t.Errorf("GET /v1/problems?%s ids (-want +got):\n%s", tc.query, diff)
+		}
+	}
+	r := do(t, srv, get("/v1/problems"))
+	for _, p := range r.json(t)["problems"].([]any) {
+		m := p.(map[string]any)
+		switch m["id"] {
+		case "a1":
+			if m["derived_from"] != nil || m["transform"] != nil {
+				t.Errorf("a1 says it is derived: %v", m)
+			}
+		case "m1d":
+			if m["derived_from"] != "m1" || m["transform"] != "mc_reformulated" {
+				t.Errorf("m1d does not say it is derived: %v", m)
+			}
+		}
+	}
+	r = do(t, srv, get("/v1/problems/m1d"))
+	if l := r.json(t)["lineage"].(map[string]any); l["original_text"] != "What is 2+3? (A) 4 (B) 5 (C) 6" {
+		t.Errorf("lineage of m1d = %v", l)
+	}
+	r = do(t, srv, get("/v1/problems/a1"))
+	if l := r.json(t)["lineage"].(map[string]any); l["original_text"] != nil {
+		t.Errorf("lineage of a1 = %v", l)
+	}
+	r = do(t, srv, badGet("/v1/problems?derived=some"))
+	if code, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || code != "invalid_request" || field != "derived" {
+		t.Errorf("GET /v1/problems?derived=some = %d %s, want 400 on derived", r.status, r.body)
+	}
+}

@@ -151,7 +151,7 @@ func TestExportRoute(t *testing.T) {
 		for _, c := range f.Schema().Columns() {
 			cols = append(cols, strings.Join(c, "."))
 		}
-		want := []string{"id", "source", "problem", "answer", "answer_canonical", "answer_kind", "domain", "difficulty", "level", "split"}
+		want := []string{"id", "source", "problem", "answer", "answer_canonical", "answer_kind", "domain", "difficulty", "level", "split", "derived_from", "transform"}
 		if diff := cmp.Diff(want, cols); diff != "" {
 			t.Errorf("parquet columns (-want +got):\n%s", diff)
 		}

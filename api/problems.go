@@ -34,6 +34,7 @@ type problemsQuery struct {
 	Status              string   `form:"status" binding:"omitempty,oneof=kept dropped pending all"`
 	IncludeContaminated bool     `form:"include_contaminated"`
 	Q                   string   `form:"q" binding:"max=500"`
+	Derived             string   `form:"derived" binding:"omitempty,oneof=include exclude only"`
 	Limit               int      `form:"limit" binding:"min=1,max=1000"`
 	Cursor              string   `form:"cursor" binding:"max=200"`
 }
@@ -43,7 +44,7 @@ func (q problemsQuery) filter() bigmath.ProblemFilter {
 		Sources: q.Source, Domains: q.Domain, Kinds: q.Kind,
 		MinDifficulty: q.MinDifficulty, MaxDifficulty: q.MaxDifficulty,
 		MinPassRate: q.MinPassRate, MaxPassRate: q.MaxPassRate,
-		Status: q.Status, IncludeContaminated: q.IncludeContaminated, Q: q.Q,
+		Status: q.Status, IncludeContaminated: q.IncludeContaminated, Q: q.Q, Derived: q.Derived,
 	}
 }
 
@@ -72,6 +73,11 @@ type problemSummary struct {
 	Correct      int64      `json:"correct"`
 	// PassRate is correct/attempts, null without attempts.
 	PassRate *float64 `json:"pass_rate"`
+	// DerivedFrom is the id of the problem this one was derived from (a
+	// recovered multiple-choice problem), null for a problem as its source
+	// gives it; Transform names the rule ("mc_reformulated").
+	DerivedFrom *string `json:"derived_from"`
+	Transform   *string `json:"transform"`
 }
 
 func summarize(p bigmath.Problem) problemSummary {
@@ -82,6 +88,7 @@ func summarize(p bigmath.Problem) problemSummary {
 		Status: string(p.Status), Stage: string(p.Stage), Reason: p.Reason,
 		DuplicateOf: nullable(p.DuplicateOf), Contaminated: p.Contaminated,
 		Attempts: p.Attempts, Correct: p.Correct,
+		DerivedFrom: nullable(p.DerivedFrom), Transform: nullable(p.Transform),
 	}
 	if s.Contaminated == nil {
 		s.Contaminated = []string{}
@@ -150,6 +157,9 @@ type lineageJSON struct {
 	RowKey         string `json:"row_key"`
 	RawHash        string `json:"raw_hash"` // hex
 	License        string `json:"license"`
+	// OriginalText is, for a derived problem, the text of the problem it
+	// was derived from; null otherwise.
+	OriginalText *string `json:"original_text"`
 }
 
 // clusterJSON is a problem's duplicate cluster.
@@ -201,7 +211,7 @@ func (h *corpus) getProblem(c *gin.Context) {
 	d := problemDetail{
 		problemSummary: summarize(p),
 		Lineage: lineageJSON{SourceID: p.SourceID, Source: p.SourceName, SourceRevision: p.SourceRevision,
-			RowKey: p.RowKey, RawHash: hex.EncodeToString(p.RawHash), License: p.License},
+			RowKey: p.RowKey, RawHash: hex.EncodeToString(p.RawHash), License: p.License, OriginalText: nullable(p.OriginalText)},
 		Text:     textJSON{Raw: p.ProblemRaw, Normalized: p.ProblemNorm},
 		Solution: p.Solution,
 		Extra:    json.RawMessage(p.Extra),

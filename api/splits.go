@@ -70,6 +70,7 @@ type filterBody struct {
 	Status              string     `json:"status" binding:"omitempty,oneof=kept dropped pending all"`
 	IncludeContaminated bool       `json:"include_contaminated"`
 	Q                   string     `json:"q" binding:"max=500"`
+	Derived             string     `json:"derived" binding:"omitempty,oneof=include exclude only"`
 }
 
 // fractionsBody is the partition of a split; omitted fractions are 0.
@@ -162,7 +163,7 @@ func (h *corpus) createSplit(c *gin.Context) {
 			Sources: f.Source, Domains: f.Domain, Kinds: f.Kind,
 			MinDifficulty: f.MinDifficulty, MaxDifficulty: f.MaxDifficulty,
 			MinPassRate: f.MinPassRate, MaxPassRate: f.MaxPassRate,
-			Status: f.Status, IncludeContaminated: f.IncludeContaminated, Q: f.Q,
+			Status: f.Status, IncludeContaminated: f.IncludeContaminated, Q: f.Q, Derived: f.Derived,
 		},
 		Seed:      req.Seed,
 		Fractions: bigmath.Fractions{Train: req.Fractions.Train, Validation: req.Fractions.Validation, Test: req.Fractions.Test},

@@ -75,6 +75,11 @@ type Row struct {
 	// Split is the part of the split the problem is in: train, validation
 	// or test.
 	Split string `json:"split" parquet:"split"`
+	// DerivedFrom is the id of the problem this one was derived from
+	// (a recovered multiple-choice problem), empty for a problem as its
+	// source gives it; Transform names the rule ("mc_reformulated").
+	DerivedFrom string `json:"derived_from" parquet:"derived_from"`
+	Transform   string `json:"transform" parquet:"transform"`
 }
 
 // VerlRow is one problem in the verl export: the row verl's RL trainer
@@ -202,6 +207,7 @@ func row(p *bigmath.Problem, text string, part bigmath.Part) Row {
 		ID: p.ID, Source: p.SourceName, Problem: text,
 		Answer: p.Answer.Raw, AnswerCanonical: p.Answer.Canonical, AnswerKind: p.Answer.Kind,
 		Domain: p.Domain, Difficulty: p.Difficulty, Level: p.Level, Split: string(part),
+		DerivedFrom: p.DerivedFrom, Transform: p.Transform,
 	}
 }
 

@@ -231,9 +231,13 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 			func(ctx context.Context, c *chunk) *chunk {
 				h := hashers.Get().(*dedup.Hasher)
 				defer hashers.Put(h)
-				c.out = make([]processedRow, len(c.rows))
+				c.out = make([]processedRow, 0, len(c.rows))
 				for i := range c.rows {
-					c.out[i] = sc.process(ctx, h, c.rows[i], c.keys[i], c.idx[i], &c.t)
+					p, d := sc.process(ctx, h, c.rows[i], c.keys[i], c.idx[i], &c.t)
+					c.out = append(c.out, p)
+					if d != nil {
+						c.out = append(c.out, *d)
+					}
 				}
 				c.rows = nil
 				return c
@@ -332,6 +336,9 @@ type dedupStage struct {
 	times     stageTimes
 	time      time.Duration
 	rows      int64
+	// reformulate counts the multiple-choice rows (In), those recovered as
+	// derived problems (Passed) and why the others were not (Dropped).
+	reformulate *StageCount
 }
 
 func newDedupStage(ix *dedupIndex, batchSize int, newBatch func() bigmath.IngestBatch) *dedupStage {
@@ -339,6 +346,7 @@ func newDedupStage(ix *dedupIndex, batchSize int, newBatch func() bigmath.Ingest
 	for _, st := range perRowStages {
 		d.stages[st] = &StageCount{Dropped: map[string]int64{}}
 	}
+	d.reformulate = &StageCount{Dropped: map[string]int64{}}
 	return d
 }
 
@@ -351,7 +359,10 @@ func (d *dedupStage) add(ctx context.Context, c *chunk, out chan<- bigmath.Inges
 	t := time.Now()
 	for i := range c.out {
 		pr := &c.out[i]
-		countStages(d.stages, pr)
+		if !pr.derived {
+			countStages(d.stages, pr)
+		}
+		countRecovery(d.reformulate, pr)
 		d.ix.add(pr, &d.batch)
 		d.batch.Problems = append(d.batch.Problems, pr.row)
 		d.rows++
@@ -386,6 +397,7 @@ func (d *dedupStage) report(rep *RunReport) {
 		d.stages[st].Seconds = sec.Seconds()
 		rep.Stages[string(st)] = d.stages[st]
 	}
+	rep.Stages[ReformulateStage] = d.reformulate
 	rep.Stages["fingerprint"] = &StageCount{In: rep.RowsRead, Passed: rep.RowsRead, Seconds: d.times.fingerprint.Seconds()}
 	rep.Stages[string(bigmath.StageDedup)] = &StageCount{In: rep.RowsRead, Passed: rep.Links, Seconds: d.time.Seconds()}
 }
@@ -428,6 +440,24 @@ func (w *writeStage) report(rep *RunReport) {
 
 // perRowStages are the stages that run on each row by itself, before dedup.
 var perRowStages = []bigmath.Stage{bigmath.StageNormalize, bigmath.StageClassify, bigmath.StageVerify}
+
+// ReformulateStage names, in a run report, the count of the multiple-choice
+// rows recovered as open-ended problems (derived problems are counted
+// there, not in the per-row stages, which count the source's own rows).
+const ReformulateStage = "reformulate"
+
+// countRecovery adds one row's multiple-choice recovery to the counts.
+func countRecovery(c *StageCount, pr *processedRow) {
+	switch pr.recovery {
+	case "":
+	case RecoveryRecovered:
+		c.In++
+		c.Passed++
+	default:
+		c.In++
+		c.Dropped[pr.recovery]++
+	}
+}
 
 // countStages adds one row's per-row stage outcomes to the counts.
 func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {

@@ -130,7 +130,12 @@ type stageTimes struct {
 
 // processedRow is one row after the per-row stages.
 type processedRow struct {
-	row      bigmath.Problem
+	row bigmath.Problem
+	// recovery is, for a row dropped as multiple_choice, "recovered" when
+	// a derived problem was made from it, else why not (normalize.Recovery).
+	recovery string
+	// derived marks a problem derived from another row of the source.
+	derived  bool
 	dropped  bigmath.Stage // the stage that dropped it, "" if none
 	dedup    bool          // takes part in dedup (non-empty text)
 	exactKey [16]byte
@@ -179,8 +184,10 @@ func stageVerdict(stage bigmath.Stage, pass bool, reason string) bigmath.StageVe
 
 // process runs normalize, classify, verify and the dedup fingerprint on one
 // row. It never fails: a bad row is a dropped problem with a reason.
-// h is the calling worker's own dedup.Hasher.
-func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key string, index int64, t *stageTimes) processedRow {
+// h is the calling worker's own dedup.Hasher. When classify drops the row
+// as multiple_choice and normalize.Reformulate recovers it, the derived
+// problem comes back too (see derive); it is nil otherwise.
+func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key string, index int64, t *stageTimes) (processedRow, *processedRow) {
 	var p processedRow
 	out := &p.row
 	out.ID = bigmath.ProblemID(rc.spec.Name, key)
@@ -208,7 +215,63 @@ func (rc *stageContext) process(ctx context.Context, h *dedup.Hasher, r Row, key
 	t.fingerprint += time.Since(t3)
 
 	out.Verdicts = append(out.Verdicts, dedup.DefaultTail(rc.benchmark)...)
-	return p
+	var d *processedRow
+	if p.dropped == bigmath.StageClassify && out.Reason == string(normalize.MultipleChoice) {
+		ref := normalize.Reformulate(out.ProblemRaw, gold.Answer)
+		p.recovery = string(ref.Reason)
+		if ref.Recovered() {
+			p.recovery = RecoveryRecovered
+			d = rc.derive(ctx, h, &p, gold, ref)
+		}
+		t.classify += time.Since(t3)
+	}
+	return p, d
+}
+
+// RecoveryRecovered counts, in the reformulate stage of a run report, the
+// multiple-choice rows a derived problem was made from.
+const RecoveryRecovered = "recovered"
+
+// DerivedKeySuffix ends the row key of a problem derived from the row
+// with the rest of the key (a row key never holds "~").
+const DerivedKeySuffix = "~" + bigmath.TransformMCReformulated
+
+// derive makes the open-ended problem recovered from a multiple-choice row
+// (normalize.Reformulate) and runs the per-row stages on it like on any
+// row: its text is the stem, its gold the keyed option's value. It keeps
+// its lineage: derived_from the original's id, the transform, and the
+// original text. The solution is kept; its own final answer is compared
+// with the new gold unless it names an option.
+func (rc *stageContext) derive(ctx context.Context, h *dedup.Hasher, orig *processedRow, gold Gold, ref normalize.Reformulation) *processedRow {
+	d := &processedRow{derived: true}
+	o, out := &orig.row, &d.row
+	out.RowKey = o.RowKey + DerivedKeySuffix
+	out.ID = bigmath.ProblemID(rc.spec.Name, out.RowKey)
+	out.RowIndex = o.RowIndex
+	hh := xxh3.New()
+	hh.Write(o.RawHash)
+	hh.WriteString(bigmath.TransformMCReformulated)
+	sum := hh.Sum128().Bytes()
+	out.RawHash = sum[:]
+	out.ProblemRaw = ref.Problem
+	out.ProblemNorm = normalize.Text(ref.Problem)
+	out.Solution, out.Domain, out.Level, out.Difficulty, out.Extra = o.Solution, o.Domain, o.Level, o.Difficulty, o.Extra
+	out.Answer.Raw = ref.Answer
+	out.DerivedFrom, out.Transform, out.OriginalText = o.ID, bigmath.TransformMCReformulated, o.ProblemRaw
+	dg := Gold{Answer: ref.Answer, HasAnswer: true, Solution: gold.Solution}
+	if gold.HasFinal && !normalize.NamesOption(gold.SolutionFinal) {
+		dg.SolutionFinal, dg.HasFinal = gold.SolutionFinal, true
+	}
+	if out.ProblemNorm == "" {
+		d.drop(bigmath.StageNormalize, ReasonEmptyProblem)
+	} else {
+		d.pass(bigmath.StageNormalize, ReasonOK)
+		rc.classifyRow(d, dg)
+	}
+	rc.verifyRow(ctx, d, dg)
+	rc.fingerprintRow(h, d)
+	out.Verdicts = append(out.Verdicts, dedup.DefaultTail(rc.benchmark)...)
+	return d
 }
 
 // pass records that stage passed the row.

@@ -108,25 +108,48 @@ var labelCommands = []string{`\textbf`, `\textrm`, `\textsf`, `\textit`, `\text`
 // \qquad counts as standing alone), and a LaTeX line break \\ becomes a
 // line break.
 func optionText(s string) string {
+	t, _ := optionTextMap(s, false)
+	return t
+}
+
+// optionTextMap is optionText that can also return, for each byte of the
+// result, the index in s of the byte it came from (with one extra entry,
+// len(s), for the end), so that a place found in the result can be cut in s.
+func optionTextMap(s string, wantMap bool) (string, []int) {
+	var at []int
 	if !strings.Contains(s, `\`) {
-		return s
+		if wantMap {
+			at = make([]int, len(s)+1)
+			for i := range at {
+				at[i] = i
+			}
+		}
+		return s, at
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
+	emit := func(from int, text string) {
+		b.WriteString(text)
+		if wantMap {
+			for range len(text) {
+				at = append(at, from)
+			}
+		}
+	}
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
-			b.WriteByte(s[i])
+			emit(i, s[i:i+1])
 			i++
 			continue
 		}
 		rest := s[i:]
 		switch {
 		case strings.HasPrefix(rest, `\\`):
-			b.WriteByte('\n')
+			emit(i, "\n")
 			i += 2
 			continue
 		case strings.HasPrefix(rest, `\qquad`), strings.HasPrefix(rest, `\quad`):
-			b.WriteString("   ")
+			emit(i, "   ")
 			i += len(`\quad`)
 			if strings.HasPrefix(rest, `\qquad`) {
 				i++
@@ -142,11 +165,11 @@ func optionText(s string) string {
 					j = e
 				}
 			}
-			b.WriteString("   ")
+			emit(i, "   ")
 			i = j
 			continue
 		case len(rest) >= 2 && (rest[1] == ' ' || rest[1] == ',' || rest[1] == ';' || rest[1] == ':' || rest[1] == '!'):
-			b.WriteString("  ")
+			emit(i, "  ")
 			i += 2
 			continue
 		}
@@ -162,25 +185,30 @@ func optionText(s string) string {
 			}
 			if k < len(s) && s[k] == '{' {
 				if e, ok := group(s, k); ok && e-k <= 12 {
-					b.WriteByte(' ')
-					b.WriteString(s[k+1 : e-1])
+					emit(i, " ")
+					for q := k + 1; q < e-1; q++ {
+						emit(q, s[q:q+1])
+					}
 					i = e
 					unwrapped = true
 				}
 			} else if k > j && k < len(s) {
 				// \text A. : drop the command, keep what follows
-				b.WriteByte(' ')
+				emit(i, " ")
 				i = k
 				unwrapped = true
 			}
 			break
 		}
 		if !unwrapped {
-			b.WriteByte(s[i])
+			emit(i, s[i:i+1])
 			i++
 		}
 	}
-	return b.String()
+	if wantMap {
+		at = append(at, len(s))
+	}
+	return b.String(), at
 }
 
 // countLabelsInOrder counts how many of labels (in order, from the first)

@@ -61,4 +61,58 @@
 // Classify reads a problem with its gold answer the way a careful grader
 // would and returns the first reason that disqualifies it, in a fixed order
 // (see Classify), or Keep. Each rule is documented on its Reason constant.
+//
+// # Multiple-choice recovery (Reformulate)
+//
+// Reformulate turns a problem that Classify calls multiple_choice into an
+// open-ended one when rules alone can do it, and otherwise says why not
+// (a Recovery). Each step below rejects with the reason named:
+//
+//   - The options block: labels A, B, C, ... in order, in the first of these
+//     styles with enough labels: "(A)" (also inside \textbf{(A) }, \mathrm{},
+//     \text{}), "A." / "A)" / "A:" starting lines, cn_k12's inline
+//     "A: ... B: ..." and "A. ... B. ..." (or "A、") on one line (four labels at
+//     least, as Classify finds them), and lower-case "(a)", "a)", "a.".
+//     Labels inside [asy] code do not count. The last run of labels in the
+//     text is the block; each option runs to the next label, the last to
+//     the end of its line. No block: no_options_block (options drawn in a
+//     figure, letter codes such as "Enter C for circle", unlabelled lists).
+//     Text after the block other than an answering instruction ("Enter the
+//     letter ...") is stem_broken.
+//   - The key: a label ("B", "(B)", "\boxed{C}", "\text{(E)}", "B: 5",
+//     "\textbf{(B)}\ 23"), or
+//     a value equal (to the verifier) to exactly one option's value. Several
+//     labels ("ACD", "B, C") or a stem that asks for several ("select all",
+//     "separated by commas"): multi_select. No key, a label no option has,
+//     or a value no option has: key_matches_no_option.
+//   - The keyed option must be a value: "all/none of the above" (or "none
+//     of these") is all_none_of_above; "not determined", "infinitely many",
+//     words that are not units, a single letter (a coefficient's name),
+//     geometric objects (\triangle ABC, \angle) or anything the verifier
+//     does not parse, or parses as text, is option_not_a_value; a relation
+//     (=, <, \le, \parallel, ..., except inside a set-builder set) or a
+//     sentence of three words, in the keyed option or in most options, is
+//     options_are_statements. A unit word that ends every option ("60
+//     km/h") is dropped from the gold.
+//   - The stem is the text before the block, without what belonged to the
+//     block (a blank "(　　)", a dangling "$" or \textbf{) and a final
+//     answering instruction ("Choose the correct answer."). One rewrite is
+//     made: "Which of the following is equal to X" (or "equals", "is the
+//     value of") becomes "What is X". The stem must stand alone: a question
+//     about the options ("which of the following", "among the following",
+//     "the following" unless it introduces the stem's own properties,
+//     conditions, equations, figure or table,
+//     a sentence that starts with "which" or "in which", "closest to",
+//     "approximately", "estimate", NOT, EXCEPT, "how many of the
+//     following", "letter", "answer choices") is stem_needs_options; a
+//     question whose last sentence admits several answers ("a possible",
+//     "could be", "must be", "can be", unless it asks for a count, sum or
+//     extreme of them) is question_changes; a line that ends with a
+//     function word before a new sentence (two problems run together) is
+//     stem_broken. A stem that Classify would still call multiple choice is
+//     stem_needs_options.
+//
+// The derived problem is the stem; its gold is the keyed option's content.
+// Both then go through normalisation, classification and verification like
+// any problem.
 package normalize

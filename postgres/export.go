@@ -53,11 +53,13 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	var args []any
 	base := baseSQL(sp, &args, `, s.name AS source_name,
 			p.problem_raw, p.problem_norm,
-			p.answer_raw, p.answer_canonical, p.answer_kind, p.domain, p.difficulty, p.level`)
+			p.answer_raw, p.answer_canonical, p.answer_kind, p.domain, p.difficulty, p.level,
+			coalesce(p.derived_from, '') AS derived_from, coalesce(p.transform, '') AS transform`)
 	q := `WITH base AS (` + base + `), ranked AS (
 			SELECT base.*, row_number() OVER (PARTITION BY stratum ORDER BY h, id) - 1 AS r FROM base
 		)
-		SELECT id, source_name, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, domain, difficulty, level, stratum, r
+		SELECT id, source_name, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, domain, difficulty, level,
+			derived_from, transform, stratum, r
 		FROM ranked`
 	if part != "" {
 		// Keep the ranks of the part in each stratum, so that only its rows
@@ -91,7 +93,7 @@ func (s *Store) ExportSplit(ctx context.Context, name string, part bigmath.Part,
 	p := &row.Problem
 	for rows.Next() {
 		if err := rows.Scan(&p.ID, &p.SourceName, &p.ProblemRaw, &p.ProblemNorm, &p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
-			&p.Domain, &p.Difficulty, &p.Level, &stratum, &rank); err != nil {
+			&p.Domain, &p.Difficulty, &p.Level, &p.DerivedFrom, &p.Transform, &stratum, &rank); err != nil {
 			return fmt.Errorf("export split %s: %w", name, interpretError(err))
 		}
 		row.Part = sp.Fractions.PartOf(rank, sizes[stratum])

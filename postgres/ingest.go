@@ -152,7 +152,8 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     id text, row_key text, row_index bigint, raw_hash bytea, problem_raw text, problem_norm text,
     solution text, extra jsonb, domain text, difficulty double precision, level text, answer_raw text,
     answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
-    text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[]
+    text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[],
+    derived_from text, transform text, original_text text
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real, edits text[]) ON COMMIT DELETE ROWS;`)
 	if err != nil {
@@ -182,12 +183,22 @@ func stageValues(p *bigmath.Problem) []any {
 	}
 	return []any{p.ID, p.RowKey, p.RowIndex, p.RawHash, p.ProblemRaw, p.ProblemNorm, p.Solution, string(extra),
 		p.Domain, p.Difficulty, p.Level, p.Answer.Raw, p.Answer.Canonical, p.Answer.Kind, string(p.Status), string(p.Stage), p.Reason,
-		string(verdicts), p.TextHash, p.Bands, nonNil(p.Overlaps)}
+		string(verdicts), p.TextHash, p.Bands, nonNil(p.Overlaps),
+		nullable(p.DerivedFrom), nullable(p.Transform), nullable(p.OriginalText)}
+}
+
+// nullable is nil for an empty string: a problem read from its source has
+// no derived_from, transform or original_text.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
 	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
-	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps"}
+	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps", "derived_from", "transform", "original_text"}
 
 // write stores a batch in one transaction: rows are copied into a staging
 // table and upserted on (source_id, row_key); a stored row is rewritten only
@@ -216,9 +227,10 @@ func (w *ingestWriter) write(ctx context.Context, b bigmath.IngestBatch) (bigmat
 	rows, err := tx.Query(ctx, `
 INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, raw_hash, license, ingest_run_id,
     problem_raw, problem_norm, solution, extra, domain, difficulty, level, answer_raw, answer_canonical, answer_kind,
-    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, cluster_id)
+    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, derived_from, transform, original_text, cluster_id)
 SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
-    difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, id
+    difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps,
+    derived_from, transform, original_text, id
 FROM ingest_stage ORDER BY id
 ON CONFLICT (source_id, row_key) DO UPDATE SET
     source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
@@ -228,7 +240,8 @@ ON CONFLICT (source_id, row_key) DO UPDATE SET
     answer_raw = EXCLUDED.answer_raw, answer_canonical = EXCLUDED.answer_canonical,
     answer_kind = EXCLUDED.answer_kind, status = EXCLUDED.status, stage = EXCLUDED.stage,
     reason = EXCLUDED.reason, verdicts = EXCLUDED.verdicts, text_hash = EXCLUDED.text_hash,
-    lsh_bands = EXCLUDED.lsh_bands, benchmark_overlaps = EXCLUDED.benchmark_overlaps, cluster_id = p.id, duplicate_of = NULL, conflict = false,
+    lsh_bands = EXCLUDED.lsh_bands, benchmark_overlaps = EXCLUDED.benchmark_overlaps,
+    derived_from = EXCLUDED.derived_from, transform = EXCLUDED.transform, original_text = EXCLUDED.original_text, cluster_id = p.id, duplicate_of = NULL, conflict = false,
     contaminated = '{}', updated_at = now()
 WHERE p.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash
 RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
@@ -259,11 +272,34 @@ RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
 		if _, err := tx.Exec(ctx, `DELETE FROM problem_links WHERE a = ANY($1) OR b = ANY($1)`, updated); err != nil {
 			return res, fmt.Errorf("delete stale links: %w", interpretError(err))
 		}
+		if err := deleteStaleDerived(ctx, tx, updated, b.Problems); err != nil {
+			return res, err
+		}
 	}
 	if err := w.finishBatch(ctx, tx, b, changed, &res); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// deleteStaleDerived removes the derived problems of rewritten rows that
+// the batch no longer derives (a rule that recovered a multiple-choice
+// problem no longer does), with their links. A derived problem is always
+// in the batch of the row it comes from.
+func deleteStaleDerived(ctx context.Context, tx pgx.Tx, updated []string, batch []bigmath.Problem) error {
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].ID
+	}
+	_, err := tx.Exec(ctx, `
+WITH stale AS (
+    DELETE FROM problems WHERE derived_from = ANY($1) AND NOT (id = ANY($2)) RETURNING id
+)
+DELETE FROM problem_links WHERE a IN (SELECT id FROM stale) OR b IN (SELECT id FROM stale)`, updated, ids)
+	if err != nil {
+		return fmt.Errorf("delete stale derived problems: %w", interpretError(err))
+	}
+	return nil
 }
 
 // finishBatch confirms the cross-source candidates of the changed rows

@@ -18,7 +18,8 @@ const problemColumns = `p.id, p.source_id, s.name, p.source_revision, p.row_key,
 	p.answer_raw, p.answer_canonical, p.answer_kind,
 	p.status, p.stage, p.reason, p.verdicts,
 	p.text_hash, p.cluster_id, p.duplicate_of, p.conflict, p.contaminated,
-	p.attempts, p.correct, p.created_at, p.updated_at`
+	p.attempts, p.correct, p.created_at, p.updated_at,
+	coalesce(p.derived_from, ''), coalesce(p.transform, ''), coalesce(p.original_text, '')`
 
 // scanProblem reads one row of problemColumns.
 func scanProblem(row pgx.Row) (bigmath.Problem, error) {
@@ -32,7 +33,8 @@ func scanProblem(row pgx.Row) (bigmath.Problem, error) {
 		&p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
 		&status, &stage, &p.Reason, &p.Verdicts,
 		&p.TextHash, &clusterID, &duplicate, &p.Conflict, &p.Contaminated,
-		&p.Attempts, &p.Correct, &p.CreatedAt, &p.UpdatedAt)
+		&p.Attempts, &p.Correct, &p.CreatedAt, &p.UpdatedAt,
+		&p.DerivedFrom, &p.Transform, &p.OriginalText)
 	if err != nil {
 		return bigmath.Problem{}, err
 	}
@@ -93,6 +95,12 @@ func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
 	}
 	if f.MaxPassRate != nil {
 		conds = append(conds, "p.attempts > 0 AND p.correct::float8 / p.attempts <= "+param(*f.MaxPassRate)+"::float8")
+	}
+	switch f.Derived {
+	case bigmath.DerivedExclude:
+		conds = append(conds, "p.derived_from IS NULL")
+	case bigmath.DerivedOnly:
+		conds = append(conds, "p.derived_from IS NOT NULL")
 	}
 	if f.Q != "" {
 		pat := param("%" + escapeLike(f.Q) + "%")

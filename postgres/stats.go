@@ -20,7 +20,9 @@ SELECT s.id, s.name, s.role, s.revision, count(p.id),
     count(p.id) FILTER (WHERE `+keptCond+`),
     count(p.id) FILTER (WHERE p.duplicate_of IS NOT NULL),
     count(p.id) FILTER (WHERE p.conflict),
-    count(p.id) FILTER (WHERE p.status = 'pending')
+    count(p.id) FILTER (WHERE p.status = 'pending'),
+    count(p.id) FILTER (WHERE p.derived_from IS NOT NULL),
+    count(p.id) FILTER (WHERE p.derived_from IS NOT NULL AND `+keptCond+`)
 FROM sources s LEFT JOIN problems p ON p.source_id = s.id
 GROUP BY s.id ORDER BY s.name`)
 	if err != nil {
@@ -31,7 +33,7 @@ GROUP BY s.id ORDER BY s.name`)
 		var id int64
 		var sf bigmath.SourceFunnel
 		var role string
-		if err := rows.Scan(&id, &sf.Name, &role, &sf.Revision, &sf.Rows, &sf.Kept, &sf.Duplicates, &sf.Conflicts, &sf.Pending); err != nil {
+		if err := rows.Scan(&id, &sf.Name, &role, &sf.Revision, &sf.Rows, &sf.Kept, &sf.Duplicates, &sf.Conflicts, &sf.Pending, &sf.Derived, &sf.DerivedKept); err != nil {
 			rows.Close()
 			return f, fmt.Errorf("funnel: %w", interpretError(err))
 		}

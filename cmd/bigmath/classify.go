@@ -18,7 +18,7 @@ import (
 // a problem is not a single-answer, machine-checkable problem.
 type classCmd struct {
 	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\"?, \"solution\"?} per line; - is standard input. Without \"answer\", the gold is taken from \"solution\" as ingest takes it (its boxed answer, all boxes when the problem asks for all, or its \"####\" line); a null answer is no answer."`
-	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"keep\", \"reason\", \"evidence\"} per input line, in input order; - is standard output."`
+	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"keep\", \"reason\", \"evidence\"} per input line, in input order, with \"reformulated\": {\"problem\", \"answer\"} for a multiple-choice problem recovered as an open-ended one; - is standard output."`
 }
 
 // maxJSONLLine caps one input line of classify and dedup; a longer line
@@ -41,6 +41,16 @@ type classifyOutput struct {
 	Keep     bool             `json:"keep"`
 	Reason   normalize.Reason `json:"reason"`
 	Evidence string           `json:"evidence,omitempty"`
+	// Reformulated is set only for a multiple-choice problem that
+	// normalize.Reformulate recovers as an open-ended one.
+	Reformulated *reformulatedJSON `json:"reformulated,omitempty"`
+}
+
+// reformulatedJSON is the open-ended problem derived from a multiple-choice
+// one: the stem without its options and the keyed option's value.
+type reformulatedJSON struct {
+	Problem string `json:"problem"`
+	Answer  string `json:"answer"`
 }
 
 // Run reads the input, classifies each line and writes one output line per
@@ -97,7 +107,21 @@ func classifyLine(n int, data []byte) (out []byte, failed bool) {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	return encodeLine(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence}), false
+	out = encodeLine(classifyOutput{ID: id, Keep: v.Keep(), Reason: v.Reason, Evidence: v.Evidence, Reformulated: reformulated(v, problem, answer)})
+	return out, false
+}
+
+// reformulated returns the recovered open-ended problem of a problem
+// classified multiple_choice, or nil.
+func reformulated(v normalize.Verdict, problem, answer string) *reformulatedJSON {
+	if v.Reason != normalize.MultipleChoice {
+		return nil
+	}
+	r := normalize.Reformulate(problem, answer)
+	if !r.Recovered() {
+		return nil
+	}
+	return &reformulatedJSON{Problem: r.Problem, Answer: r.Answer}
 }
 
 // jsonlFilter streams in (a path or "-" for stdin) line by line through f,

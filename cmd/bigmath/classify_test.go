@@ -31,8 +31,13 @@ type offlineLine struct {
 	Similarity  *float64        `json:"similarity"`
 	Exact       *bool           `json:"exact"`
 	Edits       []string        `json:"edits"`
-	Line        *int            `json:"line"`
-	Error       *string         `json:"error"`
+	// Reformulated is classify's recovered multiple-choice problem.
+	Reformulated *struct {
+		Problem string `json:"problem"`
+		Answer  string `json:"answer"`
+	} `json:"reformulated"`
+	Line  *int    `json:"line"`
+	Error *string `json:"error"`
 }
 
 func decodeOffline(t testing.TB, stdout string) []offlineLine {
@@ -102,6 +107,44 @@ func TestClassifyCLI(t *testing.T) {
 	}
 	if strings.Contains(stderr, "panic") {
 		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// TestClassifyCLIReformulated checks that classify prints "reformulated"
+// for a multiple-choice problem it recovers, and only then.
+func TestClassifyCLIReformulated(t *testing.T) {
+	input := strings.Join([]string{
+		`{"id": 1, "problem": "Which of the following is equal to $\\frac12+\\frac13$? (A) $\\frac25$ (B) $\\frac56$ (C) $1$ (D) $\\frac16$", "answer": "B"}`,
+		`{"id": 2, "problem": "The value of $\\log_2 8$ is ( ) A: $2$ B: $3$ C: $4$ D: $8$", "answer": "3"}`,
+		`{"id": 3, "problem": "Which of the following is prime? (A) 4 (B) 6 (C) 7 (D) 9", "answer": "C"}`,
+		`{"id": 4, "problem": "Find the roots.\nA. 1\nB. 2\nC. 3\nD. 6", "answer": "BC"}`,
+		`{"id": 5, "problem": "What is $3+5$?", "answer": "8"}`,
+		`{"id": 6, "problem": "$9^2=$ (A) 18 (B) 72 (C) 81 (D) 99", "answer": "E"}`,
+	}, "\n")
+	code, stdout, stderr := runOffline(t, input, "classify")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	got := decodeOffline(t, stdout)
+	want := []struct{ problem, answer string }{
+		{`What is $\frac12+\frac13$?`, `\frac56`}, {`The value of $\log_2 8$ is`, "3"}, {}, {}, {}, {},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d output lines, want %d:\n%s", len(got), len(want), stdout)
+	}
+	for i, w := range want {
+		r := got[i].Reformulated
+		switch {
+		case w.problem == "" && r != nil:
+			t.Errorf("line %d: reformulated %+v, want none", i+1, *r)
+		case w.problem != "" && r == nil:
+			t.Errorf("line %d: not reformulated: %s", i+1, lineOf(stdout, i))
+		case w.problem != "" && (r.Problem != w.problem || r.Answer != w.answer):
+			t.Errorf("line %d: reformulated %+v, want %+v", i+1, *r, w)
+		}
+	}
+	if strings.Contains(lineOf(stdout, 4), "reformulated") {
+		t.Errorf("a kept problem has a reformulated field: %s", lineOf(stdout, 4))
 	}
 }
 

@@ -31,11 +31,12 @@ func (c statsCmd) Run(e *env) error {
 		return enc.Encode(f)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tROLE\tROWS\tKEPT\tDUPLICATES\tCONFLICTS\tDROPPED\tCONTAMINATED")
+	fmt.Fprintln(tw, "SOURCE\tROLE\tROWS\tKEPT\tDUPLICATES\tCONFLICTS\tDROPPED\tCONTAMINATED\tDERIVED")
 	for _, s := range f.Sources {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", s.Name, s.Role, s.Rows, s.Kept, s.Duplicates, s.Conflicts, counts(s.Dropped), counts(s.Contaminated))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d (%d kept)\n", s.Name, s.Role, s.Rows, s.Kept, s.Duplicates, s.Conflicts,
+			counts(s.Dropped), counts(s.Contaminated), s.Derived, s.DerivedKept)
 	}
-	fmt.Fprintf(tw, "TOTAL\t\t%d\t%d\t\t\t\t\n", f.Total.Rows, f.Total.Kept)
+	fmt.Fprintf(tw, "TOTAL\t\t%d\t%d\t\t\t\t\t\n", f.Total.Rows, f.Total.Kept)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
