@@ -42,8 +42,8 @@ var funcs = template.FuncMap{
 		b, _ := json.Marshal(v)
 		return string(b)
 	},
-	"list":       func() []string { return []string{"", "kept", "dropped", "pending", "all"} },
-	"f1":         func(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) },
+	"list": func() []string { return []string{"", "kept", "dropped", "pending", "all"} },
+	"f1":   func(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) },
 }
 
 func parsePages() map[string]*template.Template {
