@@ -40,9 +40,9 @@ type legendItem struct {
 const (
 	chartLabelWidth = 170
 	chartBarsWidth  = 520
-	chartBarHeight  = 13
-	chartBarGap     = 3
-	chartGroupGap   = 18
+	chartBarHeight  = 10
+	chartBarGap     = 2
+	chartGroupGap   = 14
 	chartTop        = 28
 )
 
@@ -89,7 +89,7 @@ func funnelChart(f bigmath.Funnel) barChart {
 			}
 			by := y + j*(chartBarHeight+chartBarGap)
 			g.Bars = append(g.Bars, bar{Class: it.class, Label: it.label, X: chartLabelWidth, Y: by, W: w, H: chartBarHeight,
-				Value: v, TextX: chartLabelWidth + w + 4, TextY: by + chartBarHeight - 2})
+				Value: v, TextX: chartLabelWidth + w + 4, TextY: by + chartBarHeight - 1})
 		}
 		ch.Groups = append(ch.Groups, g)
 		y += groupH + chartGroupGap
@@ -113,8 +113,8 @@ type histBin struct {
 
 // Layout of the histograms.
 const (
-	histBarWidth = 66
-	histGap      = 8
+	histBarWidth = 36
+	histGap      = 6
 	histPlot     = 160
 	histTop      = 16
 )
@@ -164,7 +164,8 @@ func kindBins(kinds map[string]int64) []histBin {
 const maxDifficultyBins = 12
 
 // difficultyBins bins the difficulty counts: one bin per value when there
-// are few whole values, else equal-width bins over the range.
+// are few whole values, else bins of a round width (niceWidth) that cut the
+// range into about maxDifficultyBins.
 func difficultyBins(byValue map[float64]int64) []histBin {
 	vals := make([]float64, 0, len(byValue))
 	whole := true
@@ -179,22 +180,68 @@ func difficultyBins(byValue map[float64]int64) []histBin {
 	if len(vals) == 1 {
 		return []histBin{{Label: strconv.FormatFloat(vals[0], 'f', -1, 64), N: byValue[vals[0]]}}
 	}
-	if whole && vals[len(vals)-1]-vals[0] < maxDifficultyBins {
+	if whole && vals[len(vals)-1]-vals[0] < maxDifficultyBins { // 1, 2, 3, ...
 		var out []histBin
 		for v := vals[0]; v <= vals[len(vals)-1]; v++ {
 			out = append(out, histBin{Label: strconv.FormatFloat(v, 'f', -1, 64), N: byValue[v]})
 		}
 		return out
 	}
-	lo, hi := vals[0], vals[len(vals)-1]
-	width := (hi - lo) / maxDifficultyBins
-	out := make([]histBin, maxDifficultyBins)
+	width := niceWidth((vals[len(vals)-1] - vals[0]) / maxDifficultyBins)
+	lo := math.Floor(vals[0]/width) * width
+	n := int(math.Floor((vals[len(vals)-1]-lo)/width+1e-9)) + 1 // 1e-9: 2.4/0.2 is 11.999...
+	out := make([]histBin, n)
 	for i := range out {
-		out[i].Label = strconv.FormatFloat(lo+float64(i)*width, 'g', 3, 64)
+		out[i].Label = strconv.FormatFloat(lo+float64(i)*width, 'g', 4, 64)
 	}
 	for _, v := range vals {
-		i := min(int((v-lo)/width), maxDifficultyBins-1)
+		i := min(int(math.Floor((v-lo)/width+1e-9)), n-1)
 		out[i].N += byValue[v]
 	}
 	return out
+}
+
+// niceWidth returns the smallest of 1, 2, 2.5 and 5 times a power of ten
+// that is at least w.
+func niceWidth(w float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(w)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= w*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// hbarChart is a horizontal bar chart of counts per category (the answer
+// kinds: many categories with long names).
+type hbarChart struct {
+	Width, Height int
+	Bars          []bar
+}
+
+// Layout of hbarChart.
+const (
+	hbarLabel  = 110
+	hbarWidth  = 260
+	hbarHeight = 14
+	hbarGap    = 4
+)
+
+func hbarsOf(bins []histBin) hbarChart {
+	var most int64 = 1
+	for _, b := range bins {
+		most = max(most, b.N)
+	}
+	h := hbarChart{Width: hbarLabel + hbarWidth + 60, Height: len(bins)*(hbarHeight+hbarGap) + hbarGap}
+	for i, b := range bins {
+		w := int(math.Round(float64(b.N) / float64(most) * hbarWidth))
+		if b.N > 0 {
+			w = max(w, 1)
+		}
+		y := hbarGap + i*(hbarHeight+hbarGap)
+		h.Bars = append(h.Bars, bar{Class: "kept", Label: b.Label, X: hbarLabel, Y: y, W: w, H: hbarHeight, Value: b.N,
+			TextX: hbarLabel + w + 4, TextY: y + hbarHeight - 3})
+	}
+	return h
 }

@@ -47,7 +47,7 @@ func (u *UI) overview(c *gin.Context) {
 	}
 	u.render(c, http.StatusOK, "overview", gin.H{
 		"Title": "Corpus", "Funnel": f, "Chart": funnelChart(f),
-		"Kinds": histogramOf(kindBins(f.Kinds)), "Difficulty": histogramOf(difficultyBins(byValue)),
+		"Kinds": hbarsOf(kindBins(f.Kinds)), "Difficulty": histogramOf(difficultyBins(byValue)),
 		"NoDifficulty": unknown,
 	})
 }

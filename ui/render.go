@@ -38,6 +38,13 @@ var funcs = template.FuncMap{
 		return q.Encode()
 	},
 	"pathEscape": url.PathEscape,
+	"sub":        func(a, b int) int { return a - b },
+	"short": func(s string) string {
+		if len(s) > 19 {
+			return s[:19] + "…"
+		}
+		return s
+	},
 	"json": func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)
