@@ -29,11 +29,9 @@ func (e *apiError) Error() string {
 // client address (so the rate limit sees one client) and the visitor's
 // token as the bearer.
 func apiRequest(c *gin.Context, method, path string, query url.Values, body io.Reader) *http.Request {
-	target := path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
-	req, _ := http.NewRequestWithContext(c.Request.Context(), method, target, body)
+	req, _ := http.NewRequestWithContext(c.Request.Context(), method, "/", body)
+	req.URL = &url.URL{Path: path, RawQuery: query.Encode()}
+	req.RequestURI = req.URL.RequestURI()
 	req.RemoteAddr = c.Request.RemoteAddr
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
