@@ -18,7 +18,10 @@ func TestPages(t *testing.T) {
 		absent []string
 	}{
 		{"/ui/", 200, []string{`id="funnel"`, `data-source="alpha"`, `data-source="beta"`, `data-source="bench"`,
-			`<span class="tag">proof 1</span>`, `<span class="tag warn">bench 1</span>`, `class="chart histogram"`, "rev-alpha"}, nil},
+			`<span class="tag">proof 1</span>`, `<span class="tag warn">bench 1</span>`, `class="chart histogram"`, "rev-alpha",
+			// kept: p_a1 (2), p_a2 (3, rational), p_b3 (1), p_c1 (none)
+			"<title>integer: 3</title>", "<title>rational: 1</title>", "<title>1: 1</title>", "<title>2: 1</title>", "<title>3: 1</title>",
+			"1 kept problems have no difficulty"}, nil},
 		{"/ui/problems", 200, []string{`href="/ui/problems/p_a1"`, `href="/ui/problems/p_a2"`, `href="/ui/problems/p_b3"`},
 			[]string{`/ui/problems/p_b1"`, `/ui/problems/p_a3"`, `/ui/problems/p_b2"`}}, // kept and canonical, no contamination: the API's default
 		{"/ui/problems?q=hexagon", 200, []string{`/ui/problems/p_b3"`}, []string{`/ui/problems/p_a1"`}},
