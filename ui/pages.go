@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -130,6 +132,9 @@ func formOf(q url.Values) map[string]string {
 	return out
 }
 
+// maxSignificantDigits bounds the playground's approximate policy.
+const maxSignificantDigits = 15
+
 // playgroundResult is the outcome shown by the playground.
 type playgroundResult struct {
 	verify.Verdict
@@ -140,16 +145,26 @@ type playgroundResult struct {
 // (or a bare final answer) in, the verifier's verdict out, checked as
 // POST /v1/verify checks it.
 func (u *UI) playground(c *gin.Context) {
-	data := gin.H{"Title": "Reward playground", "Gold": "", "Response": "", "Mode": "response"}
+	data := gin.H{"Title": "Reward playground", "Gold": "", "Response": "", "Mode": "response", "Sig": ""}
 	if c.Request.Method == http.MethodPost {
-		gold, resp, mode := c.PostForm("gold"), c.PostForm("response"), c.PostForm("mode")
+		gold, resp, mode, sigText := c.PostForm("gold"), c.PostForm("response"), c.PostForm("mode"), strings.TrimSpace(c.PostForm("significant_digits"))
 		if mode != "answer" {
 			mode = "response"
 		}
-		data["Gold"], data["Response"], data["Mode"] = gold, resp, mode
+		data["Gold"], data["Response"], data["Mode"], data["Sig"] = gold, resp, mode, sigText
+		sig := 0
+		if sigText != "" {
+			n, err := strconv.Atoi(sigText)
+			if err != nil || n < 1 || n > maxSignificantDigits {
+				data["Error"] = fmt.Sprintf("significant digits: want a whole number from 1 to %d, got %q", maxSignificantDigits, sigText)
+				u.render(c, http.StatusBadRequest, "playground", data)
+				return
+			}
+			sig = n
+		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), u.cfg.RewardTimeout)
 		defer cancel()
-		opts := verify.Options{Timeout: u.cfg.RewardTimeout}
+		opts := verify.Options{Timeout: u.cfg.RewardTimeout, SignificantDigits: sig}
 		var v verify.Verdict
 		if mode == "answer" {
 			v = verify.Answer(ctx, gold, resp, opts)

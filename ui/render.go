@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/bigmath/bigmath"
 )
 
 // pageNames are the templates/<name>.html pages; each is parsed with
@@ -70,13 +72,15 @@ type page struct {
 	Visitor visitor
 	CSRF    string
 	Data    any
+	// Version is the binary's (and its verifier's) version.
+	Version string
 }
 
 // render writes the page name with data, in the layout. The page is
 // rendered to a buffer first, so a template error is a clean 500.
 func (u *UI) render(c *gin.Context, status int, name string, data any) {
 	v := u.visitorOf(c)
-	p := page{Title: name, Nav: name, Visitor: v, CSRF: u.csrfToken(c), Data: data}
+	p := page{Title: name, Nav: name, Visitor: v, CSRF: u.csrfToken(c), Data: data, Version: bigmath.Version}
 	if m, ok := data.(gin.H); ok {
 		if t, ok := m["Title"].(string); ok {
 			p.Title = t

@@ -97,12 +97,20 @@ func TestPlayground(t *testing.T) {
 		{`\frac{1}{2}`, `The answer is \boxed{3}.`, "response", []string{`<span class="fail">not correct</span>`, `>not_equal<`, `id="extracted">3<`}},
 		{`7`, ``, "response", []string{`>no_answer<`}},
 		{`\{1,2\}`, `\{2,1\}`, "answer", []string{`>equal<`}},
+		{`3.14159`, `3.1416`, "answer", []string{`>not_equal<`}},
+		{`3.14159`, `3.1416`, "answer:3", []string{`>equal<`}},
+		{`1`, `1`, "answer:x", []string{`id="playground-error"`, "significant digits: want a whole number"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.response, func(t *testing.T) {
-			r := b.post("/ui/playground", url.Values{"gold": {tc.gold}, "response": {tc.response}, "mode": {tc.mode}})
-			if r.status != http.StatusOK {
-				t.Fatalf("POST = %d %.300s", r.status, r.body)
+			mode, sig, _ := strings.Cut(tc.mode, ":")
+			r := b.post("/ui/playground", url.Values{"gold": {tc.gold}, "response": {tc.response}, "mode": {mode}, "significant_digits": {sig}})
+			want := http.StatusOK
+			if sig == "x" {
+				want = http.StatusBadRequest
+			}
+			if r.status != want {
+				t.Fatalf("POST = %d, want %d: %.300s", r.status, want, r.body)
 			}
 			for _, s := range tc.want {
 				if !strings.Contains(r.body, s) {
