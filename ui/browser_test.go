@@ -97,7 +97,8 @@ func newChrome(t *testing.T, exe string) (context.Context, *consoleErrors) {
 // TestBrowser drives chromium over every page of the browser: each loads
 // with its math rendered and no console error, the funnel has one bar
 // group per source, a search returns rows, the problem page shows the
-// cluster, the playground returns a verdict. Screenshots of each page are
+// cluster, a split saved through the admin form has its download links,
+// the playground returns a verdict. Screenshots of each page are
 // written to screenshotDir.
 func TestBrowser(t *testing.T) {
 	exe := findChromium()
@@ -116,7 +117,7 @@ func TestBrowser(t *testing.T) {
 		{"search", "/ui/problems", checkSearch},
 		{"problem", "/ui/problems/p_a1", checkCluster},
 		{"dropped", "/ui/problems/p_a3", nil},
-		{"splits", "/ui/splits", nil},
+		{"splits", "/ui/splits", checkSplits},
 		{"playground", "/ui/playground", checkPlayground},
 		{"login", "/ui/login", nil},
 	}
@@ -254,6 +255,22 @@ func checkCluster(ctx context.Context) error {
 		return fmt.Errorf("problem page: %d cluster members, %d marked differences, %d rendered formulas; want 1, 2, >0", members, marks, katex)
 	}
 	return nil
+}
+
+func checkSplits(ctx context.Context) error {
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#new-split input[name="name"]`), "demo"),
+		chromedp.Submit(chromedp.CSS(`#new-split input[name="name"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#created`)),
+	)
+	if err != nil {
+		return fmt.Errorf("save a split: %w", err)
+	}
+	links, err := count(ctx, `tr.split[data-split="demo"] td.downloads a[href^="/v1/splits/demo/export?format="]`)
+	if err == nil && links != 12 {
+		err = fmt.Errorf("splits: %d download links, want 12 (3 formats, all and 3 parts)", links)
+	}
+	return err
 }
 
 func checkPlayground(ctx context.Context) error {
