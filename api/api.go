@@ -75,6 +75,11 @@ type Deps struct {
 	// ExportIdleTimeout cuts off an export whose reader takes no bytes for
 	// this long (a per-write deadline); 0 means DefaultExportIdleTimeout.
 	ExportIdleTimeout time.Duration
+	// UI, when set, mounts the corpus browser (ui.UI.Mount) on a group of
+	// the router that is rate limited like the API; the browser checks the
+	// tokens itself (a session cookie) and calls the API routes in process
+	// through router. nil leaves /ui/ out.
+	UI func(g *gin.RouterGroup, router http.Handler)
 	// MaxInFlight caps the reward items being checked at once, over all
 	// requests; a request that would exceed it gets 503 with Retry-After.
 	// 0 means DefaultMaxInFlight.
@@ -120,6 +125,9 @@ func NewRouter(d Deps) *gin.Engine {
 	rw.register(open)
 	// Corpus routes (corpus-API helper) register on `open` here.
 	registerCorpusRoutes(open, d)
+	if d.UI != nil {
+		d.UI(r.Group("", rateLimit(d.RateLimit)), r)
+	}
 	return r
 }
 

@@ -24,6 +24,8 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 
+scripts/ensure-chromium.sh # for the corpus browser's test (ui); it skips without one
+
 echo "== gofmt"
 unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*'))"
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bigmath/bigmath/api"
 	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/ui"
 )
 
 // serveCmd runs the HTTP server.
@@ -97,7 +98,10 @@ func (s serveCmd) Run(e *env) error {
 // adapters below, since api does not import postgres), the limits from the
 // configuration, and the pool statistics for /metrics.
 func newDeps(e *env, cfg Config, pool *pgxpool.Pool, store *postgres.Store, rec *api.Recorder) api.Deps {
+	browser := ui.New(ui.Config{Store: store, Logger: e.logger, APIToken: cfg.APIToken, AdminToken: cfg.AdminToken,
+		AdminOff: adminRoutesOff(cfg.Addr, cfg.AdminToken), RewardTimeout: cfg.RewardTimeout})
 	return api.Deps{
+		UI:            browser.Mount,
 		Logger:        e.logger,
 		Ready:         func(ctx context.Context) error { return postgres.Ready(ctx, pool) },
 		Golds:         store,

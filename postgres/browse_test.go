@@ -1,0 +1,78 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/postgres"
+	"github.com/bigmath/bigmath/postgres/pgtest"
+)
+
+func TestDifficultyCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	insertFixtures(t, pool, []fixture{
+		{id: "k1", source: "s", difficulty: ptr(1)},
+		{id: "k2", source: "s", difficulty: ptr(1.04)}, // rounds to 1
+		{id: "k3", source: "s", difficulty: ptr(2.5)},
+		{id: "k4", source: "s"},
+		{id: "dup", source: "s", difficulty: ptr(2.5), dupOf: "k3", cluster: "k3"},
+		{id: "dropped", source: "s", difficulty: ptr(9), status: "dropped"},
+		{id: "contaminated", source: "s", difficulty: ptr(9), contaminated: []string{"b"}},
+	})
+	// A row of a run that has not finished is not counted.
+	var src int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM sources WHERE name = 's'`).Scan(&src); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	run, err := store.BeginRun(ctx, src, "rev2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, answer_raw, status, difficulty, ingest_run_id)
+		VALUES ('running', $1, 'running', '\x00', 'New?', '2', 'kept', 7, $2)`, src, run); err != nil {
+		t.Fatal(err)
+	}
+	got, unknown, err := store.DifficultyCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[float64]int64{1: 2, 2.5: 1}, got); diff != "" || unknown != 1 {
+		t.Errorf("counts (-want +got):\n%s; unknown %d, want 1", diff, unknown)
+	}
+}
+
+func TestLinksAmong(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if _, err := pool.Exec(ctx, `INSERT INTO problem_links (a, b, similarity, edits) VALUES
+		('a', 'b', 0.9, '{rename:Natalie->Maria}'), ('b', 'c', 1, '{}'), ('c', 'd', 0.8, '{stop_words,"synonym:total/altogether"}')`); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	tests := []struct {
+		ids  []string
+		want []bigmath.Link
+	}{
+		{nil, nil},
+		{[]string{"a"}, nil},
+		{[]string{"a", "b"}, []bigmath.Link{{A: "a", B: "b", Similarity: 0.9, Edits: []string{"rename:Natalie->Maria"}}}},
+		{[]string{"d", "c", "a"}, []bigmath.Link{{A: "c", B: "d", Similarity: 0.8, Edits: []string{"stop_words", "synonym:total/altogether"}}}},
+		{[]string{"b", "c"}, []bigmath.Link{{A: "b", B: "c", Similarity: 1, Edits: []string{}}}},
+	}
+	for _, tc := range tests {
+		got, err := store.LinksAmong(ctx, tc.ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("LinksAmong(%v) (-want +got):\n%s", tc.ids, diff)
+		}
+	}
+}
