@@ -32,6 +32,9 @@ type CorpusStore interface {
 	// ClusterMembers returns up to limit ids of the duplicate cluster other
 	// than exceptID, and how many there are in all.
 	ClusterMembers(ctx context.Context, clusterID, exceptID string, limit int) ([]string, int64, error)
+	// LinksAmong returns the stored duplicate links whose two ends are both
+	// in ids, with the edits that explain them.
+	LinksAmong(ctx context.Context, ids []string) ([]bigmath.Link, error)
 	// CreateSplit saves a split definition.
 	CreateSplit(ctx context.Context, s bigmath.Split) (bigmath.Split, error)
 	// GetSplit returns a split definition.

@@ -248,6 +248,20 @@ func TestProblemRoute(t *testing.T) {
 	if c := d["cluster"].(map[string]any); c["members"].([]any)[0] != "c1" || c["members_total"] != 120.0 {
 		t.Errorf("cluster of d005 = %v", c)
 	}
+	// The links of the cluster carry the edits that explain them.
+	if _, err := pool.Exec(context.Background(), `INSERT INTO problem_links (a, b, similarity, edits)
+		VALUES ('d005', 'c1', 0.85, '{rename:Natalie->Maria,unit:km->kilometers}'), ('d006', 'd007', 1, '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	d = do(t, srv, get("/v1/problems/d005")).json(t)
+	links := d["cluster"].(map[string]any)["links"].([]any)
+	if len(links) != 2 {
+		t.Fatalf("links of d005 = %v, want the two links among d005 and its listed members", links)
+	}
+	l := links[0].(map[string]any)
+	if e := l["edits"].([]any); l["a"] != "d005" || l["b"] != "c1" || l["similarity"] != 0.85 || len(e) != 2 || e[0] != "rename:Natalie->Maria" {
+		t.Errorf("link = %v", l)
+	}
 
 	r = do(t, srv, get("/v1/problems/p_nope"))
 	if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {

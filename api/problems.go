@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"net/http"
 	"time"
 
@@ -171,6 +173,37 @@ type clusterJSON struct {
 	// them; MembersTotal counts them all.
 	Members      []string `json:"members"`
 	MembersTotal int64    `json:"members_total"`
+	// Links are the duplicate links among the problem and the listed
+	// members, each with the edits that explain it (dedup.Explain).
+	Links []linkJSON `json:"links"`
+}
+
+// linkJSON is one duplicate link of a cluster.
+type linkJSON struct {
+	A          string   `json:"a"`
+	B          string   `json:"b"`
+	Similarity float64  `json:"similarity"`
+	Edits      []string `json:"edits"`
+}
+
+// clusterLinks lists the links among the problem and its listed members.
+func (h *corpus) clusterLinks(ctx context.Context, id string, members []string) ([]linkJSON, error) {
+	out := []linkJSON{}
+	if len(members) == 0 {
+		return out, nil
+	}
+	links, err := h.store.LinksAmong(ctx, append([]string{id}, members...))
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		edits := l.Edits
+		if edits == nil {
+			edits = []string{}
+		}
+		out = append(out, linkJSON{A: l.A, B: l.B, Similarity: math.Round(float64(l.Similarity)*1e4) / 1e4, Edits: edits})
+	}
+	return out, nil
 }
 
 // problemDetail is the answer of GET /v1/problems/{id}.
@@ -208,6 +241,11 @@ func (h *corpus) getProblem(c *gin.Context) {
 	if members == nil {
 		members = []string{}
 	}
+	links, err := h.clusterLinks(ctx, p.ID, members)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
 	d := problemDetail{
 		problemSummary: summarize(p),
 		Lineage: lineageJSON{SourceID: p.SourceID, Source: p.SourceName, SourceRevision: p.SourceRevision,
@@ -217,7 +255,7 @@ func (h *corpus) getProblem(c *gin.Context) {
 		Extra:    json.RawMessage(p.Extra),
 		Verdicts: p.Verdicts,
 		Cluster: clusterJSON{ClusterID: nullable(p.ClusterID), DuplicateOf: nullable(p.DuplicateOf), Conflict: p.Conflict,
-			Members: members, MembersTotal: total},
+			Members: members, MembersTotal: total, Links: links},
 		Created: p.CreatedAt,
 		Updated: p.UpdatedAt,
 	}
