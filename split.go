@@ -171,20 +171,17 @@ const (
 // Split is a named, saved selection of problems with a deterministic
 // partition into train, validation and test.
 //
-// The partition is computed from the problems the filter selects: they are
-// grouped into strata (one stratum when Stratify is empty; one per source;
-// or, for difficulty, ten deciles of the difficulty plus one stratum for
-// problems without one) and ranked within their stratum by
+// A problem's part is a function of its id and the seed alone:
 // h = hashtextextended(problem id, seed), PostgreSQL's seeded 64-bit text
 // hash (hash partitioning stores its results, so in practice it does not
 // change between versions; it is the same on every little-endian machine),
-// ties by id. The first
-// round(n*Train) of a stratum of n go to train, the next up to
-// round(n*(Train+Validation)) to validation, the rest to test (see
-// Fractions.Bounds). So each part's share holds within every stratum up to
-// rounding, and the same corpus, filter and seed always give the same
-// parts. Adding problems to the corpus can move problems near a boundary to
-// the next part.
+// mapped to a part by Fractions.PartOfHash. So the same problem has the
+// same part in every version of a split, and each part's share holds up
+// to sampling (within every stratum as well; Stratify is recorded with the
+// definition). Saving a split freezes its version 1 (SplitVersion): the
+// exported content of every problem the filter selects that day, so that
+// its exports never change; later versions are frozen on request from the
+// same definition.
 type Split struct {
 	Name      string
 	Filter    ProblemFilter
@@ -234,4 +231,125 @@ func (c SplitCounts) Total() int64 { return c.Train + c.Validation + c.Test }
 type SplitRow struct {
 	Part    Part
 	Problem Problem
+}
+
+// PartOfHash returns the part of a problem whose split hash (see Split) is
+// h: h is read as an unsigned 64-bit number u, and the problem goes to
+// train when u/2^64 < Train, to validation when it is below
+// Train+Validation, to test otherwise. The part is a function of the id
+// and the seed alone, so a problem keeps its part in every version of a
+// split; each part's share holds in expectation (within every stratum
+// too), not exactly.
+func (f Fractions) PartOfHash(h int64) Part {
+	u := float64(uint64(h)^(1<<63)) / (1 << 64)
+	switch {
+	case u < f.Train:
+		return PartTrain
+	case u < f.Train+f.Validation:
+		return PartValidation
+	}
+	return PartTest
+}
+
+// Add counts one problem of part p.
+func (c *SplitCounts) Add(p Part) {
+	switch p {
+	case PartTrain:
+		c.Train++
+	case PartValidation:
+		c.Validation++
+	case PartTest:
+		c.Test++
+	}
+}
+
+// Of returns the count of part p.
+func (c SplitCounts) Of(p Part) int64 {
+	switch p {
+	case PartTrain:
+		return c.Train
+	case PartValidation:
+		return c.Validation
+	}
+	return c.Test
+}
+
+// FrozenFormatVersion is the format of the rows a split version stores
+// (FrozenRow): a version keeps the format it was frozen with.
+const FrozenFormatVersion = 1
+
+// FrozenRow is one problem of a split version as it was exported when the
+// version was frozen: what every later export of the version writes.
+// Problem is the display text (export.DisplayText at freeze time).
+type FrozenRow struct {
+	Part            Part
+	ID              string
+	Source          string
+	SourceRevision  string
+	License         string
+	Problem         string
+	Answer          string
+	AnswerCanonical string
+	AnswerKind      string
+	Domain          string
+	Difficulty      *float64
+	Level           string
+}
+
+// VersionSource is one source that gave problems to a split version.
+type VersionSource struct {
+	Name     string `json:"name"`
+	Revision string `json:"revision"`
+	License  string `json:"license"`
+	Rows     int64  `json:"rows"`
+}
+
+// SplitVersion is one frozen version of a split: its definition, its
+// membership counts, the sha256 of its JSON Lines export (ContentHash), the
+// sources of its members and the curation funnel when it was frozen.
+type SplitVersion struct {
+	Split         string
+	Version       int
+	FormatVersion int
+	Filter        ProblemFilter
+	Seed          int64
+	Fractions     Fractions
+	Stratify      string
+	Counts        SplitCounts
+	ContentHash   string
+	Sources       []VersionSource
+	Funnel        Funnel
+	CreatedAt     time.Time
+}
+
+// PartDiff is how one part changed from a version to the next.
+type PartDiff struct {
+	Added   int64 `json:"added"`
+	Removed int64 `json:"removed"`
+	// AddedIDs and RemovedIDs list up to MaxDiffIDs of them, in id order.
+	AddedIDs   []string `json:"added_ids"`
+	RemovedIDs []string `json:"removed_ids"`
+}
+
+// MaxDiffIDs bounds the ids a PartDiff lists.
+const MaxDiffIDs = 100
+
+// SplitDiff is the difference between a version and the one before, per
+// part.
+type SplitDiff struct {
+	From, To int
+	Parts    map[Part]PartDiff
+}
+
+// GoneMember is a problem of a split version that today's filter no
+// longer selects (dropped, now a duplicate, contaminated, changed, or
+// deleted): the version still exports it as frozen.
+type GoneMember struct {
+	ID string `json:"id"`
+	// Status is the problem's status now, or "deleted" when it is gone.
+	Status string `json:"status"`
+	Stage  string `json:"stage"`
+	Reason string `json:"reason"`
+	// DuplicateOf is set when the problem is now a copy of another.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }

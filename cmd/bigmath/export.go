@@ -13,10 +13,11 @@ import (
 
 // exportCmd writes a split to a file, as GET /v1/splits/{name}/export does.
 type exportCmd struct {
-	Split  string `required:"" help:"Name of the split (see POST /v1/splits)."`
-	Format string `default:"jsonl" enum:"jsonl,parquet,verl" help:"jsonl, parquet (flat columns) or verl (Parquet rows verl trains on)."`
-	Part   string `default:"" enum:",train,validation,test" help:"Export only this part (train, validation or test); all parts when empty."`
-	Out    string `required:"" help:"The file to write ('-' for standard output). It appears only when the export is complete."`
+	Split   string `required:"" help:"Name of the split (see POST /v1/splits)."`
+	Version int    `default:"0" help:"The frozen version to export; the latest when 0."`
+	Format  string `default:"jsonl" enum:"jsonl,parquet,verl" help:"jsonl, parquet (flat columns) or verl (Parquet rows verl trains on)."`
+	Part    string `default:"" enum:",train,validation,test" help:"Export only this part (train, validation or test); all parts when empty."`
+	Out     string `required:"" help:"The file to write ('-' for standard output). It appears only when the export is complete."`
 }
 
 // Run exports the split. The file is written next to its final name and
@@ -38,7 +39,7 @@ func (c exportCmd) Run(e *env) error {
 	)
 	if c.Out != "-" {
 		// Check the split first: an unknown name leaves no file.
-		if _, err := store.GetSplit(e.ctx, c.Split); err != nil {
+		if _, err := store.GetSplitVersion(e.ctx, c.Split, c.Version); err != nil {
 			return splitError(c.Split, err)
 		}
 		f, err := os.CreateTemp(filepath.Dir(c.Out), "."+filepath.Base(c.Out)+".*.tmp")
@@ -62,7 +63,7 @@ func (c exportCmd) Run(e *env) error {
 		}
 	}
 	w := export.NewWriter(out, format)
-	if err := store.ExportSplit(e.ctx, c.Split, bigmath.Part(c.Part), w.Write); err != nil {
+	if err := store.ExportSplitVersion(e.ctx, c.Split, c.Version, bigmath.Part(c.Part), w.WriteFrozen); err != nil {
 		return splitError(c.Split, err)
 	}
 	if err := w.Close(); err != nil {
@@ -80,7 +81,7 @@ func (c exportCmd) Run(e *env) error {
 // splitError words a store error for the command line.
 func splitError(name string, err error) error {
 	if errors.Is(err, bigmath.ErrNotFound) {
-		return fmt.Errorf("--split=%s: no such split (create it with POST /v1/splits)", name)
+		return fmt.Errorf("--split=%s: no such split or version (create it with POST /v1/splits, freeze a version with POST /v1/splits/%s/versions)", name, name)
 	}
 	return fmt.Errorf("export split %s: %w", name, err)
 }
