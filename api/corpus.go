@@ -93,6 +93,8 @@ func registerCorpusRoutes(g gin.IRoutes, d Deps) {
 	g.GET("/v1/splits/:name/versions", h.listSplitVersions)
 	g.GET("/v1/splits/:name/versions/:version", h.getSplitVersion)
 	g.GET("/v1/splits/:name/versions/:version/export", h.exportSplit)
+	g.GET("/v1/splits/:name/hub", h.exportHub)
+	g.GET("/v1/splits/:name/versions/:version/hub", h.exportHub)
 	g.GET("/v1/stats", h.stats)
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"archive/tar"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -133,4 +134,61 @@ func (iw *idleWriter) clear() { _ = iw.rc.SetWriteDeadline(time.Time{}) }
 func setVersionHeaders(c *gin.Context, v bigmath.SplitVersion) {
 	c.Header("X-Bigmath-Split-Version", strconv.Itoa(v.Version))
 	c.Header("X-Bigmath-Content-Hash", "sha256:"+v.ContentHash)
+}
+
+// exportHub serves GET /v1/splits/{name}/versions/{version}/hub and
+// GET /v1/splits/{name}/hub (the latest version): the version in the
+// Hugging Face Hub layout (export.WriteHub) as a tar stream whose files sit
+// under "<name>-v<version>/", the same files `bigmath export --dir`
+// writes. It takes an export slot like exportSplit.
+func (h *corpus) exportHub(c *gin.Context) {
+	n, err := versionParam(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	select {
+	case h.exports <- struct{}{}:
+		defer func() { <-h.exports }()
+	default:
+		c.Header("Retry-After", "5")
+		writeError(c, http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+		return
+	}
+	ctx := c.Request.Context()
+	name := c.Param("name")
+	v, err := h.store.GetSplitVersion(ctx, name, n)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	root := fmt.Sprintf("%s-v%d", name, v.Version)
+	c.Header("Content-Type", "application/x-tar")
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", root+".tar"))
+	c.Header("X-Content-Type-Options", "nosniff")
+	setVersionHeaders(c, v)
+	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
+	defer iw.clear()
+	tw := tar.NewWriter(iw)
+	rows := func(part bigmath.Part, fn func(*bigmath.FrozenRow) error) error {
+		return h.store.ExportSplitVersion(ctx, name, v.Version, part, fn)
+	}
+	err = export.WriteHub(export.TarSink{W: tw, Prefix: root, ModTime: v.CreatedAt.UTC().Truncate(time.Second)}, v, rows)
+	if err == nil {
+		err = tw.Close()
+	}
+	if err == nil {
+		return
+	}
+	if !c.Writer.Written() {
+		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type")
+		h.storeError(c, err)
+		return
+	}
+	if ctx.Err() == nil {
+		h.d.Logger.Error("hub export cut short", "split", name, "version", v.Version, "err", err)
+	}
+	panic(http.ErrAbortHandler)
 }

@@ -1,11 +1,16 @@
 package api_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/export"
 )
 
 func TestSplitVersionRoutes(t *testing.T) {
@@ -75,5 +80,52 @@ func TestSplitVersionRoutes(t *testing.T) {
 	}
 	if r := do(t, srv, badPost("/v1/splits/nope/versions", ``)); r.status != http.StatusNotFound {
 		t.Errorf("POST /v1/splits/nope/versions = %d, want 404", r.status)
+	}
+}
+
+func TestHubTarRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, splitFixtures())
+	if r := do(t, srv, post("/v1/splits", `{"name":"s","seed":2,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)); r.status != http.StatusCreated {
+		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
+	}
+	c := counts(t, do(t, srv, get("/v1/splits/s")))
+	r := do(t, srv, get("/v1/splits/s/hub"))
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/x-tar" || r.header.Get("X-Bigmath-Split-Version") != "1" ||
+		!strings.Contains(r.header.Get("Content-Disposition"), `"s-v1.tar"`) {
+		t.Fatalf("GET /v1/splits/s/hub = %d %v", r.status, r.header)
+	}
+	tr := tar.NewReader(bytes.NewReader(r.body))
+	files := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(tr)
+		files[h.Name] = b
+	}
+	for _, part := range []string{"train", "validation", "test"} {
+		name := "s-v1/data/" + part + "-00000-of-00001.parquet"
+		rows := readParquet[export.Row](t, files[name])
+		if float64(len(rows)) != c[part].(float64) {
+			t.Errorf("%s: %d rows, the version has %v", name, len(rows), c[part])
+		}
+	}
+	if card := string(files["s-v1/README.md"]); !strings.HasPrefix(card, "---\nlicense:\n") || !strings.Contains(card, "path: data/train-*") {
+		t.Errorf("s-v1/README.md = %.200s", card)
+	}
+	if len(files) != 4 {
+		t.Errorf("tar holds %d files, want README.md and three shards", len(files))
+	}
+	if again := do(t, srv, get("/v1/splits/s/versions/1/hub")); !bytes.Equal(again.body, r.body) {
+		t.Error("two tar streams of version 1 differ")
+	}
+	if r := do(t, srv, get("/v1/splits/nope/hub")); r.status != http.StatusNotFound {
+		t.Errorf("GET /v1/splits/nope/hub = %d", r.status)
 	}
 }
