@@ -99,7 +99,7 @@ func WriteHub(sink Sink, v bigmath.SplitVersion, rows PartRows) error {
 	h := HubCardHeader{
 		License: HubLicenses(v.Sources), PrettyName: fmt.Sprintf("%s (version %d)", v.Split, v.Version),
 		SizeCategories: []string{sizeCategory(v.Counts.Total())}, TaskCategories: []string{"text-generation"},
-		Tags: []string{"math", "reasoning", "bigmath"},
+		Tags:        []string{"math", "reasoning", "bigmath"},
 		DatasetInfo: HubDatasetInfo{Features: HubFeatures, Splits: []HubSplit{}},
 	}
 	cfg := HubConfig{ConfigName: "default"}
