@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Part names one part of a split.
@@ -57,9 +59,27 @@ type ProblemFilter struct {
 	// IncludeContaminated keeps problems that overlap a benchmark; by
 	// default they are left out.
 	IncludeContaminated bool `json:"include_contaminated,omitempty"`
-	// Q keeps problems whose text contains Q, ignoring case. It is matched
-	// literally: % and _ are not wildcards.
+	// Q keeps problems whose text has every word of Q (PostgreSQL full
+	// text search with the 'simple' configuration: words are lower-cased,
+	// not stemmed, and no word is a stop word), and listings rank them. A
+	// Q with no letter or digit is matched literally, as a substring,
+	// ignoring case.
 	Q string `json:"q,omitempty"`
+}
+
+// Searches reports whether q has a letter or a digit: a word the text
+// index can search (see ProblemFilter.Q). Listings with such a q are
+// ranked.
+func Searches(q string) bool {
+	return strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// ProblemCursor is where a page of problems starts: after the problem ID
+// (from the start when ID is ""), and, in listings ranked by a search,
+// after Rank: pages are ordered by rank (highest first), then id.
+type ProblemCursor struct {
+	Rank float32
+	ID   string
 }
 
 // MaxQueryLength bounds ProblemFilter.Q in bytes.

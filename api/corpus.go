@@ -24,9 +24,10 @@ import (
 // bigmath sentinels (ErrNotFound, ErrConflict, ErrUnavailable) or are a
 // *bigmath.ValidationError; the routes map them to 404, 409, 503 and 400.
 type CorpusStore interface {
-	// ListProblems returns up to limit problems that f selects, in id
-	// order, after the id after ("" = from the start).
-	ListProblems(ctx context.Context, f bigmath.ProblemFilter, after string, limit int) ([]bigmath.Problem, error)
+	// ListProblems returns up to limit problems that f selects, after the
+	// cursor after (zero = from the start): in id order, or by search rank
+	// (highest first, Problem.Rank set) then id when f.Q has a word.
+	ListProblems(ctx context.Context, f bigmath.ProblemFilter, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error)
 	// GetProblem returns one problem with its lineage and verdicts.
 	GetProblem(ctx context.Context, id string) (bigmath.Problem, error)
 	// ClusterMembers returns up to limit ids of the duplicate cluster other

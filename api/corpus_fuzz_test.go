@@ -18,7 +18,7 @@ type acceptingStore struct {
 	api.CorpusStore
 }
 
-func (acceptingStore) ListProblems(_ context.Context, f bigmath.ProblemFilter, _ string, limit int) ([]bigmath.Problem, error) {
+func (acceptingStore) ListProblems(_ context.Context, f bigmath.ProblemFilter, _ bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}

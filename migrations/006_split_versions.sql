@@ -48,3 +48,23 @@ CREATE TABLE split_version_rows (
         DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX split_version_rows_problem_idx ON split_version_rows (split_name, version, problem_id);
+
+-- Search: GET /v1/problems?q= (and a split filter's q) is PostgreSQL full
+-- text search over a stored tsvector of the normalized text (the source's
+-- text when there is none), with a GIN index, ranked by ts_rank. The
+-- configuration is 'simple', not 'english': math problems are full of
+-- one-letter words that carry meaning (the variables a, i, s, t) and
+-- 'english' drops them as stop words, and it stems names and terms;
+-- 'simple' only lower-cases, so a query matches the words it has (no
+-- stemming: "primes" does not find "prime"). pg_trgm was the
+-- other choice: it finds substrings and typos, but its index is several
+-- times larger, it has no ranking by word weight, and one- and two-word
+-- queries of common words make its candidate sets huge.
+ALTER TABLE problems ADD COLUMN search tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, CASE WHEN problem_norm <> '' THEN problem_norm ELSE problem_raw END)) STORED;
+CREATE INDEX problems_search_idx ON problems USING gin (search);
+
+-- MATH's "Level 1".."Level 5" is its difficulty (on its own 1-5 scale):
+-- rows ingested before the mapping get it here; the ingest sets it since.
+UPDATE problems SET difficulty = substring(level FROM '^Level ([0-9]+)$')::double precision
+WHERE difficulty IS NULL AND level ~ '^Level [0-9]+$';
