@@ -136,15 +136,20 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 	ranked := f.Q != "" && bigmath.Searches(f.Q)
 	var q string
 	if ranked {
+		// Rank narrow (id, rank) rows and keep the page, then read the
+		// page's wide rows: the sort never carries problem texts.
 		rank := "ts_rank(p.search, plainto_tsquery('simple', " + param(f.Q) + "))"
-		q = `SELECT x.* FROM (SELECT ` + problemColumns + `, ` + rank + ` AS rank
-			FROM problems p JOIN sources s ON s.id = p.source_id
-			WHERE ` + where + `) x`
 		if after.ID != "" {
 			r, id := param(after.Rank), param(after.ID)
-			q += ` WHERE x.rank < ` + r + `::real OR (x.rank = ` + r + `::real AND x.id > ` + id + `)`
+			where += ` AND (` + rank + ` < ` + r + `::real OR (` + rank + ` = ` + r + `::real AND p.id > ` + id + `))`
 		}
-		q += ` ORDER BY x.rank DESC, x.id LIMIT ` + param(limit)
+		q = `WITH top AS (SELECT p.id, ` + rank + ` AS rank
+				FROM problems p JOIN sources s ON s.id = p.source_id
+				WHERE ` + where + `
+				ORDER BY rank DESC, p.id LIMIT ` + param(limit) + `)
+			SELECT ` + problemColumns + `, top.rank
+			FROM top JOIN problems p ON p.id = top.id JOIN sources s ON s.id = p.source_id
+			ORDER BY top.rank DESC, p.id`
 	} else {
 		if after.ID != "" {
 			where += " AND p.id > " + param(after.ID)
