@@ -212,6 +212,16 @@ func TestCreateSplitNeedsTheAdminToken(t *testing.T) {
 			t.Errorf("POST /v1/splits with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
 		}
 	}
+	// So does freezing a new version.
+	for _, tc := range tests {
+		c := post("/v1/splits/s/versions", ``)
+		if tc.auth != "" {
+			c.header = map[string]string{"Authorization": tc.auth}
+		}
+		if r := do(t, srv, c); r.status != tc.status {
+			t.Errorf("POST /v1/splits/s/versions with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
+		}
+	}
 	// Reading splits needs only the read token.
 	c := get("/v1/splits/s")
 	c.header = map[string]string{"Authorization": "Bearer reader"}

@@ -28,45 +28,7 @@ import (
 // keep their part.
 func TestSplitVersionFrozenAcrossIngests(t *testing.T) {
 	t.Parallel()
-	var gen bytes.Buffer
-	if _, err := synth.Generate(&gen, synth.Options{N: 60, Seed: 3, ExactRate: -1, NearRate: -1}); err != nil {
-		t.Fatal(err)
-	}
-	var base []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(gen.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatal(err)
-		}
-		base = append(base, m)
-	}
-	dir := t.TempDir()
-	write := func(name string, rows []map[string]any) {
-		var b []byte
-		for _, r := range rows {
-			line, _ := json.Marshal(r)
-			b = append(append(b, line...), '\n')
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".jsonl"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// alpha: the first 40; beta (higher priority): copies of alpha's first
-	// 10, then 20 problems of its own.
-	write("alpha", base[:40])
-	var beta []map[string]any
-	for _, r := range base[:10] {
-		beta = append(beta, map[string]any{"id": "copy" + r["id"].(string), "problem": r["problem"], "answer": r["answer"]})
-	}
-	beta = append(beta, base[40:60]...)
-	write("beta", beta)
-	specs, err := ingest.ParseSpecs([]byte(`sources:
-  - {name: alpha, role: corpus, path: alpha.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
-  - {name: beta, role: corpus, path: beta.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 90}
-`), filepath.Join(dir, "sources.yaml"), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, write, specs := frozenFixture(t)
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
 	p := &ingest.Pipeline{Store: store}
@@ -149,7 +111,70 @@ func TestSplitVersionFrozenAcrossIngests(t *testing.T) {
 		t.Errorf("version 2 = %+v, want 60 problems (30 of alpha, 30 of beta) and a new hash", v2)
 	}
 	parts2 := partsOf(t, store, sp.Name, 2)
-	var added, removed int64
+	added, removed := checkDiff(t, diff, parts1, parts2)
+	if added != 30 || removed != 10 {
+		t.Errorf("diff: %d added, %d removed; want 30 (beta) and 10 (alpha's duplicates)", added, removed)
+	}
+	for id, part := range parts1 {
+		if p2, ok := parts2[id]; ok && p2 != part {
+			t.Errorf("%s moved from %s to %s between versions", id, part, p2)
+		}
+	}
+	if got := exportSum(1, export.FormatJSONL); got != jsonl {
+		t.Errorf("version 1's export changed after version 2 was frozen")
+	}
+}
+
+// frozenFixture writes alpha.jsonl (the first 40 of 60 synthetic
+// problems) and beta.jsonl (copies of alpha's first 10, then the last 20)
+// and returns the rows, a function that rewrites a file, and the specs of
+// alpha and beta (beta has the higher priority, so its copies win).
+func frozenFixture(t *testing.T) ([]map[string]any, func(string, []map[string]any), []ingest.Spec) {
+	t.Helper()
+	var gen bytes.Buffer
+	if _, err := synth.Generate(&gen, synth.Options{N: 60, Seed: 3, ExactRate: -1, NearRate: -1}); err != nil {
+		t.Fatal(err)
+	}
+	var base []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(gen.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		base = append(base, m)
+	}
+	dir := t.TempDir()
+	write := func(name string, rows []map[string]any) {
+		var b []byte
+		for _, r := range rows {
+			line, _ := json.Marshal(r)
+			b = append(append(b, line...), '\n')
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".jsonl"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("alpha", base[:40])
+	var beta []map[string]any
+	for _, r := range base[:10] {
+		beta = append(beta, map[string]any{"id": "copy" + r["id"].(string), "problem": r["problem"], "answer": r["answer"]})
+	}
+	beta = append(beta, base[40:60]...)
+	write("beta", beta)
+	specs, err := ingest.ParseSpecs([]byte(`sources:
+  - {name: alpha, role: corpus, path: alpha.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
+  - {name: beta, role: corpus, path: beta.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 90}
+`), filepath.Join(dir, "sources.yaml"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, write, specs
+}
+
+// checkDiff checks that the ids a diff lists are added to or removed
+// from the part it names, and returns the counts it reports.
+func checkDiff(t *testing.T, diff bigmath.SplitDiff, parts1, parts2 map[string]bigmath.Part) (added, removed int64) {
+	t.Helper()
 	for _, part := range bigmath.Parts {
 		d := diff.Parts[part]
 		added, removed = added+d.Added, removed+d.Removed
@@ -164,17 +189,7 @@ func TestSplitVersionFrozenAcrossIngests(t *testing.T) {
 			}
 		}
 	}
-	if added != 30 || removed != 10 {
-		t.Errorf("diff: %d added, %d removed; want 30 (beta) and 10 (alpha's duplicates)", added, removed)
-	}
-	for id, part := range parts1 {
-		if p2, ok := parts2[id]; ok && p2 != part {
-			t.Errorf("%s moved from %s to %s between versions", id, part, p2)
-		}
-	}
-	if got := exportSum(1, export.FormatJSONL); got != jsonl {
-		t.Errorf("version 1's export changed after version 2 was frozen")
-	}
+	return added, removed
 }
 
 // partsOf returns the part of each member of a version.
