@@ -13,7 +13,8 @@ import (
 // Part names one part of a split.
 type Part string
 
-// Split parts, in the order they take the hash-ranked problems of a stratum.
+// Split parts, in the order of the hash ranges they take (see
+// Fractions.PartOfHash).
 const (
 	PartTrain      Part = "train"
 	PartValidation Part = "validation"
@@ -132,7 +133,7 @@ func (f ProblemFilter) Validate() error {
 	return nil
 }
 
-// Fractions says which share of each stratum goes to each part.
+// Fractions says which share of the problems goes to each part.
 type Fractions struct {
 	Train      float64 `json:"train"`
 	Validation float64 `json:"validation"`
@@ -154,31 +155,6 @@ func (f Fractions) Validate() error {
 		return &ValidationError{Field: "fractions", Reason: fmt.Sprintf("must sum to 1, not %g", sum)}
 	}
 	return nil
-}
-
-// Bounds returns where the parts of a stratum of n problems end: the
-// problems ranked [0, train) go to train, [train, validation) to
-// validation and [validation, n) to test, with train = round(n*Train) and
-// validation = round(n*(Train+Validation)) (float64 products, halves
-// rounded away from zero), clamped to [0, n].
-func (f Fractions) Bounds(n int64) (train, validation int64) {
-	clamp := func(x float64) int64 { return min(max(int64(math.Round(x)), 0), n) }
-	train = clamp(float64(n) * f.Train)
-	validation = max(clamp(float64(n)*(f.Train+f.Validation)), train)
-	return train, validation
-}
-
-// PartOf returns the part of the problem ranked rank (from 0) in a stratum
-// of n problems.
-func (f Fractions) PartOf(rank, n int64) Part {
-	train, validation := f.Bounds(n)
-	switch {
-	case rank < train:
-		return PartTrain
-	case rank < validation:
-		return PartValidation
-	}
-	return PartTest
 }
 
 // Stratification choices of a split.
@@ -254,14 +230,15 @@ type SplitRow struct {
 }
 
 // PartOfHash returns the part of a problem whose split hash (see Split) is
-// h: h is read as an unsigned 64-bit number u, and the problem goes to
-// train when u/2^64 < Train, to validation when it is below
-// Train+Validation, to test otherwise. The part is a function of the id
+// h: h is read as an unsigned 64-bit number, its top 53 bits as a number u
+// in [0, 1) (exactly: u never rounds up to 1), and the problem goes to
+// train when u < Train, to validation when u < Train+Validation, to test
+// otherwise. The part is a function of the id
 // and the seed alone, so a problem keeps its part in every version of a
 // split; each part's share holds in expectation (within every stratum
 // too), not exactly.
 func (f Fractions) PartOfHash(h int64) Part {
-	u := float64(uint64(h)^(1<<63)) / (1 << 64)
+	u := float64((uint64(h)^(1<<63))>>11) / (1 << 53)
 	switch {
 	case u < f.Train:
 		return PartTrain
