@@ -130,6 +130,10 @@ type Problem struct {
 	Attempts int64
 	Correct  int64
 
+	// Rank is the text-search rank of the problem for ProblemFilter.Q, in
+	// listings that search; 0 otherwise.
+	Rank float32
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Part names one part of a split.
 type Part string
 
-// Split parts, in the order they take the hash-ranked problems of a stratum.
+// Split parts, in the order of the hash ranges they take (see
+// Fractions.PartOfHash).
 const (
 	PartTrain      Part = "train"
 	PartValidation Part = "validation"
@@ -67,13 +70,31 @@ type ProblemFilter struct {
 	// IncludeContaminated keeps problems that overlap a benchmark; by
 	// default they are left out.
 	IncludeContaminated bool `json:"include_contaminated,omitempty"`
-	// Q keeps problems whose text contains Q, ignoring case. It is matched
-	// literally: % and _ are not wildcards.
+	// Q keeps problems whose text has every word of Q (PostgreSQL full
+	// text search with the 'simple' configuration: words are lower-cased,
+	// not stemmed, and no word is a stop word), and listings rank them. A
+	// Q with no letter or digit is matched literally, as a substring,
+	// ignoring case.
 	Q string `json:"q,omitempty"`
 	// Derived says what to do with problems derived from others (recovered
 	// multiple-choice problems): include them (the default, "" or
 	// "include"), "exclude" them, or take "only" them.
 	Derived string `json:"derived,omitempty"`
+}
+
+// Searches reports whether q has a letter or a digit: a word the text
+// index can search (see ProblemFilter.Q). Listings with such a q are
+// ranked.
+func Searches(q string) bool {
+	return strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// ProblemCursor is where a page of problems starts: after the problem ID
+// (from the start when ID is ""), and, in listings ranked by a search,
+// after Rank: pages are ordered by rank (highest first), then id.
+type ProblemCursor struct {
+	Rank float32
+	ID   string
 }
 
 // MaxQueryLength bounds ProblemFilter.Q in bytes.
@@ -131,7 +152,7 @@ func (f ProblemFilter) Validate() error {
 	return nil
 }
 
-// Fractions says which share of each stratum goes to each part.
+// Fractions says which share of the problems goes to each part.
 type Fractions struct {
 	Train      float64 `json:"train"`
 	Validation float64 `json:"validation"`
@@ -155,31 +176,6 @@ func (f Fractions) Validate() error {
 	return nil
 }
 
-// Bounds returns where the parts of a stratum of n problems end: the
-// problems ranked [0, train) go to train, [train, validation) to
-// validation and [validation, n) to test, with train = round(n*Train) and
-// validation = round(n*(Train+Validation)) (float64 products, halves
-// rounded away from zero), clamped to [0, n].
-func (f Fractions) Bounds(n int64) (train, validation int64) {
-	clamp := func(x float64) int64 { return min(max(int64(math.Round(x)), 0), n) }
-	train = clamp(float64(n) * f.Train)
-	validation = max(clamp(float64(n)*(f.Train+f.Validation)), train)
-	return train, validation
-}
-
-// PartOf returns the part of the problem ranked rank (from 0) in a stratum
-// of n problems.
-func (f Fractions) PartOf(rank, n int64) Part {
-	train, validation := f.Bounds(n)
-	switch {
-	case rank < train:
-		return PartTrain
-	case rank < validation:
-		return PartValidation
-	}
-	return PartTest
-}
-
 // Stratification choices of a split.
 const (
 	StratifyNone       = ""
@@ -190,20 +186,17 @@ const (
 // Split is a named, saved selection of problems with a deterministic
 // partition into train, validation and test.
 //
-// The partition is computed from the problems the filter selects: they are
-// grouped into strata (one stratum when Stratify is empty; one per source;
-// or, for difficulty, ten deciles of the difficulty plus one stratum for
-// problems without one) and ranked within their stratum by
+// A problem's part is a function of its id and the seed alone:
 // h = hashtextextended(problem id, seed), PostgreSQL's seeded 64-bit text
 // hash (hash partitioning stores its results, so in practice it does not
 // change between versions; it is the same on every little-endian machine),
-// ties by id. The first
-// round(n*Train) of a stratum of n go to train, the next up to
-// round(n*(Train+Validation)) to validation, the rest to test (see
-// Fractions.Bounds). So each part's share holds within every stratum up to
-// rounding, and the same corpus, filter and seed always give the same
-// parts. Adding problems to the corpus can move problems near a boundary to
-// the next part.
+// mapped to a part by Fractions.PartOfHash. So the same problem has the
+// same part in every version of a split, and each part's share holds up
+// to sampling (within every stratum as well; Stratify is recorded with the
+// definition). Saving a split freezes its version 1 (SplitVersion): the
+// exported content of every problem the filter selects that day, so that
+// its exports never change; later versions are frozen on request from the
+// same definition.
 type Split struct {
 	Name      string
 	Filter    ProblemFilter
@@ -253,4 +246,128 @@ func (c SplitCounts) Total() int64 { return c.Train + c.Validation + c.Test }
 type SplitRow struct {
 	Part    Part
 	Problem Problem
+}
+
+// PartOfHash returns the part of a problem whose split hash (see Split) is
+// h: h is read as an unsigned 64-bit number, its top 53 bits as a number u
+// in [0, 1) (exactly: u never rounds up to 1), and the problem goes to
+// train when u < Train, to validation when u < Train+Validation, to test
+// otherwise. The part is a function of the id
+// and the seed alone, so a problem keeps its part in every version of a
+// split; each part's share holds in expectation (within every stratum
+// too), not exactly.
+func (f Fractions) PartOfHash(h int64) Part {
+	u := float64((uint64(h)^(1<<63))>>11) / (1 << 53)
+	switch {
+	case u < f.Train:
+		return PartTrain
+	case u < f.Train+f.Validation:
+		return PartValidation
+	}
+	return PartTest
+}
+
+// Add counts one problem of part p.
+func (c *SplitCounts) Add(p Part) {
+	switch p {
+	case PartTrain:
+		c.Train++
+	case PartValidation:
+		c.Validation++
+	case PartTest:
+		c.Test++
+	}
+}
+
+// Of returns the count of part p.
+func (c SplitCounts) Of(p Part) int64 {
+	switch p {
+	case PartTrain:
+		return c.Train
+	case PartValidation:
+		return c.Validation
+	}
+	return c.Test
+}
+
+// FrozenFormatVersion is the format of the rows a split version stores
+// (FrozenRow): a version keeps the format it was frozen with.
+const FrozenFormatVersion = 1
+
+// FrozenRow is one problem of a split version as it was exported when the
+// version was frozen: what every later export of the version writes.
+// Problem is the display text (export.DisplayText at freeze time).
+type FrozenRow struct {
+	Part            Part
+	ID              string
+	Source          string
+	SourceRevision  string
+	License         string
+	Problem         string
+	Answer          string
+	AnswerCanonical string
+	AnswerKind      string
+	Domain          string
+	Difficulty      *float64
+	Level           string
+	DerivedFrom     string // see Problem.DerivedFrom
+	Transform       string
+}
+
+// VersionSource is one source that gave problems to a split version.
+type VersionSource struct {
+	Name     string `json:"name"`
+	Revision string `json:"revision"`
+	License  string `json:"license"`
+	Rows     int64  `json:"rows"`
+}
+
+// SplitVersion is one frozen version of a split: its definition, its
+// membership counts, the sha256 of its JSON Lines export (ContentHash), the
+// sources of its members and the curation funnel when it was frozen.
+type SplitVersion struct {
+	Split         string
+	Version       int
+	FormatVersion int
+	Filter        ProblemFilter
+	Seed          int64
+	Fractions     Fractions
+	Stratify      string
+	Counts        SplitCounts
+	ContentHash   string
+	Sources       []VersionSource
+	Funnel        Funnel
+	CreatedAt     time.Time
+}
+
+// PartDiff is how one part changed from a version to the next.
+type PartDiff struct {
+	Added   int64 `json:"added"`
+	Removed int64 `json:"removed"`
+	// AddedIDs and RemovedIDs list up to MaxDiffIDs of them, in id order.
+	AddedIDs   []string `json:"added_ids"`
+	RemovedIDs []string `json:"removed_ids"`
+}
+
+// MaxDiffIDs bounds the ids a PartDiff lists.
+const MaxDiffIDs = 100
+
+// SplitDiff is the difference between a version and the one before, per
+// part.
+type SplitDiff struct {
+	From, To int
+	Parts    map[Part]PartDiff
+}
+
+// GoneMember is a problem of a split version that today's filter no
+// longer selects (dropped, now a duplicate, contaminated, changed, or
+// deleted): the version still exports it as frozen.
+type GoneMember struct {
+	ID string `json:"id"`
+	// Status is the problem's status now, or "deleted" when it is gone.
+	Status string `json:"status"`
+	Stage  string `json:"stage"`
+	Reason string `json:"reason"`
+	// DuplicateOf is set when the problem is now a copy of another.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }

@@ -3,6 +3,8 @@ package bigmath_test
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/bigmath/bigmath"
@@ -45,33 +47,46 @@ func TestSplitValidate(t *testing.T) {
 	}
 }
 
-func TestFractionsBounds(t *testing.T) {
+func TestPartOfHash(t *testing.T) {
 	t.Parallel()
+	third := 1.0 / 3
 	tests := []struct {
-		f                    bigmath.Fractions
-		n, train, validation int64
+		f    bigmath.Fractions
+		h    int64
+		want bigmath.Part
 	}{
-		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 100, 80, 90},
-		{bigmath.Fractions{Train: 0.7, Validation: 0.2, Test: 0.1}, 10, 7, 9},
-		{bigmath.Fractions{Train: 0.5, Test: 0.5}, 5, 3, 3}, // 2.5 rounds away from zero
-		{bigmath.Fractions{Train: 1}, 7, 7, 7},
-		{bigmath.Fractions{Test: 1}, 7, 0, 0},
-		{bigmath.Fractions{Train: 1.0 / 3, Validation: 1.0 / 3, Test: 1.0 / 3}, 3, 1, 2},
-		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 0, 0, 0},
-		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, 1, 1, 1},
+		// h is read as unsigned: MinInt64 is the smallest, MaxInt64 the largest.
+		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, math.MinInt64, bigmath.PartTrain},
+		{bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}, math.MaxInt64, bigmath.PartTest},
+		{bigmath.Fractions{Train: 0.5, Test: 0.5}, -1, bigmath.PartTrain}, // just below one half
+		{bigmath.Fractions{Train: 0.5, Test: 0.5}, 0, bigmath.PartTest},   // one half
+		{bigmath.Fractions{Train: 1}, math.MaxInt64, bigmath.PartTrain},   // never rounds up to 1
+		{bigmath.Fractions{Train: 0.9, Validation: 0.1}, math.MaxInt64, bigmath.PartValidation},
+		{bigmath.Fractions{Test: 1}, math.MinInt64, bigmath.PartTest},
+		// -2^62 maps to 2^62 (the sign bit flipped): a quarter, in the first third.
+		{bigmath.Fractions{Train: third, Validation: third, Test: third}, math.MinInt64 / 2, bigmath.PartTrain},
+		// 2^62-1 maps to just below three quarters: the last third.
+		{bigmath.Fractions{Train: third, Validation: third, Test: third}, math.MaxInt64 / 2, bigmath.PartTest},
 	}
 	for _, tc := range tests {
-		train, validation := tc.f.Bounds(tc.n)
-		if train != tc.train || validation != tc.validation {
-			t.Errorf("%+v.Bounds(%d) = %d, %d; want %d, %d", tc.f, tc.n, train, validation, tc.train, tc.validation)
+		if got := tc.f.PartOfHash(tc.h); got != tc.want {
+			t.Errorf("%+v.PartOfHash(%d) = %s, want %s", tc.f, tc.h, got, tc.want)
 		}
-		counts := map[bigmath.Part]int64{}
-		for r := range tc.n {
-			counts[tc.f.PartOf(r, tc.n)]++
-		}
-		if counts[bigmath.PartTrain] != tc.train || counts[bigmath.PartValidation] != tc.validation-tc.train ||
-			counts[bigmath.PartTest] != tc.n-tc.validation {
-			t.Errorf("%+v.PartOf over %d ranks = %v", tc.f, tc.n, counts)
+	}
+	// Shares over many hashes: within 1% of the fractions.
+	f := bigmath.Fractions{Train: 0.7, Validation: 0.2, Test: 0.1}
+	r := rand.New(rand.NewPCG(1, 2))
+	var c bigmath.SplitCounts
+	const n = 200000
+	for range n {
+		c.Add(f.PartOfHash(int64(r.Uint64())))
+	}
+	for _, x := range []struct {
+		got  int64
+		want float64
+	}{{c.Train, f.Train}, {c.Validation, f.Validation}, {c.Test, f.Test}} {
+		if math.Abs(float64(x.got)/n-x.want) > 0.01 {
+			t.Errorf("shares %+v of %d, want %+v", c, n, f)
 		}
 	}
 }

@@ -24,9 +24,10 @@ import (
 // bigmath sentinels (ErrNotFound, ErrConflict, ErrUnavailable) or are a
 // *bigmath.ValidationError; the routes map them to 404, 409, 503 and 400.
 type CorpusStore interface {
-	// ListProblems returns up to limit problems that f selects, in id
-	// order, after the id after ("" = from the start).
-	ListProblems(ctx context.Context, f bigmath.ProblemFilter, after string, limit int) ([]bigmath.Problem, error)
+	// ListProblems returns up to limit problems that f selects, after the
+	// cursor after (zero = from the start): in id order, or by search rank
+	// (highest first, Problem.Rank set) then id when f.Q has a word.
+	ListProblems(ctx context.Context, f bigmath.ProblemFilter, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error)
 	// GetProblem returns one problem with its lineage and verdicts.
 	GetProblem(ctx context.Context, id string) (bigmath.Problem, error)
 	// ClusterMembers returns up to limit ids of the duplicate cluster other
@@ -41,13 +42,21 @@ type CorpusStore interface {
 	GetSplit(ctx context.Context, name string) (bigmath.Split, error)
 	// ListSplits returns every split definition.
 	ListSplits(ctx context.Context) ([]bigmath.Split, error)
-	// SplitCounts counts the problems of each part of a split.
-	SplitCounts(ctx context.Context, name string) (bigmath.SplitCounts, error)
-	// ExportSplit streams the rows of a split (one part, or all when part
-	// is "") to fn, which must not keep the row it is given. The order is
-	// deterministic: by the split's hash (see bigmath.Split), grouped by
-	// stratum when the split is stratified.
-	ExportSplit(ctx context.Context, name string, part bigmath.Part, fn func(*bigmath.SplitRow) error) error
+	// GetSplitVersion returns a frozen version of a split, the latest
+	// when version is 0.
+	GetSplitVersion(ctx context.Context, name string, version int) (bigmath.SplitVersion, error)
+	// ListSplitVersions returns the versions of a split, oldest first.
+	ListSplitVersions(ctx context.Context, name string) ([]bigmath.SplitVersion, error)
+	// NewSplitVersion freezes the next version of a split from its
+	// definition and returns it with its difference from the one before.
+	NewSplitVersion(ctx context.Context, name string) (bigmath.SplitVersion, bigmath.SplitDiff, error)
+	// GoneMembers lists up to limit members of a version that its filter
+	// no longer selects, and how many there are.
+	GoneMembers(ctx context.Context, name string, version, limit int) ([]bigmath.GoneMember, int64, error)
+	// ExportSplitVersion streams the frozen rows of a version (one part,
+	// or all when part is "") to fn, which must not keep the row it is
+	// given, in the version's order. Version 0 is the latest.
+	ExportSplitVersion(ctx context.Context, name string, version int, part bigmath.Part, fn func(*bigmath.FrozenRow) error) error
 	// FunnelStore serves GET /v1/stats.
 	FunnelStore
 }
@@ -84,6 +93,12 @@ func registerCorpusRoutes(g gin.IRoutes, d Deps) {
 	g.GET("/v1/splits", h.listSplits)
 	g.GET("/v1/splits/:name", h.getSplit)
 	g.GET("/v1/splits/:name/export", h.exportSplit)
+	g.POST("/v1/splits/:name/versions", requireAdmin(d.AdminToken, d.AdminOff), h.newSplitVersion)
+	g.GET("/v1/splits/:name/versions", h.listSplitVersions)
+	g.GET("/v1/splits/:name/versions/:version", h.getSplitVersion)
+	g.GET("/v1/splits/:name/versions/:version/export", h.exportSplit)
+	g.GET("/v1/splits/:name/hub", h.exportHub)
+	g.GET("/v1/splits/:name/versions/:version/hub", h.exportHub)
 	g.GET("/v1/stats", h.stats)
 }
 

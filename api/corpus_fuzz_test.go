@@ -18,7 +18,7 @@ type acceptingStore struct {
 	api.CorpusStore
 }
 
-func (acceptingStore) ListProblems(_ context.Context, f bigmath.ProblemFilter, _ string, limit int) ([]bigmath.Problem, error) {
+func (acceptingStore) ListProblems(_ context.Context, f bigmath.ProblemFilter, _ bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -29,8 +29,8 @@ func (acceptingStore) CreateSplit(_ context.Context, s bigmath.Split) (bigmath.S
 	return s, s.Validate()
 }
 
-func (acceptingStore) SplitCounts(context.Context, string) (bigmath.SplitCounts, error) {
-	return bigmath.SplitCounts{}, nil
+func (acceptingStore) GetSplitVersion(_ context.Context, name string, _ int) (bigmath.SplitVersion, error) {
+	return bigmath.SplitVersion{Split: name, Version: 1}, nil
 }
 
 // checkAnswer fails unless the answer is a success or a 4xx with the JSON

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"archive/tar"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,9 +19,12 @@ type exportQuery struct {
 	Part   string `form:"part" binding:"omitempty,oneof=train validation test"`
 }
 
-// exportSplit serves GET /v1/splits/{name}/export: the split's rows (one
-// part, or all) streamed as they are read, in the split's order (see
-// CorpusStore.ExportSplit). The format defaults
+// exportSplit serves GET /v1/splits/{name}/versions/{version}/export and
+// GET /v1/splits/{name}/export (the latest version): the version's frozen
+// rows (one part, or all) streamed as they are read, in the version's
+// order (see CorpusStore.ExportSplitVersion). The headers
+// X-Bigmath-Split-Version and X-Bigmath-Content-Hash name the version and
+// its hash (the sha256 of the version's full JSON Lines export). The format defaults
 // to jsonl. An error before the first byte is a JSON error; after it, the
 // connection is cut so that the client sees a truncated transfer rather
 // than a short file that looks complete.
@@ -38,12 +43,22 @@ func (h *corpus) exportSplit(c *gin.Context) {
 			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
 		return
 	}
+	n, err := versionParam(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
 	format := export.FormatJSONL
 	if q.Format != "" {
 		format = export.Format(q.Format)
 	}
 	name := c.Param("name")
-	file := name
+	v, err := h.store.GetSplitVersion(c.Request.Context(), name, n)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	file := fmt.Sprintf("%s-v%d", name, v.Version)
 	if q.Part != "" {
 		file += "-" + q.Part
 	}
@@ -53,11 +68,12 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	c.Header("Content-Type", format.ContentType())
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file+format.Extension()))
 	c.Header("X-Content-Type-Options", "nosniff")
+	setVersionHeaders(c, v)
 
 	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
 	defer iw.clear() // the connection may serve more requests
 	w := export.NewWriter(iw, format)
-	err := h.store.ExportSplit(c.Request.Context(), name, bigmath.Part(q.Part), w.Write)
+	err = h.store.ExportSplitVersion(c.Request.Context(), name, v.Version, bigmath.Part(q.Part), w.WriteFrozen)
 	if err == nil {
 		err = w.Close()
 	}
@@ -113,3 +129,66 @@ func (iw *idleWriter) Write(p []byte) (int, error) {
 
 // clear removes the write deadline.
 func (iw *idleWriter) clear() { _ = iw.rc.SetWriteDeadline(time.Time{}) }
+
+// setVersionHeaders names the version served and its content hash.
+func setVersionHeaders(c *gin.Context, v bigmath.SplitVersion) {
+	c.Header("X-Bigmath-Split-Version", strconv.Itoa(v.Version))
+	c.Header("X-Bigmath-Content-Hash", "sha256:"+v.ContentHash)
+}
+
+// exportHub serves GET /v1/splits/{name}/versions/{version}/hub and
+// GET /v1/splits/{name}/hub (the latest version): the version in the
+// Hugging Face Hub layout (export.WriteHub) as a tar stream whose files sit
+// under "<name>-v<version>/", the same files `bigmath export --dir`
+// writes. It takes an export slot like exportSplit.
+func (h *corpus) exportHub(c *gin.Context) {
+	n, err := versionParam(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	select {
+	case h.exports <- struct{}{}:
+		defer func() { <-h.exports }()
+	default:
+		c.Header("Retry-After", "5")
+		writeError(c, http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+		return
+	}
+	ctx := c.Request.Context()
+	name := c.Param("name")
+	v, err := h.store.GetSplitVersion(ctx, name, n)
+	if err != nil {
+		h.storeError(c, err)
+		return
+	}
+	root := fmt.Sprintf("%s-v%d", name, v.Version)
+	c.Header("Content-Type", "application/x-tar")
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", root+".tar"))
+	c.Header("X-Content-Type-Options", "nosniff")
+	setVersionHeaders(c, v)
+	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
+	defer iw.clear()
+	tw := tar.NewWriter(iw)
+	rows := func(part bigmath.Part, fn func(*bigmath.FrozenRow) error) error {
+		return h.store.ExportSplitVersion(ctx, name, v.Version, part, fn)
+	}
+	err = export.WriteHub(export.TarSink{W: tw, Prefix: root, ModTime: v.CreatedAt.UTC().Truncate(time.Second)}, v, rows)
+	if err == nil {
+		err = tw.Close()
+	}
+	if err == nil {
+		return
+	}
+	if !c.Writer.Written() {
+		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type")
+		h.storeError(c, err)
+		return
+	}
+	if ctx.Err() == nil {
+		h.d.Logger.Error("hub export cut short", "split", name, "version", v.Version, "err", err)
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,7 +74,7 @@ func TestExportRoute(t *testing.T) {
 	// jsonl of every part: the reference for the other formats.
 	r := do(t, srv, get("/v1/splits/s/export?format=jsonl"))
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/x-ndjson" ||
-		r.header.Get("Content-Disposition") != `attachment; filename="s.jsonl"` {
+		r.header.Get("Content-Disposition") != `attachment; filename="s-v1.jsonl"` || r.header.Get("X-Bigmath-Split-Version") != "1" {
 		t.Fatalf("GET jsonl = %d %v", r.status, r.header)
 	}
 	byID := map[string]export.Row{}
@@ -90,8 +92,16 @@ func TestExportRoute(t *testing.T) {
 		perPart[row.Split]++
 		order = append(order, row.ID)
 	}
-	if diff := cmp.Diff(map[string]int{"train": 60, "validation": 20, "test": 20}, perPart); diff != "" {
-		t.Errorf("jsonl rows per part (-want +got):\n%s", diff)
+	c := counts(t, do(t, srv, get("/v1/splits/s")))
+	if diff := cmp.Diff(map[string]int{"train": int(c["train"].(float64)), "validation": int(c["validation"].(float64)), "test": int(c["test"].(float64))}, perPart); diff != "" ||
+		len(order) != 100 || perPart["validation"] == 0 || perPart["test"] == 0 {
+		t.Errorf("jsonl rows per part (-counts +got):\n%s", diff)
+	}
+	if sum := sha256.Sum256(r.body); r.header.Get("X-Bigmath-Content-Hash") != "sha256:"+hex.EncodeToString(sum[:]) {
+		t.Errorf("X-Bigmath-Content-Hash = %s, the body's sha256 is %x", r.header.Get("X-Bigmath-Content-Hash"), sum)
+	}
+	if v1 := do(t, srv, get("/v1/splits/s/versions/1/export")); !bytes.Equal(v1.body, r.body) {
+		t.Error("GET /v1/splits/s/export differs from the export of its latest version, 1")
 	}
 	// The order is the split's deterministic shuffle: the same every time,
 	// and not the id order.
@@ -117,7 +127,7 @@ func TestExportRoute(t *testing.T) {
 	t.Run("jsonl one part", func(t *testing.T) {
 		r := do(t, srv, get("/v1/splits/s/export?part=train"))
 		lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
-		if len(lines) != 60 || !strings.Contains(r.header.Get("Content-Disposition"), "s-train.jsonl") {
+		if len(lines) != perPart["train"] || !strings.Contains(r.header.Get("Content-Disposition"), "s-v1-train.jsonl") {
 			t.Errorf("jsonl train: %d lines, %q", len(lines), r.header.Get("Content-Disposition"))
 		}
 		for _, l := range lines {
@@ -134,8 +144,8 @@ func TestExportRoute(t *testing.T) {
 			t.Fatalf("GET parquet = %d %v", r.status, r.header)
 		}
 		rows := readParquet[export.Row](t, r.body)
-		if len(rows) != 20 {
-			t.Fatalf("parquet validation has %d rows, want 20", len(rows))
+		if len(rows) != perPart["validation"] {
+			t.Fatalf("parquet validation has %d rows, want %d", len(rows), perPart["validation"])
 		}
 		for _, row := range rows {
 			if diff := cmp.Diff(byID[row.ID], row); diff != "" || row.Split != "validation" {
@@ -159,12 +169,12 @@ func TestExportRoute(t *testing.T) {
 
 	t.Run("verl", func(t *testing.T) {
 		r := do(t, srv, get("/v1/splits/s/export?format=verl&part=train"))
-		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "s-train-verl.parquet") {
+		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "s-v1-train-verl.parquet") {
 			t.Fatalf("GET verl = %d %v", r.status, r.header)
 		}
 		rows := readParquet[verlRow](t, r.body)
-		if len(rows) != 60 {
-			t.Fatalf("verl train has %d rows, want 60", len(rows))
+		if len(rows) != perPart["train"] {
+			t.Fatalf("verl train has %d rows, want %d", len(rows), perPart["train"])
 		}
 		for i, row := range rows {
 			ref := byID[row.ExtraInfo.ProblemID]
@@ -221,9 +231,13 @@ type failingExport struct {
 	rows int
 }
 
-func (f failingExport) ExportSplit(_ context.Context, _ string, _ bigmath.Part, fn func(*bigmath.SplitRow) error) error {
+func (f failingExport) GetSplitVersion(_ context.Context, name string, _ int) (bigmath.SplitVersion, error) {
+	return bigmath.SplitVersion{Split: name, Version: 1}, nil
+}
+
+func (f failingExport) ExportSplitVersion(_ context.Context, _ string, _ int, _ bigmath.Part, fn func(*bigmath.FrozenRow) error) error {
 	for i := range f.rows {
-		r := bigmath.SplitRow{Part: bigmath.PartTrain, Problem: bigmath.Problem{ID: fmt.Sprintf("p%06d", i), ProblemNorm: strings.Repeat("x", 100)}}
+		r := bigmath.FrozenRow{Part: bigmath.PartTrain, ID: fmt.Sprintf("p%06d", i), Problem: strings.Repeat("x", 100)}
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -409,14 +423,18 @@ type blockingExport struct {
 	release chan struct{}
 }
 
-func (b blockingExport) ExportSplit(ctx context.Context, _ string, _ bigmath.Part, fn func(*bigmath.SplitRow) error) error {
+func (b blockingExport) GetSplitVersion(_ context.Context, name string, _ int) (bigmath.SplitVersion, error) {
+	return bigmath.SplitVersion{Split: name, Version: 1}, nil
+}
+
+func (b blockingExport) ExportSplitVersion(ctx context.Context, _ string, _ int, _ bigmath.Part, fn func(*bigmath.FrozenRow) error) error {
 	b.started <- struct{}{}
 	select {
 	case <-b.release:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return fn(&bigmath.SplitRow{Part: bigmath.PartTrain, Problem: bigmath.Problem{ID: "p1"}})
+	return fn(&bigmath.FrozenRow{Part: bigmath.PartTrain, ID: "p1"})
 }
 
 func TestExportConcurrencyLimit(t *testing.T) {

@@ -5,8 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -80,6 +83,8 @@ type problemSummary struct {
 	// gives it; Transform names the rule ("mc_reformulated").
 	DerivedFrom *string `json:"derived_from"`
 	Transform   *string `json:"transform"`
+	// Rank is the text-search rank, only when q searches.
+	Rank *float32 `json:"rank,omitempty"`
 }
 
 func summarize(p bigmath.Problem) problemSummary {
@@ -117,24 +122,58 @@ type problemsPage struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-// listProblems serves GET /v1/problems: a page of problems in id order.
+// A cursor is base64url of the last id of the page, or, when the listing
+// is ranked by a search, of "<rank>:<id>" with the rank's float32 bits in 8
+// hex digits: pages of a search are ordered by rank, then id.
+func encodeCursor(p bigmath.Problem, ranked bool) string {
+	s := p.ID
+	if ranked {
+		s = fmt.Sprintf("%08x:%s", math.Float32bits(p.Rank), p.ID)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+func decodeCursor(s string, ranked bool) (bigmath.ProblemCursor, *requestError) {
+	bad := badRequest("cursor", "cursor: not a cursor this server gave for this query (pass next_cursor back unchanged, with the same q)")
+	if s == "" {
+		return bigmath.ProblemCursor{}, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) == 0 || badText(string(b)) != "" {
+		return bigmath.ProblemCursor{}, bad
+	}
+	if !ranked {
+		return bigmath.ProblemCursor{ID: string(b)}, nil
+	}
+	bits, id, ok := strings.Cut(string(b), ":")
+	n, err := strconv.ParseUint(bits, 16, 32)
+	if !ok || len(bits) != 8 || err != nil || id == "" {
+		return bigmath.ProblemCursor{}, bad
+	}
+	r := math.Float32frombits(uint32(n))
+	if math.IsNaN(float64(r)) || math.IsInf(float64(r), 0) {
+		return bigmath.ProblemCursor{}, bad
+	}
+	return bigmath.ProblemCursor{Rank: r, ID: id}, nil
+}
+
+// listProblems serves GET /v1/problems: a page of problems in id order,
+// or, when q searches, by rank then id.
 func (h *corpus) listProblems(c *gin.Context) {
 	q := problemsQuery{Limit: DefaultProblemsLimit}
 	if err := bindQuery(c, &q); err != nil {
 		respondError(c, err)
 		return
 	}
-	after := ""
-	if q.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		if err != nil || len(b) == 0 || badText(string(b)) != "" {
-			respondError(c, badRequest("cursor", "cursor: not a cursor this server gave (pass next_cursor back unchanged)"))
-			return
-		}
-		after = string(b)
+	f := q.filter()
+	ranked := f.Q != "" && bigmath.Searches(f.Q)
+	after, cerr := decodeCursor(q.Cursor, ranked)
+	if cerr != nil {
+		respondError(c, cerr)
+		return
 	}
 	// One more than asked says whether there is a next page.
-	ps, err := h.store.ListProblems(c.Request.Context(), q.filter(), after, q.Limit+1)
+	ps, err := h.store.ListProblems(c.Request.Context(), f, after, q.Limit+1)
 	if err != nil {
 		h.storeError(c, err)
 		return
@@ -142,11 +181,15 @@ func (h *corpus) listProblems(c *gin.Context) {
 	page := problemsPage{Problems: make([]problemSummary, 0, min(len(ps), q.Limit))}
 	for i, p := range ps {
 		if i == q.Limit {
-			next := base64.RawURLEncoding.EncodeToString([]byte(ps[i-1].ID))
+			next := encodeCursor(ps[i-1], ranked)
 			page.NextCursor = &next
 			break
 		}
-		page.Problems = append(page.Problems, summarize(p))
+		sum := summarize(p)
+		if ranked {
+			sum.Rank = &p.Rank
+		}
+		page.Problems = append(page.Problems, sum)
 	}
 	c.JSON(http.StatusOK, page)
 }

@@ -97,9 +97,11 @@ type splitJSON struct {
 	Fractions bigmath.Fractions     `json:"fractions"`
 	Stratify  string                `json:"stratify"`
 	CreatedAt time.Time             `json:"created_at"`
-	// Counts is the number of problems per part now; only on
-	// GET /v1/splits/{name}.
+	// Counts is the number of problems per part of the latest version;
+	// only on GET /v1/splits/{name} and POST /v1/splits.
 	Counts *countsJSON `json:"counts,omitempty"`
+	// Latest is the latest frozen version (same routes as Counts).
+	Latest *versionJSON `json:"latest,omitempty"`
 }
 
 // countsJSON is the size of each part of a split.
@@ -183,13 +185,13 @@ func (h *corpus) createSplit(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	out := splitToJSON(saved)
-	counts, err := h.store.SplitCounts(ctx, saved.Name)
+	v, err := h.store.GetSplitVersion(ctx, saved.Name, 0)
 	if err != nil {
 		h.storeError(c, err)
 		return
 	}
-	out.Counts = &countsJSON{SplitCounts: counts, Total: counts.Total()}
+	out := splitToJSON(saved)
+	out.Counts, out.Latest = versionCounts(v), ptrTo(versionToJSON(v))
 	c.Header("Location", "/v1/splits/"+saved.Name)
 	c.JSON(http.StatusCreated, out)
 }
@@ -218,12 +220,16 @@ func (h *corpus) getSplit(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	counts, err := h.store.SplitCounts(ctx, name)
-	if err != nil {
+	out := splitToJSON(sp)
+	v, err := h.store.GetSplitVersion(ctx, name, 0)
+	switch {
+	case err == nil:
+		out.Counts, out.Latest = versionCounts(v), ptrTo(versionToJSON(v))
+	case !errors.Is(err, bigmath.ErrNotFound):
+		// A split saved before versions existed has none until
+		// POST /v1/splits/{name}/versions freezes one.
 		h.storeError(c, err)
 		return
 	}
-	out := splitToJSON(sp)
-	out.Counts = &countsJSON{SplitCounts: counts, Total: counts.Total()}
 	c.JSON(http.StatusOK, out)
 }

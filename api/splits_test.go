@@ -44,6 +44,17 @@ func counts(tb testing.TB, r reply) map[string]any {
 	return c
 }
 
+// pick returns the entries of m whose keys are in want.
+func pick(m, want map[string]any) map[string]any {
+	out := map[string]any{}
+	for k := range want {
+		if v, ok := m[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func TestSplitRoutes(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
@@ -53,13 +64,15 @@ func TestSplitRoutes(t *testing.T) {
 		name, body string
 		want       map[string]any
 	}{
+		// Parts come from the hash of each id (bigmath.Fractions.PartOfHash):
+		// the shares hold up to sampling, so only totals are fixed here
+		// (the postgres tests check the parts against the hash).
 		{"plain", `{"name":"plain","seed":3,"fractions":{"train":0.8,"validation":0.1,"test":0.1}}`,
-			map[string]any{"train": 80.0, "validation": 10.0, "test": 10.0, "total": 100.0}},
-		// alpha 60 -> 30/18/12, beta 40 -> 20/12/8
+			map[string]any{"total": 100.0}},
 		{"by-source", `{"name":"by-source","fractions":{"train":0.5,"validation":0.3,"test":0.2},"stratify":"source"}`,
-			map[string]any{"train": 50.0, "validation": 30.0, "test": 20.0, "total": 100.0}},
+			map[string]any{"total": 100.0}},
 		{"by-difficulty", `{"name":"by-difficulty","fractions":{"train":0.5,"test":0.5},"stratify":"difficulty"}`,
-			map[string]any{"train": 50.0, "validation": 0.0, "test": 50.0, "total": 100.0}},
+			map[string]any{"validation": 0.0, "total": 100.0}},
 		{"filtered", `{"name":"filtered","filter":{"source":"alpha","min_difficulty":11,"include_contaminated":true},"fractions":{"train":1}}`,
 			map[string]any{"train": 50.0, "validation": 0.0, "test": 0.0, "total": 50.0}},
 		{"filter lists", `{"name":"lists","filter":{"source":["alpha","beta"],"domain":["geometry"],"status":"all"},"fractions":{"test":1}}`,
@@ -71,8 +84,16 @@ func TestSplitRoutes(t *testing.T) {
 			if r.status != http.StatusCreated {
 				t.Fatalf("POST /v1/splits %s = %d %s", tc.body, r.status, r.body)
 			}
-			if diff := cmp.Diff(tc.want, counts(t, r)); diff != "" {
+			if diff := cmp.Diff(tc.want, pick(counts(t, r), tc.want)); diff != "" {
 				t.Errorf("counts (-want +got):\n%s", diff)
+			}
+			c := counts(t, r)
+			if c["train"].(float64)+c["validation"].(float64)+c["test"].(float64) != c["total"] {
+				t.Errorf("counts %v do not add up", c)
+			}
+			latest := r.json(t)["latest"].(map[string]any)
+			if latest["version"] != 1.0 || len(latest["content_hash"].(string)) != 64 {
+				t.Errorf("POST: latest version %v, want version 1 with a sha256", latest)
 			}
 			name := r.json(t)["name"].(string)
 			if loc := r.header.Get("Location"); loc != "/v1/splits/"+name {
@@ -82,7 +103,7 @@ func TestSplitRoutes(t *testing.T) {
 			if g.status != http.StatusOK {
 				t.Fatalf("GET /v1/splits/%s = %d %s", name, g.status, g.body)
 			}
-			if diff := cmp.Diff(tc.want, counts(t, g)); diff != "" {
+			if diff := cmp.Diff(counts(t, r), counts(t, g)); diff != "" {
 				t.Errorf("GET counts (-want +got):\n%s", diff)
 			}
 		})
@@ -189,6 +210,16 @@ func TestCreateSplitNeedsTheAdminToken(t *testing.T) {
 		r := do(t, srv, c)
 		if r.status != tc.status {
 			t.Errorf("POST /v1/splits with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
+		}
+	}
+	// So does freezing a new version.
+	for _, tc := range tests {
+		c := post("/v1/splits/s/versions", ``)
+		if tc.auth != "" {
+			c.header = map[string]string{"Authorization": tc.auth}
+		}
+		if r := do(t, srv, c); r.status != tc.status {
+			t.Errorf("POST /v1/splits/s/versions with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
 		}
 	}
 	// Reading splits needs only the read token.

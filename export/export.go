@@ -173,26 +173,41 @@ func NewWriter(w io.Writer, f Format) *Writer {
 // Rows returns the number of rows written so far.
 func (e *Writer) Rows() int64 { return e.rows }
 
-// Write adds one row. It does not keep r.
+// Write adds one row of the live corpus: the problem as it is exported
+// now (see Freeze). It does not keep r.
 func (e *Writer) Write(r *bigmath.SplitRow) error {
-	p := &r.Problem
-	text := DisplayText(*p)
+	f := Freeze(&r.Problem, r.Part)
+	return e.WriteFrozen(&f)
+}
+
+// Freeze returns the row that exports p in part: the content a split
+// version stores, with the problem's display text.
+func Freeze(p *bigmath.Problem, part bigmath.Part) bigmath.FrozenRow {
+	return bigmath.FrozenRow{
+		Part: part, ID: p.ID, Source: p.SourceName, SourceRevision: p.SourceRevision, License: p.License,
+		Problem: DisplayText(*p), Answer: p.Answer.Raw, AnswerCanonical: p.Answer.Canonical, AnswerKind: p.Answer.Kind,
+		Domain: p.Domain, Difficulty: p.Difficulty, Level: p.Level, DerivedFrom: p.DerivedFrom, Transform: p.Transform,
+	}
+}
+
+// WriteFrozen adds one frozen row, written as it is. It does not keep r.
+func (e *Writer) WriteFrozen(r *bigmath.FrozenRow) error {
 	switch e.format {
 	case FormatJSONL:
-		if err := e.enc.Encode(row(p, text, r.Part)); err != nil {
+		if err := e.enc.Encode(RowOf(r)); err != nil {
 			return fmt.Errorf("write jsonl: %w", err)
 		}
 	case FormatParquet:
-		e.flatBuf = append(e.flatBuf, row(p, text, r.Part))
+		e.flatBuf = append(e.flatBuf, RowOf(r))
 	case FormatVerl:
 		i := e.index[r.Part]
 		e.index[r.Part] = i + 1
 		e.verlBuf = append(e.verlBuf, VerlRow{
-			DataSource:  VerlDataSourcePrefix + p.SourceName,
-			Prompt:      []VerlMessage{{Role: "user", Content: text + "\n\n" + VerlInstruction}},
+			DataSource:  VerlDataSourcePrefix + r.Source,
+			Prompt:      []VerlMessage{{Role: "user", Content: r.Problem + "\n\n" + VerlInstruction}},
 			Ability:     "math",
-			RewardModel: VerlRewardModel{Style: "rule", GroundTruth: p.Answer.Raw},
-			ExtraInfo:   VerlExtraInfo{Split: string(r.Part), Index: i, ProblemID: p.ID},
+			RewardModel: VerlRewardModel{Style: "rule", GroundTruth: r.Answer},
+			ExtraInfo:   VerlExtraInfo{Split: string(r.Part), Index: i, ProblemID: r.ID},
 		})
 	}
 	e.rows++
@@ -202,12 +217,13 @@ func (e *Writer) Write(r *bigmath.SplitRow) error {
 	return nil
 }
 
-func row(p *bigmath.Problem, text string, part bigmath.Part) Row {
+// RowOf is the flat row (jsonl and parquet) of a frozen row.
+func RowOf(r *bigmath.FrozenRow) Row {
 	return Row{
-		ID: p.ID, Source: p.SourceName, Problem: text,
-		Answer: p.Answer.Raw, AnswerCanonical: p.Answer.Canonical, AnswerKind: p.Answer.Kind,
-		Domain: p.Domain, Difficulty: p.Difficulty, Level: p.Level, Split: string(part),
-		DerivedFrom: p.DerivedFrom, Transform: p.Transform,
+		ID: r.ID, Source: r.Source, Problem: r.Problem,
+		Answer: r.Answer, AnswerCanonical: r.AnswerCanonical, AnswerKind: r.AnswerKind,
+		Domain: r.Domain, Difficulty: r.Difficulty, Level: r.Level, Split: string(r.Part),
+		DerivedFrom: r.DerivedFrom, Transform: r.Transform,
 	}
 }
 

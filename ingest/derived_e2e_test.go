@@ -92,7 +92,7 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 	}
 
 	ids := func(f bigmath.ProblemFilter) []string {
-		ps, err := store.ListProblems(ctx, f, "", 100)
+		ps, err := store.ListProblems(ctx, f, bigmath.ProblemCursor{}, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,23 +130,23 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 			Fractions: bigmath.Fractions{Train: 1}}); err != nil {
 			t.Fatal(err)
 		}
-		counts, err := store.SplitCounts(ctx, name)
+		v, err := store.GetSplitVersion(ctx, name, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counts.Total() != c.n {
-			t.Errorf("split derived=%q has %d problems, want %d", c.derived, counts.Total(), c.n)
+		if v.Counts.Total() != c.n {
+			t.Errorf("split derived=%q has %d problems, want %d", c.derived, v.Counts.Total(), c.n)
 		}
-		var exported []bigmath.Problem
-		if err := store.ExportSplit(ctx, name, "", func(r *bigmath.SplitRow) error {
-			exported = append(exported, r.Problem)
+		var exported []bigmath.FrozenRow
+		if err := store.ExportSplitVersion(ctx, name, 0, "", func(r *bigmath.FrozenRow) error {
+			exported = append(exported, *r)
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range exported {
 			want := e.ID == d.ID
-			if e.Derived() != want || want && (e.DerivedFrom != orig || e.Transform != bigmath.TransformMCReformulated) {
+			if (e.DerivedFrom != "") != want || want && (e.DerivedFrom != orig || e.Transform != bigmath.TransformMCReformulated) {
 				t.Errorf("split derived=%q exports %s derived from %q (%q)", c.derived, e.ID, e.DerivedFrom, e.Transform)
 			}
 		}

@@ -302,6 +302,11 @@ func (rc *stageContext) normalizeRow(p *processedRow, r Row) Gold {
 			out.Difficulty = &f
 		}
 	}
+	if out.Difficulty == nil {
+		if d, ok := LevelDifficulty(out.Level); ok {
+			out.Difficulty = &d
+		}
+	}
 	out.Extra = rc.extra(r.Fields)
 	if out.ProblemNorm == "" {
 		p.drop(bigmath.StageNormalize, ReasonEmptyProblem)

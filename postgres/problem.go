@@ -21,20 +21,22 @@ const problemColumns = `p.id, p.source_id, s.name, p.source_revision, p.row_key,
 	p.attempts, p.correct, p.created_at, p.updated_at,
 	coalesce(p.derived_from, ''), coalesce(p.transform, ''), coalesce(p.original_text, '')`
 
-// scanProblem reads one row of problemColumns.
-func scanProblem(row pgx.Row) (bigmath.Problem, error) {
+// scanProblem reads one row of problemColumns, then the columns of
+// extra.
+func scanProblem(row pgx.Row, extra ...any) (bigmath.Problem, error) {
 	var (
 		p                    bigmath.Problem
 		status, stage        string
 		clusterID, duplicate *string
 	)
-	err := row.Scan(&p.ID, &p.SourceID, &p.SourceName, &p.SourceRevision, &p.RowKey, &p.RawHash, &p.License,
+	dest := []any{&p.ID, &p.SourceID, &p.SourceName, &p.SourceRevision, &p.RowKey, &p.RawHash, &p.License,
 		&p.ProblemRaw, &p.ProblemNorm, &p.Solution, &p.Extra, &p.Domain, &p.Difficulty, &p.Level,
 		&p.Answer.Raw, &p.Answer.Canonical, &p.Answer.Kind,
 		&status, &stage, &p.Reason, &p.Verdicts,
 		&p.TextHash, &clusterID, &duplicate, &p.Conflict, &p.Contaminated,
 		&p.Attempts, &p.Correct, &p.CreatedAt, &p.UpdatedAt,
-		&p.DerivedFrom, &p.Transform, &p.OriginalText)
+		&p.DerivedFrom, &p.Transform, &p.OriginalText}
+	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return bigmath.Problem{}, err
 	}
@@ -102,7 +104,11 @@ func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
 	case bigmath.DerivedOnly:
 		conds = append(conds, "p.derived_from IS NOT NULL")
 	}
-	if f.Q != "" {
+	switch {
+	case f.Q == "":
+	case bigmath.Searches(f.Q):
+		conds = append(conds, "p.search @@ plainto_tsquery('simple', "+param(f.Q)+")")
+	default:
 		pat := param("%" + escapeLike(f.Q) + "%")
 		conds = append(conds, "(p.problem_norm ILIKE "+pat+" ESCAPE '\\' OR p.problem_raw ILIKE "+pat+" ESCAPE '\\')")
 	}
@@ -117,10 +123,12 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// ListProblems returns up to limit problems that f selects, in id order,
-// starting after the id after ("" = from the start). It returns a
-// *bigmath.ValidationError when f is invalid.
-func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after string, limit int) ([]bigmath.Problem, error) {
+// ListProblems returns up to limit problems that f selects, starting after
+// the cursor after. Without a search (f.Q with a word, see HasSearchWord)
+// they come in id order; with one, by rank (ts_rank over the problem's
+// text index, highest first), then id, and each problem's Rank is set. It
+// returns a *bigmath.ValidationError when f is invalid.
+func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -129,27 +137,54 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 	}
 	var args []any
 	where := filterSQL(f, &args)
-	if after != "" {
-		args = append(args, after)
-		where += " AND p.id > $" + strconv.Itoa(len(args))
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
-	args = append(args, limit)
-	q := `SELECT ` + problemColumns + `
-		FROM problems p JOIN sources s ON s.id = p.source_id
-		WHERE ` + where + `
-		ORDER BY p.id
-		LIMIT $` + strconv.Itoa(len(args))
+	ranked := f.Q != "" && bigmath.Searches(f.Q)
+	var q string
+	if ranked {
+		// Rank narrow (id, rank) rows and keep the page, then read the
+		// page's wide rows: the sort never carries problem texts.
+		rank := "ts_rank(p.search, plainto_tsquery('simple', " + param(f.Q) + "))"
+		if after.ID != "" {
+			r, id := param(after.Rank), param(after.ID)
+			where += ` AND (` + rank + ` < ` + r + `::real OR (` + rank + ` = ` + r + `::real AND p.id > ` + id + `))`
+		}
+		q = `WITH top AS (SELECT p.id, ` + rank + ` AS rank
+				FROM problems p JOIN sources s ON s.id = p.source_id
+				WHERE ` + where + `
+				ORDER BY rank DESC, p.id LIMIT ` + param(limit) + `)
+			SELECT ` + problemColumns + `, top.rank
+			FROM top JOIN problems p ON p.id = top.id JOIN sources s ON s.id = p.source_id
+			ORDER BY top.rank DESC, p.id`
+	} else {
+		if after.ID != "" {
+			where += " AND p.id > " + param(after.ID)
+		}
+		q = `SELECT ` + problemColumns + `
+			FROM problems p JOIN sources s ON s.id = p.source_id
+			WHERE ` + where + `
+			ORDER BY p.id
+			LIMIT ` + param(limit)
+	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list problems: %w", interpretError(err))
 	}
+	defer rows.Close()
 	out := make([]bigmath.Problem, 0, min(limit, 1000))
 	for rows.Next() {
-		p, err := scanProblem(rows)
+		var rank float32
+		var extra []any
+		if ranked {
+			extra = []any{&rank}
+		}
+		p, err := scanProblem(rows, extra...)
 		if err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("list problems: %w", interpretError(err))
 		}
+		p.Rank = rank
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {

@@ -110,7 +110,7 @@ func TestListProblems(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := store.ListProblems(ctx, tc.f, "", 100)
+			got, err := store.ListProblems(ctx, tc.f, bigmath.ProblemCursor{}, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestListProblems(t *testing.T) {
 		var all []string
 		after := ""
 		for range 10 {
-			page, err := store.ListProblems(ctx, f, after, 3)
+			page, err := store.ListProblems(ctx, f, bigmath.ProblemCursor{ID: after}, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestListProblems(t *testing.T) {
 	})
 
 	t.Run("invalid filter", func(t *testing.T) {
-		_, err := store.ListProblems(ctx, bigmath.ProblemFilter{Status: "bogus"}, "", 10)
+		_, err := store.ListProblems(ctx, bigmath.ProblemFilter{Status: "bogus"}, bigmath.ProblemCursor{}, 10)
 		var ve *bigmath.ValidationError
 		if !errors.As(err, &ve) || ve.Field != "status" {
 			t.Errorf("ListProblems(status=bogus) = %v, want a ValidationError on status", err)

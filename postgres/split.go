@@ -11,9 +11,10 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-// CreateSplit saves the split sp and returns it with its creation time. It
-// returns a *bigmath.ValidationError when sp is invalid and an error
-// wrapping bigmath.ErrConflict when a split of that name exists.
+// CreateSplit saves the split sp and freezes its version 1 over today's
+// corpus, in one transaction, and returns the split with its creation
+// time. It returns a *bigmath.ValidationError when sp is invalid and an
+// error wrapping bigmath.ErrConflict when a split of that name exists.
 func (s *Store) CreateSplit(ctx context.Context, sp bigmath.Split) (bigmath.Split, error) {
 	if err := sp.Validate(); err != nil {
 		return bigmath.Split{}, err
@@ -26,10 +27,25 @@ func (s *Store) CreateSplit(ctx context.Context, sp bigmath.Split) (bigmath.Spli
 	if err != nil {
 		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, err)
 	}
-	err = s.pool.QueryRow(ctx, `INSERT INTO splits (name, filter, seed, fractions, stratify)
+	funnel, err := s.Funnel(ctx)
+	if err != nil {
+		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, err)
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, interpretError(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	err = tx.QueryRow(ctx, `INSERT INTO splits (name, filter, seed, fractions, stratify)
 		VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
 		sp.Name, filter, sp.Seed, fractions, sp.Stratify).Scan(&sp.CreatedAt)
 	if err != nil {
+		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, interpretError(err))
+	}
+	if _, err := freeze(ctx, tx, sp, 1, funnel); err != nil {
+		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
 		return bigmath.Split{}, fmt.Errorf("create split %s: %w", sp.Name, interpretError(err))
 	}
 	return sp, nil
@@ -85,79 +101,30 @@ func (s *Store) ListSplits(ctx context.Context) ([]bigmath.Split, error) {
 	return out, nil
 }
 
-// SplitCounts returns how many problems each part of the named split has
-// now, or an error wrapping bigmath.ErrNotFound.
+// SplitCounts returns how many problems each part of the latest version
+// of the named split has, or an error wrapping bigmath.ErrNotFound.
 func (s *Store) SplitCounts(ctx context.Context, name string) (bigmath.SplitCounts, error) {
-	sp, err := s.GetSplit(ctx, name)
+	v, err := s.GetSplitVersion(ctx, name, 0)
 	if err != nil {
 		return bigmath.SplitCounts{}, err
 	}
-	sizes, err := strataSizes(ctx, s.pool, sp)
-	if err != nil {
-		return bigmath.SplitCounts{}, fmt.Errorf("count split %s: %w", name, err)
-	}
-	var c bigmath.SplitCounts
-	for _, n := range sizes {
-		train, validation := sp.Fractions.Bounds(n)
-		c.Train += train
-		c.Validation += validation - train
-		c.Test += n - validation
-	}
-	return c, nil
+	return v.Counts, nil
+}
+
+// baseSQL returns the query of the problems sp's filter selects, each with
+// its hash h (see bigmath.Split), then the select list cols (", expr, ..."
+// over problems p and sources s, or ""). The parameters are appended to
+// args.
+func baseSQL(sp bigmath.Split, args *[]any, cols string) string {
+	where := filterSQL(sp.Filter, args)
+	*args = append(*args, sp.Seed)
+	seed := "$" + strconv.Itoa(len(*args))
+	return `SELECT p.id, hashtextextended(p.id, ` + seed + `::bigint) AS h` + cols + `
+		FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE ` + where
 }
 
 // querier is a pool or a transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-// strataSizes returns the number of problems sp's filter selects in each
-// stratum.
-func strataSizes(ctx context.Context, q querier, sp bigmath.Split) (map[string]int64, error) {
-	var args []any
-	rows, err := q.Query(ctx, `WITH base AS (`+baseSQL(sp, &args, "")+`)
-		SELECT stratum, count(*) FROM base GROUP BY stratum`, args...)
-	if err != nil {
-		return nil, interpretError(err)
-	}
-	defer rows.Close()
-	sizes := map[string]int64{}
-	for rows.Next() {
-		var (
-			stratum string
-			n       int64
-		)
-		if err := rows.Scan(&stratum, &n); err != nil {
-			return nil, interpretError(err)
-		}
-		sizes[stratum] = n
-	}
-	return sizes, interpretError(rows.Err())
-}
-
-// baseSQL returns the query of the problems sp's filter selects, each with
-// its stratum (text) and its hash h (see bigmath.Split), then the select
-// list cols (", expr, ..." over problems p and sources s, or ""). The
-// parameters are appended to args.
-func baseSQL(sp bigmath.Split, args *[]any, cols string) string {
-	where := filterSQL(sp.Filter, args)
-	*args = append(*args, sp.Seed)
-	seed := "$" + strconv.Itoa(len(*args))
-	return `SELECT p.id, ` + stratumSQL(sp.Stratify) + ` AS stratum,
-			hashtextextended(p.id, ` + seed + `::bigint) AS h` + cols + `
-		FROM problems p JOIN sources s ON s.id = p.source_id
-		WHERE ` + where
-}
-
-// stratumSQL is the stratum of a problem as text.
-func stratumSQL(stratify string) string {
-	switch stratify {
-	case bigmath.StratifySource:
-		return "p.source_id::text"
-	case bigmath.StratifyDifficulty:
-		// Deciles of the difficulty among the problems that have one; one
-		// more stratum for those without.
-		return "CASE WHEN p.difficulty IS NULL THEN 'none' ELSE (ntile(10) OVER (PARTITION BY p.difficulty IS NULL ORDER BY p.difficulty, p.id))::text END"
-	}
-	return "''"
 }

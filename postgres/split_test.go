@@ -32,8 +32,8 @@ func TestSplits(t *testing.T) {
 	parts := func(name string) map[string]bigmath.Part {
 		t.Helper()
 		got := map[string]bigmath.Part{}
-		err := store.ExportSplit(ctx, name, "", func(r *bigmath.SplitRow) error {
-			got[r.Problem.ID] = r.Part
+		err := store.ExportSplitVersion(ctx, name, 0, "", func(r *bigmath.FrozenRow) error {
+			got[r.ID] = r.Part
 			return nil
 		})
 		if err != nil {
@@ -41,20 +41,41 @@ func TestSplits(t *testing.T) {
 		}
 		return got
 	}
+	// wantCounts computes the parts from PostgreSQL's hash of each id, as
+	// bigmath.Fractions.PartOfHash defines them.
+	wantCounts := func(sp bigmath.Split, ids func(string) bool) bigmath.SplitCounts {
+		t.Helper()
+		rows, err := pool.Query(ctx, `SELECT id, hashtextextended(id, $1) FROM problems WHERE status = 'kept'`, sp.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var c bigmath.SplitCounts
+		for rows.Next() {
+			var (
+				id string
+				h  int64
+			)
+			if err := rows.Scan(&id, &h); err != nil {
+				t.Fatal(err)
+			}
+			if ids(id) {
+				c.Add(sp.Fractions.PartOfHash(h))
+			}
+		}
+		return c
+	}
+	all := func(string) bool { return true }
 	tests := []struct {
 		split bigmath.Split
-		want  bigmath.SplitCounts
+		ids   func(string) bool
+		total int64
 	}{
-		{bigmath.Split{Name: "plain", Seed: 1, Fractions: bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}},
-			bigmath.SplitCounts{Train: 120, Validation: 15, Test: 15}},
-		// per source: alpha 100 -> 70/20/10, beta 50 -> 35/10/5
-		{bigmath.Split{Name: "by-source", Seed: 7, Fractions: bigmath.Fractions{Train: 0.7, Validation: 0.2, Test: 0.1}, Stratify: "source"},
-			bigmath.SplitCounts{Train: 105, Validation: 30, Test: 15}},
-		// ten deciles of 10 -> 5/5/0 each, and 50 without difficulty -> 25/25/0
-		{bigmath.Split{Name: "by-difficulty", Seed: 7, Fractions: bigmath.Fractions{Train: 0.5, Validation: 0.5}, Stratify: "difficulty"},
-			bigmath.SplitCounts{Train: 75, Validation: 75}},
+		{bigmath.Split{Name: "plain", Seed: 1, Fractions: bigmath.Fractions{Train: 0.8, Validation: 0.1, Test: 0.1}}, all, 150},
+		{bigmath.Split{Name: "by-source", Seed: 7, Fractions: bigmath.Fractions{Train: 0.7, Validation: 0.2, Test: 0.1}, Stratify: "source"}, all, 150},
+		{bigmath.Split{Name: "by-difficulty", Seed: 7, Fractions: bigmath.Fractions{Train: 0.5, Validation: 0.5}, Stratify: "difficulty"}, all, 150},
 		{bigmath.Split{Name: "beta-only", Filter: bigmath.ProblemFilter{Sources: []string{"beta"}}, Fractions: bigmath.Fractions{Train: 1}},
-			bigmath.SplitCounts{Train: 50}},
+			func(id string) bool { return id[0] == 'b' }, 50},
 	}
 	for _, tc := range tests {
 		t.Run(tc.split.Name, func(t *testing.T) {
@@ -69,8 +90,11 @@ func TestSplits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
-				t.Errorf("SplitCounts(%s) = %+v, want %+v", tc.split.Name, got, tc.want)
+			if want := wantCounts(tc.split, tc.ids); got != want || got.Total() != tc.total {
+				t.Errorf("SplitCounts(%s) = %+v, want %+v (total %d)", tc.split.Name, got, want, tc.total)
+			}
+			if tc.split.Fractions.Validation == 0 && got.Validation != 0 || tc.split.Fractions.Test == 0 && got.Test != 0 {
+				t.Errorf("SplitCounts(%s) = %+v: a part with fraction 0 has problems", tc.split.Name, got)
 			}
 			loaded, err := store.GetSplit(ctx, tc.split.Name)
 			if err != nil {
@@ -83,18 +107,15 @@ func TestSplits(t *testing.T) {
 		})
 	}
 
-	t.Run("strata hold their fractions", func(t *testing.T) {
-		got := parts("by-source")
-		per := map[string]map[bigmath.Part]int{"a": {}, "b": {}}
-		for id, p := range got {
-			per[id[:1]][p]++
+	t.Run("shares hold up to sampling", func(t *testing.T) {
+		// 150 problems, train 0.8: the binomial standard deviation is 4.9;
+		// 4 of them is a bound that fails a correct hash once in 15,000.
+		c, err := store.SplitCounts(ctx, "plain")
+		if err != nil {
+			t.Fatal(err)
 		}
-		want := map[string]map[bigmath.Part]int{
-			"a": {bigmath.PartTrain: 70, bigmath.PartValidation: 20, bigmath.PartTest: 10},
-			"b": {bigmath.PartTrain: 35, bigmath.PartValidation: 10, bigmath.PartTest: 5},
-		}
-		if diff := cmp.Diff(want, per); diff != "" {
-			t.Errorf("parts per source (-want +got):\n%s", diff)
+		if c.Train < 100 || c.Train > 140 || c.Validation+c.Test != 150-c.Train {
+			t.Errorf("plain: %+v, want about 120/15/15", c)
 		}
 	})
 
@@ -122,18 +143,22 @@ func TestSplits(t *testing.T) {
 	t.Run("export one part", func(t *testing.T) {
 		all := parts("plain")
 		n := 0
-		err := store.ExportSplit(ctx, "plain", bigmath.PartTest, func(r *bigmath.SplitRow) error {
+		counts, err := store.SplitCounts(ctx, "plain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = store.ExportSplitVersion(ctx, "plain", 1, bigmath.PartTest, func(r *bigmath.FrozenRow) error {
 			n++
-			if r.Part != bigmath.PartTest || all[r.Problem.ID] != bigmath.PartTest {
-				t.Errorf("row %s in part %s, exported as test", r.Problem.ID, all[r.Problem.ID])
+			if r.Part != bigmath.PartTest || all[r.ID] != bigmath.PartTest {
+				t.Errorf("row %s in part %s, exported as test", r.ID, all[r.ID])
 			}
-			if r.Problem.SourceName == "" || r.Problem.ProblemNorm == "" || r.Problem.Answer.Raw != "42" {
-				t.Errorf("row %+v lacks its fields", r.Problem)
+			if r.Source == "" || r.Problem == "" || r.Answer != "42" {
+				t.Errorf("row %+v lacks its fields", r)
 			}
 			return nil
 		})
-		if err != nil || n != 15 {
-			t.Errorf("ExportSplit(plain, test) = %v with %d rows, want 15", err, n)
+		if err != nil || int64(n) != counts.Test || n == 0 {
+			t.Errorf("ExportSplitVersion(plain, test) = %v with %d rows, want %d", err, n, counts.Test)
 		}
 	})
 
@@ -147,10 +172,10 @@ func TestSplits(t *testing.T) {
 			want := map[bigmath.Part]int64{bigmath.PartTrain: counts.Train, bigmath.PartValidation: counts.Validation, bigmath.PartTest: counts.Test}
 			for _, part := range bigmath.Parts {
 				var got int64
-				err := store.ExportSplit(ctx, tc.split.Name, part, func(r *bigmath.SplitRow) error {
+				err := store.ExportSplitVersion(ctx, tc.split.Name, 0, part, func(r *bigmath.FrozenRow) error {
 					got++
-					if r.Part != part || all[r.Problem.ID] != part {
-						t.Errorf("split %s: %s exported in part %s, in %s in the full export", tc.split.Name, r.Problem.ID, part, all[r.Problem.ID])
+					if r.Part != part || all[r.ID] != part {
+						t.Errorf("split %s: %s exported in part %s, in %s in the full export", tc.split.Name, r.ID, part, all[r.ID])
 					}
 					return nil
 				})
@@ -164,7 +189,7 @@ func TestSplits(t *testing.T) {
 	t.Run("export stops on callback error", func(t *testing.T) {
 		stop := errors.New("stop")
 		n := 0
-		err := store.ExportSplit(ctx, "plain", "", func(*bigmath.SplitRow) error { n++; return stop })
+		err := store.ExportSplitVersion(ctx, "plain", 0, "", func(*bigmath.FrozenRow) error { n++; return stop })
 		if !errors.Is(err, stop) || n != 1 {
 			t.Errorf("ExportSplit with a failing callback = %v after %d rows, want stop after 1", err, n)
 		}
@@ -181,11 +206,14 @@ func TestSplits(t *testing.T) {
 		if _, err := store.SplitCounts(ctx, "nope"); !errors.Is(err, bigmath.ErrNotFound) {
 			t.Errorf("SplitCounts(nope) = %v, want ErrNotFound", err)
 		}
-		if err := store.ExportSplit(ctx, "nope", "", func(*bigmath.SplitRow) error { return nil }); !errors.Is(err, bigmath.ErrNotFound) {
+		if err := store.ExportSplitVersion(ctx, "nope", 0, "", func(*bigmath.FrozenRow) error { return nil }); !errors.Is(err, bigmath.ErrNotFound) {
 			t.Errorf("ExportSplit(nope) = %v, want ErrNotFound", err)
 		}
 		var ve *bigmath.ValidationError
-		if err := store.ExportSplit(ctx, "plain", "dev", func(*bigmath.SplitRow) error { return nil }); !errors.As(err, &ve) || ve.Field != "part" {
+		if err := store.ExportSplitVersion(ctx, "plain", 2, "", func(*bigmath.FrozenRow) error { return nil }); !errors.Is(err, bigmath.ErrNotFound) {
+			t.Errorf("ExportSplitVersion(plain, version 2) = %v, want ErrNotFound", err)
+		}
+		if err := store.ExportSplitVersion(ctx, "plain", 0, "dev", func(*bigmath.FrozenRow) error { return nil }); !errors.As(err, &ve) || ve.Field != "part" {
 			t.Errorf("ExportSplit(part=dev) = %v, want a ValidationError on part", err)
 		}
 		_, err = store.CreateSplit(ctx, bigmath.Split{Name: "bad", Fractions: bigmath.Fractions{Train: 0.5}})

@@ -33,7 +33,7 @@ func TestRowsOfUnfinishedRunsHidden(t *testing.T) {
 	}
 	visible := func() map[string]bool {
 		t.Helper()
-		ps, err := store.ListProblems(ctx, bigmath.ProblemFilter{}, "", 100)
+		ps, err := store.ListProblems(ctx, bigmath.ProblemFilter{}, bigmath.ProblemCursor{}, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,20 +40,26 @@ func TestExportCommand(t *testing.T) {
 	if _, err := store.CreateSplit(ctx, bigmath.Split{Name: "s", Seed: 4, Fractions: bigmath.Fractions{Train: 0.8, Test: 0.2}}); err != nil {
 		t.Fatal(err)
 	}
+	// Parts come from the hash of each id: about 40/10.
+	counts, err := store.SplitCounts(ctx, "s")
+	if err != nil || counts.Total() != 50 || counts.Train < 30 || counts.Test < 5 {
+		t.Fatalf("split s: %+v %v", counts, err)
+	}
+	train, test := int(counts.Train), int(counts.Test)
 	env := map[string]string{"DATABASE_URL": url}
 	dir := t.TempDir()
 
 	t.Run("verl train", func(t *testing.T) {
 		out := filepath.Join(dir, "train.parquet")
 		code, _, stderr := runCmd(t, ctx, env, "export", "--split", "s", "--format", "verl", "--part", "train", "--out", out)
-		if code != exitOK || !strings.Contains(stderr, "exported 40 problems") {
+		if code != exitOK || !strings.Contains(stderr, fmt.Sprintf("exported %d problems", train)) {
 			t.Fatalf("export verl: exit %d, stderr %q", code, stderr)
 		}
 		rows, err := parquet.ReadFile[export.VerlRow](out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 40 || rows[0].ExtraInfo.Split != "train" || rows[39].ExtraInfo.Index != 39 ||
+		if len(rows) != train || rows[0].ExtraInfo.Split != "train" || rows[train-1].ExtraInfo.Index != int64(train-1) ||
 			rows[0].DataSource != "bigmath/alpha" || !strings.HasPrefix(rows[0].Prompt[0].Content, "What is ") {
 			t.Errorf("verl file: %d rows, first %+v", len(rows), rows[0])
 		}
@@ -72,7 +78,7 @@ func TestExportCommand(t *testing.T) {
 		for _, r := range rows {
 			parts[r.Split]++
 		}
-		if len(rows) != 50 || parts["train"] != 40 || parts["test"] != 10 {
+		if len(rows) != 50 || parts["train"] != train || parts["test"] != test {
 			t.Errorf("parquet file: %d rows, parts %v", len(rows), parts)
 		}
 	})
@@ -91,8 +97,8 @@ func TestExportCommand(t *testing.T) {
 			}
 			n++
 		}
-		if n != 10 {
-			t.Errorf("jsonl test part: %d lines, want 10", n)
+		if n != test {
+			t.Errorf("jsonl test part: %d lines, want %d", n, test)
 		}
 	})
 
