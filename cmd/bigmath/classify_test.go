@@ -37,15 +37,29 @@ type offlineLine struct {
 
 func decodeOffline(t testing.TB, stdout string) []offlineLine {
 	t.Helper()
-	var lines []offlineLine
+	return decodeLines[offlineLine](t, stdout, false)
+}
+
+// decodeLines decodes every line of a command's JSONL output as a T; strict
+// also fails on a field T does not have.
+func decodeLines[T any](t testing.TB, stdout string, strict bool) []T {
+	t.Helper()
+	var lines []T
 	sc := bufio.NewScanner(strings.NewReader(stdout))
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		var l offlineLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+		var l T
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		if strict {
+			dec.DisallowUnknownFields()
+		}
+		if err := dec.Decode(&l); err != nil {
 			t.Fatalf("output line %q: %v", sc.Text(), err)
 		}
 		lines = append(lines, l)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return lines
 }

@@ -92,3 +92,19 @@ func ExtractSamples(tb testing.TB, dir string) []ExtractSample {
 	}
 	return out
 }
+
+// ReachableTempDir returns a new temporary directory, mode 0755, removed
+// when the test ends: the unprivileged postgres user can reach it when the
+// tests run as root (t.TempDir's parents are private to root).
+func ReachableTempDir(tb testing.TB, pattern string) string {
+	tb.Helper()
+	dir, err := os.MkdirTemp("", pattern)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
