@@ -96,13 +96,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer closeSrv()
 		base = u
 	}
-	if cfg.cpuProfile != "" {
-		stopProfile, err := startCPUProfile(cfg.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stopProfile()
-	}
+	return withCPUProfile(cfg.cpuProfile, func() error { return runPhases(ctx, cfg, base, args, stdout) })
+}
+
+// runPhases runs the phases against base, prints their results (and the
+// report as JSON when asked) and fails on any error.
+func runPhases(ctx context.Context, cfg config, base string, args []string, stdout io.Writer) error {
 	report := map[string]any{
 		"gomaxprocs": runtime.GOMAXPROCS(0), "num_cpu": runtime.NumCPU(), "target": base,
 		"command": "bigmath-load " + strings.Join(args, " "),
@@ -149,21 +148,22 @@ func parseConfig(args []string) (config, error) {
 	return cfg, cfg.validate()
 }
 
-// startCPUProfile writes a CPU profile to path until the returned function
-// is called.
-func startCPUProfile(path string) (stop func(), err error) {
+// withCPUProfile runs fn, writing a CPU profile of it to path when path is
+// set.
+func withCPUProfile(path string, fn func() error) error {
+	if path == "" {
+		return fn()
+	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("-cpuprofile: %w", err)
+		return fmt.Errorf("-cpuprofile: %w", err)
 	}
+	defer f.Close()
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-cpuprofile: %w", err)
+		return fmt.Errorf("-cpuprofile: %w", err)
 	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
+	defer pprof.StopCPUProfile()
+	return fn()
 }
 
 // phaseRun runs the phases the configuration asks for, prints each one's
