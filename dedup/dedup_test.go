@@ -429,10 +429,16 @@ func BenchmarkFingerprint(b *testing.B) {
 		texts[i] = normalize.Text(s)
 	}
 	h := NewHasher()
+	benchEach(b, texts, func(_ int, s string) { h.Fingerprint(s) })
+}
+
+// benchEach runs fn on the items in turn, once a benchmark iteration, with
+// the iteration's number.
+func benchEach[T any](b *testing.B, items []T, fn func(i int, item T)) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		h.Fingerprint(texts[i%len(texts)])
+		fn(i, items[i%len(items)])
 		i++
 	}
 }
@@ -452,15 +458,11 @@ func BenchmarkSignature(b *testing.B) {
 func BenchmarkPipeline(b *testing.B) {
 	texts := synthetic(1000)
 	h := NewHasher()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		s := texts[i%len(texts)]
+	benchEach(b, texts, func(_ int, s string) {
 		n := normalize.Text(s)
 		normalize.Classify(normalize.ClassifyInput{Problem: s, Answer: "12", HasAnswer: true})
 		h.Fingerprint(n)
-		i++
-	}
+	})
 }
 
 // BenchmarkAddDoc adds problems with their texts: fingerprint, candidates
@@ -471,12 +473,7 @@ func BenchmarkAddDoc(b *testing.B) {
 		texts[i] = normalize.Text(s)
 	}
 	ix := mustIndex(b, Options{})
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ix.AddDoc(int64(i), 0, Doc{Text: texts[i%len(texts)]})
-		i++
-	}
+	benchEach(b, texts, func(i int, s string) { ix.AddDoc(int64(i), 0, Doc{Text: s}) })
 	b.ReportMetric(float64(ix.MemoryBytes())/float64(ix.Len()), "bytes/doc")
 }
 
@@ -488,12 +485,7 @@ func BenchmarkAdd(b *testing.B) {
 		fps[i] = h.Fingerprint(normalize.Text(s))
 	}
 	ix := mustIndex(b, Options{})
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ix.AddFingerprint(int64(i), 0, fps[i%len(fps)])
-		i++
-	}
+	benchEach(b, fps, func(i int, fp Fingerprint) { ix.AddFingerprint(int64(i), 0, fp) })
 	b.ReportMetric(float64(ix.MemoryBytes())/float64(ix.Len()), "bytes/doc")
 }
 
@@ -532,12 +524,7 @@ func BenchmarkOverlaps(b *testing.B) {
 	for _, p := range problems(b, filepath.Join(dir, "math_test", "test.jsonl")) {
 		texts = append(texts, normalize.Text(p))
 	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ov.Overlaps(texts[i%len(texts)])
-		i++
-	}
+	benchEach(b, texts, func(_ int, s string) { ov.Overlaps(s) })
 }
 
 // BenchmarkIndex1MReal adds one million problems made from the real MATH,
