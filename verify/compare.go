@@ -792,15 +792,12 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 			good++
 			continue
 		}
-		ok, err = s.numEqual(ratio, pt, ratio, ref)
-		if err != nil {
-			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-				continue
-			}
-			return false, err
+		defined, eq, err := definedEq(s.numEqual(ratio, pt, ratio, ref))
+		if !defined {
+			continue
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !eq {
+			return false, err
 		}
 		good++
 	}
@@ -926,11 +923,11 @@ func (s *state) scalarEq(g, p *node) (bool, error) {
 	if len(names) > 0 {
 		return s.exprEqual(g, p, names)
 	}
-	eq, err := s.numEqual(g, nil, p, nil)
+	defined, eq, err := definedEq(s.numEqual(g, nil, p, nil))
+	if !defined {
+		return s.sameTree(g, p), nil
+	}
 	if err != nil {
-		if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-			return s.sameTree(g, p), nil
-		}
 		return false, err
 	}
 	if eq {
@@ -1135,6 +1132,17 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 	return round(gr.m).Cmp(round(pr.m)) == 0, nil
 }
 
+// definedEq takes the result of a numeric comparison and reports whether
+// both sides were defined (and real) where they were compared: a domain or
+// unsupported error means they were not, and is dropped; eq and any other
+// error pass through.
+func definedEq(eq bool, err error) (defined, _ bool, _ error) {
+	if err != nil && (errors.Is(err, errDomain) || errors.Is(err, errUnsupported)) {
+		return false, false, nil
+	}
+	return true, eq, err
+}
+
 // exprEqual compares expressions in variables at random rational points
 // (see sample.go for the bound on a wrong "equal"): equal at every point
 // drawn where both sides are defined.
@@ -1154,15 +1162,12 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 			// values that needed the top precision once will again
 			from = len(precisions) - 1
 		}
-		if err != nil {
-			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-				// not defined (or not real) at this point: try another
-				continue
-			}
-			return false, err
+		defined, eq, err := definedEq(ok, err)
+		if !defined {
+			continue // try another point
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !eq {
+			return false, err
 		}
 		good++
 	}
