@@ -381,41 +381,42 @@ func (s *state) eqUnordered(a, b []*node, depth int) (bool, error) {
 	}
 	matchedB := make([]bool, len(b))
 	for _, x := range a {
-		found := false
-		for j, y := range b {
-			ok, err := s.eq(x, y, depth+1)
-			if err != nil {
-				return false, err
-			}
-			if ok {
-				found = true
-				matchedB[j] = true
-			}
-		}
-		if !found {
-			return false, nil
+		found, err := someEq(len(b), func(j int) (bool, error) { return s.eq(x, b[j], depth+1) }, func(j int) { matchedB[j] = true })
+		if err != nil || !found {
+			return false, err
 		}
 	}
 	for j, y := range b {
 		if matchedB[j] {
 			continue
 		}
-		found := false
-		for _, x := range a {
-			ok, err := s.eq(x, y, depth+1)
-			if err != nil {
-				return false, err
-			}
-			if ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false, nil
+		found, err := someEq(len(a), func(i int) (bool, error) { return s.eq(a[i], y, depth+1) }, nil)
+		if err != nil || !found {
+			return false, err
 		}
 	}
 	return true, nil
+}
+
+// someEq calls eq on the indexes 0 to n-1 and reports whether it is true
+// for one of them: with mark set it goes through them all and marks each
+// that is, else it stops at the first.
+func someEq(n int, eq func(j int) (bool, error), mark func(j int)) (bool, error) {
+	found := false
+	for j := range n {
+		ok, err := eq(j)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			found = true
+			if mark == nil {
+				break
+			}
+			mark(j)
+		}
+	}
+	return found, nil
 }
 
 func textKey(n *node) string {
