@@ -28,6 +28,7 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
 	"github.com/bigmath/bigmath/export"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -50,15 +51,6 @@ type verlRow struct {
 		Index     int64  `parquet:"index"`
 		ProblemID string `parquet:"problem_id"`
 	} `parquet:"extra_info"`
-}
-
-func readParquet[T any](tb testing.TB, b []byte) []T {
-	tb.Helper()
-	rows, err := parquet.Read[T](bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read parquet (%d bytes): %v", len(b), err)
-	}
-	return rows
 }
 
 func TestExportRoute(t *testing.T) {
@@ -133,7 +125,7 @@ func TestExportRoute(t *testing.T) {
 		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.apache.parquet" {
 			t.Fatalf("GET parquet = %d %v", r.status, r.header)
 		}
-		rows := readParquet[export.Row](t, r.body)
+		rows := testutil.ReadParquet[export.Row](t, r.body)
 		if len(rows) != 20 {
 			t.Fatalf("parquet validation has %d rows, want 20", len(rows))
 		}
@@ -162,7 +154,7 @@ func TestExportRoute(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "s-train-verl.parquet") {
 			t.Fatalf("GET verl = %d %v", r.status, r.header)
 		}
-		rows := readParquet[verlRow](t, r.body)
+		rows := testutil.ReadParquet[verlRow](t, r.body)
 		if len(rows) != 60 {
 			t.Fatalf("verl train has %d rows, want 60", len(rows))
 		}

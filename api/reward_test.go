@@ -15,6 +15,7 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -534,18 +535,8 @@ func TestRewardWithDatabase(t *testing.T) {
 	if s := rec.Stats(); s.Written != 3 || s.Dropped != 0 || s.Failed != 0 {
 		t.Errorf("recorder stats %+v, want 3 written", s)
 	}
-	for _, p := range []struct {
-		id                string
-		attempts, correct int64
-	}{{"p_a", 2, 1}, {"p_b", 1, 1}} {
-		var attempts, correct, rows int64
-		if err := pool.QueryRow(ctx, `SELECT attempts, correct, (SELECT count(*) FROM attempts WHERE problem_id = $1) FROM problems WHERE id = $1`, p.id).Scan(&attempts, &correct, &rows); err != nil {
-			t.Fatal(err)
-		}
-		if attempts != p.attempts || correct != p.correct || rows != p.attempts {
-			t.Errorf("problem %s: attempts %d correct %d attempt rows %d; want %d %d %d", p.id, attempts, correct, rows, p.attempts, p.correct, p.attempts)
-		}
-	}
+	testutil.CheckAttempts(t, pool, "p_a", 2, 1)
+	testutil.CheckAttempts(t, pool, "p_b", 1, 1)
 }
 
 func TestRewardDatabaseDown(t *testing.T) {
