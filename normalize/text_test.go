@@ -173,11 +173,25 @@ func TestTextAIME2024Copies(t *testing.T) {
 	}
 }
 
+// answerCase is an input of an answer finder and the answer it finds.
+type answerCase struct {
+	in, want string
+	ok       bool
+}
+
+// checkFinder runs an answer finder, named name in failures, on the cases.
+func checkFinder(t *testing.T, name string, find func(string) (string, bool), cases []answerCase) {
+	t.Helper()
+	for _, tc := range cases {
+		got, ok := find(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s(%q) = %q, %v, want %q, %v", name, tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
 func TestLastBoxed(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
+	checkFinder(t, "LastBoxed", LastBoxed, []answerCase{
 		{`so \boxed{5}.`, "5", true},
 		{`\boxed{1} then \boxed{2}`, "2", true},
 		{`\boxed{\frac{1}{2}}`, `\frac{1}{2}`, true},
@@ -190,13 +204,7 @@ func TestLastBoxed(t *testing.T) {
 		{`no box`, "", false},
 		{`\boxedx{1}`, "", false},
 		{`\boxed{a}\boxedfoo`, "a", true},
-	}
-	for _, tc := range tests {
-		got, ok := LastBoxed(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("LastBoxed(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
+	})
 }
 
 func TestLastBoxedMATH(t *testing.T) {
@@ -217,22 +225,13 @@ func TestLastBoxedMATH(t *testing.T) {
 }
 
 func TestAfterHashes(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
+	checkFinder(t, "AfterHashes", AfterHashes, []answerCase{
 		{"work\n#### 72", "72", true},
 		{"#### 1,080\n", "1,080", true},
 		{"a #### b\n#### -3 ", "-3", true},
 		{"no marker", "", false},
 		{"####   ", "", false},
-	}
-	for _, tc := range tests {
-		got, ok := AfterHashes(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("AfterHashes(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
+	})
 }
 
 func TestAfterHashesGSM8K(t *testing.T) {
