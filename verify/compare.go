@@ -14,11 +14,7 @@ func (s *state) equal(g, p *node) (bool, error) {
 	if g.raw != "" && g.raw == p.raw {
 		return true, nil
 	}
-	gn, err := s.norm(g)
-	if err != nil {
-		return false, err
-	}
-	pn, err := s.norm(p)
+	gn, pn, err := both(s.norm, g, p)
 	if err != nil {
 		return false, err
 	}
@@ -1085,11 +1081,7 @@ func (s *state) within(x *node, c *big.Rat, d int) (bool, error) {
 // the gold's magnitude.
 func (s *state) sigEqual(g, p *node) (bool, error) {
 	e := &bev{s: s, prec: 256}
-	gb, err := e.eval(g)
-	if err != nil {
-		return false, nil
-	}
-	pb, err := e.eval(p)
+	gb, pb, err := both(e.eval, g, p)
 	if err != nil {
 		return false, nil
 	}

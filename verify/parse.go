@@ -751,6 +751,27 @@ func (p *parser) parsePowerNoPostfixPow() (*node, error) {
 	return base, nil
 }
 
+// items parses items separated by "," or ";", up to where closed, when
+// set, reports the closing bracket (before the first item or after a
+// separator).
+func (p *parser) items(closed func() bool) ([]*node, error) {
+	var items []*node
+	for {
+		if closed != nil && closed() {
+			return items, nil
+		}
+		it, err := p.parseItem()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+		if !p.isOp(",") && !p.isOp(";") {
+			return items, nil
+		}
+		p.pos++
+	}
+}
+
 // parseGroup parses {...} content as one item (or a braced list).
 func (p *parser) parseGroup() (*node, error) {
 	if err := p.expect("{"); err != nil {
@@ -760,18 +781,9 @@ func (p *parser) parseGroup() (*node, error) {
 		p.pos++
 		return nil, fmt.Errorf("empty group: %w", errParse)
 	}
-	var items []*node
-	for {
-		it, err := p.parseItem()
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-		if p.isOp(",") || p.isOp(";") {
-			p.pos++
-			continue
-		}
-		break
+	items, err := p.items(nil)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.expect("}"); err != nil {
 		return nil, err
@@ -1097,11 +1109,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 	if t.k == tNum && t.sp && p.peekAt(1).k == tOp && p.peekAt(1).s == "/" && p.peekAt(2).k == tNum {
 		a, b := t.num, p.peekAt(2).num
 		if !a.point && !b.point && !a.sci && !b.sci && !(p.peekAt(3).k == tOp && p.peekAt(3).s == "^") {
-			num, err := p.numNode(a)
-			if err != nil {
-				return nil, err
-			}
-			den, err := p.numNode(b)
+			num, den, err := both(p.numNode, a, b)
 			if err != nil {
 				return nil, err
 			}
@@ -1256,24 +1264,32 @@ func (p *parser) fracArg() (*node, error) {
 	return nil, fmt.Errorf("bad argument: %w", errParse)
 }
 
+// fracArgs parses the two arguments of \frac or \binom.
+func (p *parser) fracArgs() (a, b *node, err error) {
+	if a, err = p.fracArg(); err == nil {
+		b, err = p.fracArg()
+	}
+	return a, b, err
+}
+
+// both applies f to x and then to y, stopping at the first error.
+func both[T, R any](f func(T) (R, error), x, y T) (fx, fy R, err error) {
+	if fx, err = f(x); err == nil {
+		fy, err = f(y)
+	}
+	return fx, fy, err
+}
+
 func (p *parser) command(t token) (*node, error) {
 	switch t.s {
 	case "frac":
-		num, err := p.fracArg()
-		if err != nil {
-			return nil, err
-		}
-		den, err := p.fracArg()
+		num, den, err := p.fracArgs()
 		if err != nil {
 			return nil, err
 		}
 		return p.mk(nDiv, "", num, den)
 	case "binom":
-		a, err := p.fracArg()
-		if err != nil {
-			return nil, err
-		}
-		b, err := p.fracArg()
+		a, b, err := p.fracArgs()
 		if err != nil {
 			return nil, err
 		}
@@ -1288,11 +1304,7 @@ func (p *parser) command(t token) (*node, error) {
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
 	case "reals":
 		// \mathbb{R} = (-\infty, \infty)
-		lo, err := p.mkConst(cInf)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := p.mkConst(cInf)
+		lo, hi, err := both(p.mkConst, cInf, cInf)
 		if err != nil {
 			return nil, err
 		}
@@ -1422,14 +1434,18 @@ func (p *parser) multiArg(f funcID) (*node, error) {
 // cos, ...). It returns nil where it does not know (√ and ln of values
 // that may be negative), and the caller keeps the conjugate node.
 func (p *parser) pushConj(n *node) *node {
-	cp := func(args []*node) []*node {
-		out := make([]*node, len(args))
-		for i, a := range args {
-			if out[i] = p.pushConj(a); out[i] == nil {
+	// conjArgs copies n with the conjugate pushed into each argument, or
+	// gives nil.
+	conjArgs := func(n *node) *node {
+		args := make([]*node, len(n.args))
+		for i, a := range n.args {
+			if args[i] = p.pushConj(a); args[i] == nil {
 				return nil
 			}
 		}
-		return out
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
 	}
 	switch n.k {
 	case nNum, nVar, nBase:
@@ -1440,13 +1456,7 @@ func (p *parser) pushConj(n *node) *node {
 		}
 		return n
 	case nAdd, nMul, nNeg, nDiv:
-		args := cp(n.args)
-		if args == nil {
-			return nil
-		}
-		c := *n
-		c.args, c.exState = args, 0
-		return &c
+		return conjArgs(n)
 	case nPow:
 		e := n.args[1]
 		if e.k == nNeg {
@@ -1455,23 +1465,11 @@ func (p *parser) pushConj(n *node) *node {
 		if !intLit(e) && !n.args[0].isConst(cE) {
 			return nil
 		}
-		args := cp(n.args)
-		if args == nil {
-			return nil
-		}
-		c := *n
-		c.args, c.exState = args, 0
-		return &c
+		return conjArgs(n)
 	case nFunc:
 		switch n.fn {
 		case fnExp, fnSin, fnCos, fnTan, fnSec, fnCsc, fnCot, fnSinh, fnCosh, fnTanh:
-			args := cp(n.args)
-			if args == nil {
-				return nil
-			}
-			c := *n
-			c.args, c.exState = args, 0
-			return &c
+			return conjArgs(n)
 		case fnAbs:
 			return n
 		case fnSqrt, fnRoot, fnLn, fnLog:
@@ -1583,21 +1581,9 @@ func (p *parser) function(name funcID) (*node, error) {
 
 // bracket parses (...) or [...]: a group, a tuple or an interval.
 func (p *parser) bracket(open string) (*node, error) {
-	var items []*node
-	for {
-		if p.isOp(")") || p.isOp("]") {
-			break
-		}
-		it, err := p.parseItem()
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-		if p.isOp(",") || p.isOp(";") {
-			p.pos++
-			continue
-		}
-		break
+	items, err := p.items(func() bool { return p.isOp(")") || p.isOp("]") })
+	if err != nil {
+		return nil, err
 	}
 	t := p.next()
 	if t.k != tOp || (t.s != ")" && t.s != "]") {
