@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 )
 
@@ -41,12 +42,42 @@ func (p *parser) isOp(s string) bool {
 	return t.k == tOp && t.s == s
 }
 
+// takeOp consumes the next token when it is one of the operators ops and
+// returns it, else it returns "".
+func (p *parser) takeOp(ops ...string) string {
+	t := p.peek()
+	if t.k == tOp && slices.Contains(ops, t.s) {
+		p.pos++
+		return t.s
+	}
+	return ""
+}
+
 func (p *parser) expect(s string) error {
 	if !p.isOp(s) {
 		return fmt.Errorf("expected %q at token %d: %w", s, p.pos, errParse)
 	}
 	p.pos++
 	return nil
+}
+
+// mkAfter parses the right operand with parse and makes k(left, right).
+func (p *parser) mkAfter(k nkind, left *node, parse func() (*node, error)) (*node, error) {
+	right, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	return p.mk(k, "", left, right)
+}
+
+// flatten appends right to left when left is a k node already, else makes
+// k(left, right): sums and products stay flat.
+func (p *parser) flatten(k nkind, left, right *node) (*node, error) {
+	if left.k == k {
+		left.args = append(left.args, right)
+		return left, nil
+	}
+	return p.mk(k, "", left, right)
 }
 
 func (p *parser) mk(k nkind, s string, args ...*node) (*node, error) {
@@ -246,8 +277,8 @@ func (p *parser) atItemEnd() bool {
 	return false
 }
 
-func (p *parser) isListSep() bool {
-	t := p.peek()
+// isListSep reports whether t separates the answers of a list.
+func (t token) isListSep() bool {
 	switch t.k {
 	case tSep:
 		return true
@@ -265,7 +296,7 @@ func (p *parser) parseTop() (*node, error) {
 	var groups [][]*node
 	semi := false
 	for {
-		for p.isListSep() {
+		for p.peek().isListSep() {
 			if p.isOp(";") {
 				semi = true
 				groups = append(groups, items)
@@ -281,7 +312,7 @@ func (p *parser) parseTop() (*node, error) {
 			return nil, err
 		}
 		items = append(items, it)
-		if !p.isListSep() {
+		if !p.peek().isListSep() {
 			break
 		}
 	}
@@ -492,43 +523,38 @@ func (p *parser) parseSum() (*node, error) {
 		return nil, err
 	}
 	for {
-		t := p.peek()
-		if t.k == tOp && (t.s == "+" || t.s == "-") {
-			p.pos++
-			right, err := p.parseTerm()
-			if err != nil {
-				return nil, err
-			}
-			if t.s == "-" {
-				if right, err = p.mk(nNeg, "", right); err != nil {
-					return nil, err
-				}
-			}
-			if left.k == nAdd {
-				left.args = append(left.args, right)
-			} else if left, err = p.mk(nAdd, "", left, right); err != nil {
-				return nil, err
-			}
-			continue
+		op := p.takeOp("+", "-", "pm", "mp")
+		if op == "" {
+			break
 		}
-		if t.k == tOp && (t.s == "pm" || t.s == "mp") {
-			p.pos++
-			right, err := p.parseTerm()
-			if err != nil {
-				return nil, err
-			}
-			if left, err = p.mkPM(t.s, left, right); err != nil {
-				return nil, err
-			}
-			continue
+		right, err := p.parseTerm()
+		if err != nil {
+			return nil, err
 		}
-		break
+		if left, err = p.addTerm(op, left, right); err != nil {
+			return nil, err
+		}
 	}
 	if u, n := p.unitAhead(); n > 0 {
 		p.pos += n
 		return p.mk(nUnit, u, left)
 	}
 	return left, nil
+}
+
+// addTerm joins the term right to the sum left with the operator op: +,
+// -, or ± and ∓.
+func (p *parser) addTerm(op string, left, right *node) (*node, error) {
+	switch op {
+	case "pm", "mp":
+		return p.mkPM(op, left, right)
+	case "-":
+		var err error
+		if right, err = p.mk(nNeg, "", right); err != nil {
+			return nil, err
+		}
+	}
+	return p.flatten(nAdd, left, right)
 }
 
 // startsFactor reports whether the token can begin an implicitly
@@ -601,9 +627,7 @@ func (p *parser) parseTerm() (*node, error) {
 		default:
 			return left, nil
 		}
-		if left.k == nMul {
-			left.args = append(left.args, right)
-		} else if left, err = p.mk(nMul, "", left, right); err != nil {
+		if left, err = p.flatten(nMul, left, right); err != nil {
 			return nil, err
 		}
 	}
@@ -687,11 +711,7 @@ func (p *parser) parsePower() (*node, error) {
 			}
 			continue
 		}
-		e, err := p.parseExponent()
-		if err != nil {
-			return nil, err
-		}
-		if base, err = p.mk(nPow, "", base, e); err != nil {
+		if base, err = p.mkAfter(nPow, base, p.parseExponent); err != nil {
 			return nil, err
 		}
 		// a^b^c is a^(b^c): parseExponent already took the tower.
@@ -719,17 +739,15 @@ func (p *parser) parseExponent() (*node, error) {
 	if p.isOp("{") {
 		return p.parseGroup()
 	}
-	t := p.peek()
-	if t.k == tOp && (t.s == "-" || t.s == "+") {
-		p.pos++
+	if op := p.takeOp("-", "+"); op != "" {
 		x, err := p.parseExponent()
 		if err != nil {
 			return nil, err
 		}
-		if t.s == "+" {
-			return x, nil
+		if op == "-" {
+			return p.mk(nNeg, "", x)
 		}
-		return p.mk(nNeg, "", x)
+		return x, nil
 	}
 	// x^ab: the lexer gives the exponent its first letter only
 	return p.parsePowerNoPostfixPow()
@@ -740,13 +758,8 @@ func (p *parser) parsePowerNoPostfixPow() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.isOp("^") {
-		p.pos++
-		e, err := p.parseExponent()
-		if err != nil {
-			return nil, err
-		}
-		return p.mk(nPow, "", base, e)
+	if p.takeOp("^") != "" {
+		return p.mkAfter(nPow, base, p.parseExponent)
 	}
 	return base, nil
 }
@@ -1552,11 +1565,7 @@ func (p *parser) function(name funcID) (*node, error) {
 			if !simple {
 				break
 			}
-			f, err := p.parsePower()
-			if err != nil {
-				return nil, err
-			}
-			if arg, err = p.mk(nMul, "", arg, f); err != nil {
+			if arg, err = p.mkAfter(nMul, arg, p.parsePower); err != nil {
 				return nil, err
 			}
 		}
