@@ -250,9 +250,7 @@ func TestProblemRoute(t *testing.T) {
 	}
 
 	r = do(t, srv, get("/v1/problems/p_nope"))
-	if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {
-		t.Errorf("GET /v1/problems/p_nope = %d %s, want 404 not_found", r.status, r.body)
-	}
+	r.wantError(t, "GET /v1/problems/p_nope", http.StatusNotFound, "not_found", "")
 }
 
 func TestStatsRoute(t *testing.T) {
@@ -277,9 +275,7 @@ func TestStatsRoute(t *testing.T) {
 		t.Errorf("sources = %v", sources)
 	}
 	r = do(t, srv, badGet("/v1/stats?x=1"))
-	if _, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || field != "x" {
-		t.Errorf("GET /v1/stats?x=1 = %d %s, want 400 on x", r.status, r.body)
-	}
+	r.wantError(t, "GET /v1/stats?x=1", http.StatusBadRequest, "", "x")
 }
 
 func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
@@ -287,9 +283,7 @@ func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
 	srv, _ := corpusServer(t, func(d *api.Deps) { d.APIToken = "reader" })
 	for _, path := range []string{"/v1/problems", "/v1/problems/x", "/v1/splits", "/v1/splits/x", "/v1/splits/x/export", "/v1/stats"} {
 		r := do(t, srv, badGet(path))
-		if code, _, _ := r.errorOf(t); r.status != http.StatusUnauthorized || code != "unauthorized" {
-			t.Errorf("GET %s without a token = %d %s, want 401", path, r.status, r.body)
-		}
+		r.wantError(t, "GET "+path+" without a token", http.StatusUnauthorized, "unauthorized", "")
 	}
 	c := get("/v1/problems")
 	c.header = map[string]string{"Authorization": "Bearer reader"}

@@ -200,9 +200,7 @@ func TestExportRoute(t *testing.T) {
 	for _, tc := range bad {
 		t.Run("bad "+tc.query, func(t *testing.T) {
 			r := do(t, srv, badGet("/v1/splits/s/export?"+tc.query))
-			if code, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || code != "invalid_request" || field != tc.field {
-				t.Errorf("GET export?%s = %d %s, want 400 on %s", tc.query, r.status, r.body, tc.field)
-			}
+			r.wantError(t, "GET export?"+tc.query, http.StatusBadRequest, "invalid_request", tc.field)
 		})
 	}
 }
@@ -244,9 +242,7 @@ func TestExportCutShort(t *testing.T) {
 	t.Run("before the first byte", func(t *testing.T) {
 		srv := httptestServer(t, api.Deps{Corpus: failingExport{rows: 0}})
 		r := do(t, srv, get("/v1/splits/s/export"))
-		if code, _, _ := r.errorOf(t); r.status != http.StatusInternalServerError || code != "internal" {
-			t.Errorf("export failing at once = %d %s, want a 500 JSON error", r.status, r.body)
-		}
+		r.wantError(t, "export failing at once", http.StatusInternalServerError, "internal", "")
 	})
 }
 

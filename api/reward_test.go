@@ -300,9 +300,7 @@ func TestGetRewardOpenRLHF(t *testing.T) {
 	}
 	for _, tc := range bad {
 		r := do(t, srv, call{method: "POST", path: "/get_reward", body: tc.body})
-		if _, field, _ := r.errorOf(t); r.status != 400 || field != tc.field {
-			t.Errorf("%s: %d %s, want 400 naming %q", tc.name, r.status, r.body, tc.field)
-		}
+		r.wantError(t, tc.name, 400, "", tc.field)
 	}
 }
 

@@ -112,17 +112,13 @@ func TestSplitRoutes(t *testing.T) {
 
 	t.Run("duplicate name", func(t *testing.T) {
 		r := do(t, srv, post("/v1/splits", `{"name":"plain","fractions":{"train":1}}`))
-		if code, field, _ := r.errorOf(t); r.status != http.StatusConflict || code != "conflict" || field != "name" {
-			t.Errorf("POST an existing name = %d %s, want 409 conflict on name", r.status, r.body)
-		}
+		r.wantError(t, "POST an existing name", http.StatusConflict, "conflict", "name")
 	})
 
 	t.Run("unknown split", func(t *testing.T) {
 		for _, path := range []string{"/v1/splits/nope", "/v1/splits/nope/export", "/v1/splits/nope/export?format=parquet&part=test"} {
 			r := do(t, srv, get(path))
-			if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {
-				t.Errorf("GET %s = %d %s, want 404 not_found", path, r.status, r.body)
-			}
+			r.wantError(t, "GET "+path, http.StatusNotFound, "not_found", "")
 			if cd := r.header.Get("Content-Disposition"); cd != "" {
 				t.Errorf("GET %s: a 404 with Content-Disposition %q", path, cd)
 			}
@@ -204,9 +200,7 @@ func TestCreateSplitBodyLimit(t *testing.T) {
 	srv, _ := corpusServer(t, func(d *api.Deps) { d.BodyLimit = 200 })
 	body := `{"name":"big","filter":{"q":"` + strings.Repeat("x", 300) + `"},"fractions":{"train":1}}`
 	r := do(t, srv, badPost("/v1/splits", body))
-	if code, _, _ := r.errorOf(t); r.status != http.StatusRequestEntityTooLarge || code != "body_too_large" {
-		t.Errorf("POST /v1/splits with %d bytes over a 200-byte limit = %d %s, want 413 body_too_large", len(body), r.status, r.body)
-	}
+	r.wantError(t, fmt.Sprintf("POST /v1/splits with %d bytes over a 200-byte limit", len(body)), http.StatusRequestEntityTooLarge, "body_too_large", "")
 	if r := do(t, srv, get("/v1/splits/big")); r.status != http.StatusNotFound {
 		t.Errorf("the oversized split was saved: GET = %d", r.status)
 	}
