@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -31,39 +31,23 @@ func fp(f float64) *float64 { return &f }
 // insertCorpus inserts the fixtures and their sources with plain SQL.
 func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []corpusFixture) {
 	tb.Helper()
-	ctx := context.Background()
-	for _, f := range fs {
-		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ($1, 'corpus', 'MIT') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
-			tb.Fatal(err)
+	ps := make([]testutil.Problem, len(fs))
+	for i, f := range fs {
+		stage := ""
+		if f.status == "dropped" {
+			stage = "classify"
 		}
-		status := f.status
-		if status == "" {
-			status = "kept"
-		}
-		kind := f.kind
-		if kind == "" {
-			kind = "integer"
-		}
-		text := f.text
-		if text == "" {
-			text = "What is " + f.id + "?"
-		}
-		contaminated := f.contaminated
-		if contaminated == nil {
-			contaminated = []string{}
-		}
-		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, source_revision, row_key, raw_hash, license,
-				problem_raw, problem_norm, solution, domain, difficulty, answer_raw, answer_canonical, answer_kind,
-				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra)
-			VALUES ($1, (SELECT id FROM sources WHERE name = $2), 'rev1', 'row-' || $1, '\xbeef', 'MIT',
-				$3 || E'\n', $3, 'Because.', $4, $5, '\frac{1}{2}', '1/2', $6,
-				$7, CASE WHEN $7 = 'dropped' THEN 'classify' ELSE '' END, $8, NULLIF($9, ''), NULLIF($10, ''), $11, $12, $13,
-				'[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]', '{"topic":"x"}')`,
-			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.reason, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
-		if err != nil {
-			tb.Fatalf("insert %s: %v", f.id, err)
+		ps[i] = testutil.Problem{
+			ID: f.id, Source: f.source, Text: f.text, Domain: f.domain, Kind: f.kind, Status: f.status, Stage: stage,
+			Reason: f.reason, DupOf: f.dupOf, Cluster: f.cluster, Difficulty: f.difficulty, Contaminated: f.contaminated,
+			Attempts: f.attempts, Correct: f.correct,
+			SourceLicense: "MIT", Revision: "rev1", RowKey: "row-" + f.id, License: "MIT", RawHash: []byte{0xbe, 0xef},
+			RawSuffix: "\n", Solution: "Because.", AnswerRaw: `\frac{1}{2}`, AnswerCanonical: "1/2",
+			Verdicts: `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`,
+			Extra:    `{"topic":"x"}`,
 		}
 	}
+	testutil.InsertProblems(tb, pool, ps)
 }
 
 // corpusServer starts the real router on a fresh database.

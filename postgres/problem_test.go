@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -29,37 +30,17 @@ func ptr(f float64) *float64 { return &f }
 // with plain SQL.
 func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []fixture) {
 	tb.Helper()
-	ctx := context.Background()
-	for _, f := range fs {
-		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role) VALUES ($1, 'corpus') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
-			tb.Fatal(err)
-		}
-		status := f.status
-		if status == "" {
-			status = "kept"
-		}
-		kind := f.kind
-		if kind == "" {
-			kind = "integer"
-		}
-		text := f.text
-		if text == "" {
-			text = "What is " + f.id + "?"
-		}
-		contaminated := f.contaminated
-		if contaminated == nil {
-			contaminated = []string{}
-		}
-		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm,
-				domain, difficulty, answer_raw, answer_canonical, answer_kind, status, duplicate_of, cluster_id,
-				contaminated, attempts, correct, verdicts)
-			VALUES ($1, (SELECT id FROM sources WHERE name = $2), $1, '\x00ff', $3, $3, $4, $5, '42', '42', $6, $7,
-				NULLIF($8, ''), NULLIF($9, ''), $10, $11, $12, '[{"stage":"normalize","pass":true,"reason":""}]')`,
-			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
-		if err != nil {
-			tb.Fatalf("insert %s: %v", f.id, err)
+	ps := make([]testutil.Problem, len(fs))
+	for i, f := range fs {
+		ps[i] = testutil.Problem{
+			ID: f.id, Source: f.source, Text: f.text, Domain: f.domain, Kind: f.kind, Status: f.status,
+			DupOf: f.dupOf, Cluster: f.cluster, Difficulty: f.difficulty, Contaminated: f.contaminated,
+			Attempts: f.attempts, Correct: f.correct,
+			RowKey: f.id, RawHash: []byte{0x00, 0xff}, AnswerRaw: "42", AnswerCanonical: "42",
+			Verdicts: `[{"stage":"normalize","pass":true,"reason":""}]`,
 		}
 	}
+	testutil.InsertProblems(tb, pool, ps)
 }
 
 func ids(ps []bigmath.Problem) []string {
