@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,35 +18,23 @@ import (
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-// corpusFixture is one problem row; zero fields take the defaults of a
-// kept, clean integer-answer problem.
-type corpusFixture struct {
-	id, source, text, domain, kind, status, reason, dupOf, cluster string
-	difficulty                                                     *float64
-	contaminated                                                   []string
-	attempts, correct                                              int64
-}
-
 func fp(f float64) *float64 { return &f }
 
-// insertCorpus inserts the fixtures and their sources with plain SQL.
-func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []corpusFixture) {
+// insertCorpus inserts the fixtures and their sources with plain SQL, with
+// the lineage, solution, answer, verdicts and extra the corpus tests read
+// back (a dropped fixture dropped by classify).
+func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	tb.Helper()
-	ps := make([]testutil.Problem, len(fs))
-	for i, f := range fs {
-		stage := ""
-		if f.status == "dropped" {
-			stage = "classify"
+	ps := slices.Clone(fs)
+	for i := range ps {
+		p := &ps[i]
+		if p.Status == "dropped" {
+			p.Stage = "classify"
 		}
-		ps[i] = testutil.Problem{
-			ID: f.id, Source: f.source, Text: f.text, Domain: f.domain, Kind: f.kind, Status: f.status, Stage: stage,
-			Reason: f.reason, DupOf: f.dupOf, Cluster: f.cluster, Difficulty: f.difficulty, Contaminated: f.contaminated,
-			Attempts: f.attempts, Correct: f.correct,
-			SourceLicense: "MIT", Revision: "rev1", RowKey: "row-" + f.id, License: "MIT", RawHash: []byte{0xbe, 0xef},
-			RawSuffix: "\n", Solution: "Because.", AnswerRaw: `\frac{1}{2}`, AnswerCanonical: "1/2",
-			Verdicts: `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`,
-			Extra:    `{"topic":"x"}`,
-		}
+		p.SourceLicense, p.Revision, p.RowKey, p.License, p.RawHash = "MIT", "rev1", "row-"+p.ID, "MIT", []byte{0xbe, 0xef}
+		p.RawSuffix, p.Solution, p.AnswerRaw, p.AnswerCanonical = "\n", "Because.", `\frac{1}{2}`, "1/2"
+		p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`
+		p.Extra = `{"topic":"x"}`
 	}
 	testutil.InsertProblems(tb, pool, ps)
 }
@@ -84,14 +73,14 @@ func problemIDs(tb testing.TB, r reply) []string {
 func TestProblemsRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "a1", source: "alpha", domain: "algebra", difficulty: fp(1), text: "Solve x+1=2, 100% sure"},
-		{id: "a2", source: "alpha", domain: "geometry", difficulty: fp(3), kind: "rational", attempts: 4, correct: 1},
-		{id: "a3", source: "alpha", status: "dropped", reason: "proof"},
-		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
-		{id: "b1", source: "beta", domain: "algebra", difficulty: fp(5), attempts: 2, correct: 2},
-		{id: "b2", source: "beta", contaminated: []string{"math500"}},
-		{id: "b3", source: "beta", status: "pending"},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: fp(1), Text: "Solve x+1=2, 100% sure"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: fp(3), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a3", Source: "alpha", Status: "dropped", Reason: "proof"},
+		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: fp(5), Attempts: 2, Correct: 2},
+		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
+		{ID: "b3", Source: "beta", Status: "pending"},
 	})
 
 	tests := []struct {
@@ -191,9 +180,9 @@ func TestProblemsRoute(t *testing.T) {
 func TestProblemRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	fs := []corpusFixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: fp(2), attempts: 3, correct: 3}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: fp(2), Attempts: 3, Correct: 3}}
 	for i := range 120 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("d%03d", i), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime24"}})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("d%03d", i), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime24"}})
 	}
 	insertCorpus(t, pool, fs)
 
@@ -240,10 +229,10 @@ func TestProblemRoute(t *testing.T) {
 func TestStatsRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "a1", source: "alpha"},
-		{id: "a2", source: "alpha", status: "dropped", reason: "proof"},
-		{id: "b1", source: "beta", contaminated: []string{"math500"}},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha"},
+		{ID: "a2", Source: "alpha", Status: "dropped", Reason: "proof"},
+		{ID: "b1", Source: "beta", Contaminated: []string{"math500"}},
 	})
 	r := do(t, srv, get("/v1/stats"))
 	if r.status != http.StatusOK {

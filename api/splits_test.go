@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func post(path, body string) call {
@@ -20,18 +21,18 @@ func badPost(path, body string) call { return call{method: http.MethodPost, path
 
 // splitFixtures are 60 kept problems of alpha (difficulty 1..60) and 40 of
 // beta (no difficulty), plus problems no default filter selects.
-func splitFixtures() []corpusFixture {
-	var fs []corpusFixture
+func splitFixtures() []testutil.Problem {
+	var fs []testutil.Problem
 	for i := range 60 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("a%03d", i), source: "alpha", domain: "algebra", difficulty: fp(float64(i + 1))})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Domain: "algebra", Difficulty: fp(float64(i + 1))})
 	}
 	for i := range 40 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("b%03d", i), source: "beta", domain: "geometry"})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%03d", i), Source: "beta", Domain: "geometry"})
 	}
 	return append(fs,
-		corpusFixture{id: "x-dropped", source: "beta", status: "dropped", reason: "proof"},
-		corpusFixture{id: "x-dup", source: "beta", dupOf: "b000", cluster: "b000"},
-		corpusFixture{id: "x-contaminated", source: "alpha", contaminated: []string{"aime24"}},
+		testutil.Problem{ID: "x-dropped", Source: "beta", Status: "dropped", Reason: "proof"},
+		testutil.Problem{ID: "x-dup", Source: "beta", DupOf: "b000", Cluster: "b000"},
+		testutil.Problem{ID: "x-contaminated", Source: "alpha", Contaminated: []string{"aime24"}},
 	)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,30 +16,17 @@ import (
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-// fixture is one problem row for the corpus tests; zero fields take the
-// column defaults of a kept, clean problem.
-type fixture struct {
-	id, source, text, domain, kind, status, dupOf, cluster string
-	difficulty                                             *float64
-	contaminated                                           []string
-	attempts, correct                                      int64
-}
-
 func ptr(f float64) *float64 { return &f }
 
 // insertFixtures inserts the sources the fixtures name and the fixtures,
-// with plain SQL.
-func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []fixture) {
+// with plain SQL: row key the id, answer 42, the normalize verdict.
+func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	tb.Helper()
-	ps := make([]testutil.Problem, len(fs))
-	for i, f := range fs {
-		ps[i] = testutil.Problem{
-			ID: f.id, Source: f.source, Text: f.text, Domain: f.domain, Kind: f.kind, Status: f.status,
-			DupOf: f.dupOf, Cluster: f.cluster, Difficulty: f.difficulty, Contaminated: f.contaminated,
-			Attempts: f.attempts, Correct: f.correct,
-			RowKey: f.id, RawHash: []byte{0x00, 0xff}, AnswerRaw: "42", AnswerCanonical: "42",
-			Verdicts: `[{"stage":"normalize","pass":true,"reason":""}]`,
-		}
+	ps := slices.Clone(fs)
+	for i := range ps {
+		p := &ps[i]
+		p.RowKey, p.RawHash, p.AnswerRaw, p.AnswerCanonical = p.ID, []byte{0x00, 0xff}, "42", "42"
+		p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""}]`
 	}
 	testutil.InsertProblems(tb, pool, ps)
 }
@@ -55,14 +43,14 @@ func TestListProblems(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
-	insertFixtures(t, pool, []fixture{
-		{id: "a1", source: "alpha", domain: "algebra", difficulty: ptr(1), text: "Solve x+1=2 with 100% effort"},
-		{id: "a2", source: "alpha", domain: "geometry", difficulty: ptr(3), kind: "rational", attempts: 4, correct: 1},
-		{id: "a3", source: "alpha", status: "dropped"},
-		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
-		{id: "b1", source: "beta", domain: "algebra", difficulty: ptr(5), attempts: 2, correct: 2, text: "Find a_1 given a_2"},
-		{id: "b2", source: "beta", contaminated: []string{"math500"}},
-		{id: "b3", source: "beta", status: "pending"},
+	insertFixtures(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: ptr(1), Text: "Solve x+1=2 with 100% effort"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: ptr(3), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a3", Source: "alpha", Status: "dropped"},
+		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: ptr(5), Attempts: 2, Correct: 2, Text: "Find a_1 given a_2"},
+		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
+		{ID: "b3", Source: "beta", Status: "pending"},
 	})
 	ctx := context.Background()
 	tests := []struct {
@@ -134,9 +122,9 @@ func TestGetProblem(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
-	fs := []fixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: ptr(2), attempts: 3, correct: 2}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: ptr(2), Attempts: 3, Correct: 2}}
 	for i := range 5 {
-		fs = append(fs, fixture{id: fmt.Sprintf("c%d", i+2), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime"}})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("c%d", i+2), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime"}})
 	}
 	insertFixtures(t, pool, fs)
 	ctx := context.Background()
