@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 
@@ -18,25 +17,22 @@ import (
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-func fp(f float64) *float64 { return &f }
-
-// insertCorpus inserts the fixtures and their sources with plain SQL, with
-// the lineage, solution, answer, verdicts and extra the corpus tests read
-// back (a dropped fixture dropped by classify).
+// insertCorpus inserts the fixtures and their sources with plain SQL.
 func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	tb.Helper()
-	ps := slices.Clone(fs)
-	for i := range ps {
-		p := &ps[i]
-		if p.Status == "dropped" {
-			p.Stage = "classify"
-		}
-		p.SourceLicense, p.Revision, p.RowKey, p.License, p.RawHash = "MIT", "rev1", "row-"+p.ID, "MIT", []byte{0xbe, 0xef}
-		p.RawSuffix, p.Solution, p.AnswerRaw, p.AnswerCanonical = "\n", "Because.", `\frac{1}{2}`, "1/2"
-		p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`
-		p.Extra = `{"topic":"x"}`
+	testutil.InsertProblems(tb, pool, fs, corpusColumns)
+}
+
+// corpusColumns gives a fixture the lineage, solution, answer, verdicts and
+// extra the corpus tests read back (a dropped one dropped by classify).
+func corpusColumns(p *testutil.Problem) {
+	if p.Status == "dropped" {
+		p.Stage = "classify"
 	}
-	testutil.InsertProblems(tb, pool, ps)
+	p.SourceLicense, p.Revision, p.RowKey, p.License, p.RawHash = "MIT", "rev1", "row-"+p.ID, "MIT", []byte{0xbe, 0xef}
+	p.RawSuffix, p.Solution, p.AnswerRaw, p.AnswerCanonical = "\n", "Because.", `\frac{1}{2}`, "1/2"
+	p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`
+	p.Extra = `{"topic":"x"}`
 }
 
 // corpusServer starts the real router on a fresh database.
@@ -74,11 +70,11 @@ func TestProblemsRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
 	insertCorpus(t, pool, []testutil.Problem{
-		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: fp(1), Text: "Solve x+1=2, 100% sure"},
-		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: fp(3), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: new(1.0), Text: "Solve x+1=2, 100% sure"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: new(3.0), Kind: "rational", Attempts: 4, Correct: 1},
 		{ID: "a3", Source: "alpha", Status: "dropped", Reason: "proof"},
 		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
-		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: fp(5), Attempts: 2, Correct: 2},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: new(5.0), Attempts: 2, Correct: 2},
 		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
 		{ID: "b3", Source: "beta", Status: "pending"},
 	})
@@ -180,7 +176,7 @@ func TestProblemsRoute(t *testing.T) {
 func TestProblemRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: fp(2), Attempts: 3, Correct: 3}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: new(2.0), Attempts: 3, Correct: 3}}
 	for i := range 120 {
 		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("d%03d", i), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime24"}})
 	}

@@ -24,7 +24,7 @@ func badPost(path, body string) call { return call{method: http.MethodPost, path
 func splitFixtures() []testutil.Problem {
 	var fs []testutil.Problem
 	for i := range 60 {
-		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Domain: "algebra", Difficulty: fp(float64(i + 1))})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Domain: "algebra", Difficulty: new(float64(i + 1))})
 	}
 	for i := range 40 {
 		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%03d", i), Source: "beta", Domain: "geometry"})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,19 +15,14 @@ import (
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-func ptr(f float64) *float64 { return &f }
-
 // insertFixtures inserts the sources the fixtures name and the fixtures,
 // with plain SQL: row key the id, answer 42, the normalize verdict.
 func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	tb.Helper()
-	ps := slices.Clone(fs)
-	for i := range ps {
-		p := &ps[i]
+	testutil.InsertProblems(tb, pool, fs, func(p *testutil.Problem) {
 		p.RowKey, p.RawHash, p.AnswerRaw, p.AnswerCanonical = p.ID, []byte{0x00, 0xff}, "42", "42"
 		p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""}]`
-	}
-	testutil.InsertProblems(tb, pool, ps)
+	})
 }
 
 func ids(ps []bigmath.Problem) []string {
@@ -44,11 +38,11 @@ func TestListProblems(t *testing.T) {
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
 	insertFixtures(t, pool, []testutil.Problem{
-		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: ptr(1), Text: "Solve x+1=2 with 100% effort"},
-		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: ptr(3), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: new(1.0), Text: "Solve x+1=2 with 100% effort"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: new(3.0), Kind: "rational", Attempts: 4, Correct: 1},
 		{ID: "a3", Source: "alpha", Status: "dropped"},
 		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
-		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: ptr(5), Attempts: 2, Correct: 2, Text: "Find a_1 given a_2"},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: new(5.0), Attempts: 2, Correct: 2, Text: "Find a_1 given a_2"},
 		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
 		{ID: "b3", Source: "beta", Status: "pending"},
 	})
@@ -67,10 +61,10 @@ func TestListProblems(t *testing.T) {
 		{"two sources", bigmath.ProblemFilter{Sources: []string{"beta", "alpha"}}, []string{"a1", "a2", "b1"}},
 		{"domain", bigmath.ProblemFilter{Domains: []string{"algebra"}}, []string{"a1", "b1"}},
 		{"kind", bigmath.ProblemFilter{Kinds: []string{"rational"}}, []string{"a2"}},
-		{"difficulty range", bigmath.ProblemFilter{MinDifficulty: ptr(2), MaxDifficulty: ptr(5)}, []string{"a2", "b1"}},
-		{"max difficulty skips unknown", bigmath.ProblemFilter{MaxDifficulty: ptr(1), Status: "all"}, []string{"a1"}},
-		{"min pass rate skips no attempts", bigmath.ProblemFilter{MinPassRate: ptr(0)}, []string{"a2", "b1"}},
-		{"max pass rate", bigmath.ProblemFilter{MaxPassRate: ptr(0.5)}, []string{"a2"}},
+		{"difficulty range", bigmath.ProblemFilter{MinDifficulty: new(2.0), MaxDifficulty: new(5.0)}, []string{"a2", "b1"}},
+		{"max difficulty skips unknown", bigmath.ProblemFilter{MaxDifficulty: new(1.0), Status: "all"}, []string{"a1"}},
+		{"min pass rate skips no attempts", bigmath.ProblemFilter{MinPassRate: new(0.0)}, []string{"a2", "b1"}},
+		{"max pass rate", bigmath.ProblemFilter{MaxPassRate: new(0.5)}, []string{"a2"}},
 		{"q ignores case", bigmath.ProblemFilter{Q: "SOLVE"}, []string{"a1"}},
 		{"q percent is literal", bigmath.ProblemFilter{Q: "100%"}, []string{"a1"}},
 		{"q percent alone matches only a percent", bigmath.ProblemFilter{Q: "%"}, []string{"a1"}},
@@ -122,7 +116,7 @@ func TestGetProblem(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
-	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: ptr(2), Attempts: 3, Correct: 2}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: new(2.0), Attempts: 3, Correct: 2}}
 	for i := range 5 {
 		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("c%d", i+2), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime"}})
 	}

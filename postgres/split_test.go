@@ -22,7 +22,7 @@ func TestSplits(t *testing.T) {
 	// 100 problems of alpha with difficulties 1..100, 50 of beta without one.
 	var fs []testutil.Problem
 	for i := range 100 {
-		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Difficulty: ptr(float64(i + 1))})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Difficulty: new(float64(i + 1))})
 	}
 	for i := range 50 {
 		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%03d", i), Source: "beta"})

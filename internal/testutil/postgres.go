@@ -40,11 +40,16 @@ type Problem struct {
 	Verdicts, Extra                          string // JSON
 }
 
-// InsertProblems inserts the problems and the sources they name.
-func InsertProblems(tb testing.TB, pool *pgxpool.Pool, ps []Problem) {
+// InsertProblems inserts the problems and the sources they name; fill,
+// when set, first completes each (a copy) with the columns a package's
+// tests read back.
+func InsertProblems(tb testing.TB, pool *pgxpool.Pool, ps []Problem, fill func(*Problem)) {
 	tb.Helper()
 	ctx := context.Background()
 	for _, p := range ps {
+		if fill != nil {
+			fill(&p)
+		}
 		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ($1, 'corpus', $2) ON CONFLICT (name) DO NOTHING`, p.Source, p.SourceLicense); err != nil {
 			tb.Fatal(err)
 		}
