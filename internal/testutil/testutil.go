@@ -108,3 +108,14 @@ func ReachableTempDir(tb testing.TB, pattern string) string {
 	}
 	return dir
 }
+
+// CheckStrings runs f, named name in failures, on every case: an input
+// and the output f should give.
+func CheckStrings(t *testing.T, name string, f func(string) string, cases [][2]string) {
+	t.Helper()
+	for _, c := range cases {
+		if got := f(c[0]); got != c[1] {
+			t.Errorf("%s(%q) = %q, want %q", name, c[0], got, c[1])
+		}
+	}
+}
