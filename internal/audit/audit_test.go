@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // loadShared reads every shared file once per test binary (the files are
@@ -285,19 +287,14 @@ func TestReadersRejectBadFiles(t *testing.T) {
 }
 
 func TestLastBoxed(t *testing.T) {
-	cases := []struct{ in, want string }{
+	testutil.CheckStrings(t, "lastBoxed", lastBoxed, [][2]string{
 		{`so $\boxed{5}$.`, "5"},
 		{`\boxed{1} and then \boxed{\frac{1}{2}}`, `\frac{1}{2}`},
 		{`\boxed{\{1,2\}}`, `\{1,2\}`},
 		{`\boxed 7.`, "7"},
 		{`no box`, ""},
 		{`\boxed{open`, ""},
-	}
-	for _, c := range cases {
-		if got := lastBoxed(c.in); got != c.want {
-			t.Errorf("lastBoxed(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
+	})
 }
 
 func FuzzReadProblemLabels(f *testing.F) {
