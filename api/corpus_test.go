@@ -13,57 +13,27 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-// corpusFixture is one problem row; zero fields take the defaults of a
-// kept, clean integer-answer problem.
-type corpusFixture struct {
-	id, source, text, domain, kind, status, reason, dupOf, cluster string
-	difficulty                                                     *float64
-	contaminated                                                   []string
-	attempts, correct                                              int64
+// insertCorpus inserts the fixtures and their sources with plain SQL.
+func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
+	tb.Helper()
+	testutil.InsertProblems(tb, pool, fs, corpusColumns)
 }
 
-func fp(f float64) *float64 { return &f }
-
-// insertCorpus inserts the fixtures and their sources with plain SQL.
-func insertCorpus(tb testing.TB, pool *pgxpool.Pool, fs []corpusFixture) {
-	tb.Helper()
-	ctx := context.Background()
-	for _, f := range fs {
-		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ($1, 'corpus', 'MIT') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
-			tb.Fatal(err)
-		}
-		status := f.status
-		if status == "" {
-			status = "kept"
-		}
-		kind := f.kind
-		if kind == "" {
-			kind = "integer"
-		}
-		text := f.text
-		if text == "" {
-			text = "What is " + f.id + "?"
-		}
-		contaminated := f.contaminated
-		if contaminated == nil {
-			contaminated = []string{}
-		}
-		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, source_revision, row_key, raw_hash, license,
-				problem_raw, problem_norm, solution, domain, difficulty, answer_raw, answer_canonical, answer_kind,
-				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra)
-			VALUES ($1, (SELECT id FROM sources WHERE name = $2), 'rev1', 'row-' || $1, '\xbeef', 'MIT',
-				$3 || E'\n', $3, 'Because.', $4, $5, '\frac{1}{2}', '1/2', $6,
-				$7, CASE WHEN $7 = 'dropped' THEN 'classify' ELSE '' END, $8, NULLIF($9, ''), NULLIF($10, ''), $11, $12, $13,
-				'[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]', '{"topic":"x"}')`,
-			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.reason, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
-		if err != nil {
-			tb.Fatalf("insert %s: %v", f.id, err)
-		}
+// corpusColumns gives a fixture the lineage, solution, answer, verdicts and
+// extra the corpus tests read back (a dropped one dropped by classify).
+func corpusColumns(p *testutil.Problem) {
+	if p.Status == "dropped" {
+		p.Stage = "classify"
 	}
+	p.SourceLicense, p.Revision, p.RowKey, p.License, p.RawHash = "MIT", "rev1", "row-"+p.ID, "MIT", []byte{0xbe, 0xef}
+	p.RawSuffix, p.Solution, p.AnswerRaw, p.AnswerCanonical = "\n", "Because.", `\frac{1}{2}`, "1/2"
+	p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""}]`
+	p.Extra = `{"topic":"x"}`
 }
 
 // corpusServer starts the real router on a fresh database.
@@ -100,14 +70,14 @@ func problemIDs(tb testing.TB, r reply) []string {
 func TestProblemsRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "a1", source: "alpha", domain: "algebra", difficulty: fp(1), text: "Solve x+1=2, 100% sure"},
-		{id: "a2", source: "alpha", domain: "geometry", difficulty: fp(3), kind: "rational", attempts: 4, correct: 1},
-		{id: "a3", source: "alpha", status: "dropped", reason: "proof"},
-		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
-		{id: "b1", source: "beta", domain: "algebra", difficulty: fp(5), attempts: 2, correct: 2},
-		{id: "b2", source: "beta", contaminated: []string{"math500"}},
-		{id: "b3", source: "beta", status: "pending"},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: new(1.0), Text: "Solve x+1=2, 100% sure"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: new(3.0), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a3", Source: "alpha", Status: "dropped", Reason: "proof"},
+		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: new(5.0), Attempts: 2, Correct: 2},
+		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
+		{ID: "b3", Source: "beta", Status: "pending"},
 	})
 
 	tests := []struct {
@@ -207,9 +177,9 @@ func TestProblemsRoute(t *testing.T) {
 func TestProblemRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	fs := []corpusFixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: fp(2), attempts: 3, correct: 3}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: new(2.0), Attempts: 3, Correct: 3}}
 	for i := range 120 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("d%03d", i), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime24"}})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("d%03d", i), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime24"}})
 	}
 	insertCorpus(t, pool, fs)
 
@@ -264,18 +234,16 @@ func TestProblemRoute(t *testing.T) {
 	}
 
 	r = do(t, srv, get("/v1/problems/p_nope"))
-	if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {
-		t.Errorf("GET /v1/problems/p_nope = %d %s, want 404 not_found", r.status, r.body)
-	}
+	r.wantError(t, "GET /v1/problems/p_nope", http.StatusNotFound, "not_found", "")
 }
 
 func TestStatsRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "a1", source: "alpha"},
-		{id: "a2", source: "alpha", status: "dropped", reason: "proof"},
-		{id: "b1", source: "beta", contaminated: []string{"math500"}},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha"},
+		{ID: "a2", Source: "alpha", Status: "dropped", Reason: "proof"},
+		{ID: "b1", Source: "beta", Contaminated: []string{"math500"}},
 	})
 	r := do(t, srv, get("/v1/stats"))
 	if r.status != http.StatusOK {
@@ -291,9 +259,7 @@ func TestStatsRoute(t *testing.T) {
 		t.Errorf("sources = %v", sources)
 	}
 	r = do(t, srv, badGet("/v1/stats?x=1"))
-	if _, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || field != "x" {
-		t.Errorf("GET /v1/stats?x=1 = %d %s, want 400 on x", r.status, r.body)
-	}
+	r.wantError(t, "GET /v1/stats?x=1", http.StatusBadRequest, "", "x")
 }
 
 func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
@@ -301,9 +267,7 @@ func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
 	srv, _ := corpusServer(t, func(d *api.Deps) { d.APIToken = "reader" })
 	for _, path := range []string{"/v1/problems", "/v1/problems/x", "/v1/splits", "/v1/splits/x", "/v1/splits/x/export", "/v1/stats"} {
 		r := do(t, srv, badGet(path))
-		if code, _, _ := r.errorOf(t); r.status != http.StatusUnauthorized || code != "unauthorized" {
-			t.Errorf("GET %s without a token = %d %s, want 401", path, r.status, r.body)
-		}
+		r.wantError(t, "GET "+path+" without a token", http.StatusUnauthorized, "unauthorized", "")
 	}
 	c := get("/v1/problems")
 	c.header = map[string]string{"Authorization": "Bearer reader"}
@@ -318,10 +282,10 @@ func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
 func TestProblemsRouteDerived(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "a1", source: "alpha"},
-		{id: "m1", source: "alpha", status: "dropped", reason: "multiple_choice", text: "What is 2+3? (A) 4 (B) 5 (C) 6"},
-		{id: "m1d", source: "alpha", text: "What is 2+3?"},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha"},
+		{ID: "m1", Source: "alpha", Status: "dropped", Reason: "multiple_choice", Text: "What is 2+3? (A) 4 (B) 5 (C) 6"},
+		{ID: "m1d", Source: "alpha", Text: "What is 2+3?"},
 	})
 	if _, err := pool.Exec(context.Background(), `UPDATE problems SET derived_from = 'm1', transform = 'mc_reformulated',
 		original_text = 'What is 2+3? (A) 4 (B) 5 (C) 6' WHERE id = 'm1d'`); err != nil {

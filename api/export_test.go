@@ -30,6 +30,7 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
 	"github.com/bigmath/bigmath/export"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -52,15 +53,6 @@ type verlRow struct {
 		Index     int64  `parquet:"index"`
 		ProblemID string `parquet:"problem_id"`
 	} `parquet:"extra_info"`
-}
-
-func readParquet[T any](tb testing.TB, b []byte) []T {
-	tb.Helper()
-	rows, err := parquet.Read[T](bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read parquet (%d bytes): %v", len(b), err)
-	}
-	return rows
 }
 
 func TestExportRoute(t *testing.T) {
@@ -143,7 +135,7 @@ func TestExportRoute(t *testing.T) {
 		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.apache.parquet" {
 			t.Fatalf("GET parquet = %d %v", r.status, r.header)
 		}
-		rows := readParquet[export.Row](t, r.body)
+		rows := testutil.ReadParquet[export.Row](t, r.body)
 		if len(rows) != perPart["validation"] {
 			t.Fatalf("parquet validation has %d rows, want %d", len(rows), perPart["validation"])
 		}
@@ -172,7 +164,7 @@ func TestExportRoute(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "s-v1-train-verl.parquet") {
 			t.Fatalf("GET verl = %d %v", r.status, r.header)
 		}
-		rows := readParquet[verlRow](t, r.body)
+		rows := testutil.ReadParquet[verlRow](t, r.body)
 		if len(rows) != perPart["train"] {
 			t.Fatalf("verl train has %d rows, want %d", len(rows), perPart["train"])
 		}
@@ -218,9 +210,7 @@ func TestExportRoute(t *testing.T) {
 	for _, tc := range bad {
 		t.Run("bad "+tc.query, func(t *testing.T) {
 			r := do(t, srv, badGet("/v1/splits/s/export?"+tc.query))
-			if code, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || code != "invalid_request" || field != tc.field {
-				t.Errorf("GET export?%s = %d %s, want 400 on %s", tc.query, r.status, r.body, tc.field)
-			}
+			r.wantError(t, "GET export?"+tc.query, http.StatusBadRequest, "invalid_request", tc.field)
 		})
 	}
 }
@@ -266,9 +256,7 @@ func TestExportCutShort(t *testing.T) {
 	t.Run("before the first byte", func(t *testing.T) {
 		srv := httptestServer(t, api.Deps{Corpus: failingExport{rows: 0}})
 		r := do(t, srv, get("/v1/splits/s/export"))
-		if code, _, _ := r.errorOf(t); r.status != http.StatusInternalServerError || code != "internal" {
-			t.Errorf("export failing at once = %d %s, want a 500 JSON error", r.status, r.body)
-		}
+		r.wantError(t, "export failing at once", http.StatusInternalServerError, "internal", "")
 	})
 }
 

@@ -92,6 +92,17 @@ func (r reply) errorOf(tb testing.TB) (code, field, message string) {
 	return code, field, message
 }
 
+// wantError fails the test unless r is an error reply with the status
+// and, where they are not empty, the error code and field; what names the
+// request in the failure.
+func (r reply) wantError(tb testing.TB, what string, status int, code, field string) {
+	tb.Helper()
+	gotCode, gotField, _ := r.errorOf(tb)
+	if r.status != status || code != "" && gotCode != code || field != "" && gotField != field {
+		tb.Errorf("%s = %d %s, want %d with code %q field %q", what, r.status, r.body, status, code, field)
+	}
+}
+
 // do sends c to srv and checks the exchange against the OpenAPI spec: the
 // response always (for routes the spec knows), the request when
 // c.validRequest.

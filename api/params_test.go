@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // TestBadParameters sends NUL bytes, bytes that are not UTF-8 and a garbage
@@ -13,7 +15,7 @@ import (
 func TestBadParameters(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{{id: "p1", source: "s1"}})
+	insertCorpus(t, pool, []testutil.Problem{{ID: "p1", Source: "s1"}})
 	garbage := base64.RawURLEncoding.EncodeToString([]byte("\x00\xff\xfe"))
 	tests := []struct {
 		name, path, field string

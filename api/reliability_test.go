@@ -13,14 +13,31 @@ import (
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
+// batchResult is one result of a /v1/reward/batch answer.
+type batchResult struct {
+	ID        any     `json:"id"`
+	ProblemID string  `json:"problem_id"`
+	Reward    float64 `json:"reward"`
+	Correct   bool    `json:"correct"`
+	Reason    string  `json:"reason"`
+	Detail    string  `json:"detail"`
+	Recorded  bool    `json:"recorded"`
+	Retryable bool    `json:"retryable"`
+}
+
 type rewardResults struct {
-	Results []struct {
-		Reward    float64 `json:"reward"`
-		Reason    string  `json:"reason"`
-		Detail    string  `json:"detail"`
-		Recorded  bool    `json:"recorded"`
-		Retryable bool    `json:"retryable"`
-	} `json:"results"`
+	Results []batchResult `json:"results"`
+}
+
+// batchResults decodes the results of a /v1/reward/batch reply and fails
+// the test unless it is a 200.
+func batchResults(t *testing.T, r reply) []batchResult {
+	t.Helper()
+	var got rewardResults
+	if err := json.Unmarshal(r.body, &got); err != nil || r.status != 200 {
+		t.Fatalf("status %d, %v: %.300s", r.status, err, r.body)
+	}
+	return got.Results
 }
 
 func postBatch(t *testing.T, url, token, body string) (int, rewardResults) {

@@ -24,20 +24,27 @@ func benchItems(n int) []map[string]any {
 	return items
 }
 
+// benchPost posts body to path on the router once a benchmark iteration,
+// failing on a status other than 200.
+func benchPost(b *testing.B, r http.Handler, path string, body []byte) {
+	b.Helper()
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("POST", path, bytes.NewReader(body)))
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
 // BenchmarkRewardBatch measures the batch route in-process (no network):
 // decoding, checking and encoding 1,000 items per request.
 func BenchmarkRewardBatch(b *testing.B) {
 	r := api.NewRouter(api.Deps{})
 	body, _ := json.Marshal(map[string]any{"items": benchItems(1000)})
 	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		w := httptest.NewRecorder()
-		r.ServeHTTP(w, httptest.NewRequest("POST", "/v1/reward/batch", bytes.NewReader(body)))
-		if w.Code != http.StatusOK {
-			b.Fatalf("status %d", w.Code)
-		}
-	}
+	benchPost(b, r, "/v1/reward/batch", body)
 	b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "items/s")
 }
 
@@ -45,12 +52,5 @@ func BenchmarkRewardBatch(b *testing.B) {
 func BenchmarkReward(b *testing.B) {
 	r := api.NewRouter(api.Deps{})
 	body, _ := json.Marshal(benchItems(1)[0])
-	b.ReportAllocs()
-	for b.Loop() {
-		w := httptest.NewRecorder()
-		r.ServeHTTP(w, httptest.NewRequest("POST", "/v1/reward", bytes.NewReader(body)))
-		if w.Code != http.StatusOK {
-			b.Fatalf("status %d", w.Code)
-		}
-	}
+	benchPost(b, r, "/v1/reward", body)
 }

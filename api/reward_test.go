@@ -15,6 +15,7 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -145,20 +146,7 @@ func TestRewardBatch(t *testing.T) {
 		{"id":4,"gold":5,"response":"The answer is 5."}
 	]}`
 	r := do(t, srv, call{method: "POST", path: "/v1/reward/batch", body: body})
-	if r.status != 200 {
-		t.Fatalf("batch with bad items = %d %s, want 200", r.status, r.body)
-	}
-	var got struct {
-		Results []struct {
-			ID     any     `json:"id"`
-			Reward float64 `json:"reward"`
-			Reason string  `json:"reason"`
-			Detail string  `json:"detail"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(r.body, &got); err != nil {
-		t.Fatal(err)
-	}
+	results := batchResults(t, r)
 	want := []struct {
 		id     any
 		reward float64
@@ -171,11 +159,11 @@ func TestRewardBatch(t *testing.T) {
 		{nil, 0, "invalid_item", "items[3]: must be a JSON object"},
 		{float64(4), 1, "equal", ""},
 	}
-	if len(got.Results) != len(want) {
-		t.Fatalf("got %d results, want %d: %s", len(got.Results), len(want), r.body)
+	if len(results) != len(want) {
+		t.Fatalf("got %d results, want %d: %s", len(results), len(want), r.body)
 	}
 	for i, w := range want {
-		g := got.Results[i]
+		g := results[i]
 		if g.ID != w.id || g.Reward != w.reward || g.Reason != w.reason || !strings.Contains(g.Detail, w.detail) {
 			t.Errorf("result %d = %+v, want id %v reward %v reason %q detail containing %q", i, g, w.id, w.reward, w.reason, w.detail)
 		}
@@ -217,26 +205,13 @@ func TestRewardBatch(t *testing.T) {
 	}
 
 	t.Run("full batch in order", func(t *testing.T) {
-		r := do(t, srv, call{method: "POST", path: "/v1/reward/batch", body: items(api.MaxBatchItems), validRequest: true})
-		if r.status != 200 {
-			t.Fatalf("status %d: %.300s", r.status, r.body)
+		results := batchResults(t, do(t, srv, call{method: "POST", path: "/v1/reward/batch", body: items(api.MaxBatchItems), validRequest: true}))
+		if len(results) != api.MaxBatchItems {
+			t.Fatalf("%d results, want %d", len(results), api.MaxBatchItems)
 		}
-		var got struct {
-			Results []struct {
-				ID      int     `json:"id"`
-				Reward  float64 `json:"reward"`
-				Correct bool    `json:"correct"`
-			} `json:"results"`
-		}
-		if err := json.Unmarshal(r.body, &got); err != nil {
-			t.Fatal(err)
-		}
-		if len(got.Results) != api.MaxBatchItems {
-			t.Fatalf("%d results, want %d", len(got.Results), api.MaxBatchItems)
-		}
-		for i, res := range got.Results {
+		for i, res := range results {
 			want := i == i%7
-			if res.ID != i || res.Correct != want || (res.Reward == 1) != want {
+			if res.ID != float64(i) || res.Correct != want || (res.Reward == 1) != want {
 				t.Fatalf("result %d = %+v, want id %d correct %v", i, res, i, want)
 			}
 		}
@@ -325,9 +300,7 @@ func TestGetRewardOpenRLHF(t *testing.T) {
 	}
 	for _, tc := range bad {
 		r := do(t, srv, call{method: "POST", path: "/get_reward", body: tc.body})
-		if _, field, _ := r.errorOf(t); r.status != 400 || field != tc.field {
-			t.Errorf("%s: %d %s, want 400 naming %q", tc.name, r.status, r.body, tc.field)
-		}
+		r.wantError(t, tc.name, 400, "", tc.field)
 	}
 }
 
@@ -498,24 +471,14 @@ func TestRewardWithDatabase(t *testing.T) {
 		{"problem_id":"p_nope","response":"\\boxed{1}","record":true},
 		{"problem_id":"p_b","response":"\\boxed{0.5}"},
 		{"problem_id":"p_a","gold":"41","response":"\\boxed{41}"}]}`})
-	var got struct {
-		Results []struct {
-			ProblemID string  `json:"problem_id"`
-			Reward    float64 `json:"reward"`
-			Reason    string  `json:"reason"`
-			Recorded  bool    `json:"recorded"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(r.body, &got); err != nil || r.status != 200 {
-		t.Fatalf("status %d, %v: %s", r.status, err, r.body)
-	}
+	results := batchResults(t, r)
 	want := []struct {
 		reward   float64
 		reason   string
 		recorded bool
 	}{{1, "equal", true}, {0, "not_equal", true}, {1, "equal", true}, {0, "unknown_problem", false}, {1, "equal", false}, {1, "equal", false}}
 	for i, w := range want {
-		g := got.Results[i]
+		g := results[i]
 		if g.Reward != w.reward || g.Reason != w.reason || g.Recorded != w.recorded || g.ProblemID == "" {
 			t.Errorf("result %d = %+v, want reward %v reason %q recorded %v", i, g, w.reward, w.reason, w.recorded)
 		}
@@ -534,18 +497,8 @@ func TestRewardWithDatabase(t *testing.T) {
 	if s := rec.Stats(); s.Written != 3 || s.Dropped != 0 || s.Failed != 0 {
 		t.Errorf("recorder stats %+v, want 3 written", s)
 	}
-	for _, p := range []struct {
-		id                string
-		attempts, correct int64
-	}{{"p_a", 2, 1}, {"p_b", 1, 1}} {
-		var attempts, correct, rows int64
-		if err := pool.QueryRow(ctx, `SELECT attempts, correct, (SELECT count(*) FROM attempts WHERE problem_id = $1) FROM problems WHERE id = $1`, p.id).Scan(&attempts, &correct, &rows); err != nil {
-			t.Fatal(err)
-		}
-		if attempts != p.attempts || correct != p.correct || rows != p.attempts {
-			t.Errorf("problem %s: attempts %d correct %d attempt rows %d; want %d %d %d", p.id, attempts, correct, rows, p.attempts, p.correct, p.attempts)
-		}
-	}
+	testutil.CheckAttempts(t, pool, "p_a", 2, 1)
+	testutil.CheckAttempts(t, pool, "p_b", 1, 1)
 }
 
 func TestRewardDatabaseDown(t *testing.T) {
@@ -557,17 +510,8 @@ func TestRewardDatabaseDown(t *testing.T) {
 	r := do(t, srv, call{method: "POST", path: "/v1/reward/batch", validRequest: true, body: `{"items":[
 		{"problem_id":"p_a","response":"\\boxed{42}"},
 		{"gold":"42","response":"\\boxed{42}"}]}`})
-	if r.status != 200 {
-		t.Fatalf("status %d: %s", r.status, r.body)
-	}
-	var got struct {
-		Results []struct {
-			Reward float64 `json:"reward"`
-			Reason string  `json:"reason"`
-		} `json:"results"`
-	}
-	json.Unmarshal(r.body, &got)
-	if len(got.Results) != 2 || got.Results[0].Reason != "unavailable" || got.Results[0].Reward != 0 || got.Results[1].Reason != "equal" {
+	results := batchResults(t, r)
+	if len(results) != 2 || results[0].Reason != "unavailable" || results[0].Reward != 0 || results[1].Reason != "equal" {
 		t.Errorf("with the database down: %s; want the problem_id item unavailable and the gold item scored", r.body)
 	}
 }

@@ -7,16 +7,18 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestProblemsSearchRoute(t *testing.T) {
 	t.Parallel()
 	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, []corpusFixture{
-		{id: "s1", source: "alpha", text: "Prime, prime, prime: is the number 7 prime?"},
-		{id: "s2", source: "alpha", text: "Let a be a prime number. Find a."},
-		{id: "s3", source: "beta", text: "The number seven is odd."},
-		{id: "s4", source: "beta", text: "Is 91 prime?"},
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "s1", Source: "alpha", Text: "Prime, prime, prime: is the number 7 prime?"},
+		{ID: "s2", Source: "alpha", Text: "Let a be a prime number. Find a."},
+		{ID: "s3", Source: "beta", Text: "The number seven is odd."},
+		{ID: "s4", Source: "beta", Text: "Is 91 prime?"},
 	})
 	var got []string
 	var ranks []float64

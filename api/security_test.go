@@ -12,6 +12,7 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // TestAdminOff checks that with Deps.AdminOff the admin route answers 404
@@ -31,7 +32,7 @@ func TestAdminOff(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, pool := corpusServer(t, func(d *api.Deps) { d.AdminOff = tc.off })
-			insertCorpus(t, pool, []corpusFixture{{id: "p1", source: "s1"}, {id: "p2", source: "s1"}})
+			insertCorpus(t, pool, []testutil.Problem{{ID: "p1", Source: "s1"}, {ID: "p2", Source: "s1"}})
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/splits", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer anything")

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func post(path, body string) call {
@@ -20,18 +21,18 @@ func badPost(path, body string) call { return call{method: http.MethodPost, path
 
 // splitFixtures are 60 kept problems of alpha (difficulty 1..60) and 40 of
 // beta (no difficulty), plus problems no default filter selects.
-func splitFixtures() []corpusFixture {
-	var fs []corpusFixture
+func splitFixtures() []testutil.Problem {
+	var fs []testutil.Problem
 	for i := range 60 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("a%03d", i), source: "alpha", domain: "algebra", difficulty: fp(float64(i + 1))})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Domain: "algebra", Difficulty: new(float64(i + 1))})
 	}
 	for i := range 40 {
-		fs = append(fs, corpusFixture{id: fmt.Sprintf("b%03d", i), source: "beta", domain: "geometry"})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%03d", i), Source: "beta", Domain: "geometry"})
 	}
 	return append(fs,
-		corpusFixture{id: "x-dropped", source: "beta", status: "dropped", reason: "proof"},
-		corpusFixture{id: "x-dup", source: "beta", dupOf: "b000", cluster: "b000"},
-		corpusFixture{id: "x-contaminated", source: "alpha", contaminated: []string{"aime24"}},
+		testutil.Problem{ID: "x-dropped", Source: "beta", Status: "dropped", Reason: "proof"},
+		testutil.Problem{ID: "x-dup", Source: "beta", DupOf: "b000", Cluster: "b000"},
+		testutil.Problem{ID: "x-contaminated", Source: "alpha", Contaminated: []string{"aime24"}},
 	)
 }
 
@@ -133,17 +134,13 @@ func TestSplitRoutes(t *testing.T) {
 
 	t.Run("duplicate name", func(t *testing.T) {
 		r := do(t, srv, post("/v1/splits", `{"name":"plain","fractions":{"train":1}}`))
-		if code, field, _ := r.errorOf(t); r.status != http.StatusConflict || code != "conflict" || field != "name" {
-			t.Errorf("POST an existing name = %d %s, want 409 conflict on name", r.status, r.body)
-		}
+		r.wantError(t, "POST an existing name", http.StatusConflict, "conflict", "name")
 	})
 
 	t.Run("unknown split", func(t *testing.T) {
 		for _, path := range []string{"/v1/splits/nope", "/v1/splits/nope/export", "/v1/splits/nope/export?format=parquet&part=test"} {
 			r := do(t, srv, get(path))
-			if code, _, _ := r.errorOf(t); r.status != http.StatusNotFound || code != "not_found" {
-				t.Errorf("GET %s = %d %s, want 404 not_found", path, r.status, r.body)
-			}
+			r.wantError(t, "GET "+path, http.StatusNotFound, "not_found", "")
 			if cd := r.header.Get("Content-Disposition"); cd != "" {
 				t.Errorf("GET %s: a 404 with Content-Disposition %q", path, cd)
 			}
@@ -235,9 +232,7 @@ func TestCreateSplitBodyLimit(t *testing.T) {
 	srv, _ := corpusServer(t, func(d *api.Deps) { d.BodyLimit = 200 })
 	body := `{"name":"big","filter":{"q":"` + strings.Repeat("x", 300) + `"},"fractions":{"train":1}}`
 	r := do(t, srv, badPost("/v1/splits", body))
-	if code, _, _ := r.errorOf(t); r.status != http.StatusRequestEntityTooLarge || code != "body_too_large" {
-		t.Errorf("POST /v1/splits with %d bytes over a 200-byte limit = %d %s, want 413 body_too_large", len(body), r.status, r.body)
-	}
+	r.wantError(t, fmt.Sprintf("POST /v1/splits with %d bytes over a 200-byte limit", len(body)), http.StatusRequestEntityTooLarge, "body_too_large", "")
 	if r := do(t, srv, get("/v1/splits/big")); r.status != http.StatusNotFound {
 		t.Errorf("the oversized split was saved: GET = %d", r.status)
 	}

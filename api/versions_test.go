@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath/export"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestSplitVersionRoutes(t *testing.T) {
@@ -25,9 +26,9 @@ func TestSplitVersionRoutes(t *testing.T) {
 	if _, err := pool.Exec(context.Background(), `UPDATE problems SET status = 'dropped', stage = 'verify', reason = 'proof' WHERE id = 'a001'`); err != nil {
 		t.Fatal(err)
 	}
-	var more []corpusFixture
+	var more []testutil.Problem
 	for i := range 20 {
-		more = append(more, corpusFixture{id: fmt.Sprintf("c%03d", i), source: "gamma"})
+		more = append(more, testutil.Problem{ID: fmt.Sprintf("c%03d", i), Source: "gamma"})
 	}
 	insertCorpus(t, pool, more)
 
@@ -111,7 +112,7 @@ func TestHubTarRoute(t *testing.T) {
 	}
 	for _, part := range []string{"train", "validation", "test"} {
 		name := "s-v1/data/" + part + "-00000-of-00001.parquet"
-		rows := readParquet[export.Row](t, files[name])
+		rows := testutil.ReadParquet[export.Row](t, files[name])
 		if float64(len(rows)) != c[part].(float64) {
 			t.Errorf("%s: %d rows, the version has %v", name, len(rows), c[part])
 		}

@@ -429,10 +429,16 @@ func BenchmarkFingerprint(b *testing.B) {
 		texts[i] = normalize.Text(s)
 	}
 	h := NewHasher()
+	benchEach(b, texts, func(_ int, s string) { h.Fingerprint(s) })
+}
+
+// benchEach runs fn on the items in turn, once a benchmark iteration, with
+// the iteration's number.
+func benchEach[T any](b *testing.B, items []T, fn func(i int, item T)) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		h.Fingerprint(texts[i%len(texts)])
+		fn(i, items[i%len(items)])
 		i++
 	}
 }
@@ -452,15 +458,11 @@ func BenchmarkSignature(b *testing.B) {
 func BenchmarkPipeline(b *testing.B) {
 	texts := synthetic(1000)
 	h := NewHasher()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		s := texts[i%len(texts)]
+	benchEach(b, texts, func(_ int, s string) {
 		n := normalize.Text(s)
 		normalize.Classify(normalize.ClassifyInput{Problem: s, Answer: "12", HasAnswer: true})
 		h.Fingerprint(n)
-		i++
-	}
+	})
 }
 
 // BenchmarkAddDoc adds problems with their texts: fingerprint, candidates
@@ -471,12 +473,7 @@ func BenchmarkAddDoc(b *testing.B) {
 		texts[i] = normalize.Text(s)
 	}
 	ix := mustIndex(b, Options{})
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ix.AddDoc(int64(i), 0, Doc{Text: texts[i%len(texts)]})
-		i++
-	}
+	benchEach(b, texts, func(i int, s string) { ix.AddDoc(int64(i), 0, Doc{Text: s}) })
 	b.ReportMetric(float64(ix.MemoryBytes())/float64(ix.Len()), "bytes/doc")
 }
 
@@ -488,12 +485,7 @@ func BenchmarkAdd(b *testing.B) {
 		fps[i] = h.Fingerprint(normalize.Text(s))
 	}
 	ix := mustIndex(b, Options{})
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ix.AddFingerprint(int64(i), 0, fps[i%len(fps)])
-		i++
-	}
+	benchEach(b, fps, func(i int, fp Fingerprint) { ix.AddFingerprint(int64(i), 0, fp) })
 	b.ReportMetric(float64(ix.MemoryBytes())/float64(ix.Len()), "bytes/doc")
 }
 
@@ -502,11 +494,19 @@ func BenchmarkAdd(b *testing.B) {
 func BenchmarkIndex1M(b *testing.B) {
 	const n = 1_000_000
 	texts := synthetic(n)
+	benchAddAll(b, n, func(ix *Index, i int) (Match, error) {
+		return ix.AddDoc(int64(i), 0, Doc{Text: normalize.Text(texts[i])})
+	})
+}
+
+// benchAddAll adds n docs to a new index each iteration, add(ix, i) adding
+// the i-th, and reports the index's memory per doc and the duplicate share.
+func benchAddAll(b *testing.B, n int, add func(ix *Index, i int) (Match, error)) {
 	for b.Loop() {
 		ix := mustIndex(b, Options{ExpectedDocs: n})
 		dups := 0
-		for i, s := range texts {
-			m, err := ix.AddDoc(int64(i), 0, Doc{Text: normalize.Text(s)})
+		for i := range n {
+			m, err := add(ix, i)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -514,8 +514,8 @@ func BenchmarkIndex1M(b *testing.B) {
 				dups++
 			}
 		}
-		b.ReportMetric(float64(ix.MemoryBytes())/n, "bytes/doc")
-		b.ReportMetric(float64(dups)/n, "dup-share")
+		b.ReportMetric(float64(ix.MemoryBytes())/float64(n), "bytes/doc")
+		b.ReportMetric(float64(dups)/float64(n), "dup-share")
 	}
 }
 
@@ -532,12 +532,7 @@ func BenchmarkOverlaps(b *testing.B) {
 	for _, p := range problems(b, filepath.Join(dir, "math_test", "test.jsonl")) {
 		texts = append(texts, normalize.Text(p))
 	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		ov.Overlaps(texts[i%len(texts)])
-		i++
-	}
+	benchEach(b, texts, func(_ int, s string) { ov.Overlaps(s) })
 }
 
 // BenchmarkIndex1MReal adds one million problems made from the real MATH,
@@ -579,23 +574,12 @@ func BenchmarkIndex1MReal(b *testing.B) {
 	}
 	const n = 1_000_000
 	h := NewHasher()
-	for b.Loop() {
-		ix := mustIndex(b, Options{ExpectedDocs: n})
-		dups, shingles := 0, 0
-		for i := range n {
-			text := normalize.Text(gen(i))
-			fp := h.Fingerprint(text)
-			shingles += len(fp.Shingles)
-			m, err := ix.addFingerprintDoc(int64(i), fp, Doc{Text: text})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if m.Duplicate {
-				dups++
-			}
-		}
-		b.ReportMetric(float64(ix.MemoryBytes())/n, "bytes/doc")
-		b.ReportMetric(float64(shingles)/n, "shingles/doc")
-		b.ReportMetric(float64(dups)/n, "dup-share")
-	}
+	shingles := 0
+	benchAddAll(b, n, func(ix *Index, i int) (Match, error) {
+		text := normalize.Text(gen(i))
+		fp := h.Fingerprint(text)
+		shingles += len(fp.Shingles)
+		return ix.addFingerprintDoc(int64(i), fp, Doc{Text: text})
+	})
+	b.ReportMetric(float64(shingles)/float64(n*b.N), "shingles/doc")
 }

@@ -327,16 +327,8 @@ func (ix *Index) nearestExplained(fp Fingerprint, d *Doc) (best int32, bestSim f
 			best, bestSim, dec = c, sim, got
 		}
 	}
-	for band, k := range fp.Bands {
-		inKey := 0
-		for c := range ix.bandTab.find(bandKey(band, k)) {
-			inKey++
-			if inKey >= maxPerKey {
-				full |= 1 << band
-				break
-			}
-			try(c)
-		}
+	for c := range ix.bandCandidates(fp, &full) {
+		try(c)
 	}
 	for _, k := range fp.Blocks {
 		inKey := 0
@@ -348,6 +340,27 @@ func (ix *Index) nearestExplained(fp Fingerprint, d *Doc) (best int32, bestSim f
 		}
 	}
 	return best, bestSim, dec, full
+}
+
+// bandCandidates yields the docs stored under fp's band keys, fewer than
+// maxPerKey a key, and sets in *full the bit of each band whose key already
+// holds maxPerKey docs.
+func (ix *Index) bandCandidates(fp Fingerprint, full *uint32) func(yield func(int32) bool) {
+	return func(yield func(int32) bool) {
+		for band, k := range fp.Bands {
+			inKey := 0
+			for d := range ix.bandTab.find(bandKey(band, k)) {
+				inKey++
+				if inKey >= maxPerKey {
+					*full |= 1 << band
+					break
+				}
+				if !yield(d) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // maxPerKey caps the docs stored under one band key. Families of problems
@@ -366,23 +379,15 @@ func (ix *Index) nearest(fp Fingerprint, numbers uint64) (best int32, bestSim fl
 	}
 	best = -1
 	checked := 0
-	for band, k := range fp.Bands {
-		inKey := 0
-		for d := range ix.bandTab.find(bandKey(band, k)) {
-			inKey++
-			if inKey >= maxPerKey {
-				full |= 1 << band
-				break
-			}
-			if ix.seen[d] == ix.tick || checked >= ix.maxCand {
-				continue
-			}
-			ix.seen[d] = ix.tick
-			checked++
-			sim, ok := ix.similar(d, fp, numbers)
-			if ok && (sim > bestSim || sim == bestSim && d < best) {
-				best, bestSim = d, sim
-			}
+	for d := range ix.bandCandidates(fp, &full) {
+		if ix.seen[d] == ix.tick || checked >= ix.maxCand {
+			continue
+		}
+		ix.seen[d] = ix.tick
+		checked++
+		sim, ok := ix.similar(d, fp, numbers)
+		if ok && (sim > bestSim || sim == bestSim && d < best) {
+			best, bestSim = d, sim
 		}
 	}
 	return best, bestSim, full

@@ -361,22 +361,14 @@ func (p *prepared) dropSentences(s string) string {
 	return string(b)
 }
 
+// hasAnyPrefix reports whether s starts with one of the prefixes.
 func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, c := range prefixes {
-		if strings.HasPrefix(s, c) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
+// containsAny reports whether s contains one of subs.
 func containsAny(s string, subs []string) bool {
-	for _, c := range subs {
-		if strings.Contains(s, c) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(subs, func(c string) bool { return strings.Contains(s, c) })
 }
 
 // answerFormVocab are the tokens of an answer-format sentence that the
@@ -856,19 +848,13 @@ func rawPhraseAt(raw []rawTok, i int) (int, string) {
 		return 0, ""
 	}
 	for n := min(5, len(raw)-i); n >= 2; n-- {
-		var b strings.Builder
-		ok := true
-		for k := 0; k < n; k++ {
+		phrase, ok := wordPhrase(n, func(k int) (string, bool) {
 			if raw[i+k].kind != kWord {
-				ok = false
-				break
+				return "", false
 			}
-			if k > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strings.ToLower(raw[i+k].surf))
-		}
-		if r, found := rawPhrases[b.String()]; ok && found {
+			return strings.ToLower(raw[i+k].surf), true
+		})
+		if r, found := rawPhrases[phrase]; ok && found {
 			return n, r
 		}
 	}
@@ -927,22 +913,11 @@ func synonymAt(toks []etok, i int) (int, string) {
 		return 0, ""
 	}
 	for n := min(maxPhrase, len(toks)-i); n >= 2; n-- {
-		ok := true
-		var b strings.Builder
-		for k := 0; k < n; k++ {
-			if toks[i+k].kind != kWord {
-				ok = false
-				break
-			}
-			if k > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(toks[i+k].key)
-		}
+		phrase, ok := wordPhrase(n, func(k int) (string, bool) { return toks[i+k].key, toks[i+k].kind == kWord })
 		if !ok {
 			continue
 		}
-		if r, found := synonyms[b.String()]; found {
+		if r, found := synonyms[phrase]; found {
 			return n, r
 		}
 	}
@@ -950,6 +925,23 @@ func synonymAt(toks []etok, i int) (int, string) {
 		return 1, r
 	}
 	return 0, ""
+}
+
+// wordPhrase joins the n words word(0), ..., word(n-1) with single spaces;
+// ok is false, and the phrase cut short, when one of them is not a word.
+func wordPhrase(n int, word func(k int) (w string, isWord bool)) (phrase string, ok bool) {
+	var b strings.Builder
+	for k := 0; k < n; k++ {
+		w, isWord := word(k)
+		if !isWord {
+			return b.String(), false
+		}
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String(), true
 }
 
 func joinSurf(toks []etok) string {

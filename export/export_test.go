@@ -11,16 +11,8 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/export"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
-
-func readParquet[T any](tb testing.TB, b []byte) []T {
-	tb.Helper()
-	rows, err := parquet.Read[T](bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read parquet (%d bytes): %v", len(b), err)
-	}
-	return rows
-}
 
 func TestWriterRowGroups(t *testing.T) {
 	t.Parallel()
@@ -43,7 +35,7 @@ func TestWriterRowGroups(t *testing.T) {
 	if f.NumRows() != int64(n) || len(f.RowGroups()) != 3 {
 		t.Errorf("file has %d rows in %d row groups, want %d in 3", f.NumRows(), len(f.RowGroups()), n)
 	}
-	rows := readParquet[export.Row](t, buf.Bytes())
+	rows := testutil.ReadParquet[export.Row](t, buf.Bytes())
 	if rows[n-1].ID != fmt.Sprintf("p%06d", n-1) || rows[0].Problem != "raw only" || rows[0].Split != "test" {
 		t.Errorf("rows[0] = %+v, rows[last] = %+v", rows[0], rows[n-1])
 	}

@@ -400,27 +400,13 @@ func TestHubResumeInterruptedDownload(t *testing.T) {
 	cache := t.TempDir()
 	const cutAt = 1 << 20
 	h.cut[trainURL] = cutAt
-	rows, _ := readAll(t, hubSpec("gsm8k-train", "main/train.jsonl", "main"), h.options(cache, nil))
-	if len(rows) != 7473 {
-		t.Errorf("rows = %d, want 7473", len(rows))
-	}
-	var ranges []string
-	for _, r := range h.requests {
-		if r.Path == trainURL {
-			ranges = append(ranges, r.Range)
-		}
-	}
-	if diff := cmp.Diff([]string{"", fmt.Sprintf("bytes=%d-", cutAt)}, ranges); diff != "" {
-		t.Errorf("download requests' Range headers (-want +got):\n%s", diff)
-	}
+	checkResumedAt(t, h, h.options(cache, nil), cutAt)
 }
 
-func TestHubStalledDownload(t *testing.T) {
-	h := newFakeHub(t)
-	const stallAt = 300000
-	h.stall[trainURL] = stallAt
-	opt := h.options(t.TempDir(), nil)
-	opt.StallTimeout = 300 * time.Millisecond
+// checkResumedAt reads the train file with opt and checks that all its rows
+// came, from a first download and one resumed at byte at.
+func checkResumedAt(t *testing.T, h *fakeHub, opt OpenOptions, at int) {
+	t.Helper()
 	rows, _ := readAll(t, hubSpec("gsm8k-train", "main/train.jsonl", "main"), opt)
 	if len(rows) != 7473 {
 		t.Errorf("rows = %d, want 7473", len(rows))
@@ -431,9 +417,18 @@ func TestHubStalledDownload(t *testing.T) {
 			ranges = append(ranges, r.Range)
 		}
 	}
-	if diff := cmp.Diff([]string{"", fmt.Sprintf("bytes=%d-", stallAt)}, ranges); diff != "" {
+	if diff := cmp.Diff([]string{"", fmt.Sprintf("bytes=%d-", at)}, ranges); diff != "" {
 		t.Errorf("download requests' Range headers (-want +got):\n%s", diff)
 	}
+}
+
+func TestHubStalledDownload(t *testing.T) {
+	h := newFakeHub(t)
+	const stallAt = 300000
+	h.stall[trainURL] = stallAt
+	opt := h.options(t.TempDir(), nil)
+	opt.StallTimeout = 300 * time.Millisecond
+	checkResumedAt(t, h, opt, stallAt)
 }
 
 func TestHubResumeLeftoverPart(t *testing.T) {

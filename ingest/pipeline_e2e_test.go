@@ -46,6 +46,16 @@ func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int64 {
 	return n
 }
 
+// copiedBenchmark counts the problems of the benchmark source that share a
+// cluster with a problem of the other source flagged contaminated by it.
+func copiedBenchmark(t *testing.T, pool *pgxpool.Pool, benchmark, other string) int64 {
+	t.Helper()
+	return queryInt(t, pool, `
+SELECT count(*) FROM problems b JOIN sources bs ON bs.id = b.source_id AND bs.name = $1
+WHERE EXISTS (SELECT 1 FROM problems c JOIN sources cs ON cs.id = c.source_id AND cs.name = $2
+              WHERE c.cluster_id = b.cluster_id AND $1 = ANY(c.contaminated))`, benchmark, other)
+}
+
 // TestIngestSharedDatasets is the curation acceptance test (issue 4): every
 // dataset in ../shared/datasets, benchmarks included, into one database.
 func TestIngestSharedDatasets(t *testing.T) {
@@ -71,11 +81,7 @@ func TestIngestSharedDatasets(t *testing.T) {
 	}
 
 	t.Run("math500 in the MATH test file, flagged contaminated there", func(t *testing.T) {
-		n := queryInt(t, pool, `
-SELECT count(*) FROM problems b JOIN sources bs ON bs.id = b.source_id AND bs.name = 'math500'
-WHERE EXISTS (SELECT 1 FROM problems c JOIN sources cs ON cs.id = c.source_id AND cs.name = 'math-test'
-              WHERE c.cluster_id = b.cluster_id AND 'math500' = ANY(c.contaminated))`)
-		if n != 500 {
+		if n := copiedBenchmark(t, pool, "math500", "math-test"); n != 500 {
 			t.Errorf("%d of 500 MATH-500 problems have a contaminated copy in math-test, want 500", n)
 		}
 		if got := bySource["math-test"].Contaminated["math500"]; got < 500 {
@@ -87,11 +93,7 @@ WHERE EXISTS (SELECT 1 FROM problems c JOIN sources cs ON cs.id = c.source_id AN
 	})
 
 	t.Run("AIME 2024 copies share clusters", func(t *testing.T) {
-		n := queryInt(t, pool, `
-SELECT count(*) FROM problems a JOIN sources s ON s.id = a.source_id AND s.name = 'aime24'
-WHERE EXISTS (SELECT 1 FROM problems d JOIN sources ds ON ds.id = d.source_id AND ds.name = 'deepscaler-test-aime'
-              WHERE d.cluster_id = a.cluster_id AND 'aime24' = ANY(d.contaminated))`)
-		if n != 30 {
+		if n := copiedBenchmark(t, pool, "aime24", "deepscaler-test-aime"); n != 30 {
 			t.Errorf("%d of 30 aime24 problems share a cluster with their deepscaler copy, want 30", n)
 		}
 	})

@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"errors"
-	"io"
 	"path/filepath"
 	"testing"
 
@@ -19,16 +17,7 @@ func benchRead(b *testing.B, s Spec) {
 		if err != nil {
 			b.Skipf("open: %v", err)
 		}
-		for {
-			_, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows++
-		}
+		eachRow(b, r, s.Location(), func(Row) { rows++ })
 		_, total := r.Size()
 		bytes += total
 		r.Close()

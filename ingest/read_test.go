@@ -36,17 +36,24 @@ func readAll(t testing.TB, s Spec, opt OpenOptions) ([]Row, *Reader) {
 	}
 	t.Cleanup(func() { r.Close() })
 	var rows []Row
-	for {
+	eachRow(t, r, s.Location(), func(row Row) { rows = append(rows, row) })
+	return rows, r
+}
+
+// eachRow calls fn with every row r reads, failing the test on a read
+// error; what names the source in the failure.
+func eachRow(tb testing.TB, r *Reader, what string, fn func(Row)) {
+	tb.Helper()
+	for n := 0; ; n++ {
 		row, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return
 		}
 		if err != nil {
-			t.Fatalf("Next(%s) after %d rows: %v", s.Location(), len(rows), err)
+			tb.Fatalf("Next(%s) after %d rows: %v", what, n, err)
 		}
-		rows = append(rows, row)
+		fn(row)
 	}
-	return rows, r
 }
 
 // wantRows are the three records in testdata/rows.*.

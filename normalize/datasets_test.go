@@ -122,18 +122,32 @@ func tally(t *testing.T, name string, ins []ClassifyInput) map[Reason]int {
 	return counts
 }
 
+// solutionInputs reads the problems and solutions (under problemKey and
+// solutionKey) of a JSONL file as Classify inputs whose answer find takes
+// from the solution; clean, when set, rewrites the solution Classify sees.
+// solutionInputs reads classify inputs whose gold is taken from the
+// solution as ingest takes it (verify.GoldFromSolution).
+func solutionInputs(t *testing.T, path, problemKey, solutionKey string, clean func(string) string) []ClassifyInput {
+	t.Helper()
+	var ins []ClassifyInput
+	for _, r := range readJSONLFile(t, path) {
+		p, _ := str(r, problemKey)
+		sol, _ := str(r, solutionKey)
+		a, st := verify.GoldFromSolution(context.Background(), p, sol)
+		ok := st == verify.GoldFound
+		if clean != nil {
+			sol = clean(sol)
+		}
+		ins = append(ins, ClassifyInput{Problem: p, Answer: a, Solution: sol, HasAnswer: ok})
+	}
+	return ins
+}
+
 func TestClassifyRealData(t *testing.T) {
 	dir := datasetsDir(t)
 
 	t.Run("gsm8k train keeps at least 99%", func(t *testing.T) {
-		var ins []ClassifyInput
-		for _, r := range readJSONLFile(t, filepath.Join(dir, "gsm8k", "train.jsonl")) {
-			q, _ := str(r, "question")
-			sol, _ := str(r, "answer")
-			a, st := verify.GoldFromSolution(context.Background(), q, sol)
-			ok := st == verify.GoldFound
-			ins = append(ins, ClassifyInput{Problem: q, Answer: a, Solution: StripCalculatorNotes(sol), HasAnswer: ok})
-		}
+		ins := solutionInputs(t, filepath.Join(dir, "gsm8k", "train.jsonl"), "question", "answer", StripCalculatorNotes)
 		c := tally(t, "gsm8k/train", ins)
 		if got := float64(c[Keep]) / float64(len(ins)); got < 0.99 {
 			t.Errorf("keep rate %.4f, want >= 0.99", got)
@@ -159,14 +173,7 @@ func TestClassifyRealData(t *testing.T) {
 	})
 
 	t.Run("MATH test and MATH-500 keep rates", func(t *testing.T) {
-		var ins []ClassifyInput
-		for _, r := range readJSONLFile(t, filepath.Join(dir, "math_test", "test.jsonl")) {
-			p, _ := str(r, "problem")
-			sol, _ := str(r, "solution")
-			a, st := verify.GoldFromSolution(context.Background(), p, sol)
-			ok := st == verify.GoldFound
-			ins = append(ins, ClassifyInput{Problem: p, Answer: a, Solution: sol, HasAnswer: ok})
-		}
+		ins := solutionInputs(t, filepath.Join(dir, "math_test", "test.jsonl"), "problem", "solution", nil)
 		c := tally(t, "math_test", ins)
 		if got := float64(c[Keep]) / float64(len(ins)); got < 0.85 {
 			t.Errorf("MATH test keep rate %.4f, want >= 0.85 (MATH is a single-answer set)", got)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestText(t *testing.T) {
@@ -192,31 +194,21 @@ func containsCalcNote(s string) bool {
 }
 
 func TestStripCalculatorNotes(t *testing.T) {
-	tests := []struct{ in, want string }{
+	testutil.CheckStrings(t, "StripCalculatorNotes", StripCalculatorNotes, [][2]string{
 		{"48+24 = <<48+24=72>>72", "48+24 = 72"},
 		{"a << b", "a << b"},
 		{"<<no equals>>", "<<no equals>>"},
 		{"<<1+1=2>><<2*2=4>>4", "4"},
-	}
-	for _, tc := range tests {
-		if got := StripCalculatorNotes(tc.in); got != tc.want {
-			t.Errorf("StripCalculatorNotes(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestAnswer(t *testing.T) {
-	tests := []struct{ in, want string }{
+	testutil.CheckStrings(t, "Answer", Answer, [][2]string{
 		{`$\dfrac{1}{2}$.`, `\frac{1}{2}`},
 		{` 72 `, `72`},
 		{`\left( 3, \frac{\pi}{2} \right)`, `( 3, \frac{\pi}{2} )`},
 		{`$a$ and $b$`, `$a$ and $b$`},
-	}
-	for _, tc := range tests {
-		if got := Answer(tc.in); got != tc.want {
-			t.Errorf("Answer(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func FuzzText(f *testing.F) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -35,19 +36,8 @@ func TestRecordAttempts(t *testing.T) {
 	if err := s.RecordAttempts(ctx, nil); err != nil {
 		t.Fatalf("RecordAttempts(nil) = %v", err)
 	}
-	for _, want := range []struct {
-		id                string
-		attempts, correct int64
-	}{{"p_1", 3, 2}, {"p_2", 1, 0}} {
-		var attempts, correct, rows int64
-		err := pool.QueryRow(ctx, `SELECT attempts, correct, (SELECT count(*) FROM attempts a WHERE a.problem_id = p.id) FROM problems p WHERE id = $1`, want.id).Scan(&attempts, &correct, &rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if attempts != want.attempts || correct != want.correct || rows != want.attempts {
-			t.Errorf("%s: attempts %d correct %d rows %d, want %d %d %d", want.id, attempts, correct, rows, want.attempts, want.correct, want.attempts)
-		}
-	}
+	testutil.CheckAttempts(t, pool, "p_1", 3, 2)
+	testutil.CheckAttempts(t, pool, "p_2", 1, 0)
 	var extracted string
 	if err := pool.QueryRow(ctx, `SELECT extracted FROM attempts WHERE problem_id = 'p_2'`).Scan(&extracted); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -15,14 +16,14 @@ func TestDifficultyCounts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	insertFixtures(t, pool, []fixture{
-		{id: "k1", source: "s", difficulty: ptr(1)},
-		{id: "k2", source: "s", difficulty: ptr(1.04)}, // rounds to 1
-		{id: "k3", source: "s", difficulty: ptr(2.5)},
-		{id: "k4", source: "s"},
-		{id: "dup", source: "s", difficulty: ptr(2.5), dupOf: "k3", cluster: "k3"},
-		{id: "dropped", source: "s", difficulty: ptr(9), status: "dropped"},
-		{id: "contaminated", source: "s", difficulty: ptr(9), contaminated: []string{"b"}},
+	insertFixtures(t, pool, []testutil.Problem{
+		{ID: "k1", Source: "s", Difficulty: new(float64(1))},
+		{ID: "k2", Source: "s", Difficulty: new(float64(1.04))}, // rounds to 1
+		{ID: "k3", Source: "s", Difficulty: new(float64(2.5))},
+		{ID: "k4", Source: "s"},
+		{ID: "dup", Source: "s", Difficulty: new(float64(2.5)), DupOf: "k3", Cluster: "k3"},
+		{ID: "dropped", Source: "s", Difficulty: new(float64(9)), Status: "dropped"},
+		{ID: "contaminated", Source: "s", Difficulty: new(float64(9)), Contaminated: []string{"b"}},
 	})
 	// A row of a run that has not finished is not counted.
 	var src int64

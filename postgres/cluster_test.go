@@ -19,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bigmath/bigmath/postgres"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestClusterWithoutBinaries(t *testing.T) {
@@ -36,13 +38,9 @@ func TestClusterWithoutBinaries(t *testing.T) {
 // TestClusterLifecycle starts a private cluster while another server may
 // hold 5432, checks it answers on its own port, stops it, and starts it again.
 func TestClusterLifecycle(t *testing.T) {
-	if _, err := postgres.FindBinDir(""); err != nil {
-		t.Skipf("no PostgreSQL server binaries: %v", err)
-	}
-	t.Parallel()
 	ctx := context.Background()
-	dir := reachableTempDir(t)
-	c := &postgres.Cluster{Dir: dir}
+	c := newTestCluster(t)
+	dir := c.Dir
 
 	st, err := c.Status(ctx)
 	if err != nil || st.Initialized || st.Running {
@@ -52,7 +50,6 @@ func TestClusterLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() { c.Stop(context.Background()) })
 	if !started {
 		t.Errorf("first Start reported started=false")
 	}
@@ -105,38 +102,17 @@ func ping(t *testing.T, url string) {
 	}
 }
 
-// reachableTempDir returns a temporary directory that the unprivileged
-// postgres user can reach when the tests run as root (t.TempDir's parents
-// are private to root).
-func reachableTempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "bigmath-cluster-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
 // TestClusterPasswordAuth checks that the embedded cluster asks every
 // client for the password, which only the data directory's owner can read,
 // and that the URL Start returns carries it.
 func TestClusterPasswordAuth(t *testing.T) {
-	if _, err := postgres.FindBinDir(""); err != nil {
-		t.Skipf("no PostgreSQL server binaries: %v", err)
-	}
-	t.Parallel()
 	ctx := context.Background()
-	dir := reachableTempDir(t)
-	c := &postgres.Cluster{Dir: dir}
+	c := newTestCluster(t)
+	dir := c.Dir
 	u, _, err := c.Start(ctx)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() { c.Stop(context.Background()) })
 	ping(t, u)
 	checkPasswordOnly(t, dir, u)
 	if got, err := c.URL(); err != nil || got != u {
@@ -148,17 +124,12 @@ func TestClusterPasswordAuth(t *testing.T) {
 // bigmath made (trust authentication, no password file) and checks that
 // Start gives it a password.
 func TestClusterSwitchesTrustToPassword(t *testing.T) {
-	if _, err := postgres.FindBinDir(""); err != nil {
-		t.Skipf("no PostgreSQL server binaries: %v", err)
-	}
-	t.Parallel()
 	ctx := context.Background()
-	dir := reachableTempDir(t)
-	c := &postgres.Cluster{Dir: dir}
+	c := newTestCluster(t)
+	dir := c.Dir
 	if _, _, err := c.Start(ctx); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() { c.Stop(context.Background()) })
 	if err := c.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +166,20 @@ func TestClusterSwitchesTrustToPassword(t *testing.T) {
 	if err != nil || u2 != u {
 		t.Errorf("second Start = %q, %v; want %q", u2, err, u)
 	}
+}
+
+// newTestCluster returns a cluster in a new directory the postgres user can
+// reach, stopped when the test ends; the test runs in parallel, and is
+// skipped without the PostgreSQL server binaries.
+func newTestCluster(t *testing.T) *postgres.Cluster {
+	t.Helper()
+	if _, err := postgres.FindBinDir(""); err != nil {
+		t.Skipf("no PostgreSQL server binaries: %v", err)
+	}
+	t.Parallel()
+	c := &postgres.Cluster{Dir: testutil.ReachableTempDir(t, "bigmath-cluster-")}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	return c
 }
 
 // checkPasswordOnly checks that dir/password is the owner's alone and that
@@ -252,13 +237,8 @@ func TestClusterStopsWhenOwnerKilled(t *testing.T) {
 		time.Sleep(10 * time.Minute)
 		os.Exit(1)
 	}
-	if _, err := postgres.FindBinDir(""); err != nil {
-		t.Skipf("no PostgreSQL server binaries: %v", err)
-	}
-	t.Parallel()
-	dir := reachableTempDir(t)
-	c := &postgres.Cluster{Dir: dir}
-	t.Cleanup(func() { c.Stop(context.Background()) })
+	c := newTestCluster(t)
+	dir := c.Dir
 	cmd := exec.Command(os.Args[0], "-test.run=^TestClusterStopsWhenOwnerKilled$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "BIGMATH_WATCH_HELPER_DIR="+dir)
 	out, err := cmd.StdoutPipe()

@@ -106,15 +106,9 @@ func TestOpenUnreachable(t *testing.T) {
 // emptyDatabase returns the URL of a new database with no schema at all.
 func emptyDatabase(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	url := pgtest.NewDatabase(t)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
+	pool := pgtest.New(t)
+	if _, err := pool.Exec(context.Background(), "DROP SCHEMA public CASCADE; CREATE SCHEMA public"); err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	if _, err := pool.Exec(ctx, "DROP SCHEMA public CASCADE; CREATE SCHEMA public"); err != nil {
-		t.Fatal(err)
-	}
-	return url
+	return pool.Config().ConnString()
 }

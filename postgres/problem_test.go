@@ -10,56 +10,19 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
-// fixture is one problem row for the corpus tests; zero fields take the
-// column defaults of a kept, clean problem.
-type fixture struct {
-	id, source, text, domain, kind, status, dupOf, cluster string
-	difficulty                                             *float64
-	contaminated                                           []string
-	attempts, correct                                      int64
-}
-
-func ptr(f float64) *float64 { return &f }
-
 // insertFixtures inserts the sources the fixtures name and the fixtures,
-// with plain SQL.
-func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []fixture) {
+// with plain SQL: row key the id, answer 42, the normalize verdict.
+func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	tb.Helper()
-	ctx := context.Background()
-	for _, f := range fs {
-		if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role) VALUES ($1, 'corpus') ON CONFLICT (name) DO NOTHING`, f.source); err != nil {
-			tb.Fatal(err)
-		}
-		status := f.status
-		if status == "" {
-			status = "kept"
-		}
-		kind := f.kind
-		if kind == "" {
-			kind = "integer"
-		}
-		text := f.text
-		if text == "" {
-			text = "What is " + f.id + "?"
-		}
-		contaminated := f.contaminated
-		if contaminated == nil {
-			contaminated = []string{}
-		}
-		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm,
-				domain, difficulty, answer_raw, answer_canonical, answer_kind, status, duplicate_of, cluster_id,
-				contaminated, attempts, correct, verdicts)
-			VALUES ($1, (SELECT id FROM sources WHERE name = $2), $1, '\x00ff', $3, $3, $4, $5, '42', '42', $6, $7,
-				NULLIF($8, ''), NULLIF($9, ''), $10, $11, $12, '[{"stage":"normalize","pass":true,"reason":""}]')`,
-			f.id, f.source, text, f.domain, f.difficulty, kind, status, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
-		if err != nil {
-			tb.Fatalf("insert %s: %v", f.id, err)
-		}
-	}
+	testutil.InsertProblems(tb, pool, fs, func(p *testutil.Problem) {
+		p.RowKey, p.RawHash, p.AnswerRaw, p.AnswerCanonical = p.ID, []byte{0x00, 0xff}, "42", "42"
+		p.Verdicts = `[{"stage":"normalize","pass":true,"reason":""}]`
+	})
 }
 
 func ids(ps []bigmath.Problem) []string {
@@ -74,14 +37,14 @@ func TestListProblems(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
-	insertFixtures(t, pool, []fixture{
-		{id: "a1", source: "alpha", domain: "algebra", difficulty: ptr(1), text: "Solve x+1=2 with 100% effort"},
-		{id: "a2", source: "alpha", domain: "geometry", difficulty: ptr(3), kind: "rational", attempts: 4, correct: 1},
-		{id: "a3", source: "alpha", status: "dropped"},
-		{id: "a4", source: "alpha", dupOf: "a1", cluster: "a1"},
-		{id: "b1", source: "beta", domain: "algebra", difficulty: ptr(5), attempts: 2, correct: 2, text: "Find a_1 given a_2"},
-		{id: "b2", source: "beta", contaminated: []string{"math500"}},
-		{id: "b3", source: "beta", status: "pending"},
+	insertFixtures(t, pool, []testutil.Problem{
+		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: new(1.0), Text: "Solve x+1=2 with 100% effort"},
+		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: new(3.0), Kind: "rational", Attempts: 4, Correct: 1},
+		{ID: "a3", Source: "alpha", Status: "dropped"},
+		{ID: "a4", Source: "alpha", DupOf: "a1", Cluster: "a1"},
+		{ID: "b1", Source: "beta", Domain: "algebra", Difficulty: new(5.0), Attempts: 2, Correct: 2, Text: "Find a_1 given a_2"},
+		{ID: "b2", Source: "beta", Contaminated: []string{"math500"}},
+		{ID: "b3", Source: "beta", Status: "pending"},
 	})
 	ctx := context.Background()
 	tests := []struct {
@@ -98,10 +61,10 @@ func TestListProblems(t *testing.T) {
 		{"two sources", bigmath.ProblemFilter{Sources: []string{"beta", "alpha"}}, []string{"a1", "a2", "b1"}},
 		{"domain", bigmath.ProblemFilter{Domains: []string{"algebra"}}, []string{"a1", "b1"}},
 		{"kind", bigmath.ProblemFilter{Kinds: []string{"rational"}}, []string{"a2"}},
-		{"difficulty range", bigmath.ProblemFilter{MinDifficulty: ptr(2), MaxDifficulty: ptr(5)}, []string{"a2", "b1"}},
-		{"max difficulty skips unknown", bigmath.ProblemFilter{MaxDifficulty: ptr(1), Status: "all"}, []string{"a1"}},
-		{"min pass rate skips no attempts", bigmath.ProblemFilter{MinPassRate: ptr(0)}, []string{"a2", "b1"}},
-		{"max pass rate", bigmath.ProblemFilter{MaxPassRate: ptr(0.5)}, []string{"a2"}},
+		{"difficulty range", bigmath.ProblemFilter{MinDifficulty: new(2.0), MaxDifficulty: new(5.0)}, []string{"a2", "b1"}},
+		{"max difficulty skips unknown", bigmath.ProblemFilter{MaxDifficulty: new(1.0), Status: "all"}, []string{"a1"}},
+		{"min pass rate skips no attempts", bigmath.ProblemFilter{MinPassRate: new(0.0)}, []string{"a2", "b1"}},
+		{"max pass rate", bigmath.ProblemFilter{MaxPassRate: new(0.5)}, []string{"a2"}},
 		{"q ignores case", bigmath.ProblemFilter{Q: "SOLVE"}, []string{"a1"}},
 		{"q percent is literal", bigmath.ProblemFilter{Q: "100%"}, []string{"a1"}},
 		{"q percent alone matches only a percent", bigmath.ProblemFilter{Q: "%"}, []string{"a1"}},
@@ -153,9 +116,9 @@ func TestGetProblem(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
-	fs := []fixture{{id: "c1", source: "alpha", cluster: "c1", difficulty: ptr(2), attempts: 3, correct: 2}}
+	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: new(2.0), Attempts: 3, Correct: 2}}
 	for i := range 5 {
-		fs = append(fs, fixture{id: fmt.Sprintf("c%d", i+2), source: "beta", cluster: "c1", dupOf: "c1", contaminated: []string{"aime"}})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("c%d", i+2), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime"}})
 	}
 	insertFixtures(t, pool, fs)
 	ctx := context.Background()

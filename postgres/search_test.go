@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -17,13 +18,13 @@ func TestSearchRanked(t *testing.T) {
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
 	ctx := context.Background()
-	insertFixtures(t, pool, []fixture{
-		{id: "s1", source: "alpha", text: "Prime, prime, prime: is the number 7 prime?"},
-		{id: "s2", source: "alpha", text: "Let a be a prime number. Find a."},
-		{id: "s3", source: "beta", text: "The number seven is odd."},
-		{id: "s4", source: "beta", text: "Is 91 PRIME?"},
-		{id: "s5", source: "alpha", text: "Is 91 prime?"},
-		{id: "s6", source: "alpha", text: "Is 97 prime?", status: "dropped"},
+	insertFixtures(t, pool, []testutil.Problem{
+		{ID: "s1", Source: "alpha", Text: "Prime, prime, prime: is the number 7 prime?"},
+		{ID: "s2", Source: "alpha", Text: "Let a be a prime number. Find a."},
+		{ID: "s3", Source: "beta", Text: "The number seven is odd."},
+		{ID: "s4", Source: "beta", Text: "Is 91 PRIME?"},
+		{ID: "s5", Source: "alpha", Text: "Is 91 prime?"},
+		{ID: "s6", Source: "alpha", Text: "Is 97 prime?", Status: "dropped"},
 	})
 	tests := []struct {
 		name string

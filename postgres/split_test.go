@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -19,14 +20,14 @@ func TestSplits(t *testing.T) {
 	store := postgres.NewStore(pool)
 	ctx := context.Background()
 	// 100 problems of alpha with difficulties 1..100, 50 of beta without one.
-	var fs []fixture
+	var fs []testutil.Problem
 	for i := range 100 {
-		fs = append(fs, fixture{id: fmt.Sprintf("a%03d", i), source: "alpha", difficulty: ptr(float64(i + 1))})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("a%03d", i), Source: "alpha", Difficulty: new(float64(i + 1))})
 	}
 	for i := range 50 {
-		fs = append(fs, fixture{id: fmt.Sprintf("b%03d", i), source: "beta"})
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%03d", i), Source: "beta"})
 	}
-	fs = append(fs, fixture{id: "z-dropped", source: "beta", status: "dropped"})
+	fs = append(fs, testutil.Problem{ID: "z-dropped", Source: "beta", Status: "dropped"})
 	insertFixtures(t, pool, fs)
 
 	parts := func(name string) map[string]bigmath.Part {

@@ -496,6 +496,15 @@ func (e *bev) atan(a ball) (ball, error) {
 	return ball{e.f().Set(sum), r}, nil
 }
 
+// evalReal evaluates n, which must be real.
+func (e *bev) evalReal(n *node) (ball, error) {
+	b, err := e.eval(n)
+	if err != nil {
+		return ball{}, err
+	}
+	return realOf(b)
+}
+
 // real returns the ball when b is real.
 func realOf(b cball) (ball, error) {
 	if b.im != nil {
@@ -747,11 +756,7 @@ func (e *bev) pow(n *node) (cball, error) {
 	} else if ok && x.isReal() && n.args[0].k != nConst && x.re.Denom().IsInt64() && x.re.Denom().Int64() <= 64 && x.re.Num().IsInt64() {
 		// rational exponent p/q: q-th root by Newton, then the integer
 		// power; odd roots of negative numbers stay real: (-8)^{1/3} = -2
-		b, err := e.eval(n.args[0])
-		if err != nil {
-			return cball{}, err
-		}
-		rb, err := realOf(b)
+		rb, err := e.evalReal(n.args[0])
 		if err != nil {
 			return cball{}, err
 		}
@@ -877,11 +882,8 @@ func (e *bev) fn(n *node) (cball, error) {
 	case "log":
 		base := ball{e.f().SetInt64(10), rnew()}
 		if len(n.args) == 2 {
-			bb, err := e.eval(n.args[1])
-			if err != nil {
-				return cball{}, err
-			}
-			if base, err = realOf(bb); err != nil {
+			var err error
+			if base, err = e.evalReal(n.args[1]); err != nil {
 				return cball{}, err
 			}
 		}
@@ -969,11 +971,7 @@ func (e *bev) floorBall(n *node) (cball, error) {
 	if n.s == "binom" {
 		return cball{}, fmt.Errorf("binom of non-integers: %w", errUnsupported)
 	}
-	arg, err := e.eval(n.args[0])
-	if err != nil {
-		return cball{}, err
-	}
-	x, err := realOf(arg)
+	x, err := e.evalReal(n.args[0])
 	if err != nil {
 		return cball{}, err
 	}

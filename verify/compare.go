@@ -14,11 +14,7 @@ func (s *state) equal(g, p *node) (bool, error) {
 	if g.raw != "" && g.raw == p.raw {
 		return true, nil
 	}
-	gn, err := s.norm(g)
-	if err != nil {
-		return false, err
-	}
-	pn, err := s.norm(p)
+	gn, pn, err := both(s.norm, g, p)
 	if err != nil {
 		return false, err
 	}
@@ -381,41 +377,42 @@ func (s *state) eqUnordered(a, b []*node, depth int) (bool, error) {
 	}
 	matchedB := make([]bool, len(b))
 	for _, x := range a {
-		found := false
-		for j, y := range b {
-			ok, err := s.eq(x, y, depth+1)
-			if err != nil {
-				return false, err
-			}
-			if ok {
-				found = true
-				matchedB[j] = true
-			}
-		}
-		if !found {
-			return false, nil
+		found, err := someEq(len(b), func(j int) (bool, error) { return s.eq(x, b[j], depth+1) }, func(j int) { matchedB[j] = true })
+		if err != nil || !found {
+			return false, err
 		}
 	}
 	for j, y := range b {
 		if matchedB[j] {
 			continue
 		}
-		found := false
-		for _, x := range a {
-			ok, err := s.eq(x, y, depth+1)
-			if err != nil {
-				return false, err
-			}
-			if ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false, nil
+		found, err := someEq(len(a), func(i int) (bool, error) { return s.eq(a[i], y, depth+1) }, nil)
+		if err != nil || !found {
+			return false, err
 		}
 	}
 	return true, nil
+}
+
+// someEq calls eq on the indexes 0 to n-1 and reports whether it is true
+// for one of them: with mark set it goes through them all and marks each
+// that is, else it stops at the first.
+func someEq(n int, eq func(j int) (bool, error), mark func(j int)) (bool, error) {
+	found := false
+	for j := range n {
+		ok, err := eq(j)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			found = true
+			if mark == nil {
+				break
+			}
+			mark(j)
+		}
+	}
+	return found, nil
 }
 
 func textKey(n *node) string {
@@ -792,15 +789,12 @@ func (s *state) proportional(f, h *node, positive bool) (bool, error) {
 			good++
 			continue
 		}
-		ok, err = s.numEqual(ratio, pt, ratio, ref)
-		if err != nil {
-			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-				continue
-			}
-			return false, err
+		defined, eq, err := definedEq(s.numEqual(ratio, pt, ratio, ref))
+		if !defined {
+			continue
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !eq {
+			return false, err
 		}
 		good++
 	}
@@ -926,11 +920,11 @@ func (s *state) scalarEq(g, p *node) (bool, error) {
 	if len(names) > 0 {
 		return s.exprEqual(g, p, names)
 	}
-	eq, err := s.numEqual(g, nil, p, nil)
+	defined, eq, err := definedEq(s.numEqual(g, nil, p, nil))
+	if !defined {
+		return s.sameTree(g, p), nil
+	}
 	if err != nil {
-		if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-			return s.sameTree(g, p), nil
-		}
 		return false, err
 	}
 	if eq {
@@ -1087,11 +1081,7 @@ func (s *state) within(x *node, c *big.Rat, d int) (bool, error) {
 // the gold's magnitude.
 func (s *state) sigEqual(g, p *node) (bool, error) {
 	e := &bev{s: s, prec: 256}
-	gb, err := e.eval(g)
-	if err != nil {
-		return false, nil
-	}
-	pb, err := e.eval(p)
+	gb, pb, err := both(e.eval, g, p)
 	if err != nil {
 		return false, nil
 	}
@@ -1135,6 +1125,17 @@ func (s *state) sigEqual(g, p *node) (bool, error) {
 	return round(gr.m).Cmp(round(pr.m)) == 0, nil
 }
 
+// definedEq takes the result of a numeric comparison and reports whether
+// both sides were defined (and real) where they were compared: a domain or
+// unsupported error means they were not, and is dropped; eq and any other
+// error pass through.
+func definedEq(eq bool, err error) (defined, _ bool, _ error) {
+	if err != nil && (errors.Is(err, errDomain) || errors.Is(err, errUnsupported)) {
+		return false, false, nil
+	}
+	return true, eq, err
+}
+
 // exprEqual compares expressions in variables at random rational points
 // (see sample.go for the bound on a wrong "equal"): equal at every point
 // drawn where both sides are defined.
@@ -1154,15 +1155,12 @@ func (s *state) exprEqual(g, p *node, names []string) (bool, error) {
 			// values that needed the top precision once will again
 			from = len(precisions) - 1
 		}
-		if err != nil {
-			if errors.Is(err, errDomain) || errors.Is(err, errUnsupported) {
-				// not defined (or not real) at this point: try another
-				continue
-			}
-			return false, err
+		defined, eq, err := definedEq(ok, err)
+		if !defined {
+			continue // try another point
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !eq {
+			return false, err
 		}
 		good++
 	}

@@ -1,9 +1,7 @@
 package verify
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // confCase is one line of a shared conformance file
@@ -30,32 +29,20 @@ type confCase struct {
 
 var confFiles = []string{"math_verify_cases.jsonl", "peer_cases.jsonl", "answer_forms_cases.jsonl", "stress_cases.jsonl"}
 
+// checkAccuracy logs how many of the labelled cases a run got right and
+// fails the test below 97% agreement.
+func checkAccuracy(t *testing.T, what string, right, labelled, falsePos int) {
+	t.Helper()
+	acc := float64(right) / float64(labelled)
+	t.Logf("%s: %d/%d right (%.1f%%), %d false positives", what, right, labelled, 100*acc, falsePos)
+	if acc < 0.97 {
+		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
+	}
+}
+
 func loadCases(t testing.TB, name string) []confCase {
 	t.Helper()
-	f, err := os.Open(sharedtest.Conformance(t, name))
-	if err != nil {
-		t.Fatalf("open %s: %v", name, err)
-	}
-	defer f.Close()
-	var out []confCase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var c confCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", name, line, err)
-		}
-		out = append(out, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("read %s: %v", name, err)
-	}
-	return out
+	return testutil.ReadJSONL[confCase](t, sharedtest.Conformance(t, name))
 }
 
 // confSeeds returns the cases of a shared conformance file for use as
@@ -69,17 +56,23 @@ func confSeeds(tb testing.TB, name string) []confCase {
 	return loadCases(tb, name)
 }
 
-// disagreements reads the ids listed in testdata/DISAGREEMENTS.md
-// (lines "- `id`: argument").
-func disagreements(t testing.TB) map[string]string {
+// disagreementLines returns the submatches of re in every line of
+// testdata/DISAGREEMENTS.md it matches.
+func disagreementLines(t testing.TB, re *regexp.Regexp) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "DISAGREEMENTS.md"))
 	if err != nil {
 		t.Fatalf("read DISAGREEMENTS.md: %v", err)
 	}
-	re := regexp.MustCompile("(?m)^- `([^`]+)`: (.+)$")
+	return re.FindAllStringSubmatch(string(b), -1)
+}
+
+// disagreements reads the ids listed in testdata/DISAGREEMENTS.md
+// (lines "- `id`: argument").
+func disagreements(t testing.TB) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range disagreementLines(t, regexp.MustCompile("(?m)^- `([^`]+)`: (.+)$")) {
 		out[m[1]] = m[2]
 	}
 	return out
@@ -89,13 +82,8 @@ func disagreements(t testing.TB) map[string]string {
 // (lines "- policy `id`: true|false — reason").
 func policyVerdicts(t testing.TB) map[string]bool {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "DISAGREEMENTS.md"))
-	if err != nil {
-		t.Fatalf("read DISAGREEMENTS.md: %v", err)
-	}
-	re := regexp.MustCompile("(?m)^- policy `([^`]+)`: (true|false) ")
 	out := map[string]bool{}
-	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range disagreementLines(t, regexp.MustCompile("(?m)^- policy `([^`]+)`: (true|false) ")) {
 		out[m[1]] = m[2] == "true"
 	}
 	return out
@@ -246,11 +234,7 @@ func TestConformance(t *testing.T) {
 	if labelled == 0 {
 		t.Fatal("no labelled conformance cases")
 	}
-	acc := float64(right) / float64(labelled)
-	t.Logf("conformance (no config): %d/%d right (%.1f%%), %d false positives", right, labelled, 100*acc, falsePos)
-	if acc < 0.97 {
-		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
-	}
+	checkAccuracy(t, "conformance (no config)", right, labelled, falsePos)
 	var stale []string
 	for id := range dis {
 		if !seen[id] {

@@ -1,38 +1,14 @@
 package verify
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
-
-// readJSONL calls fn with every row of a JSONL file.
-func readJSONL(t *testing.T, path string, fn func(row map[string]any)) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("open dataset: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		var row map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
-		}
-		fn(row)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("read %s: %v", path, err)
-	}
-}
 
 // TestExtractGSM8KSolutions reads every GSM8K test solution (../shared, at
 // test time) as a response and as a source solution: both must give the
@@ -41,7 +17,7 @@ func readJSONL(t *testing.T, path string, fn func(row map[string]any)) {
 func TestExtractGSM8KSolutions(t *testing.T) {
 	ctx := context.Background()
 	n := 0
-	readJSONL(t, sharedtest.Datasets(t, "gsm8k", "test.jsonl"), func(row map[string]any) {
+	testutil.EachJSONL(t, sharedtest.Datasets(t, "gsm8k", "test.jsonl"), func(row map[string]any) {
 		sol, _ := row["answer"].(string)
 		problem, _ := row["question"].(string)
 		i := strings.LastIndex(sol, "####")
@@ -72,7 +48,7 @@ func TestExtractMATHSolutions(t *testing.T) {
 	ctx := context.Background()
 	opts := Options{Timeout: time.Second}
 	rows, asResponse, asGold := 0, 0, 0
-	readJSONL(t, sharedtest.Datasets(t, "math500", "test.jsonl"), func(row map[string]any) {
+	testutil.EachJSONL(t, sharedtest.Datasets(t, "math500", "test.jsonl"), func(row map[string]any) {
 		problem, _ := row["problem"].(string)
 		sol, _ := row["solution"].(string)
 		answer, _ := row["answer"].(string)
@@ -97,7 +73,7 @@ func TestExtractMATHSolutions(t *testing.T) {
 
 	status := map[GoldStatus]int{}
 	collected := 0
-	readJSONL(t, sharedtest.Datasets(t, "math_test", "test.jsonl"), func(row map[string]any) {
+	testutil.EachJSONL(t, sharedtest.Datasets(t, "math_test", "test.jsonl"), func(row map[string]any) {
 		problem, _ := row["problem"].(string)
 		sol, _ := row["solution"].(string)
 		g, st := GoldFromSolution(ctx, problem, sol)

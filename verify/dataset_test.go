@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // datasetGolds reads the gold answers of the real datasets in ../shared (at
@@ -21,25 +21,11 @@ func datasetGolds(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	read := func(name, path string, pick func(map[string]any) (string, bool)) {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatalf("open dataset: %v", err)
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for sc.Scan() {
-			var row map[string]any
-			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
+		testutil.EachJSONL(t, path, func(row map[string]any) {
 			if g, ok := pick(row); ok {
 				out[name] = append(out[name], g)
 			}
-		}
-		if err := sc.Err(); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+		})
 	}
 	read("math500", sharedtest.Datasets(t, "math500", "test.jsonl"), func(r map[string]any) (string, bool) {
 		s, ok := r["answer"].(string)

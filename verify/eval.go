@@ -90,45 +90,9 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cq{}, false, fmt.Errorf("free variable %s: %w", n.s, errUnsupported)
 	case nAdd:
-		sum := cq{re: new(big.Rat)}
-		allOK := true
-		for _, a := range n.args {
-			x, ok, err := s.exact(a, vars)
-			if err != nil {
-				return cq{}, false, err
-			}
-			if !ok {
-				allOK = false
-				continue
-			}
-			if allOK {
-				sum = cadd(sum, x)
-				if err := s.ratOK(sum.re); err != nil {
-					return cq{}, false, err
-				}
-			}
-		}
-		return sum, allOK, nil
+		return s.exactFold(n.args, vars, cq{re: new(big.Rat)}, cadd, func(x cq) error { return s.ratOK(x.re) })
 	case nMul:
-		prod := cq{re: big.NewRat(1, 1)}
-		allOK := true
-		for _, a := range n.args {
-			x, ok, err := s.exact(a, vars)
-			if err != nil {
-				return cq{}, false, err
-			}
-			if !ok {
-				allOK = false
-				continue
-			}
-			if allOK {
-				prod = cmul(prod, x)
-				if err := s.cqOK(prod); err != nil {
-					return cq{}, false, err
-				}
-			}
-		}
-		return prod, allOK, nil
+		return s.exactFold(n.args, vars, cq{re: big.NewRat(1, 1)}, cmul, s.cqOK)
 	case nNeg:
 		x, ok, err := s.exact(n.args[0], vars)
 		if !ok || err != nil {
@@ -136,11 +100,7 @@ func (s *state) exact1(n *node, vars env) (v cq, ok bool, err error) {
 		}
 		return cneg(x), true, nil
 	case nDiv:
-		a, ok1, err := s.exact(n.args[0], vars)
-		if err != nil {
-			return cq{}, false, err
-		}
-		b, ok2, err := s.exact(n.args[1], vars)
+		a, b, ok1, ok2, err := s.exactPair(n, vars)
 		if err != nil {
 			return cq{}, false, err
 		}
@@ -290,12 +250,44 @@ func cdiv(a, b cq) (cq, error) {
 	return c, nil
 }
 
-func (s *state) exactPow(n *node, vars env) (cq, bool, error) {
-	b, ok1, err := s.exact(n.args[0], vars)
-	if err != nil {
-		return cq{}, false, err
+// exactFold folds the exact values of args into acc with op, checking every
+// partial result with check; ok is false when an argument has no exact
+// value (the arguments are still all evaluated, for their errors).
+func (s *state) exactFold(args []*node, vars env, acc cq, op func(a, b cq) cq, check func(cq) error) (cq, bool, error) {
+	allOK := true
+	for _, a := range args {
+		x, ok, err := s.exact(a, vars)
+		if err != nil {
+			return cq{}, false, err
+		}
+		if !ok {
+			allOK = false
+			continue
+		}
+		if allOK {
+			acc = op(acc, x)
+			if err := check(acc); err != nil {
+				return cq{}, false, err
+			}
+		}
 	}
-	e, ok2, err := s.exact(n.args[1], vars)
+	return acc, allOK, nil
+}
+
+// exactPair returns the exact values of a binary node's two arguments and
+// whether each has one.
+func (s *state) exactPair(n *node, vars env) (a, b cq, okA, okB bool, err error) {
+	if a, okA, err = s.exact(n.args[0], vars); err != nil {
+		return cq{}, cq{}, false, false, err
+	}
+	if b, okB, err = s.exact(n.args[1], vars); err != nil {
+		return cq{}, cq{}, false, false, err
+	}
+	return a, b, okA, okB, nil
+}
+
+func (s *state) exactPow(n *node, vars env) (cq, bool, error) {
+	b, e, ok1, ok2, err := s.exactPair(n, vars)
 	if err != nil {
 		return cq{}, false, err
 	}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -289,22 +290,17 @@ var onePhrases = [...]string{"one of the", "either of", "any one", "only one of"
 
 // asksForOne reports whether a problem asks for any one of its answers.
 func asksForOne(problem string) bool {
-	l := strings.ToLower(strings.Join(strings.Fields(problem), " "))
-	for _, p := range onePhrases {
-		if strings.Contains(l, p) {
-			return true
-		}
-	}
-	return false
+	return mentionsAny(problem, onePhrases[:])
 }
 
 // asksForAll reports whether a problem asks for all of its answers.
 func asksForAll(problem string) bool {
+	return mentionsAny(problem, allPhrases[:])
+}
+
+// mentionsAny reports whether the problem, lower-cased with its spaces
+// collapsed, contains one of the phrases.
+func mentionsAny(problem string, phrases []string) bool {
 	l := strings.ToLower(strings.Join(strings.Fields(problem), " "))
-	for _, p := range allPhrases {
-		if strings.Contains(l, p) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(phrases, func(p string) bool { return strings.Contains(l, p) })
 }

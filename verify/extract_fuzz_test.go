@@ -2,12 +2,12 @@ package verify
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
@@ -19,16 +19,8 @@ import (
 // speed test: BenchmarkExtract measures speed; a run over a second is retried
 // so that a loaded machine does not fail it).
 func FuzzExtract(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txt"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
+	for _, s := range testutil.ExtractSamples(f, filepath.Join("testdata", "extract")) {
+		f.Add(s.Response)
 	}
 	for _, tc := range extractCases {
 		if len(tc.response) <= 4<<10 {

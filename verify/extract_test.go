@@ -2,10 +2,11 @@ package verify
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // extractCase is one row of the extraction table. ok=false rows expect no
@@ -267,30 +268,18 @@ func TestExtract(t *testing.T) {
 // the single line "!no_answer".
 func TestExtractFiles(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
+	samples := testutil.ExtractSamples(t, filepath.Join("testdata", "extract"))
+	if len(samples) == 0 {
 		t.Fatal("no testdata/extract/*.txt samples")
 	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".txt")
-		t.Run(name, func(t *testing.T) {
+	for _, s := range samples {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			resp, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantb, err := os.ReadFile(strings.TrimSuffix(f, ".txt") + ".want")
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := strings.TrimSuffix(string(wantb), "\n")
+			want := strings.TrimSuffix(s.Want, "\n")
 			wantOK := want != "!no_answer"
-			got, ok := Extract(string(resp))
+			got, ok := Extract(s.Response)
 			if ok != wantOK || (ok && got != want) {
-				t.Errorf("Extract(%s) = %q, %v; want %q, %v", f, got, ok, want, wantOK)
+				t.Errorf("Extract(%s) = %q, %v; want %q, %v", s.Path, got, ok, want, wantOK)
 			}
 		})
 	}
@@ -334,46 +323,39 @@ func subsequence(a, b string) bool {
 	return j == len(a)
 }
 
-func BenchmarkExtract(b *testing.B) {
-	resp := realisticResponse(4 << 10)
-	if got, ok := Extract(resp); !ok || got != `\frac{3}{56}` {
-		b.Fatalf("Extract(realistic) = %q, %v", got, ok)
+// benchExtract measures Extract on resp; a non-empty want is first checked
+// to be what Extract gives (what names the response in the failure).
+func benchExtract(b *testing.B, what, resp, want string) {
+	b.Helper()
+	if want != "" {
+		if got, ok := Extract(resp); !ok || got != want {
+			b.Fatalf("Extract(%s) = %q, %v", what, got, ok)
+		}
 	}
 	b.SetBytes(int64(len(resp)))
 	b.ReportAllocs()
 	for b.Loop() {
 		Extract(resp)
 	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	benchExtract(b, "realistic", realisticResponse(4<<10), `\frac{3}{56}`)
 }
 
 func BenchmarkExtractMarker(b *testing.B) {
 	resp := realisticResponse(4<<10-80) + "\n\nFinal Answer: The final answer is $\\frac{3}{56}$. I hope it is correct."
-	if got, ok := Extract(resp); !ok || got != `\frac{3}{56}` {
-		b.Fatalf("Extract(realistic marker) = %q, %v", got, ok)
-	}
-	b.SetBytes(int64(len(resp)))
-	b.ReportAllocs()
-	for b.Loop() {
-		Extract(resp)
-	}
+	benchExtract(b, "realistic marker", resp, `\frac{3}{56}`)
 }
 
 func BenchmarkExtractHuge(b *testing.B) {
 	resp := strings.Repeat("Adding $x+y=z$ to both sides, the answer follows. ", 1<<20/50) + `\boxed{2}`
-	b.SetBytes(int64(len(resp)))
-	b.ReportAllocs()
-	for b.Loop() {
-		Extract(resp)
-	}
+	benchExtract(b, "huge", resp, "")
 }
 
 func BenchmarkExtractNested(b *testing.B) {
 	resp := `\boxed{` + strings.Repeat("{", 10000) + "7" + strings.Repeat("}", 10000) + "}"
-	b.SetBytes(int64(len(resp)))
-	b.ReportAllocs()
-	for b.Loop() {
-		Extract(resp)
-	}
+	benchExtract(b, "nested", resp, "")
 }
 
 // realisticResponse builds a chain of thought of about n bytes in the style

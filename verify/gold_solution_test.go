@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestGoldFromSolution(t *testing.T) {
@@ -40,7 +42,7 @@ func TestGoldFromSolution(t *testing.T) {
 }
 
 func TestStripChatEnd(t *testing.T) {
-	cases := []struct{ in, want string }{
+	testutil.CheckStrings(t, "StripChatEnd", StripChatEnd, [][2]string{
 		{"x\\boxed{1}<|im_end|>\n<|endoftext|><|endoftext|>  ", "x\\boxed{1}"},
 		{"\\boxed{2}<|eot_id|>", "\\boxed{2}"},
 		{"a<|im_end|>b", "a<|im_end|>b"},
@@ -48,12 +50,7 @@ func TestStripChatEnd(t *testing.T) {
 		{"done</s>", "done"},
 		{"Gemma <end_of_turn>\n<eos>", "Gemma"},
 		{"no tokens \n", "no tokens"},
-	}
-	for _, tc := range cases {
-		if got := StripChatEnd(tc.in); got != tc.want {
-			t.Errorf("StripChatEnd(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestEndTokensEndExtraction checks that Extract stops at every token of

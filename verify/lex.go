@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bigmath/bigmath/verify/internal/extract"
 )
 
 // tokKind classifies a token.
@@ -83,19 +85,8 @@ func stripWrappers(s string) string {
 
 // matchBrace returns the index of the brace closing the one at open, or -1.
 func matchBrace(s string, open int) int {
-	d := 0
-	for j := open; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '{':
-			d++
-		case '}':
-			d--
-			if d == 0 {
-				return j
-			}
-		}
+	if i, ok := extract.MatchBrace(s, open); ok {
+		return i
 	}
 	return -1
 }

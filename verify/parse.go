@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 )
 
@@ -41,12 +42,42 @@ func (p *parser) isOp(s string) bool {
 	return t.k == tOp && t.s == s
 }
 
+// takeOp consumes the next token when it is one of the operators ops and
+// returns it, else it returns "".
+func (p *parser) takeOp(ops ...string) string {
+	t := p.peek()
+	if t.k == tOp && slices.Contains(ops, t.s) {
+		p.pos++
+		return t.s
+	}
+	return ""
+}
+
 func (p *parser) expect(s string) error {
 	if !p.isOp(s) {
 		return fmt.Errorf("expected %q at token %d: %w", s, p.pos, errParse)
 	}
 	p.pos++
 	return nil
+}
+
+// mkAfter parses the right operand with parse and makes k(left, right).
+func (p *parser) mkAfter(k nkind, left *node, parse func() (*node, error)) (*node, error) {
+	right, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	return p.mk(k, "", left, right)
+}
+
+// flatten appends right to left when left is a k node already, else makes
+// k(left, right): sums and products stay flat.
+func (p *parser) flatten(k nkind, left, right *node) (*node, error) {
+	if left.k == k {
+		left.args = append(left.args, right)
+		return left, nil
+	}
+	return p.mk(k, "", left, right)
 }
 
 func (p *parser) mk(k nkind, s string, args ...*node) (*node, error) {
@@ -246,8 +277,8 @@ func (p *parser) atItemEnd() bool {
 	return false
 }
 
-func (p *parser) isListSep() bool {
-	t := p.peek()
+// isListSep reports whether t separates the answers of a list.
+func (t token) isListSep() bool {
 	switch t.k {
 	case tSep:
 		return true
@@ -265,7 +296,7 @@ func (p *parser) parseTop() (*node, error) {
 	var groups [][]*node
 	semi := false
 	for {
-		for p.isListSep() {
+		for p.peek().isListSep() {
 			if p.isOp(";") {
 				semi = true
 				groups = append(groups, items)
@@ -281,7 +312,7 @@ func (p *parser) parseTop() (*node, error) {
 			return nil, err
 		}
 		items = append(items, it)
-		if !p.isListSep() {
+		if !p.peek().isListSep() {
 			break
 		}
 	}
@@ -492,43 +523,38 @@ func (p *parser) parseSum() (*node, error) {
 		return nil, err
 	}
 	for {
-		t := p.peek()
-		if t.k == tOp && (t.s == "+" || t.s == "-") {
-			p.pos++
-			right, err := p.parseTerm()
-			if err != nil {
-				return nil, err
-			}
-			if t.s == "-" {
-				if right, err = p.mk(nNeg, "", right); err != nil {
-					return nil, err
-				}
-			}
-			if left.k == nAdd {
-				left.args = append(left.args, right)
-			} else if left, err = p.mk(nAdd, "", left, right); err != nil {
-				return nil, err
-			}
-			continue
+		op := p.takeOp("+", "-", "pm", "mp")
+		if op == "" {
+			break
 		}
-		if t.k == tOp && (t.s == "pm" || t.s == "mp") {
-			p.pos++
-			right, err := p.parseTerm()
-			if err != nil {
-				return nil, err
-			}
-			if left, err = p.mkPM(t.s, left, right); err != nil {
-				return nil, err
-			}
-			continue
+		right, err := p.parseTerm()
+		if err != nil {
+			return nil, err
 		}
-		break
+		if left, err = p.addTerm(op, left, right); err != nil {
+			return nil, err
+		}
 	}
 	if u, n := p.unitAhead(); n > 0 {
 		p.pos += n
 		return p.mk(nUnit, u, left)
 	}
 	return left, nil
+}
+
+// addTerm joins the term right to the sum left with the operator op: +,
+// -, or ± and ∓.
+func (p *parser) addTerm(op string, left, right *node) (*node, error) {
+	switch op {
+	case "pm", "mp":
+		return p.mkPM(op, left, right)
+	case "-":
+		var err error
+		if right, err = p.mk(nNeg, "", right); err != nil {
+			return nil, err
+		}
+	}
+	return p.flatten(nAdd, left, right)
 }
 
 // startsFactor reports whether the token can begin an implicitly
@@ -601,9 +627,7 @@ func (p *parser) parseTerm() (*node, error) {
 		default:
 			return left, nil
 		}
-		if left.k == nMul {
-			left.args = append(left.args, right)
-		} else if left, err = p.mk(nMul, "", left, right); err != nil {
+		if left, err = p.flatten(nMul, left, right); err != nil {
 			return nil, err
 		}
 	}
@@ -687,11 +711,7 @@ func (p *parser) parsePower() (*node, error) {
 			}
 			continue
 		}
-		e, err := p.parseExponent()
-		if err != nil {
-			return nil, err
-		}
-		if base, err = p.mk(nPow, "", base, e); err != nil {
+		if base, err = p.mkAfter(nPow, base, p.parseExponent); err != nil {
 			return nil, err
 		}
 		// a^b^c is a^(b^c): parseExponent already took the tower.
@@ -719,17 +739,15 @@ func (p *parser) parseExponent() (*node, error) {
 	if p.isOp("{") {
 		return p.parseGroup()
 	}
-	t := p.peek()
-	if t.k == tOp && (t.s == "-" || t.s == "+") {
-		p.pos++
+	if op := p.takeOp("-", "+"); op != "" {
 		x, err := p.parseExponent()
 		if err != nil {
 			return nil, err
 		}
-		if t.s == "+" {
-			return x, nil
+		if op == "-" {
+			return p.mk(nNeg, "", x)
 		}
-		return p.mk(nNeg, "", x)
+		return x, nil
 	}
 	// x^ab: the lexer gives the exponent its first letter only
 	return p.parsePowerNoPostfixPow()
@@ -740,15 +758,31 @@ func (p *parser) parsePowerNoPostfixPow() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.isOp("^") {
-		p.pos++
-		e, err := p.parseExponent()
+	if p.takeOp("^") != "" {
+		return p.mkAfter(nPow, base, p.parseExponent)
+	}
+	return base, nil
+}
+
+// items parses items separated by "," or ";", up to where closed, when
+// set, reports the closing bracket (before the first item or after a
+// separator).
+func (p *parser) items(closed func() bool) ([]*node, error) {
+	var items []*node
+	for {
+		if closed != nil && closed() {
+			return items, nil
+		}
+		it, err := p.parseItem()
 		if err != nil {
 			return nil, err
 		}
-		return p.mk(nPow, "", base, e)
+		items = append(items, it)
+		if !p.isOp(",") && !p.isOp(";") {
+			return items, nil
+		}
+		p.pos++
 	}
-	return base, nil
 }
 
 // parseGroup parses {...} content as one item (or a braced list).
@@ -760,18 +794,9 @@ func (p *parser) parseGroup() (*node, error) {
 		p.pos++
 		return nil, fmt.Errorf("empty group: %w", errParse)
 	}
-	var items []*node
-	for {
-		it, err := p.parseItem()
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-		if p.isOp(",") || p.isOp(";") {
-			p.pos++
-			continue
-		}
-		break
+	items, err := p.items(nil)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.expect("}"); err != nil {
 		return nil, err
@@ -1097,11 +1122,7 @@ func (p *parser) maybeMixed(whole *node) (*node, error) {
 	if t.k == tNum && t.sp && p.peekAt(1).k == tOp && p.peekAt(1).s == "/" && p.peekAt(2).k == tNum {
 		a, b := t.num, p.peekAt(2).num
 		if !a.point && !b.point && !a.sci && !b.sci && !(p.peekAt(3).k == tOp && p.peekAt(3).s == "^") {
-			num, err := p.numNode(a)
-			if err != nil {
-				return nil, err
-			}
-			den, err := p.numNode(b)
+			num, den, err := both(p.numNode, a, b)
 			if err != nil {
 				return nil, err
 			}
@@ -1256,24 +1277,32 @@ func (p *parser) fracArg() (*node, error) {
 	return nil, fmt.Errorf("bad argument: %w", errParse)
 }
 
+// fracArgs parses the two arguments of \frac or \binom.
+func (p *parser) fracArgs() (a, b *node, err error) {
+	if a, err = p.fracArg(); err == nil {
+		b, err = p.fracArg()
+	}
+	return a, b, err
+}
+
+// both applies f to x and then to y, stopping at the first error.
+func both[T, R any](f func(T) (R, error), x, y T) (fx, fy R, err error) {
+	if fx, err = f(x); err == nil {
+		fy, err = f(y)
+	}
+	return fx, fy, err
+}
+
 func (p *parser) command(t token) (*node, error) {
 	switch t.s {
 	case "frac":
-		num, err := p.fracArg()
-		if err != nil {
-			return nil, err
-		}
-		den, err := p.fracArg()
+		num, den, err := p.fracArgs()
 		if err != nil {
 			return nil, err
 		}
 		return p.mk(nDiv, "", num, den)
 	case "binom":
-		a, err := p.fracArg()
-		if err != nil {
-			return nil, err
-		}
-		b, err := p.fracArg()
+		a, b, err := p.fracArgs()
 		if err != nil {
 			return nil, err
 		}
@@ -1288,11 +1317,7 @@ func (p *parser) command(t token) (*node, error) {
 		return nil, fmt.Errorf("\\%s is not supported: %w", t.s, errParse)
 	case "reals":
 		// \mathbb{R} = (-\infty, \infty)
-		lo, err := p.mkConst(cInf)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := p.mkConst(cInf)
+		lo, hi, err := both(p.mkConst, cInf, cInf)
 		if err != nil {
 			return nil, err
 		}
@@ -1422,14 +1447,18 @@ func (p *parser) multiArg(f funcID) (*node, error) {
 // cos, ...). It returns nil where it does not know (√ and ln of values
 // that may be negative), and the caller keeps the conjugate node.
 func (p *parser) pushConj(n *node) *node {
-	cp := func(args []*node) []*node {
-		out := make([]*node, len(args))
-		for i, a := range args {
-			if out[i] = p.pushConj(a); out[i] == nil {
+	// conjArgs copies n with the conjugate pushed into each argument, or
+	// gives nil.
+	conjArgs := func(n *node) *node {
+		args := make([]*node, len(n.args))
+		for i, a := range n.args {
+			if args[i] = p.pushConj(a); args[i] == nil {
 				return nil
 			}
 		}
-		return out
+		c := *n
+		c.args, c.exState = args, 0
+		return &c
 	}
 	switch n.k {
 	case nNum, nVar, nBase:
@@ -1440,13 +1469,7 @@ func (p *parser) pushConj(n *node) *node {
 		}
 		return n
 	case nAdd, nMul, nNeg, nDiv:
-		args := cp(n.args)
-		if args == nil {
-			return nil
-		}
-		c := *n
-		c.args, c.exState = args, 0
-		return &c
+		return conjArgs(n)
 	case nPow:
 		e := n.args[1]
 		if e.k == nNeg {
@@ -1455,23 +1478,11 @@ func (p *parser) pushConj(n *node) *node {
 		if !intLit(e) && !n.args[0].isConst(cE) {
 			return nil
 		}
-		args := cp(n.args)
-		if args == nil {
-			return nil
-		}
-		c := *n
-		c.args, c.exState = args, 0
-		return &c
+		return conjArgs(n)
 	case nFunc:
 		switch n.fn {
 		case fnExp, fnSin, fnCos, fnTan, fnSec, fnCsc, fnCot, fnSinh, fnCosh, fnTanh:
-			args := cp(n.args)
-			if args == nil {
-				return nil
-			}
-			c := *n
-			c.args, c.exState = args, 0
-			return &c
+			return conjArgs(n)
 		case fnAbs:
 			return n
 		case fnSqrt, fnRoot, fnLn, fnLog:
@@ -1554,11 +1565,7 @@ func (p *parser) function(name funcID) (*node, error) {
 			if !simple {
 				break
 			}
-			f, err := p.parsePower()
-			if err != nil {
-				return nil, err
-			}
-			if arg, err = p.mk(nMul, "", arg, f); err != nil {
+			if arg, err = p.mkAfter(nMul, arg, p.parsePower); err != nil {
 				return nil, err
 			}
 		}
@@ -1583,21 +1590,9 @@ func (p *parser) function(name funcID) (*node, error) {
 
 // bracket parses (...) or [...]: a group, a tuple or an interval.
 func (p *parser) bracket(open string) (*node, error) {
-	var items []*node
-	for {
-		if p.isOp(")") || p.isOp("]") {
-			break
-		}
-		it, err := p.parseItem()
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-		if p.isOp(",") || p.isOp(";") {
-			p.pos++
-			continue
-		}
-		break
+	items, err := p.items(func() bool { return p.isOp(")") || p.isOp("]") })
+	if err != nil {
+		return nil, err
 	}
 	t := p.next()
 	if t.k != tOp || (t.s != ")" && t.s != "]") {

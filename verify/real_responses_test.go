@@ -1,15 +1,12 @@
 package verify
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // realResponse is one row of shared/conformance/real_responses_dev.jsonl: a
@@ -30,29 +27,7 @@ type realResponse struct {
 // (skipping when the folder is absent).
 func loadRealResponses(t testing.TB) []realResponse {
 	t.Helper()
-	path := sharedtest.Conformance(t, "real_responses_dev.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("open real responses: %v", err)
-	}
-	defer f.Close()
-	var out []realResponse
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var r realResponse
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("real_responses_dev.jsonl:%d: %v", line, err)
-		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("read real responses: %v", err)
-	}
-	return out
+	return testutil.ReadJSONL[realResponse](t, sharedtest.Conformance(t, "real_responses_dev.jsonl"))
 }
 
 // TestRealResponses grades every labelled real response with Response and
@@ -84,9 +59,5 @@ func TestRealResponses(t *testing.T) {
 	if labelled == 0 {
 		t.Fatal("no labelled rows in real_responses_dev.jsonl")
 	}
-	acc := float64(right) / float64(labelled)
-	t.Logf("real responses: %d/%d right (%.1f%%), %d false positives", right, labelled, 100*acc, falsePos)
-	if acc < 0.97 {
-		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
-	}
+	checkAccuracy(t, "real responses", right, labelled, falsePos)
 }

@@ -3,10 +3,11 @@ package verify
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 func TestResponse(t *testing.T) {
@@ -103,16 +104,8 @@ func TestResponseNoInternalError(t *testing.T) {
 	for _, tc := range extractCases {
 		responses = append(responses, tc.response)
 	}
-	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		responses = append(responses, string(b))
+	for _, s := range testutil.ExtractSamples(t, filepath.Join("testdata", "extract")) {
+		responses = append(responses, s.Response)
 	}
 	for _, gold := range []string{"5", `\frac{3}{56}`, "x=1, y=2", `\text{Evelyn}`, `\frac{`} {
 		for _, r := range responses {

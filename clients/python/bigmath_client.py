@@ -71,20 +71,21 @@ class BigmathError(Exception):
     """The bigmath server could not be reached or refused the request."""
 
 
-def _env_int(name, default):
+def _env(name, default, parse, want):
+    """Reads the environment variable name with parse, default when unset."""
     v = os.environ.get(name, "")
     try:
-        return int(v) if v else default
+        return parse(v) if v else default
     except ValueError:
-        raise BigmathError(f"{name}={v!r}: want an integer") from None
+        raise BigmathError(f"{name}={v!r}: want {want}") from None
+
+
+def _env_int(name, default):
+    return _env(name, default, int, "an integer")
 
 
 def _env_float(name, default):
-    v = os.environ.get(name, "")
-    try:
-        return float(v) if v else default
-    except ValueError:
-        raise BigmathError(f"{name}={v!r}: want a number of seconds") from None
+    return _env(name, default, float, "a number of seconds")
 
 
 def _post(path, body):

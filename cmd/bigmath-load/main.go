@@ -77,23 +77,8 @@ type config struct {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("bigmath-load", flag.ContinueOnError)
-	fs.StringVar(&cfg.target, "url", "", "base URL of a running bigmath on loopback (default: start the router in-process)")
-	fs.StringVar(&cfg.phases, "phases", "batch,rate,trivial", "phases to run: batch, rate, trivial")
-	fs.DurationVar(&cfg.batchDuration, "batch-duration", 10*time.Second, "length of the batch phase (at most 5m)")
-	fs.IntVar(&cfg.batchSize, "batch-size", 1000, "items per batch request (1 to 10000)")
-	fs.IntVar(&cfg.batchClients, "batch-clients", 4, "concurrent batch clients (1 to 64)")
-	fs.IntVar(&cfg.rate, "rate", 1000, "requests per second of the rate phase (1 to 5000)")
-	fs.DurationVar(&cfg.rateDuration, "rate-duration", 60*time.Second, "length of the rate phase (at most 5m)")
-	fs.DurationVar(&cfg.trivialDuration, "trivial-duration", 0, "length of each trivial-handler run (default: the same as the phases it compares with)")
-	fs.IntVar(&cfg.responseBytes, "response-bytes", 1000, "approximate size of a model response (100 to 100000)")
-	fs.BoolVar(&cfg.jsonOut, "json", false, "also print the results as one JSON object")
-	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (client and in-process server) to this file")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := cfg.validate(); err != nil {
+	cfg, err := parseConfig(args)
+	if err != nil {
 		return err
 	}
 	// A hard bound on the whole run, whatever happens.
@@ -111,18 +96,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer closeSrv()
 		base = u
 	}
-	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
-		if err != nil {
-			return fmt.Errorf("-cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("-cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	work := newWorkload(cfg.responseBytes)
+	return withCPUProfile(cfg.cpuProfile, func() error { return runPhases(ctx, cfg, base, args, stdout) })
+}
+
+// runPhases runs the phases against base, prints their results (and the
+// report as JSON when asked) and fails on any error.
+func runPhases(ctx context.Context, cfg config, base string, args []string, stdout io.Writer) error {
 	report := map[string]any{
 		"gomaxprocs": runtime.GOMAXPROCS(0), "num_cpu": runtime.NumCPU(), "target": base,
 		"command": "bigmath-load " + strings.Join(args, " "),
@@ -131,50 +110,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "bigmath-load: target %s, GOMAXPROCS %d, %d CPUs, responses ~%d bytes, machine load average %s\n", base, runtime.GOMAXPROCS(0), runtime.NumCPU(), cfg.responseBytes, loadavg())
 	defer func() { fmt.Fprintf(stdout, "\nmachine load average at the end: %s\n", loadavg()) }()
 
-	var batchRes, trivialBatch batchResult
-	var rateRes, trivialRate rateResult
-	phases := map[string]bool{}
-	for _, p := range strings.Split(cfg.phases, ",") {
-		phases[strings.TrimSpace(p)] = true
-	}
-	if phases["batch"] {
-		fmt.Fprintf(stdout, "\n[batch] %d clients x %d items per request, %s ...\n", cfg.batchClients, cfg.batchSize, cfg.batchDuration)
-		batchRes = runBatch(ctx, base, work.batchBodies(cfg.batchSize), cfg.batchSize, cfg.batchClients, cfg.batchDuration)
-		batchRes.print(stdout, "bigmath")
-		report["batch"] = batchRes
-	}
-	if phases["rate"] {
-		fmt.Fprintf(stdout, "\n[rate] POST /v1/reward at %d/s, new connection per request, %s ...\n", cfg.rate, cfg.rateDuration)
-		rateRes = runRate(ctx, base+"/v1/reward", work.singleBodies(), cfg.rate, cfg.rateDuration)
-		rateRes.print(stdout, "bigmath")
-		report["rate"] = rateRes
-	}
-	if phases["trivial"] {
-		u, closeSrv, err := serve(trivialRouter())
-		if err != nil {
-			return err
-		}
-		defer closeSrv()
-		if phases["batch"] {
-			d := or(cfg.trivialDuration, cfg.batchDuration)
-			fmt.Fprintf(stdout, "\n[trivial batch] the same batch load against a trivial gin handler, %s ...\n", d)
-			trivialBatch = runBatch(ctx, u, work.batchBodies(cfg.batchSize), cfg.batchSize, cfg.batchClients, d)
-			trivialBatch.print(stdout, "trivial")
-			report["trivial_batch"] = trivialBatch
-			if trivialBatch.ItemsPerSecond > 0 {
-				fmt.Fprintf(stdout, "  ratio: bigmath checks %.3gx the items/s of a handler that only parses and answers\n", batchRes.ItemsPerSecond/trivialBatch.ItemsPerSecond)
-			}
-		}
-		if phases["rate"] {
-			d := or(cfg.trivialDuration, cfg.rateDuration)
-			fmt.Fprintf(stdout, "\n[trivial rate] the same rate load against a trivial gin handler, %s ...\n", d)
-			trivialRate = runRate(ctx, u+"/v1/reward", work.singleBodies(), cfg.rate, d)
-			trivialRate.print(stdout, "trivial")
-			report["trivial_rate"] = trivialRate
-			if trivialRate.P50Ms > 0 && trivialRate.P99Ms > 0 {
-				fmt.Fprintf(stdout, "  ratio bigmath/trivial: p50 %.3gx, p99 %.3gx\n", rateRes.P50Ms/trivialRate.P50Ms, rateRes.P99Ms/trivialRate.P99Ms)
-			}
-		}
+	ph := &phaseRun{cfg: cfg, work: newWorkload(cfg.responseBytes), stdout: stdout, report: report}
+	if err := ph.runAll(ctx, base); err != nil {
+		return err
 	}
 	if cfg.jsonOut {
 		b, _ := json.MarshalIndent(report, "", "  ")
@@ -183,10 +121,122 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("stopped early: %w", ctx.Err())
 	}
-	if batchRes.Errors > 0 || rateRes.Errors > 0 {
-		return fmt.Errorf("%d batch and %d rate errors", batchRes.Errors, rateRes.Errors)
+	if ph.batch.Errors > 0 || ph.rate.Errors > 0 {
+		return fmt.Errorf("%d batch and %d rate errors", ph.batch.Errors, ph.rate.Errors)
 	}
 	return nil
+}
+
+// parseConfig reads and checks the command line.
+func parseConfig(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("bigmath-load", flag.ContinueOnError)
+	fs.StringVar(&cfg.target, "url", "", "base URL of a running bigmath on loopback (default: start the router in-process)")
+	fs.StringVar(&cfg.phases, "phases", "batch,rate,trivial", "phases to run: batch, rate, trivial")
+	fs.DurationVar(&cfg.batchDuration, "batch-duration", 10*time.Second, "length of the batch phase (at most 5m)")
+	fs.IntVar(&cfg.batchSize, "batch-size", 1000, "items per batch request (1 to 10000)")
+	fs.IntVar(&cfg.batchClients, "batch-clients", 4, "concurrent batch clients (1 to 64)")
+	fs.IntVar(&cfg.rate, "rate", 1000, "requests per second of the rate phase (1 to 5000)")
+	fs.DurationVar(&cfg.rateDuration, "rate-duration", 60*time.Second, "length of the rate phase (at most 5m)")
+	fs.DurationVar(&cfg.trivialDuration, "trivial-duration", 0, "length of each trivial-handler run (default: the same as the phases it compares with)")
+	fs.IntVar(&cfg.responseBytes, "response-bytes", 1000, "approximate size of a model response (100 to 100000)")
+	fs.BoolVar(&cfg.jsonOut, "json", false, "also print the results as one JSON object")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (client and in-process server) to this file")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+// withCPUProfile runs fn, writing a CPU profile of it to path when path is
+// set.
+func withCPUProfile(path string, fn func() error) error {
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("-cpuprofile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return fmt.Errorf("-cpuprofile: %w", err)
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
+}
+
+// phaseRun runs the phases the configuration asks for, prints each one's
+// results and adds them to the report.
+type phaseRun struct {
+	cfg    config
+	work   *workload
+	stdout io.Writer
+	report map[string]any
+
+	batch, trivialBatch batchResult
+	rate, trivialRate   rateResult
+}
+
+// runAll runs the batch and rate phases against base, then, for the
+// trivial phase, the same loads against a trivial handler.
+func (ph *phaseRun) runAll(ctx context.Context, base string) error {
+	cfg := ph.cfg
+	phases := map[string]bool{}
+	for _, p := range strings.Split(cfg.phases, ",") {
+		phases[strings.TrimSpace(p)] = true
+	}
+	if phases["batch"] {
+		fmt.Fprintf(ph.stdout, "\n[batch] %d clients x %d items per request, %s ...\n", cfg.batchClients, cfg.batchSize, cfg.batchDuration)
+		ph.batch = ph.runBatch(ctx, base, "bigmath", "batch", cfg.batchDuration)
+	}
+	if phases["rate"] {
+		fmt.Fprintf(ph.stdout, "\n[rate] POST /v1/reward at %d/s, new connection per request, %s ...\n", cfg.rate, cfg.rateDuration)
+		ph.rate = ph.runRate(ctx, base, "bigmath", "rate", cfg.rateDuration)
+	}
+	if !phases["trivial"] {
+		return nil
+	}
+	u, closeSrv, err := serve(trivialRouter())
+	if err != nil {
+		return err
+	}
+	defer closeSrv()
+	if phases["batch"] {
+		d := or(cfg.trivialDuration, cfg.batchDuration)
+		fmt.Fprintf(ph.stdout, "\n[trivial batch] the same batch load against a trivial gin handler, %s ...\n", d)
+		ph.trivialBatch = ph.runBatch(ctx, u, "trivial", "trivial_batch", d)
+		if ph.trivialBatch.ItemsPerSecond > 0 {
+			fmt.Fprintf(ph.stdout, "  ratio: bigmath checks %.3gx the items/s of a handler that only parses and answers\n", ph.batch.ItemsPerSecond/ph.trivialBatch.ItemsPerSecond)
+		}
+	}
+	if phases["rate"] {
+		d := or(cfg.trivialDuration, cfg.rateDuration)
+		fmt.Fprintf(ph.stdout, "\n[trivial rate] the same rate load against a trivial gin handler, %s ...\n", d)
+		ph.trivialRate = ph.runRate(ctx, u, "trivial", "trivial_rate", d)
+		if ph.trivialRate.P50Ms > 0 && ph.trivialRate.P99Ms > 0 {
+			fmt.Fprintf(ph.stdout, "  ratio bigmath/trivial: p50 %.3gx, p99 %.3gx\n", ph.rate.P50Ms/ph.trivialRate.P50Ms, ph.rate.P99Ms/ph.trivialRate.P99Ms)
+		}
+	}
+	return nil
+}
+
+// runBatch runs the batch load against base for d and reports it under
+// name (printed) and key (in the report).
+func (ph *phaseRun) runBatch(ctx context.Context, base, name, key string, d time.Duration) batchResult {
+	r := runBatch(ctx, base, ph.work.batchBodies(ph.cfg.batchSize), ph.cfg.batchSize, ph.cfg.batchClients, d)
+	r.print(ph.stdout, name)
+	ph.report[key] = r
+	return r
+}
+
+// runRate runs the rate load against base for d and reports it under name
+// (printed) and key (in the report).
+func (ph *phaseRun) runRate(ctx context.Context, base, name, key string, d time.Duration) rateResult {
+	r := runRate(ctx, base+"/v1/reward", ph.work.singleBodies(), ph.cfg.rate, d)
+	r.print(ph.stdout, name)
+	ph.report[key] = r
+	return r
 }
 
 // loadavg returns the 1, 5 and 15 minute load averages (Linux), so that a
@@ -288,24 +338,51 @@ func trivialRouter() http.Handler {
 	return r
 }
 
+// failures is what a phase counted of its failed requests.
+type failures struct {
+	Errors     int64  `json:"errors"`
+	FirstError string `json:"first_error,omitempty"`
+}
+
+// printFirst prints the first error, if there was one.
+func (f failures) printFirst(w io.Writer) {
+	if f.FirstError != "" {
+		fmt.Fprintf(w, "  first error: %s\n", f.FirstError)
+	}
+}
+
+// errorTally counts failed requests and keeps the first error; it is safe
+// for concurrent use.
+type errorTally struct {
+	n     atomic.Int64
+	first atomic.Value
+}
+
+func (e *errorTally) add(err error) {
+	e.n.Add(1)
+	e.first.CompareAndSwap(nil, err.Error())
+}
+
+func (e *errorTally) failures() failures {
+	first, _ := e.first.Load().(string)
+	return failures{Errors: e.n.Load(), FirstError: first}
+}
+
 // batchResult is what the batch phase measured.
 type batchResult struct {
 	Requests       int64   `json:"requests"`
 	Items          int64   `json:"items"`
-	Errors         int64   `json:"errors"`
 	Seconds        float64 `json:"seconds"`
 	ItemsPerSecond float64 `json:"items_per_second"`
 	P50Ms          float64 `json:"request_p50_ms"`
 	P99Ms          float64 `json:"request_p99_ms"`
-	FirstError     string  `json:"first_error,omitempty"`
+	failures
 }
 
 func (r batchResult) print(w io.Writer, name string) {
 	fmt.Fprintf(w, "  %s: %d requests, %d items in %.1fs: %.0f items/s; request latency p50 %.1f ms, p99 %.1f ms; %d errors\n",
 		name, r.Requests, r.Items, r.Seconds, r.ItemsPerSecond, r.P50Ms, r.P99Ms, r.Errors)
-	if r.FirstError != "" {
-		fmt.Fprintf(w, "  first error: %s\n", r.FirstError)
-	}
+	r.printFirst(w)
 }
 
 // runBatch posts batch bodies back to back from clients goroutines until d
@@ -317,8 +394,8 @@ func runBatch(ctx context.Context, base string, bodies [][]byte, size, clients i
 	var res batchResult
 	var mu sync.Mutex
 	var lat []time.Duration
-	var firstErr atomic.Value
-	var requests, items, errs atomic.Int64
+	var errs errorTally
+	var requests, items atomic.Int64
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	start := time.Now()
@@ -336,8 +413,7 @@ func runBatch(ctx context.Context, base string, bodies [][]byte, size, clients i
 				}
 				requests.Add(1)
 				if err != nil {
-					errs.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
+					errs.add(err)
 					continue
 				}
 				items.Add(int64(n))
@@ -350,12 +426,9 @@ func runBatch(ctx context.Context, base string, bodies [][]byte, size, clients i
 	}
 	wg.Wait()
 	res.Seconds = time.Since(start).Seconds()
-	res.Requests, res.Items, res.Errors = requests.Load(), items.Load(), errs.Load()
+	res.Requests, res.Items, res.failures = requests.Load(), items.Load(), errs.failures()
 	res.ItemsPerSecond = float64(res.Items) / res.Seconds
 	res.P50Ms, res.P99Ms = percentile(lat, 50), percentile(lat, 99)
-	if v, ok := firstErr.Load().(string); ok {
-		res.FirstError = v
-	}
 	return res
 }
 
@@ -382,24 +455,21 @@ func postBatch(ctx context.Context, client *http.Client, u string, body []byte, 
 
 // rateResult is what the rate phase measured.
 type rateResult struct {
-	Rate       int     `json:"rate"`
-	Seconds    float64 `json:"seconds"`
-	Requests   int64   `json:"requests"`
-	Errors     int64   `json:"errors"`
-	P50Ms      float64 `json:"p50_ms"`
-	P90Ms      float64 `json:"p90_ms"`
-	P99Ms      float64 `json:"p99_ms"`
-	P999Ms     float64 `json:"p99_9_ms"`
-	MaxMs      float64 `json:"max_ms"`
-	FirstError string  `json:"first_error,omitempty"`
+	Rate     int     `json:"rate"`
+	Seconds  float64 `json:"seconds"`
+	Requests int64   `json:"requests"`
+	P50Ms    float64 `json:"p50_ms"`
+	P90Ms    float64 `json:"p90_ms"`
+	P99Ms    float64 `json:"p99_ms"`
+	P999Ms   float64 `json:"p99_9_ms"`
+	MaxMs    float64 `json:"max_ms"`
+	failures
 }
 
 func (r rateResult) print(w io.Writer, name string) {
 	fmt.Fprintf(w, "  %s: %d requests at %d/s in %.1fs: latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d errors\n",
 		name, r.Requests, r.Rate, r.Seconds, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs, r.Errors)
-	if r.FirstError != "" {
-		fmt.Fprintf(w, "  first error: %s\n", r.FirstError)
-	}
+	r.printFirst(w)
 }
 
 // runRate sends rate requests per second for d, open loop: request i is due
@@ -411,8 +481,7 @@ func runRate(ctx context.Context, u string, bodies [][]byte, rate int, d time.Du
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	lat := make([]time.Duration, n)
-	var errs atomic.Int64
-	var firstErr atomic.Value
+	var errs errorTally
 	interval := time.Second / time.Duration(rate)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -429,18 +498,14 @@ func runRate(ctx context.Context, u string, bodies [][]byte, rate int, d time.Du
 			err := postOne(ctx, client, u, bodies[i%len(bodies)])
 			lat[i] = time.Since(due)
 			if err != nil {
-				errs.Add(1)
-				firstErr.CompareAndSwap(nil, err.Error())
+				errs.add(err)
 			}
 		}()
 	}
 	wg.Wait()
-	res := rateResult{Rate: rate, Seconds: time.Since(start).Seconds(), Requests: int64(sent), Errors: errs.Load()}
+	res := rateResult{Rate: rate, Seconds: time.Since(start).Seconds(), Requests: int64(sent), failures: errs.failures()}
 	lat = lat[:sent]
 	res.P50Ms, res.P90Ms, res.P99Ms, res.P999Ms, res.MaxMs = percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), percentile(lat, 99.9), percentile(lat, 100)
-	if v, ok := firstErr.Load().(string); ok {
-		res.FirstError = v
-	}
 	return res
 }
 

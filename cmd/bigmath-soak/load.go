@@ -262,19 +262,12 @@ func (s *soak) listing(ctx context.Context, n int, ids *idPool) {
 // export reads the soak split's train part in full.
 func (s *soak) export(ctx context.Context, n int) {
 	format := []string{"jsonl", "parquet"}[n%2]
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/v1/splits/soak/export?part=train&format="+format, nil)
-	resp, err := (&http.Client{}).Do(req)
-	if s.transport(ctx, "export", err) {
+	resp := s.getExport(ctx, "export", format)
+	if resp == nil {
 		return
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		s.stats.add("export", resp.StatusCode, errorCode(b))
-		time.Sleep(time.Second)
-		return
-	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	_, err := io.Copy(io.Discard, resp.Body)
 	s.stats.add("export", 200, "")
 	if err != nil && ctx.Err() == nil && !s.stats.restarting.Load() {
 		s.stats.fail("export: body cut off: %v", err)
@@ -286,18 +279,11 @@ func (s *soak) export(ctx context.Context, n int) {
 func (s *soak) slowReader(ctx context.Context, n int) {
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(rctx, http.MethodGet, s.base+"/v1/splits/soak/export?part=train&format=jsonl", nil)
-	resp, err := (&http.Client{}).Do(req)
-	if s.transport(rctx, "slow reader", err) {
+	resp := s.getExport(rctx, "slow reader", "jsonl")
+	if resp == nil {
 		return
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		s.stats.add("slow reader", resp.StatusCode, errorCode(b))
-		time.Sleep(time.Second)
-		return
-	}
 	s.stats.add("slow reader", 200, "")
 	buf := make([]byte, 1024)
 	for rctx.Err() == nil {
@@ -309,6 +295,25 @@ func (s *soak) slowReader(ctx context.Context, n int) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// getExport requests the soak split's train part in the format and returns
+// the response when it is 200; a transport error or another status is
+// recorded under kind (after which it waits a second) and gives nil.
+func (s *soak) getExport(ctx context.Context, kind, format string) *http.Response {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/v1/splits/soak/export?part=train&format="+format, nil)
+	resp, err := (&http.Client{}).Do(req)
+	if s.transport(ctx, kind, err) {
+		return nil
+	}
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		s.stats.add(kind, resp.StatusCode, errorCode(b))
+		time.Sleep(time.Second)
+		return nil
+	}
+	return resp
 }
 
 // transport records a transport error; it reports whether there was one.

@@ -42,15 +42,46 @@ type offlineLine struct {
 
 func decodeOffline(t testing.TB, stdout string) []offlineLine {
 	t.Helper()
-	var lines []offlineLine
+	return decodeLines[offlineLine](t, stdout, false)
+}
+
+// checkOfflineLines decodes the output of classify or dedup, checks that it
+// has one line a wanted line, in order, with the wanted id, and calls check
+// with each line's index, what is wanted of it and what it says.
+func checkOfflineLines[W any](t *testing.T, stdout string, want []W, id func(W) string, check func(i int, w W, g offlineLine)) {
+	t.Helper()
+	got := decodeOffline(t, stdout)
+	if len(got) != len(want) {
+		t.Fatalf("%d output lines for %d input lines:\n%s", len(got), len(want), stdout)
+	}
+	for i, w := range want {
+		if string(got[i].ID) != id(w) {
+			t.Errorf("line %d: id %s, want %s", i+1, got[i].ID, id(w))
+		}
+		check(i, w, got[i])
+	}
+}
+
+// decodeLines decodes every line of a command's JSONL output as a T; strict
+// also fails on a field T does not have.
+func decodeLines[T any](t testing.TB, stdout string, strict bool) []T {
+	t.Helper()
+	var lines []T
 	sc := bufio.NewScanner(strings.NewReader(stdout))
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		var l offlineLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+		var l T
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		if strict {
+			dec.DisallowUnknownFields()
+		}
+		if err := dec.Decode(&l); err != nil {
 			t.Fatalf("output line %q: %v", sc.Text(), err)
 		}
 		lines = append(lines, l)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return lines
 }
@@ -75,36 +106,29 @@ func TestClassifyCLI(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	got := decodeOffline(t, stdout)
-	want := []struct {
+	type wantLine struct {
 		id     string
 		reason string // "" for an error line
-	}{
+	}
+	want := []wantLine{
 		{"1", "proof"}, {`"b"`, "keep"}, {"3", "multiple_choice"}, {"null", ""}, {"5", "no_answer"},
 		{"6", "keep"}, {"7", ""}, {"null", ""}, {"9", ""}, {"10", "keep"}, {"11", "yes_no"}, {"null", ""},
 		{"13", "multi_part"},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("%d output lines for %d input lines:\n%s", len(got), len(want), stdout)
-	}
-	for i, w := range want {
-		g := got[i]
-		if string(g.ID) != w.id {
-			t.Errorf("line %d: id %s, want %s", i+1, g.ID, w.id)
-		}
+	checkOfflineLines(t, stdout, want, func(w wantLine) string { return w.id }, func(i int, w wantLine, g offlineLine) {
 		if w.reason == "" {
 			if g.Error == nil || g.Line == nil || *g.Line != i+1 || !strings.Contains(*g.Error, "line "+itoa(i+1)) {
 				t.Errorf("line %d: want an error line naming line %d, got %+v", i+1, i+1, g)
 			}
-			continue
+			return
 		}
 		if g.Reason == nil || *g.Reason != w.reason || g.Keep == nil || *g.Keep != (w.reason == "keep") {
-			t.Errorf("line %d: %s, want reason %s", i+1, stdout[:0]+lineOf(stdout, i), w.reason)
+			t.Errorf("line %d: %s, want reason %s", i+1, lineOf(stdout, i), w.reason)
 		}
 		if w.reason != "keep" && g.Evidence == "" {
 			t.Errorf("line %d: no evidence for %s", i+1, w.reason)
 		}
-	}
+	})
 	if strings.Contains(stderr, "panic") {
 		t.Errorf("stderr: %s", stderr)
 	}

@@ -85,14 +85,8 @@ func TestCommandSaysWhichDatabase(t *testing.T) {
 // cluster by the data directory, not by the current directory, and say so.
 func TestEmbeddedDatabaseFollowsDataDir(t *testing.T) {
 	t.Parallel()
-	dir, err := os.MkdirTemp("", "bigmath-datadir-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // reachable by the unprivileged user when tests run as root
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir, env := dataDirEnv(t, "bigmath-datadir-")
 	ctx := context.Background()
-	env := map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
 	code, _, stderr := runCmd(t, ctx, env, "migrate")
 	if code != exitOK {
 		t.Fatalf("migrate: exit %d, %s", code, stderr)

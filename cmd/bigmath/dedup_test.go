@@ -27,11 +27,11 @@ func TestDedupCLI(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	got := decodeOffline(t, stdout)
-	want := []struct {
+	type wantLine struct {
 		id, cluster, dupOf string // cluster "" for an error line
 		exact              bool
-	}{
+	}
+	want := []wantLine{
 		{`"a"`, `"a"`, "null", false},
 		{`"b"`, `"a"`, `"a"`, true}, // identical after normalize.Text
 		{`"c"`, `"c"`, "null", false},
@@ -43,28 +43,21 @@ func TestDedupCLI(t *testing.T) {
 		{"9", "", "", false},
 		{"10", `"a"`, `"a"`, true},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("%d output lines for %d inputs:\n%s", len(got), len(want), stdout)
-	}
-	for i, w := range want {
-		g := got[i]
-		if string(g.ID) != w.id {
-			t.Errorf("line %d: id %s, want %s", i+1, g.ID, w.id)
-		}
+	checkOfflineLines(t, stdout, want, func(w wantLine) string { return w.id }, func(i int, w wantLine, g offlineLine) {
 		if w.cluster == "" {
 			if g.Error == nil || g.Line == nil || *g.Line != i+1 || g.Cluster != nil {
 				t.Errorf("line %d: want an error line, got %s", i+1, lineOf(stdout, i))
 			}
-			continue
+			return
 		}
 		if string(g.Cluster) != w.cluster || string(g.DuplicateOf) != w.dupOf || g.Exact == nil || *g.Exact != w.exact || g.Similarity == nil {
 			t.Errorf("line %d: %s, want cluster %s duplicate_of %s exact %v", i+1, lineOf(stdout, i), w.cluster, w.dupOf, w.exact)
-			continue
+			return
 		}
 		if w.dupOf == "null" && *g.Similarity != 0 || w.dupOf != "null" && *g.Similarity < 0.8 {
 			t.Errorf("line %d: similarity %v", i+1, *g.Similarity)
 		}
-	}
+	})
 }
 
 func TestDedupCLIThreshold(t *testing.T) {

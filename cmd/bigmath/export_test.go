@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/bigmath/bigmath"
@@ -22,12 +21,8 @@ import (
 func TestExportCommand(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewDatabase(t)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := pgtest.New(t)
+	url := pool.Config().ConnString()
 	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role) VALUES ('alpha', 'corpus')`); err != nil {
 		t.Fatal(err)
 	}

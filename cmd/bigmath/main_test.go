@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/bigmath/bigmath/postgres/pgtest"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // runCmd runs the binary's entry point in-process with the given environment.
@@ -117,54 +119,9 @@ func TestMigrateTwiceAndConcurrently(t *testing.T) {
 func TestServeReadyAndGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewDatabase(t)
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	var mu sync.Mutex
-	go func() {
-		getenv := func(k string) string {
-			return map[string]string{"DATABASE_URL": url, "BIGMATH_ADDR": addr, "BIGMATH_LOG_LEVEL": "warn"}[k]
-		}
-		done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &lockedWriter{w: &stderr, mu: &mu})
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			mu.Lock()
-			t.Fatalf("serve did not become ready within 30s: %v; stderr %s", err, stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cancel() // as SIGINT does
-	select {
-	case code := <-done:
-		if code != exitOK {
-			mu.Lock()
-			t.Errorf("serve exited %d after shutdown, want 0; stderr %s", code, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not shut down within 20s")
-	}
-}
-
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	srv := runServe(t, map[string]string{"DATABASE_URL": url, "BIGMATH_ADDR": freeAddr(t), "BIGMATH_LOG_LEVEL": "warn"})
+	srv.waitReady(t, http.StatusOK, 30*time.Second)
+	srv.shutdown(t, 20*time.Second)
 }
 
 func TestServePortInUse(t *testing.T) {
@@ -244,16 +201,19 @@ func emptyDB(t *testing.T) string {
 	return url
 }
 
+// dataDirEnv returns a new data directory the embedded cluster's user can
+// reach, removed when the test ends, and the environment that points the
+// commands at it.
+func dataDirEnv(t *testing.T, pattern string) (dir string, env map[string]string) {
+	t.Helper()
+	dir = testutil.ReachableTempDir(t, pattern)
+	return dir, map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
+}
+
 func TestDBCommands(t *testing.T) {
 	t.Parallel()
-	dir, err := os.MkdirTemp("", "bigmath-db-cmd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // reachable by the unprivileged user when tests run as root
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	_, env := dataDirEnv(t, "bigmath-db-cmd-")
 	ctx := context.Background()
-	env := map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
 	if code, out, _ := runCmd(t, ctx, env, "db", "status"); code != exitOK || !strings.Contains(out, "not initialized") {
 		t.Fatalf("db status on a new directory: exit %d, %q", code, out)
 	}

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,34 +38,12 @@ func TestAdminRoutesOff(t *testing.T) {
 }
 
 // startServe runs `bigmath serve` in-process with env until the test ends
-// and returns its stderr once it is ready.
+// and returns its address and stderr once it is ready.
 func startServe(t *testing.T, env map[string]string) (addr string, stderr func() string) {
 	t.Helper()
-	addr = env["BIGMATH_ADDR"]
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var buf bytes.Buffer
-	var mu sync.Mutex
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &lockedWriter{w: &buf, mu: &mu})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	stderr = func() string { mu.Lock(); defer mu.Unlock(); return buf.String() }
-	probe := strings.Replace(addr, "0.0.0.0", "127.0.0.1", 1)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get("http://" + probe + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return probe, stderr
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve not ready: %v; stderr %s", err, stderr())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv := runServe(t, env)
+	srv.waitReady(t, http.StatusOK, 30*time.Second)
+	return srv.addr, srv.stderr
 }
 
 // TestServeAdminOffBeyondLoopback: serving on 0.0.0.0 without an admin

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bigmath/bigmath/postgres"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // TestServeSurvivesPostgresRestart is the acceptance test of issue 5: with
@@ -32,14 +30,8 @@ func TestServeSurvivesPostgresRestart(t *testing.T) {
 		t.Skip(err)
 	}
 	// As root the cluster runs as user postgres, which must reach the
-	// directory: a directory under /tmp, mode 0755.
-	dir, err := os.MkdirTemp("/tmp", "bigmath-restart-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	// directory.
+	dir := testutil.ReachableTempDir(t, "bigmath-restart-")
 	cluster := &postgres.Cluster{Dir: dir}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -49,43 +41,12 @@ func TestServeSurvivesPostgresRestart(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		cluster.Stop(context.Background())
-		os.RemoveAll(dir)
 	})
 
-	addr := freeAddr(t)
-	base := "http://" + addr
-	serveCtx, stopServe := context.WithCancel(context.Background())
-	defer stopServe()
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	var mu sync.Mutex
-	go func() {
-		getenv := func(k string) string {
-			return map[string]string{"DATABASE_URL": dbURL, "BIGMATH_ADDR": addr, "BIGMATH_LOG_LEVEL": "error"}[k]
-		}
-		done <- run(serveCtx, []string{"serve"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &lockedWriter{w: &stderr, mu: &mu})
-	}()
+	srv := runServe(t, map[string]string{"DATABASE_URL": dbURL, "BIGMATH_ADDR": freeAddr(t), "BIGMATH_LOG_LEVEL": "error"})
+	base := "http://" + srv.addr
 	client := &http.Client{Timeout: 10 * time.Second}
-	waitReady := func(want int, within time.Duration) {
-		t.Helper()
-		deadline := time.Now().Add(within)
-		last := 0
-		for time.Now().Before(deadline) {
-			if resp, err := client.Get(base + "/readyz"); err == nil {
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				last = resp.StatusCode
-				if last == want {
-					return
-				}
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		t.Fatalf("/readyz did not answer %d within %s (last %d); stderr: %s", want, within, last, stderr.String())
-	}
-	waitReady(200, 30*time.Second)
+	srv.waitReady(t, 200, 30*time.Second)
 
 	// Two problems, inserted after serve migrated the database.
 	conn, err := pgx.Connect(ctx, dbURL)
@@ -143,7 +104,7 @@ func TestServeSurvivesPostgresRestart(t *testing.T) {
 	if err := cluster.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitReady(503, 15*time.Second)
+	srv.waitReady(t, 503, 15*time.Second)
 	if code, m := reward(`{"problem_id":"p_cold","response":"\\boxed{13}"}`); code != 200 || m["reward"] != float64(0) || m["reason"] != "unavailable" {
 		t.Errorf("problem_id with the database down = %d %v, want 200, reward 0, reason unavailable", code, m)
 	}
@@ -156,7 +117,7 @@ func TestServeSurvivesPostgresRestart(t *testing.T) {
 	if _, _, err := cluster.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitReady(200, 30*time.Second)
+	srv.waitReady(t, 200, 30*time.Second)
 	close(stopLoad)
 	<-loadDone
 	if n := failed.Load(); n > 0 || sent.Load() < 10 {
@@ -166,17 +127,7 @@ func TestServeSurvivesPostgresRestart(t *testing.T) {
 		t.Errorf("problem_id after the restart = %d %v, want reward 1, recorded", code, m)
 	}
 
-	stopServe() // as SIGINT does: the queued attempts are written before exit
-	select {
-	case code := <-done:
-		if code != exitOK {
-			mu.Lock()
-			t.Errorf("serve exited %d, want 0; stderr %s", code, stderr.String())
-			mu.Unlock()
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down within 30s")
-	}
+	srv.shutdown(t, 30*time.Second) // as SIGINT does: the queued attempts are written before exit
 	conn, err = pgx.Connect(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,16 +13,14 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/verify"
 )
 
 // runVerify runs `bigmath verify args...` in-process on the given input.
 func runVerify(t testing.TB, input string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	getenv := func(string) string { return "" }
-	code = run(context.Background(), append([]string{"verify"}, args...), getenv, strings.NewReader(input), &out, &errb)
-	return code, out.String(), errb.String()
+	return runOffline(t, input, append([]string{"verify"}, args...)...)
 }
 
 // outLine is an output line, decoded with every field optional.
@@ -42,22 +39,7 @@ type outLine struct {
 
 func decodeOut(t testing.TB, stdout string) []outLine {
 	t.Helper()
-	var lines []outLine
-	sc := bufio.NewScanner(strings.NewReader(stdout))
-	sc.Buffer(nil, 64<<20)
-	for sc.Scan() {
-		var l outLine
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&l); err != nil {
-			t.Fatalf("output line %q: %v", sc.Text(), err)
-		}
-		lines = append(lines, l)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
+	return decodeLines[outLine](t, stdout, true)
 }
 
 func TestVerifyCLILines(t *testing.T) {
@@ -387,7 +369,7 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 		}
 	}
 	for _, f := range conf {
-		forEachJSONLine(tb, f, func(b []byte) {
+		testutil.EachJSONLine(tb, f, func(_ int, b []byte) {
 			var c struct{ Gold, Pred string }
 			if err := json.Unmarshal(b, &c); err != nil {
 				tb.Fatalf("%s: %v", f, err)
@@ -399,27 +381,15 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 			}
 		})
 	}
-	samples, err := filepath.Glob(filepath.Join("..", "..", "verify", "testdata", "extract", "*.txt"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, f := range samples {
-		resp, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		want, err := os.ReadFile(strings.TrimSuffix(f, ".txt") + ".want")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		gold := strings.TrimSpace(string(want))
+	for _, sm := range testutil.ExtractSamples(tb, filepath.Join("..", "..", "verify", "testdata", "extract")) {
+		gold := strings.TrimSpace(sm.Want)
 		if gold == "!no_answer" {
 			gold = "5"
 		}
-		rows = append(rows, row{gold: gold, response: string(resp)})
+		rows = append(rows, row{gold: gold, response: sm.Response})
 	}
 	if dir := os.Getenv("BIGMATH_SHARED_DATASETS"); dir != "" {
-		forEachJSONLine(tb, filepath.Join(dir, "gsm8k", "test.jsonl"), func(b []byte) {
+		testutil.EachJSONLine(tb, filepath.Join(dir, "gsm8k", "test.jsonl"), func(_ int, b []byte) {
 			var r struct{ Answer string }
 			if err := json.Unmarshal(b, &r); err != nil {
 				tb.Fatal(err)
@@ -427,7 +397,7 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 			gold := strings.TrimSpace(r.Answer[strings.LastIndex(r.Answer, "####")+4:])
 			rows = append(rows, row{gold: gold, response: r.Answer})
 		})
-		forEachJSONLine(tb, filepath.Join(dir, "math500", "test.jsonl"), func(b []byte) {
+		testutil.EachJSONLine(tb, filepath.Join(dir, "math500", "test.jsonl"), func(_ int, b []byte) {
 			var r struct{ Solution, Answer string }
 			if err := json.Unmarshal(b, &r); err != nil {
 				tb.Fatal(err)
@@ -450,25 +420,6 @@ func verifyCorpus(tb testing.TB, n int) []byte {
 		}
 	}
 	return buf.Bytes()
-}
-
-func forEachJSONLine(tb testing.TB, path string, fn func([]byte)) {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 64<<20)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
-			fn(sc.Bytes())
-		}
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // TestVerifyCLICorpus runs the realistic corpus once: every line gets a

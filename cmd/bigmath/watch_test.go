@@ -17,13 +17,7 @@ import (
 func TestKilledServeStopsItsCluster(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
-	dir, err := os.MkdirTemp("", "bigmath-watch-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // reachable by the unprivileged user when tests run as root
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	env := map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
+	dir, env := dataDirEnv(t, "bigmath-watch-")
 	t.Cleanup(func() { runCmd(t, context.Background(), env, "db", "stop") })
 	status := func() string {
 		_, out, _ := runCmd(t, context.Background(), env, "db", "status")

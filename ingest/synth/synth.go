@@ -132,6 +132,25 @@ func NearVariant(text string, k int) string {
 // MinNearWords is the length from which a base problem may get near copies.
 const MinNearWords = 22
 
+// recent holds up to a window of base problems with their numbers, for
+// copying from.
+type recent struct {
+	probs []problem
+	ids   []int
+}
+
+// add keeps p, base number id: appended while fewer than window are held,
+// else in the place of one drawn at random.
+func (w *recent) add(r *rand.Rand, window int, p problem, id int) {
+	if len(w.probs) < window {
+		w.probs = append(w.probs, p)
+		w.ids = append(w.ids, id)
+		return
+	}
+	k := r.IntN(window)
+	w.probs[k], w.ids[k] = p, id
+}
+
 // Generate writes opt.N rows of JSON Lines to w.
 func Generate(w io.Writer, opt Options) (Counts, error) {
 	if opt.ExactRate == 0 {
@@ -143,11 +162,9 @@ func Generate(w io.Writer, opt Options) (Counts, error) {
 	r := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var c Counts
-	var bases []problem // recent base problems, copied from
+	var bases recent // recent base problems, copied from
 	copied := map[int]bool{}
-	var baseIDs []int
-	var long []problem // recent long base problems, near-copied from
-	var longIDs []int
+	var long recent // recent long base problems, near-copied from
 	type row struct {
 		ID      string `json:"id"`
 		Problem string `json:"problem"`
@@ -161,33 +178,21 @@ func Generate(w io.Writer, opt Options) (Counts, error) {
 		var out row
 		out.ID = "synth-" + strconv.Itoa(i)
 		switch {
-		case len(bases) > 0 && x < opt.ExactRate:
-			j := r.IntN(len(bases))
-			out.Problem, out.Answer = ExactVariant(bases[j].text, r.IntN(3)), strconv.Itoa(bases[j].answer)
+		case len(bases.probs) > 0 && x < opt.ExactRate:
+			j := r.IntN(len(bases.probs))
+			out.Problem, out.Answer = ExactVariant(bases.probs[j].text, r.IntN(3)), strconv.Itoa(bases.probs[j].answer)
 			c.ExactDups++
-			copied[baseIDs[j]] = true
-		case len(long) > 0 && x < opt.ExactRate+opt.NearRate:
-			j := r.IntN(len(long))
-			out.Problem, out.Answer = NearVariant(long[j].text, r.IntN(3)), strconv.Itoa(long[j].answer)
+			copied[bases.ids[j]] = true
+		case len(long.probs) > 0 && x < opt.ExactRate+opt.NearRate:
+			j := r.IntN(len(long.probs))
+			out.Problem, out.Answer = NearVariant(long.probs[j].text, r.IntN(3)), strconv.Itoa(long.probs[j].answer)
 			c.NearDups++
-			copied[longIDs[j]] = true
+			copied[long.ids[j]] = true
 		default:
 			p := makeBase(r, c.Base)
-			if len(bases) < window {
-				bases = append(bases, p)
-				baseIDs = append(baseIDs, c.Base)
-			} else {
-				k := r.IntN(window)
-				bases[k], baseIDs[k] = p, c.Base
-			}
+			bases.add(r, window, p, c.Base)
 			if len(strings.Fields(p.text)) >= MinNearWords {
-				if len(long) < window {
-					long = append(long, p)
-					longIDs = append(longIDs, c.Base)
-				} else {
-					k := r.IntN(window)
-					long[k], longIDs[k] = p, c.Base
-				}
+				long.add(r, window, p, c.Base)
 			}
 			c.Base++
 			out.Problem, out.Answer = p.text, strconv.Itoa(p.answer)

@@ -31,15 +31,8 @@ func TestGenerateCountsAndDeterminism(t *testing.T) {
 	// Base problems are distinct after normalization; exact copies
 	// normalize to their base's text.
 	norms := map[string]int{}
-	sc := bufio.NewScanner(&a)
-	rows := 0
-	for sc.Scan() {
-		var r struct{ ID, Problem, Answer string }
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range decodeRows(t, &a) {
 		norms[normalize.Text(r.Problem)]++
-		rows++
 	}
 	if distinct := len(norms); distinct > ca.Base+ca.NearDups {
 		t.Errorf("%d distinct normalized texts, want at most base+near = %d", distinct, ca.Base+ca.NearDups)
@@ -49,16 +42,37 @@ func TestGenerateCountsAndDeterminism(t *testing.T) {
 	}
 }
 
-func TestExactVariantNormalizesToBase(t *testing.T) {
-	t.Parallel()
+// synthRow is a row Generate writes.
+type synthRow struct{ ID, Problem, Answer string }
+
+// decodeRows decodes the rows Generate wrote to buf.
+func decodeRows(t *testing.T, buf *bytes.Buffer) []synthRow {
+	t.Helper()
+	var rows []synthRow
+	sc := bufio.NewScanner(buf)
+	for sc.Scan() {
+		var r synthRow
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// generateRows returns the rows Generate writes with opt.
+func generateRows(t *testing.T, opt Options) []synthRow {
+	t.Helper()
 	var buf bytes.Buffer
-	if _, err := Generate(&buf, Options{N: 200, Seed: 3, ExactRate: 0.01, NearRate: 0.01}); err != nil {
+	if _, err := Generate(&buf, opt); err != nil {
 		t.Fatal(err)
 	}
-	sc := bufio.NewScanner(&buf)
-	for sc.Scan() {
-		var r struct{ Problem string }
-		json.Unmarshal(sc.Bytes(), &r)
+	return decodeRows(t, &buf)
+}
+
+func TestExactVariantNormalizesToBase(t *testing.T) {
+	t.Parallel()
+	for _, r := range generateRows(t, Options{N: 200, Seed: 3, ExactRate: 0.01, NearRate: 0.01}) {
 		for k := range 3 {
 			v := ExactVariant(r.Problem, k)
 			if got, want := normalize.Text(v), normalize.Text(r.Problem); got != want {
@@ -75,14 +89,7 @@ func TestExactVariantNormalizesToBase(t *testing.T) {
 // package's rule (it is what the ingest benchmark counts on).
 func TestNearVariantIsNearDuplicate(t *testing.T) {
 	t.Parallel()
-	var buf bytes.Buffer
-	if _, err := Generate(&buf, Options{N: 2000, Seed: 5, ExactRate: 0.01, NearRate: 0.01}); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(&buf)
-	for sc.Scan() {
-		var r struct{ Problem string }
-		json.Unmarshal(sc.Bytes(), &r)
+	for _, r := range generateRows(t, Options{N: 2000, Seed: 5, ExactRate: 0.01, NearRate: 0.01}) {
 		if len(strings.Fields(r.Problem)) < MinNearWords {
 			continue
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/bigmath/bigmath/internal/sharedtest"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // loadShared reads every shared file once per test binary (the files are
@@ -50,11 +52,18 @@ func copiedRun(note, text string) bool {
 	return false
 }
 
-func TestProblemLabelsWellFormed(t *testing.T) {
+// problemLabels reads testdata/problems.tsv.
+func problemLabels(t *testing.T) []ProblemLabel {
+	t.Helper()
 	labels, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return labels
+}
+
+func TestProblemLabelsWellFormed(t *testing.T) {
+	labels := problemLabels(t)
 	if len(labels) < 600 {
 		t.Errorf("%d problem labels, want at least 600", len(labels))
 	}
@@ -72,10 +81,7 @@ func TestProblemLabelsWellFormed(t *testing.T) {
 
 func TestProblemLabelsMatchTheDraw(t *testing.T) {
 	byFile := sharedRows(t)
-	labels, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	labels := problemLabels(t)
 	idx := index(byFile)
 	drawn := Draw(byFile)
 	if len(labels) > len(drawn) {
@@ -88,23 +94,39 @@ func TestProblemLabelsMatchTheDraw(t *testing.T) {
 		if drawn[i] != l.Ref {
 			t.Errorf("line %d: labels %v, the draw's row %d is %v", l.Line, l.Ref, i, drawn[i])
 		}
-		r, ok := idx[l.Ref]
+		checkNote(t, idx, l.Line, l.Note, l.Ref)
+	}
+}
+
+// checkNote checks that the rows a label names are in ../shared and that
+// its note copies no run of words from their problems.
+func checkNote(t *testing.T, idx map[Ref]Row, line int, note string, refs ...Ref) {
+	t.Helper()
+	for _, r := range refs {
+		row, ok := idx[r]
 		if !ok {
-			t.Errorf("line %d: %v is not in ../shared", l.Line, l.Ref)
+			t.Errorf("line %d: %v is not in ../shared", line, r)
 			continue
 		}
-		if copiedRun(l.Note, r.Problem) {
-			t.Errorf("line %d: the note copies words from the problem", l.Line)
+		if copiedRun(note, row.Problem) {
+			t.Errorf("line %d: the note copies words from the problem of %v", line, r)
 		}
 	}
 }
 
-func TestPairLabels(t *testing.T) {
-	path := filepath.Join("testdata", "pairs.tsv")
+// labelFile returns the path of testdata/name and skips the test while the
+// file is not written yet.
+func labelFile(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if _, err := os.Stat(path); os.IsNotExist(err) {
-		t.Skip("no pairs.tsv yet")
+		t.Skipf("no %s yet", name)
 	}
-	pairs, err := ReadPairLabels(path)
+	return path
+}
+
+func TestPairLabels(t *testing.T) {
+	pairs, err := ReadPairLabels(labelFile(t, "pairs.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,25 +162,12 @@ func TestPairLabels(t *testing.T) {
 	}
 	idx := index(sharedRows(t))
 	for _, p := range pairs {
-		for _, r := range []Ref{p.A, p.B} {
-			row, ok := idx[r]
-			if !ok {
-				t.Errorf("line %d: %v is not in ../shared", p.Line, r)
-				continue
-			}
-			if copiedRun(p.Note, row.Problem) {
-				t.Errorf("line %d: the note copies words from a problem", p.Line)
-			}
-		}
+		checkNote(t, idx, p.Line, p.Note, p.A, p.B)
 	}
 }
 
 func TestMCLabels(t *testing.T) {
-	path := filepath.Join("testdata", "mc.tsv")
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		t.Skip("no mc.tsv yet")
-	}
-	mc, err := ReadMCLabels(path)
+	mc, err := ReadMCLabels(labelFile(t, "mc.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,14 +210,7 @@ func TestMCLabels(t *testing.T) {
 			t.Errorf("line %d: %v already labelled on line %d", l.Line, l.Ref, prev)
 		}
 		seen[l.Ref] = l.Line
-		row, ok := idx[l.Ref]
-		if !ok {
-			t.Errorf("line %d: %v is not in ../shared", l.Line, l.Ref)
-			continue
-		}
-		if copiedRun(l.Note, row.Problem) {
-			t.Errorf("line %d: the note copies words from the problem", l.Line)
-		}
+		checkNote(t, idx, l.Line, l.Note, l.Ref)
 	}
 }
 
@@ -235,10 +237,7 @@ func hasOptionLabel(problem, key string) bool {
 }
 
 func TestMCConsistentWithProblems(t *testing.T) {
-	problems, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	problems := problemLabels(t)
 	mc, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
 	if err != nil {
 		t.Fatal(err)
@@ -288,19 +287,14 @@ func TestReadersRejectBadFiles(t *testing.T) {
 }
 
 func TestLastBoxed(t *testing.T) {
-	cases := []struct{ in, want string }{
+	testutil.CheckStrings(t, "lastBoxed", lastBoxed, [][2]string{
 		{`so $\boxed{5}$.`, "5"},
 		{`\boxed{1} and then \boxed{\frac{1}{2}}`, `\frac{1}{2}`},
 		{`\boxed{\{1,2\}}`, `\{1,2\}`},
 		{`\boxed 7.`, "7"},
 		{`no box`, ""},
 		{`\boxed{open`, ""},
-	}
-	for _, c := range cases {
-		if got := lastBoxed(c.in); got != c.want {
-			t.Errorf("lastBoxed(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
+	})
 }
 
 func FuzzReadProblemLabels(f *testing.F) {

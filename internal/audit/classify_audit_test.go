@@ -23,10 +23,7 @@ const (
 // thresholds of issue 10: keep/drop right for 97%, every drop reason's
 // precision at least 95%.
 func TestClassifyAudit(t *testing.T) {
-	labels, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	labels := problemLabels(t)
 	idx := index(sharedRows(t))
 
 	type counts struct{ tp, fp, fn int }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -77,15 +78,17 @@ type MCWritten struct {
 	Layout         string `json:"layout"`
 }
 
-// readTSV reads a tab-separated file with a header line and want columns.
-func readTSV(path string, header []string) ([][]string, error) {
+// readTSV reads a tab-separated file with a header line and want columns,
+// and returns its rows, each parsed by parse with its line number; an error
+// names the file and the line.
+func readTSV[T any](path string, header []string, parse func(line int, f []string) (T, error)) ([]T, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read labels: %w", err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
-	var rows [][]string
+	var out []T
 	line := 0
 	for sc.Scan() {
 		line++
@@ -99,108 +102,68 @@ func readTSV(path string, header []string) ([][]string, error) {
 		if len(f) != len(header) {
 			return nil, fmt.Errorf("%s line %d: %d columns, want %d", path, line, len(f), len(header))
 		}
-		rows = append(rows, append([]string{fmt.Sprint(line)}, f...))
+		v, err := parse(line, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", path, line, err)
+		}
+		out = append(out, v)
 	}
-	return rows, sc.Err()
+	return out, sc.Err()
 }
 
-func in(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
+// checkRow checks a row's source files and that its label is one of labels.
+func checkRow(label string, labels []string, files ...string) error {
+	for _, f := range files {
+		if _, ok := LookupFile(f); !ok {
+			return fmt.Errorf("unknown source file %q", f)
 		}
 	}
-	return false
-}
-
-func checkFile(line int, f string) error {
-	if _, ok := LookupFile(f); !ok {
-		return fmt.Errorf("line %d: unknown source file %q", line, f)
+	if !slices.Contains(labels, label) {
+		return fmt.Errorf("unknown label %q", label)
 	}
 	return nil
 }
 
 // ReadProblemLabels reads testdata/problems.tsv and checks its vocabulary.
 func ReadProblemLabels(path string) ([]ProblemLabel, error) {
-	rows, err := readTSV(path, []string{"file", "id", "label", "gold", "note"})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ProblemLabel, 0, len(rows))
-	for _, r := range rows {
-		var l ProblemLabel
-		fmt.Sscan(r[0], &l.Line)
-		l.Ref, l.Label, l.Gold, l.Note = Ref{r[1], r[2]}, r[3], r[4], r[5]
-		if !in(l.Gold, GoldChecks) {
-			return nil, fmt.Errorf("%s line %d: unknown gold check %q", path, l.Line, l.Gold)
+	return readTSV(path, []string{"file", "id", "label", "gold", "note"}, func(line int, r []string) (ProblemLabel, error) {
+		l := ProblemLabel{Line: line, Ref: Ref{r[0], r[1]}, Label: r[2], Gold: r[3], Note: r[4]}
+		if !slices.Contains(GoldChecks, l.Gold) {
+			return l, fmt.Errorf("unknown gold check %q", l.Gold)
 		}
-		if err := checkFile(l.Line, l.Ref.File); err != nil {
-			return nil, err
-		}
-		if !in(l.Label, ProblemLabels) {
-			return nil, fmt.Errorf("%s line %d: unknown label %q", path, l.Line, l.Label)
-		}
-		out = append(out, l)
-	}
-	return out, nil
+		return l, checkRow(l.Label, ProblemLabels, l.Ref.File)
+	})
 }
 
 // ReadPairLabels reads testdata/pairs.tsv and checks its vocabulary.
 func ReadPairLabels(path string) ([]PairLabel, error) {
-	rows, err := readTSV(path, []string{"file_a", "id_a", "file_b", "id_b", "label", "hard", "note"})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]PairLabel, 0, len(rows))
-	for _, r := range rows {
-		var l PairLabel
-		fmt.Sscan(r[0], &l.Line)
-		l.A, l.B, l.Label, l.Note = Ref{r[1], r[2]}, Ref{r[3], r[4]}, r[5], r[7]
-		switch r[6] {
+	return readTSV(path, []string{"file_a", "id_a", "file_b", "id_b", "label", "hard", "note"}, func(line int, r []string) (PairLabel, error) {
+		l := PairLabel{Line: line, A: Ref{r[0], r[1]}, B: Ref{r[2], r[3]}, Label: r[4], Note: r[6]}
+		switch r[5] {
 		case "yes":
 			l.Hard = true
 		case "no":
 		default:
-			return nil, fmt.Errorf("%s line %d: hard is %q, want yes or no", path, l.Line, r[6])
+			return l, fmt.Errorf("hard is %q, want yes or no", r[5])
 		}
-		if l.Hard && r[5] != "distinct" {
-			return nil, fmt.Errorf("%s line %d: only a distinct pair is a hard negative", path, l.Line)
+		if l.Hard && l.Label != "distinct" {
+			return l, fmt.Errorf("only a distinct pair is a hard negative")
 		}
-		for _, f := range []string{l.A.File, l.B.File} {
-			if err := checkFile(l.Line, f); err != nil {
-				return nil, err
-			}
-		}
-		if !in(l.Label, PairLabels) {
-			return nil, fmt.Errorf("%s line %d: unknown label %q", path, l.Line, l.Label)
-		}
-		out = append(out, l)
-	}
-	return out, nil
+		return l, checkRow(l.Label, PairLabels, l.A.File, l.B.File)
+	})
 }
 
 // ReadMCLabels reads testdata/mc.tsv and checks its vocabulary: a
 // recoverable row has an expected answer and no reason, a not recoverable
 // row a reason and no expected answer.
 func ReadMCLabels(path string) ([]MCLabel, error) {
-	rows, err := readTSV(path, []string{"file", "id", "label", "expected_answer", "reason", "note"})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]MCLabel, 0, len(rows))
-	for _, r := range rows {
-		var l MCLabel
-		fmt.Sscan(r[0], &l.Line)
-		l.Ref, l.Label, l.Expected, l.Reason, l.Note = Ref{r[1], r[2]}, r[3], r[4], r[5], r[6]
-		if err := checkFile(l.Line, l.Ref.File); err != nil {
-			return nil, err
+	return readTSV(path, []string{"file", "id", "label", "expected_answer", "reason", "note"}, func(line int, r []string) (MCLabel, error) {
+		l := MCLabel{Line: line, Ref: Ref{r[0], r[1]}, Label: r[2], Expected: r[3], Reason: r[4], Note: r[5]}
+		if err := checkRow(l.Label, MCLabels, l.Ref.File); err != nil {
+			return l, err
 		}
-		if err := checkMC(l.Label, l.Expected, l.Reason); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, l.Line, err)
-		}
-		out = append(out, l)
-	}
-	return out, nil
+		return l, checkMC(l.Label, l.Expected, l.Reason)
+	})
 }
 
 func checkMC(label, expected, reason string) error {
@@ -210,7 +173,7 @@ func checkMC(label, expected, reason string) error {
 			return fmt.Errorf("recoverable wants an expected answer and no reason")
 		}
 	case "not_recoverable":
-		if expected != "" || !in(reason, MCReasons) {
+		if expected != "" || !slices.Contains(MCReasons, reason) {
 			return fmt.Errorf("not_recoverable wants a known reason (have %q) and no expected answer", reason)
 		}
 	default:

@@ -192,7 +192,7 @@ func nextBox(s string, from int) (b box, found, unclosed bool) {
 			j++
 		}
 		if j < len(s) && s[j] == '{' {
-			close, ok := matchBrace(s, j)
+			close, ok := MatchBrace(s, j)
 			if !ok {
 				return box{start: start, open: j + 1, close: len(s), end: len(s)}, true, true
 			}
@@ -222,11 +222,18 @@ func nextBox(s string, from int) (b box, found, unclosed bool) {
 	return box{}, false, false
 }
 
-// matchBrace returns the index of the brace closing the one at s[open].
+// MatchBrace returns the index of the brace closing the one at s[open].
 // Escaped braces (\{, \}) and escaped backslashes do not count.
-func matchBrace(s string, open int) (int, bool) {
-	depth := 0
-	for i := open; i < len(s); i++ {
+func MatchBrace(s string, open int) (int, bool) {
+	at, _ := scanBraces(s, open, true)
+	return at, at >= 0
+}
+
+// scanBraces counts the depth of the unescaped braces of s from s[from];
+// with stop it returns the index where the depth comes back to 0, else -1
+// and the depth at the end.
+func scanBraces(s string, from int, stop bool) (at, depth int) {
+	for i := from; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
 			i++
@@ -234,12 +241,12 @@ func matchBrace(s string, open int) (int, bool) {
 			depth++
 		case '}':
 			depth--
-			if depth == 0 {
-				return i, true
+			if stop && depth == 0 {
+				return i, 0
 			}
 		}
 	}
-	return 0, false
+	return -1, depth
 }
 
 // lastBoxGroup scans every top-level box of s once, grouping boxes whose
@@ -736,37 +743,12 @@ func answerEnd(s string, i int) (end int, truncated bool) {
 		switch {
 		case c == '\n':
 			return k, false
-		case c == '\\' && k+1 < len(s):
-			switch s[k+1] {
-			case '[', '(':
-				closer := `\]`
-				if s[k+1] == '(' {
-					closer = `\)`
-				}
-				e := strings.Index(s[k+2:], closer)
-				if e < 0 {
-					return 0, true
-				}
-				k += 2 + e + 2
-			default:
-				k += 2
+		case c == '\\' && k+1 < len(s), c == '$':
+			next, closed := skipMath(s, k)
+			if !closed {
+				return 0, true
 			}
-		case c == '$':
-			if k+1 < len(s) && s[k+1] == '$' {
-				e := strings.Index(s[k+2:], "$$")
-				if e < 0 {
-					return 0, true
-				}
-				k += 2 + e + 2
-				continue
-			}
-			// Inline math closes within its paragraph; an unmatched $ is a
-			// dollar sign.
-			if e, ok := inlineClose(s, k+1); ok {
-				k = e + 1
-				continue
-			}
-			k++
+			k = next
 		case c == '.' || c == '!' || c == '?':
 			// A sentence ends at punctuation followed by a space or the end;
 			// 3.5 and 5! are not sentence ends.
@@ -785,6 +767,39 @@ func answerEnd(s string, i int) (end int, truncated bool) {
 		}
 	}
 	return len(s), false
+}
+
+// skipMath returns the index just after what opens at s[k], a backslash or
+// a dollar sign: a math span read whole (\[...\], \(...\), $$...$$, or
+// $...$, inline math closing within its paragraph), else the escape or the
+// lone dollar sign. closed is false for a display span that never closes.
+func skipMath(s string, k int) (next int, closed bool) {
+	if s[k] == '\\' {
+		if k+1 < len(s) && (s[k+1] == '[' || s[k+1] == '(') {
+			closer := `\]`
+			if s[k+1] == '(' {
+				closer = `\)`
+			}
+			e := strings.Index(s[k+2:], closer)
+			if e < 0 {
+				return 0, false
+			}
+			return k + 2 + e + 2, true
+		}
+		return k + 2, true
+	}
+	if k+1 < len(s) && s[k+1] == '$' {
+		e := strings.Index(s[k+2:], "$$")
+		if e < 0 {
+			return 0, false
+		}
+		return k + 2 + e + 2, true
+	}
+	// an unmatched $ is a dollar sign
+	if e, ok := inlineClose(s, k+1); ok {
+		return e + 1, true
+	}
+	return k + 1, true
 }
 
 // inlineClose finds the $ closing inline math opened before s[i], skipping
@@ -807,17 +822,7 @@ func inlineClose(s string, i int) (int, bool) {
 
 // bracesBalanced reports whether every unescaped { in s is closed.
 func bracesBalanced(s string) bool {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '{':
-			depth++
-		case '}':
-			depth--
-		}
-	}
+	_, depth := scanBraces(s, 0, false)
 	return depth <= 0
 }
 
@@ -1494,32 +1499,12 @@ func lastSentence(s string) (string, bool) {
 	for k := 0; k < len(body); {
 		c := body[k]
 		switch {
-		case c == '\\' && k+1 < len(body) && (body[k+1] == '[' || body[k+1] == '('):
-			closer := `\]`
-			if body[k+1] == '(' {
-				closer = `\)`
-			}
-			e := strings.Index(body[k+2:], closer)
-			if e < 0 {
+		case c == '\\', c == '$':
+			next, closed := skipMath(body, k)
+			if !closed {
 				return "", false
 			}
-			k += 2 + e + 2
-		case c == '\\':
-			k += 2
-		case c == '$':
-			if k+1 < len(body) && body[k+1] == '$' {
-				e := strings.Index(body[k+2:], "$$")
-				if e < 0 {
-					return "", false
-				}
-				k += 2 + e + 2
-				continue
-			}
-			if e, ok := inlineClose(body, k+1); ok {
-				k = e + 1
-				continue
-			}
-			k++
+			k = next
 		case (c == '.' || c == '!' || c == '?') && k+1 < len(body) && isSpace(body[k+1]):
 			start = k + 1
 			k++
