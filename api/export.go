@@ -1,8 +1,10 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -70,7 +72,11 @@ func (h *corpus) exportSplit(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	if c.Request.Context().Err() == nil {
+	switch {
+	case iw.cutOff:
+		h.d.Logger.Warn("export cut off: the reader took no bytes for the idle time", "split", name, "format", format,
+			"rows", w.Rows(), "idle", iw.idle.String(), "client", c.ClientIP())
+	case c.Request.Context().Err() == nil:
 		h.d.Logger.Error("export cut short", "split", name, "format", format, "rows", w.Rows(), "err", err)
 	}
 	// Abort the response: net/http closes the connection without ending
@@ -92,6 +98,9 @@ type idleWriter struct {
 	rc    *http.ResponseController
 	idle  time.Duration
 	moved time.Time
+	// cutOff is set when a write met the deadline: the reader took no
+	// bytes for idle.
+	cutOff bool
 }
 
 func newIdleWriter(w http.ResponseWriter, idle time.Duration) *idleWriter {
@@ -108,7 +117,11 @@ func (iw *idleWriter) Write(p []byte) (int, error) {
 		_ = iw.rc.SetWriteDeadline(now.Add(iw.idle))
 		iw.moved = now
 	}
-	return iw.w.Write(p)
+	n, err := iw.w.Write(p)
+	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		iw.cutOff = true
+	}
+	return n, err
 }
 
 // clear removes the write deadline.

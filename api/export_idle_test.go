@@ -2,11 +2,14 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,8 +31,28 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 	return c, err
 }
 
+// lockedBuffer is a bytes.Buffer for a logger that handlers write to from
+// several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // TestExportIdleCutOff: an export whose reader stops reading is cut off
-// after ExportIdleTimeout, and its slot is free again; a slow reader that
+// after ExportIdleTimeout, with one warning in the log, and its slot is
+// free again; a slow reader that
 // keeps reading gets the whole export.
 func TestExportIdleCutOff(t *testing.T) {
 	t.Parallel()
@@ -48,7 +71,9 @@ func TestExportIdleCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle})}
+	var logged lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle, Logger: logger})}
 	go srv.Serve(smallBuffers{ln})
 	t.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String()
@@ -84,6 +109,9 @@ func TestExportIdleCutOff(t *testing.T) {
 	resp.Body.Close()
 	if err == nil {
 		t.Errorf("a reader that stopped for %s got the whole export (%d more bytes); want it cut off after %s", idle+3*time.Second, n, idle)
+	}
+	if log := logged.String(); strings.Count(log, "export cut off") != 1 || !strings.Contains(log, "level=WARN") || strings.Contains(log, "level=ERROR") {
+		t.Errorf("log after the cut-off, want one warning \"export cut off\" and no error:\n%s", log)
 	}
 
 	// A slow reader that keeps reading is not cut off.
