@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -333,7 +335,10 @@ type stalledResult struct {
 // stalledReader opens an export on a connection with a small receive
 // buffer, reads its first line, and stops reading. The server must cut it
 // off once it has made no progress for its idle time: reading again after
-// idle + 15 s must meet the end of a cut body, not the rest of the export.
+// idle + 15 s must meet the end of a cut body, not the rest of the export,
+// and the server's "export cut off" warning, whose time is the one
+// reported, must come no sooner than 7/8 of the idle time after the stall
+// (the deadline moves at most every idle/8).
 func (s *soak) stalledReader(ctx context.Context) stalledResult {
 	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
@@ -366,9 +371,35 @@ func (s *soak) stalledReader(ctx context.Context) stalledResult {
 		return stalledResult{err: fmt.Errorf("the run ended within %s of the stall", wait)}
 	}
 	_, err := io.Copy(io.Discard, br)
-	after := time.Since(stall)
 	if err == nil {
-		return stalledResult{after: after, err: fmt.Errorf("not cut off: after %s without reading, the whole export came", wait)}
+		return stalledResult{after: time.Since(stall), err: fmt.Errorf("not cut off: after %s without reading, the whole export came", wait)}
+	}
+	cut, ok := s.loggedCutOff(stall)
+	if !ok {
+		return stalledResult{after: time.Since(stall), err: errors.New(`cut off, but the server logged no "export cut off" warning`)}
+	}
+	after := cut.Sub(stall)
+	if after < s.o.idle*7/8 {
+		return stalledResult{after: after, err: fmt.Errorf("cut off %s after it stopped reading, before the idle time %s", after, s.o.idle)}
 	}
 	return stalledResult{after: after}
+}
+
+// loggedCutOff is the time of the server's first "export cut off" warning
+// at or after since, from its log (text format).
+func (s *soak) loggedCutOff(since time.Time) (time.Time, bool) {
+	b, err := os.ReadFile(filepath.Join(s.dir, "serve.log"))
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, `msg="export cut off`) {
+			continue
+		}
+		stamp, _, _ := strings.Cut(strings.TrimPrefix(line, "time="), " ")
+		if t, err := time.Parse(time.RFC3339Nano, stamp); err == nil && !t.Before(since) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -25,9 +25,10 @@
 // server's RSS growing more than 20% over its level after warm-up (RSS is
 // sampled every 5 s; the level is the median of the samples from 20% to 30%
 // of the run, compared with the median of the last fifth: a leak moves the
-// median, a burst of work such as a Parquet export does not); an export reader that
-// stops reading and is not cut off within the server's documented idle time
-// plus a margin (-idle).
+// median, a burst of work such as a Parquet export does not); an export
+// reader that stops reading and is not cut off within the server's
+// documented idle time plus a margin (-idle), or is cut off before 7/8 of
+// it (the time of the cut-off is the server's "export cut off" warning).
 package main
 
 import (
