@@ -134,3 +134,60 @@ func TestExportIdleCutOff(t *testing.T) {
 		t.Errorf("slow reader got nothing")
 	}
 }
+
+// TestExportSlowReaderDefaultBuffers reads a large export steadily but
+// slowly (about 64 KB every quarter second) over a connection with the
+// kernel's own, autotuned buffers, through api.Listener as bigmath serve
+// uses it: the server must not take it for an idle reader. Without a cap on
+// unsent bytes the kernel wakes a blocked write only when a large part of
+// a send buffer of megabytes has drained, seconds after the reader last
+// took bytes.
+func TestExportSlowReaderDefaultBuffers(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ('s1', 'corpus', 'MIT')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, status)
+		SELECT 'p' || lpad(g::text, 6, '0'), (SELECT id FROM sources), 'r' || g, '\x00', repeat('What is ' || g || '? ', 100), repeat('what is ' || g || '? ', 100), g::text, g::text, 'integer', 'kept'
+		FROM generate_series(1, 20000) g`); err != nil {
+		t.Fatal(err)
+	}
+	const idle = 2 * time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle, Logger: logger})}
+	go srv.Serve(api.Listener(ln))
+	t.Cleanup(func() { srv.Close() })
+	base := "http://" + ln.Addr().String()
+	resp, err := http.Post(base+"/v1/splits", "application/json", strings.NewReader(`{"name":"s","seed":1,"fractions":{"train":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	resp, err = client.Get(base + "/v1/splits/s/export?format=jsonl")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("export: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 64<<10)
+	var total int
+	for start := time.Now(); time.Since(start) < 6*idle; {
+		n, err := io.ReadFull(resp.Body, buf)
+		total += n
+		if err != nil {
+			t.Fatalf("the export ended after %d bytes (%v): too small for the test", total, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	time.Sleep(idle / 2)
+	if log := logged.String(); strings.Contains(log, "export cut off") {
+		t.Errorf("a reader taking 64 KB every 250 ms (%d bytes in %s) was cut off as idle:\n%s", total, 6*idle, log)
+	}
+}
