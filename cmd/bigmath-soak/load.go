@@ -386,20 +386,32 @@ func (s *soak) stalledReader(ctx context.Context) stalledResult {
 }
 
 // loggedCutOff is the time of the server's first "export cut off" warning
-// at or after since, from its log (text format).
+// at or after since.
 func (s *soak) loggedCutOff(since time.Time) (time.Time, bool) {
+	for _, t := range s.loggedCutOffs() {
+		if !t.Before(since) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// loggedCutOffs are the times of the server's "export cut off" warnings,
+// from its log (text format).
+func (s *soak) loggedCutOffs() []time.Time {
 	b, err := os.ReadFile(filepath.Join(s.dir, "serve.log"))
 	if err != nil {
-		return time.Time{}, false
+		return nil
 	}
+	var out []time.Time
 	for _, line := range strings.Split(string(b), "\n") {
 		if !strings.Contains(line, `msg="export cut off`) {
 			continue
 		}
 		stamp, _, _ := strings.Cut(strings.TrimPrefix(line, "time="), " ")
-		if t, err := time.Parse(time.RFC3339Nano, stamp); err == nil && !t.Before(since) {
-			return t, true
+		if t, err := time.Parse(time.RFC3339Nano, stamp); err == nil {
+			out = append(out, t)
 		}
 	}
-	return time.Time{}, false
+	return out
 }
