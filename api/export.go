@@ -86,6 +86,9 @@ func (h *corpus) exportSplit(c *gin.Context) {
 
 // DefaultExportIdleTimeout is how long an export waits for a reader that
 // takes no bytes before it cuts the connection (Deps.ExportIdleTimeout).
+// The server sees a reader's progress only as TCP delivers it: a reader
+// that takes at least 256 KB per idle time (9 KB/s at the default) is not
+// cut off when served through Listener; a slower one may be.
 const DefaultExportIdleTimeout = 30 * time.Second
 
 // idleWriter gives each write to the connection a deadline of idle from
@@ -110,18 +113,32 @@ func newIdleWriter(w http.ResponseWriter, idle time.Duration) *idleWriter {
 	return &idleWriter{w: w, rc: http.NewResponseController(w), idle: idle}
 }
 
+// idlePiece is the most bytes one write to the connection carries: the
+// deadline moves between pieces, so a reader that takes a piece within the
+// idle time is not cut off in the middle of a larger write.
+const idlePiece = 8 << 10
+
 func (iw *idleWriter) Write(p []byte) (int, error) {
-	if now := time.Now(); now.Sub(iw.moved) > iw.idle/8 {
-		// An error means the writer cannot take deadlines (a test
-		// recorder): write without one.
-		_ = iw.rc.SetWriteDeadline(now.Add(iw.idle))
-		iw.moved = now
+	written := 0
+	for len(p) > 0 {
+		piece := p[:min(len(p), idlePiece)]
+		if now := time.Now(); now.Sub(iw.moved) > iw.idle/8 {
+			// An error means the writer cannot take deadlines (a test
+			// recorder): write without one.
+			_ = iw.rc.SetWriteDeadline(now.Add(iw.idle))
+			iw.moved = now
+		}
+		n, err := iw.w.Write(piece)
+		written += n
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				iw.cutOff = true
+			}
+			return written, err
+		}
+		p = p[n:]
 	}
-	n, err := iw.w.Write(p)
-	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-		iw.cutOff = true
-	}
-	return n, err
+	return written, nil
 }
 
 // clear removes the write deadline.

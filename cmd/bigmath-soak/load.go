@@ -283,8 +283,10 @@ func (s *soak) export(ctx context.Context, n int) {
 	}
 }
 
-// slowReader reads an export at about 4 KB/s for up to a minute: it makes
-// progress, so the server's idle cut-off must not end it.
+// slowReader reads an export at about 16 KB/s (480 KB per default idle
+// time; the server promises not to cut off a reader of 256 KB per idle
+// time) for up to a minute: it makes progress, so the server's idle
+// cut-off must not end it.
 func (s *soak) slowReader(ctx context.Context, n int) {
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -301,7 +303,7 @@ func (s *soak) slowReader(ctx context.Context, n int) {
 		return
 	}
 	s.stats.add("slow reader", 200, "")
-	buf := make([]byte, 1024)
+	buf := make([]byte, 4096)
 	for rctx.Err() == nil {
 		if _, err := resp.Body.Read(buf); err != nil {
 			if !errors.Is(err, io.EOF) && rctx.Err() == nil && !s.stats.restarting.Load() {
