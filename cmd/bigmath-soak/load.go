@@ -52,6 +52,13 @@ func (t *tally) add(kind string, status int, code string) {
 	}
 }
 
+// count counts one event that is not a request, under kind.
+func (t *tally) count(kind string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.statuses[kind]++
+}
+
 func (t *tally) fail(format string, args ...any) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -206,9 +213,19 @@ func (s *soak) rewardBatch(ctx context.Context, n int, ids *idPool) {
 	}
 	s.stats.add("reward batch", code, errorCode(body))
 	if code == 200 {
-		var out struct{ Results []json.RawMessage }
+		var out struct {
+			Results []struct {
+				Reason    string `json:"reason"`
+				Retryable bool   `json:"retryable"`
+			}
+		}
 		if json.Unmarshal(body, &out) != nil || len(out.Results) != len(items) {
 			s.stats.fail("reward batch: %d results for %d items", len(out.Results), len(items))
+		}
+		for _, r := range out.Results {
+			if r.Reason == "deadline_exceeded" && r.Retryable {
+				s.stats.count("reward items not reached in time (deadline_exceeded, retryable)")
+			}
 		}
 	}
 }
