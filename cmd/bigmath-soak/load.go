@@ -298,6 +298,9 @@ func (s *soak) export(ctx context.Context, n int) {
 	if err != nil && ctx.Err() == nil && !s.stats.restarting.Load() {
 		s.stats.fail("export: body cut off: %v", err)
 	}
+	// A pause, so that the two exporters do not keep both export slots
+	// from the slow and the stalled readers.
+	time.Sleep(time.Second)
 }
 
 // slowReader reads an export at about 16 KB/s (480 KB per default idle
@@ -375,8 +378,8 @@ func (s *soak) stalledReader(ctx context.Context) stalledResult {
 			break
 		}
 		resp.Body.Close()
-		if resp.StatusCode != 503 || try == 60 || !sleepUntil(ctx, time.Now().Add(time.Second)) {
-			return stalledResult{err: fmt.Errorf("export answered %d", resp.StatusCode)}
+		if resp.StatusCode != 503 || try == 180 || !sleepUntil(ctx, time.Now().Add(time.Second)) {
+			return stalledResult{err: fmt.Errorf("export answered %d (try %d, a second apart)", resp.StatusCode, try+1)}
 		}
 	}
 	defer resp.Body.Close()
