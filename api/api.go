@@ -167,6 +167,7 @@ type errorDetail struct {
 }
 
 func writeError(c *gin.Context, status int, code, message, field string) {
+	c.Set(errorCodeKey, code)
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: message, Field: field}})
 }
 
@@ -186,14 +187,28 @@ func recoverJSON(logger *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// requestLog logs one line per request.
+// errorCodeKey is the gin context key under which writeError keeps the
+// answer's error code, for the request log.
+const errorCodeKey = "bigmath.error_code"
+
+// backPressure are the codes of the 503s that say the server is at its
+// documented capacity (the client retries after Retry-After): the request
+// log shows them as warnings, not errors.
+var backPressure = map[string]bool{"busy": true, "over_capacity": true}
+
+// requestLog logs one line per request: 5xx at ERROR, except the
+// documented back-pressure 503s, at WARN.
 func requestLog(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
 		status := c.Writer.Status()
+		code := c.GetString(errorCodeKey)
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case status == http.StatusServiceUnavailable && backPressure[code]:
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		if !logger.Enabled(c.Request.Context(), level) {
@@ -204,6 +219,7 @@ func requestLog(logger *slog.Logger) gin.HandlerFunc {
 			slog.String("route", c.FullPath()),
 			slog.String("path", c.Request.URL.Path),
 			slog.Int("status", status),
+			slog.String("code", code),
 			slog.Int("bytes", c.Writer.Size()),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("client", c.ClientIP()),

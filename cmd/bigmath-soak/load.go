@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +50,13 @@ func (t *tally) add(kind string, status int, code string) {
 	if bad {
 		t.failLocked(fmt.Sprintf("%s: HTTP %d %s", kind, status, code))
 	}
+}
+
+// count counts one event that is not a request, under kind.
+func (t *tally) count(kind string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.statuses[kind]++
 }
 
 func (t *tally) fail(format string, args ...any) {
@@ -204,9 +213,19 @@ func (s *soak) rewardBatch(ctx context.Context, n int, ids *idPool) {
 	}
 	s.stats.add("reward batch", code, errorCode(body))
 	if code == 200 {
-		var out struct{ Results []json.RawMessage }
+		var out struct {
+			Results []struct {
+				Reason    string `json:"reason"`
+				Retryable bool   `json:"retryable"`
+			}
+		}
 		if json.Unmarshal(body, &out) != nil || len(out.Results) != len(items) {
 			s.stats.fail("reward batch: %d results for %d items", len(out.Results), len(items))
+		}
+		for _, r := range out.Results {
+			if r.Reason == "deadline_exceeded" && r.Retryable {
+				s.stats.count("reward items not reached in time (deadline_exceeded, retryable)")
+			}
 		}
 	}
 }
@@ -272,10 +291,15 @@ func (s *soak) export(ctx context.Context, n int) {
 	if err != nil && ctx.Err() == nil && !s.stats.restarting.Load() {
 		s.stats.fail("export: body cut off: %v", err)
 	}
+	// A pause, so that the two exporters do not keep both export slots
+	// from the slow and the stalled readers.
+	time.Sleep(time.Second)
 }
 
-// slowReader reads an export at about 4 KB/s for up to a minute: it makes
-// progress, so the server's idle cut-off must not end it.
+// slowReader reads an export at about 16 KB/s (480 KB per default idle
+// time; the server promises not to cut off a reader of 256 KB per idle
+// time) for up to a minute: it makes progress, so the server's idle
+// cut-off must not end it.
 func (s *soak) slowReader(ctx context.Context, n int) {
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -285,7 +309,7 @@ func (s *soak) slowReader(ctx context.Context, n int) {
 	}
 	defer resp.Body.Close()
 	s.stats.add("slow reader", 200, "")
-	buf := make([]byte, 1024)
+	buf := make([]byte, 4096)
 	for rctx.Err() == nil {
 		if _, err := resp.Body.Read(buf); err != nil {
 			if !errors.Is(err, io.EOF) && rctx.Err() == nil && !s.stats.restarting.Load() {
@@ -338,7 +362,10 @@ type stalledResult struct {
 // stalledReader opens an export on a connection with a small receive
 // buffer, reads its first line, and stops reading. The server must cut it
 // off once it has made no progress for its idle time: reading again after
-// idle + 15 s must meet the end of a cut body, not the rest of the export.
+// idle + 15 s must meet the end of a cut body, not the rest of the export,
+// and the server's "export cut off" warning, whose time is the one
+// reported, must come no sooner than 7/8 of the idle time after the stall
+// (the deadline moves at most every idle/8).
 func (s *soak) stalledReader(ctx context.Context) stalledResult {
 	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
@@ -356,8 +383,8 @@ func (s *soak) stalledReader(ctx context.Context) stalledResult {
 			break
 		}
 		resp.Body.Close()
-		if resp.StatusCode != 503 || try == 60 || !sleepUntil(ctx, time.Now().Add(time.Second)) {
-			return stalledResult{err: fmt.Errorf("export answered %d", resp.StatusCode)}
+		if resp.StatusCode != 503 || try == 180 || !sleepUntil(ctx, time.Now().Add(time.Second)) {
+			return stalledResult{err: fmt.Errorf("export answered %d (try %d, a second apart)", resp.StatusCode, try+1)}
 		}
 	}
 	defer resp.Body.Close()
@@ -371,9 +398,47 @@ func (s *soak) stalledReader(ctx context.Context) stalledResult {
 		return stalledResult{err: fmt.Errorf("the run ended within %s of the stall", wait)}
 	}
 	_, err := io.Copy(io.Discard, br)
-	after := time.Since(stall)
 	if err == nil {
-		return stalledResult{after: after, err: fmt.Errorf("not cut off: after %s without reading, the whole export came", wait)}
+		return stalledResult{after: time.Since(stall), err: fmt.Errorf("not cut off: after %s without reading, the whole export came", wait)}
+	}
+	cut, ok := s.loggedCutOff(stall)
+	if !ok {
+		return stalledResult{after: time.Since(stall), err: errors.New(`cut off, but the server logged no "export cut off" warning`)}
+	}
+	after := cut.Sub(stall)
+	if after < s.o.idle*7/8 {
+		return stalledResult{after: after, err: fmt.Errorf("cut off %s after it stopped reading, before the idle time %s", after, s.o.idle)}
 	}
 	return stalledResult{after: after}
+}
+
+// loggedCutOff is the time of the server's first "export cut off" warning
+// at or after since.
+func (s *soak) loggedCutOff(since time.Time) (time.Time, bool) {
+	for _, t := range s.loggedCutOffs() {
+		if !t.Before(since) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// loggedCutOffs are the times of the server's "export cut off" warnings,
+// from its log (text format).
+func (s *soak) loggedCutOffs() []time.Time {
+	b, err := os.ReadFile(filepath.Join(s.dir, "serve.log"))
+	if err != nil {
+		return nil
+	}
+	var out []time.Time
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, `msg="export cut off`) {
+			continue
+		}
+		stamp, _, _ := strings.Cut(strings.TrimPrefix(line, "time="), " ")
+		if t, err := time.Parse(time.RFC3339Nano, stamp); err == nil {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -25,9 +25,11 @@
 // server's RSS growing more than 20% over its level after warm-up (RSS is
 // sampled every 5 s; the level is the median of the samples from 20% to 30%
 // of the run, compared with the median of the last fifth: a leak moves the
-// median, a burst of work such as a Parquet export does not); an export reader that
-// stops reading and is not cut off within the server's documented idle time
-// plus a margin (-idle).
+// median, a burst of work such as a Parquet export does not); an export
+// reader that stops reading and is not cut off within the server's
+// documented idle time plus a margin (-idle), or is cut off before 7/8 of
+// it (the time of the cut-off is the server's "export cut off" warning), or
+// any other export cut off as idle (a reader that kept reading).
 package main
 
 import (
@@ -108,6 +110,7 @@ type report struct {
 	CleanChecksum   string           `json:"clean_checksum"`
 	Problems        int64            `json:"problems"`
 	StalledCutAfter string           `json:"stalled_reader_cut_after"`
+	IdleCutOffs     int              `json:"idle_cut_offs"` // "export cut off" warnings in the server's log
 	Restarts        int              `json:"postgres_restarts"`
 }
 
@@ -355,6 +358,14 @@ func (s *soak) soak(ctx context.Context, rep *report) error {
 	}
 	if err := s.stopServer(); err != nil {
 		errs = append(errs, err)
+	}
+	// Only the stalled reader stops reading: any other cut-off is of a
+	// reader that kept reading (the slow one cannot see it behind the
+	// kernel's buffers).
+	rep.IdleCutOffs = len(s.loggedCutOffs())
+	if rep.IdleCutOffs != 1 {
+		errs = append(errs, fmt.Errorf("the server cut off %d export readers as idle, want 1 (the stalled reader): see the \"export cut off\" warnings in %s",
+			rep.IdleCutOffs, filepath.Join(s.dir, "serve.log")))
 	}
 	sum, n, err := checksum(ctx, s.soakDB)
 	if err != nil {

@@ -65,7 +65,9 @@ func (s serveCmd) Run(e *env) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// api.Listener caps each connection's unsent bytes, so that the export
+	// idle cut-off sees a slow reader's progress.
+	go func() { errc <- srv.Serve(api.Listener(ln)) }()
 	e.logger.Info("serving", "addr", "http://"+ln.Addr().String(), "healthz", "http://"+ln.Addr().String()+"/healthz")
 	fmt.Fprintf(e.stderr, "bigmath is serving on http://%s (readiness: http://%s/readyz)\n", ln.Addr(), ln.Addr())
 	if adminRoutesOff(cfg.Addr, cfg.AdminToken) {

@@ -120,8 +120,13 @@ func withoutEnv(env []string, names ...string) []string {
 	return out
 }
 
+// testMessage matches a test's t.Log or t.Error line in go test -v output,
+// which a parallel test prints apart from its "--- FAIL" line.
+var testMessage = regexp.MustCompile(`^\s+\w+_test\.go:\d+: `)
+
 // failures keeps the lines of go test's output that say what failed: each
-// --- FAIL line and the few lines after it, and the package verdicts.
+// --- FAIL line and the few lines after it, the tests' messages, and the
+// package verdicts.
 func failures(out string) string {
 	lines := strings.Split(out, "\n")
 	var keep []string
@@ -129,7 +134,7 @@ func failures(out string) string {
 		switch {
 		case strings.Contains(l, "--- FAIL"):
 			keep = append(keep, lines[i:min(i+4, len(lines))]...)
-		case strings.HasPrefix(l, "FAIL\t"), strings.HasPrefix(l, "ok  \t"), strings.Contains(l, "panic:"):
+		case strings.HasPrefix(l, "FAIL\t"), strings.HasPrefix(l, "ok  \t"), strings.Contains(l, "panic:"), testMessage.MatchString(l):
 			keep = append(keep, l)
 		}
 	}
