@@ -36,15 +36,11 @@ func (h *corpus) exportSplit(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	select {
-	case h.exports <- struct{}{}:
-		defer func() { <-h.exports }()
-	default:
-		c.Header("Retry-After", "5")
-		writeError(c, http.StatusServiceUnavailable, "busy",
-			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+	release, ok := h.exportSlot(c)
+	if !ok {
 		return
 	}
+	defer release()
 	n, err := versionParam(c)
 	if err != nil {
 		respondError(c, err)
@@ -177,15 +173,11 @@ func (h *corpus) exportHub(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	select {
-	case h.exports <- struct{}{}:
-		defer func() { <-h.exports }()
-	default:
-		c.Header("Retry-After", "5")
-		writeError(c, http.StatusServiceUnavailable, "busy",
-			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+	release, ok := h.exportSlot(c)
+	if !ok {
 		return
 	}
+	defer release()
 	ctx := c.Request.Context()
 	name := c.Param("name")
 	v, err := h.store.GetSplitVersion(ctx, name, n)
@@ -221,4 +213,18 @@ func (h *corpus) exportHub(c *gin.Context) {
 		h.d.Logger.Error("hub export cut short", "split", name, "version", v.Version, "err", err)
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// exportSlot takes one of the MaxConcurrentExports slots, or answers 503
+// busy with Retry-After and reports false. The caller defers release.
+func (h *corpus) exportSlot(c *gin.Context) (release func(), ok bool) {
+	select {
+	case h.exports <- struct{}{}:
+		return func() { <-h.exports }, true
+	default:
+		c.Header("Retry-After", "5")
+		writeError(c, http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("%d exports are running, the most this server runs at once; retry shortly", MaxConcurrentExports), "")
+		return nil, false
+	}
 }
