@@ -189,6 +189,10 @@ func TestExportSlowReaderDefaultBuffers(t *testing.T) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+	// Hang up now: a reader that merely stopped would be cut off as idle
+	// in its turn, and a warning logged after the loop would not tell
+	// which of the two the server saw.
+	resp.Body.Close()
 	time.Sleep(idle / 2)
 	if log := logged.String(); strings.Contains(log, "export cut off") {
 		t.Errorf("a reader taking 32 KB every 250 ms (%d bytes in %s) was cut off as idle:\n%s", total, 6*idle, log)

@@ -124,8 +124,11 @@ func isExec(p string) bool {
 type Status struct {
 	Initialized bool
 	Running     bool
-	Port        int
-	URL         string
+	// Stopping is true while the server shuts down: it still holds its
+	// port and answers "shutting down", and neither Running nor stopped.
+	Stopping bool
+	Port     int
+	URL      string
 }
 
 // Status reports whether the cluster exists and runs, and its URL.
@@ -143,7 +146,8 @@ func (c *Cluster) Status(ctx context.Context) (Status, error) {
 	if st.URL, err = c.url(s.Port); err != nil {
 		return st, err
 	}
-	st.Running = c.running(ctx, s)
+	st.Stopping = c.stopping()
+	st.Running = !st.Stopping && c.running(ctx, s)
 	return st, nil
 }
 
@@ -255,6 +259,13 @@ func (c *Cluster) Start(ctx context.Context) (url string, started bool, err erro
 	} else if err != nil {
 		return "", false, err
 	}
+	// A server still shutting down (a watchdog, or another bigmath, is
+	// stopping it) answers connections with "shutting down": wait for it
+	// to go, then start a new one, rather than hand out a server about to
+	// disappear.
+	if err := c.waitStopped(ctx, time.Minute); err != nil {
+		return "", false, err
+	}
 	if c.running(ctx, s) {
 		if err := c.switchToPassword(ctx, &s); err != nil {
 			return "", false, err
@@ -302,6 +313,9 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	}
 	if !c.pidFileExists() {
 		return nil
+	}
+	if c.stopping() { // stopped by someone else already: see it through
+		return c.waitStopped(ctx, time.Minute)
 	}
 	cred, err := c.credential()
 	if err != nil {
@@ -359,6 +373,64 @@ func (c *Cluster) Watch() (cancel func(), err error) {
 		<-done
 		w.Close()
 	}, nil
+}
+
+// postmasterStatus returns the server's process id and its state as the
+// server writes them in postmaster.pid (line 1, and line 8: "starting",
+// "stopping", "ready" or "standby"); ok is false when there is no such
+// file or it cannot be read.
+func (c *Cluster) postmasterStatus() (pid int, state string, ok bool) {
+	b, err := os.ReadFile(filepath.Join(c.pgdata(), "postmaster.pid"))
+	if err != nil {
+		return 0, "", false
+	}
+	lines := strings.Split(string(b), "\n")
+	pid, err = strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil {
+		return 0, "", false
+	}
+	if len(lines) >= 8 {
+		state = strings.TrimSpace(lines[7])
+	}
+	return pid, state, true
+}
+
+// stopping reports whether the server is shutting down: its postmaster.pid
+// says "stopping" and its process is alive.
+func (c *Cluster) stopping() bool {
+	pid, state, ok := c.postmasterStatus()
+	return ok && state == "stopping" && processAlive(pid)
+}
+
+// waitStopped waits, at most limit, for a server that is shutting down to
+// be gone.
+func (c *Cluster) waitStopped(ctx context.Context, limit time.Duration) error {
+	if !c.stopping() {
+		return nil
+	}
+	c.logger().Info("embedded postgres is shutting down: waiting for it to stop", "data_dir", c.Dir)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for c.stopping() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("embedded postgres of %s was still shutting down after %s (log: %s)", c.Dir, limit, c.logPath())
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// processAlive reports whether process pid exists (one of another user
+// counts: signal 0 then fails with EPERM).
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func (c *Cluster) pidFileExists() bool {

@@ -270,3 +270,69 @@ func TestClusterStopsWhenOwnerKilled(t *testing.T) {
 	}
 	t.Fatal("the cluster still runs a minute after the command that started it was killed")
 }
+
+// TestClusterStartWaitsForShutdown: a server in the middle of shutting down
+// (a smart shutdown held open by one session, as a watchdog's stop is for
+// a moment) is reported as stopping, not running, and Start waits for it
+// to go and starts a new server instead of handing out the old one.
+func TestClusterStartWaitsForShutdown(t *testing.T) {
+	ctx := context.Background()
+	c := newTestCluster(t)
+	url, _, err := c.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pidLine, err := os.ReadFile(filepath.Join(c.Dir, "pg", "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	fmt.Sscan(string(pidLine), &pid)
+	// SIGTERM: a smart shutdown, which waits for conn to close.
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Stopping {
+			if st.Running {
+				t.Fatalf("Status = %+v: stopping and running at once", st)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after SIGTERM Status = %+v, want stopping", st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	type result struct {
+		url     string
+		started bool
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		u, started, err := c.Start(ctx)
+		done <- result{u, started, err}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("Start returned %+v while the server was shutting down; want it to wait", r)
+	case <-time.After(500 * time.Millisecond):
+	}
+	conn.Close(ctx) // the shutdown completes
+	r := <-done
+	if r.err != nil || !r.started {
+		t.Fatalf("Start after the shutdown = %+v; want a new server started", r)
+	}
+	ping(t, r.url)
+}

@@ -115,12 +115,14 @@ func (s dbStatusCmd) Run(e *env) error {
 	}
 	if s.JSON {
 		return json.NewEncoder(e.stdout).Encode(map[string]any{
-			"data_dir": c.Dir, "initialized": st.Initialized, "running": st.Running, "port": st.Port, "url": st.URL,
+			"data_dir": c.Dir, "initialized": st.Initialized, "running": st.Running, "stopping": st.Stopping, "port": st.Port, "url": st.URL,
 		})
 	}
 	switch {
 	case !st.Initialized:
 		fmt.Fprintf(e.stdout, "not initialized (data directory %s)\n", c.Dir)
+	case st.Stopping:
+		fmt.Fprintf(e.stdout, "stopping (port %d)\n", st.Port)
 	case st.Running:
 		fmt.Fprintf(e.stdout, "running on port %d: %s (data directory %s; bigmath db url prints the URL with the password)\n", st.Port, redactURL(st.URL), c.Dir)
 	default:

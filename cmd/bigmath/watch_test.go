@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -27,9 +30,20 @@ func TestKilledServeStopsItsCluster(t *testing.T) {
 		t.Helper()
 		addr := freeAddr(t)
 		cmd := exec.Command(bin, "serve", "--addr", addr)
-		cmd.Env = append(os.Environ(), "BIGMATH_DATA_DIR="+dir, "BIGMATH_LOG_LEVEL=warn", "DATABASE_URL=")
+		cmd.Env = append(os.Environ(), "BIGMATH_DATA_DIR="+dir, "BIGMATH_LOG_LEVEL=info", "DATABASE_URL=")
+		// Read only after Wait, which ends the copy into it.
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.WaitDelay = 5 * time.Second
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		fail := func(why string) {
+			t.Helper()
+			pglog, _ := os.ReadFile(filepath.Join(dir, "log", "postgres.log"))
+			t.Fatalf("%s; its log:\n%s\npostgres log:\n%s", why, stderr.String(), pglog)
 		}
 		// Minutes, not seconds: initdb on a machine busy with the rest
 		// of the suite.
@@ -42,15 +56,20 @@ func TestKilledServeStopsItsCluster(t *testing.T) {
 					break
 				}
 			}
+			select {
+			case err := <-exited:
+				fail(fmt.Sprintf("serve exited before it was ready (%v)", err))
+			default:
+			}
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatal("serve did not become ready within 3 minutes")
+				<-exited
+				fail("serve did not become ready within 3 minutes")
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		<-exited
 	}
 
 	serveAndKill()
