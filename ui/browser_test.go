@@ -223,6 +223,10 @@ func checkSearch(ctx context.Context) error {
 	err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`#search input[name="q"]`), "clips"),
 		chromedp.Submit(chromedp.CSS(`#search input[name="q"]`)),
+		// The page before the search lists rows too: wait for the one
+		// the server rendered for q (typing sets no value attribute).
+		chromedp.WaitReady(chromedp.CSS(`#search input[name="q"][value="clips"]`)),
+		chromedp.WaitReady(chromedp.CSS(`html[data-math="rendered"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#results tr.result`)),
 	)
 	if err != nil {
