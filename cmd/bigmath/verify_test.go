@@ -519,3 +519,27 @@ func FuzzVerifyLine(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnquoteValid: wherever unquoteValid decodes a valid JSON string, it
+// agrees with encoding/json.
+func FuzzUnquoteValid(f *testing.F) {
+	for _, s := range []string{`""`, `"a"`, `"\\boxed{3}"`, `"x\ny\t\"q\"\/"`, `"\u00e9"`, `"é"`, "\"\xff\"", `"\\"`, `"a\\b\\"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) || len(raw) == 0 || raw[0] != '"' {
+			return
+		}
+		got, ok := unquoteValid(raw)
+		if !ok {
+			return
+		}
+		var want string
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("json.Unmarshal(%q): %v", raw, err)
+		}
+		if got != want {
+			t.Fatalf("unquoteValid(%q) = %q, encoding/json says %q", raw, got, want)
+		}
+	})
+}
