@@ -274,6 +274,22 @@ func checkSplits(ctx context.Context) error {
 	if err == nil && links != 12 {
 		err = fmt.Errorf("splits: %d download links, want 12 (3 formats, all and 3 parts)", links)
 	}
+	if err != nil {
+		return err
+	}
+	// Saving made version 1: its frozen files and its Hub tar.
+	v1 := `tr.version[data-split="demo"][data-version="1"] td.downloads `
+	links, err = count(ctx, v1+`a[href^="/v1/splits/demo/versions/1/export?format="]`)
+	if err == nil && links != 12 {
+		err = fmt.Errorf("splits: version 1 has %d download links, want 12", links)
+	}
+	if err != nil {
+		return err
+	}
+	hub, err := count(ctx, v1+`a[href="/v1/splits/demo/versions/1/hub"]`)
+	if err == nil && hub != 1 {
+		err = fmt.Errorf("splits: version 1 has %d Hub links, want 1", hub)
+	}
 	return err
 }
 

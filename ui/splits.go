@@ -19,6 +19,17 @@ type splitView struct {
 	Total  int64
 	// Links are its download links: per format, the whole split and each part.
 	Links []downloadLink
+	// Versions are its frozen versions, newest first.
+	Versions []versionView
+}
+
+// versionView is one frozen version of a split: its files never change.
+type versionView struct {
+	V bigmath.SplitVersion
+	// Links download the version: per format, the whole version and each
+	// part; Hub is the Hugging Face Hub layout as a tar.
+	Links []downloadLink
+	Hub   string
 }
 
 type downloadLink struct {
@@ -59,7 +70,18 @@ func (u *UI) renderSplits(c *gin.Context, status int, form gin.H) {
 			u.failErr(c, "split "+s.Name, err)
 			return
 		}
-		views = append(views, splitView{Split: s, Counts: n, Total: n.Total(), Links: downloadLinks(prefix, s.Name, n)})
+		vs, err := u.cfg.Store.ListSplitVersions(ctx, s.Name)
+		if err != nil {
+			u.failErr(c, "versions of split "+s.Name, err)
+			return
+		}
+		view := splitView{Split: s, Counts: n, Total: n.Total(), Links: downloadLinks(prefix+url.PathEscape(s.Name)+"/export", n)}
+		for i := len(vs) - 1; i >= 0; i-- {
+			v := vs[i]
+			base := prefix + url.PathEscape(s.Name) + "/versions/" + strconv.Itoa(v.Version)
+			view.Versions = append(view.Versions, versionView{V: v, Links: downloadLinks(base+"/export", v.Counts), Hub: base + "/hub"})
+		}
+		views = append(views, view)
 	}
 	if form == nil {
 		form = gin.H{"train": "0.8", "validation": "0.1", "test": "0.1", "seed": "0"}
@@ -67,8 +89,9 @@ func (u *UI) renderSplits(c *gin.Context, status int, form gin.H) {
 	u.render(c, status, "splits", gin.H{"Title": "Splits", "Splits": views, "Form": form, "Created": c.Query("created")})
 }
 
-func downloadLinks(prefix, name string, n bigmath.SplitCounts) []downloadLink {
-	base := prefix + url.PathEscape(name) + "/export"
+// downloadLinks are the links of an export route base (a split's or a
+// version's): per format, the whole and each part.
+func downloadLinks(base string, n bigmath.SplitCounts) []downloadLink {
 	var out []downloadLink
 	for _, f := range exportFormats {
 		d := downloadLink{Format: f, Parts: []partLink{{Part: "all", URL: base + "?format=" + f, N: n.Total()}}}

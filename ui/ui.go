@@ -52,6 +52,9 @@ type Store interface {
 	LinksAmong(ctx context.Context, ids []string) ([]bigmath.Link, error)
 	ListSplits(ctx context.Context) ([]bigmath.Split, error)
 	SplitCounts(ctx context.Context, name string) (bigmath.SplitCounts, error)
+	// ListSplitVersions returns the frozen versions of a split, oldest
+	// first.
+	ListSplitVersions(ctx context.Context, name string) ([]bigmath.SplitVersion, error)
 }
 
 // Config configures the browser. The token fields have the meaning of the
