@@ -165,3 +165,45 @@ func setOf(words string) map[string]bool {
 	}
 	return m
 }
+
+// wordClass says which of the word lists above a lower-case word is in, so
+// that canonical looks a word up once and skips the lists it is not in
+// (most words are in none).
+type wordClass uint8
+
+const (
+	inNumberWords wordClass = 1 << iota
+	inUnitWords
+	inUnitSymbols
+	inPhraseStarts
+	inPronouns
+	inStopWords
+	inInstructionWords
+)
+
+// wordClasses is the class of every word of those lists.
+var wordClasses = func() map[string]wordClass {
+	m := map[string]wordClass{}
+	for w := range numberWords {
+		m[w] |= inNumberWords
+	}
+	for w := range unitWords {
+		m[w] |= inUnitWords
+	}
+	for w := range unitSymbols {
+		m[w] |= inUnitSymbols
+	}
+	for w := range phraseStarts {
+		m[w] |= inPhraseStarts
+	}
+	for w := range pronouns {
+		m[w] |= inPronouns
+	}
+	for w := range stopWords {
+		m[w] |= inStopWords
+	}
+	for w := range instructionWords {
+		m[w] |= inInstructionWords
+	}
+	return m
+}()

@@ -682,7 +682,9 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			continue
 		}
 		low := strings.ToLower(r.surf)
-		if n, k := p.numberWords(raw, i); k > 0 {
+		class := wordClasses[low]
+		// A number word run starts with a number word (scales only follow).
+		if n, k := p.numberWordsIf(class, raw, i); k > 0 {
 			last := raw[i+k-1]
 			out = append(out, etok{key: strconv.Itoa(n), surf: p.prose[r.start:last.end], kind: kNum, edit: "number_word", start: r.start, end: last.end})
 			i += k - 1
@@ -690,7 +692,8 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 		}
 		prevNum := len(out) > 0 && out[len(out)-1].kind == kNum && out[len(out)-1].end <= r.start ||
 			len(out) > 1 && out[len(out)-1].key == "/" && out[len(out)-2].kind == kUnit // km/h
-		if u, ok := unitWords[low]; ok {
+		if class&inUnitWords != 0 {
+			u := unitWords[low]
 			kind := kUnit
 			if u == "/" { // "per" is the slash of km/h
 				kind = kMath
@@ -698,11 +701,11 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			out = append(out, etok{key: u, surf: r.surf, kind: kind, edit: "unit", start: r.start, end: r.end})
 			continue
 		}
-		if u, ok := unitSymbols[low]; ok && prevNum && (low != "s" && low != "in" || r.surf == low) {
-			out = append(out, etok{key: u, surf: r.surf, kind: kUnit, edit: "unit", start: r.start, end: r.end})
+		if class&inUnitSymbols != 0 && prevNum && (low != "s" && low != "in" || r.surf == low) {
+			out = append(out, etok{key: unitSymbols[low], surf: r.surf, kind: kUnit, edit: "unit", start: r.start, end: r.end})
 			continue
 		}
-		if n, repl := rawPhraseAt(raw, i); n > 0 {
+		if n, repl := rawPhraseAtIf(class, raw, i); n > 0 {
 			last := raw[i+n-1]
 			surf := strings.ToLower(p.prose[r.start:last.end])
 			for _, w := range strings.Fields(repl) {
@@ -714,11 +717,11 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 		switch {
 		case names[i]:
 			out = append(out, etok{key: "@name", surf: r.surf, kind: kName, start: r.start, end: r.end})
-		case pronouns[low]:
+		case class&inPronouns != 0:
 			out = append(out, etok{key: "@pron", surf: low, kind: kPron, start: r.start, end: r.end})
-		case stopWords[low]:
+		case class&inStopWords != 0:
 			p.stops = append(p.stops, low)
-		case instructionWords[low]:
+		case class&inInstructionWords != 0:
 			p.instr = append(p.instr, low)
 		default:
 			out = append(out, etok{key: low, surf: r.surf, kind: kWord, start: r.start, end: r.end})
@@ -765,6 +768,15 @@ func (p *prepared) mathToken(out []etok, raw []rawTok, i int) []etok {
 		}
 	}
 	return append(out, etok{key: key, surf: r.surf, kind: kMath, edit: edit, start: r.start, end: r.end})
+}
+
+// numberWordsIf is numberWords for a first word of the given class: none
+// unless it is a number word.
+func (p *prepared) numberWordsIf(class wordClass, raw []rawTok, i int) (int, int) {
+	if class&inNumberWords == 0 {
+		return 0, 0
+	}
+	return p.numberWords(raw, i)
 }
 
 // numberWords reads number words at raw[i] ("twenty five", "three
@@ -839,6 +851,14 @@ func nameCandidates(raw []rawTok) map[int]bool {
 		}
 	}
 	return out
+}
+
+// rawPhraseAtIf is rawPhraseAt for a first word of the given class.
+func rawPhraseAtIf(class wordClass, raw []rawTok, i int) (int, string) {
+	if class&inPhraseStarts == 0 {
+		return 0, ""
+	}
+	return rawPhraseAt(raw, i)
 }
 
 // rawPhraseAt returns the length and replacement of the longest raw phrase
