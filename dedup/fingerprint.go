@@ -61,6 +61,31 @@ type Fingerprint struct {
 	Numbers []uint32
 }
 
+// Kept returns a copy of fp for an in-memory index that compares with
+// Confirm after finding candidates by their keys: the candidate keys
+// (Bands, Blocks) are left out, and Shingles, Aux and Numbers share one
+// exactly sized allocation. A million kept fingerprints are so a third
+// smaller and a third as many objects for the garbage collector.
+func (fp Fingerprint) Kept() Fingerprint {
+	ns, na := len(fp.Shingles), len(fp.Aux)
+	buf := make([]uint32, 0, ns+na+len(fp.Numbers))
+	buf = append(append(append(buf, fp.Shingles...), fp.Aux...), fp.Numbers...)
+	k := fp
+	k.Bands, k.Blocks = nil, nil
+	k.Shingles = sameNil(fp.Shingles, buf[:ns:ns])
+	k.Aux = sameNil(fp.Aux, buf[ns:ns+na:ns+na])
+	k.Numbers = sameNil(fp.Numbers, buf[ns+na:])
+	return k
+}
+
+// sameNil is copy, or nil where orig was nil.
+func sameNil(orig, copy []uint32) []uint32 {
+	if orig == nil {
+		return nil
+	}
+	return copy
+}
+
 // Keys returns the candidate keys of fp: its Bands, then its Blocks (for a
 // bigint[] column or a map of candidates).
 func (fp Fingerprint) Keys() []uint64 {

@@ -517,7 +517,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	}
 	i := int32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
-	ix.fps = append(ix.fps, pr.fp)
+	ix.fps = append(ix.fps, pr.fp.Kept())
 	doc := dedup.Doc{Text: pr.row.ProblemNorm, Answer: pr.row.Answer.Canonical}
 	ix.docs = append(ix.docs, doc)
 	ix.exact[pr.exactKey] = i
