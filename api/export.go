@@ -78,10 +78,7 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	if err == nil {
 		return
 	}
-	if !c.Writer.Written() {
-		c.Writer.Header().Del("Content-Disposition")
-		c.Writer.Header().Del("Content-Type")
-		h.storeError(c, err)
+	if h.failUnwritten(c, err) {
 		return
 	}
 	switch {
@@ -203,16 +200,27 @@ func (h *corpus) exportHub(c *gin.Context) {
 	if err == nil {
 		return
 	}
-	if !c.Writer.Written() {
-		c.Writer.Header().Del("Content-Disposition")
-		c.Writer.Header().Del("Content-Type")
-		h.storeError(c, err)
+	if h.failUnwritten(c, err) {
 		return
 	}
 	if ctx.Err() == nil {
 		h.d.Logger.Error("hub export cut short", "split", name, "version", v.Version, "err", err)
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// failUnwritten answers err as a JSON error, without the download's
+// headers, when no byte of the body was written yet, and reports whether
+// it did; after the first byte only aborting the response can tell the
+// client.
+func (h *corpus) failUnwritten(c *gin.Context, err error) bool {
+	if c.Writer.Written() {
+		return false
+	}
+	c.Writer.Header().Del("Content-Disposition")
+	c.Writer.Header().Del("Content-Type")
+	h.storeError(c, err)
+	return true
 }
 
 // exportSlot takes one of the MaxConcurrentExports slots, or answers 503

@@ -199,15 +199,21 @@ func (h *corpus) createSplit(c *gin.Context) {
 // listSplits serves GET /v1/splits: every definition, without counts.
 func (h *corpus) listSplits(c *gin.Context) {
 	splits, err := h.store.ListSplits(c.Request.Context())
+	listJSON(h, c, "splits", splits, err, splitToJSON)
+}
+
+// listJSON answers 200 with {key: [conv(item), ...]}, or err as the
+// store's error.
+func listJSON[T, J any](h *corpus, c *gin.Context, key string, items []T, err error, conv func(T) J) {
 	if err != nil {
 		h.storeError(c, err)
 		return
 	}
-	out := make([]splitJSON, len(splits))
-	for i, s := range splits {
-		out[i] = splitToJSON(s)
+	out := make([]J, len(items))
+	for i, it := range items {
+		out[i] = conv(it)
 	}
-	c.JSON(http.StatusOK, gin.H{"splits": out})
+	c.JSON(http.StatusOK, gin.H{key: out})
 }
 
 // getSplit serves GET /v1/splits/{name}: the definition and the current

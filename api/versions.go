@@ -94,15 +94,7 @@ func (h *corpus) newSplitVersion(c *gin.Context) {
 // listSplitVersions serves GET /v1/splits/{name}/versions.
 func (h *corpus) listSplitVersions(c *gin.Context) {
 	vs, err := h.store.ListSplitVersions(c.Request.Context(), c.Param("name"))
-	if err != nil {
-		h.storeError(c, err)
-		return
-	}
-	out := make([]versionJSON, len(vs))
-	for i, v := range vs {
-		out[i] = versionToJSON(v)
-	}
-	c.JSON(http.StatusOK, gin.H{"versions": out})
+	listJSON(h, c, "versions", vs, err, versionToJSON)
 }
 
 // getSplitVersion serves GET /v1/splits/{name}/versions/{version}: the
