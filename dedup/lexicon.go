@@ -184,26 +184,19 @@ const (
 // wordClasses is the class of every word of those lists.
 var wordClasses = func() map[string]wordClass {
 	m := map[string]wordClass{}
-	for w := range numberWords {
-		m[w] |= inNumberWords
-	}
-	for w := range unitWords {
-		m[w] |= inUnitWords
-	}
-	for w := range unitSymbols {
-		m[w] |= inUnitSymbols
-	}
-	for w := range phraseStarts {
-		m[w] |= inPhraseStarts
-	}
-	for w := range pronouns {
-		m[w] |= inPronouns
-	}
-	for w := range stopWords {
-		m[w] |= inStopWords
-	}
-	for w := range instructionWords {
-		m[w] |= inInstructionWords
-	}
+	markWords(m, numberWords, inNumberWords)
+	markWords(m, unitWords, inUnitWords)
+	markWords(m, unitSymbols, inUnitSymbols)
+	markWords(m, phraseStarts, inPhraseStarts)
+	markWords(m, pronouns, inPronouns)
+	markWords(m, stopWords, inStopWords)
+	markWords(m, instructionWords, inInstructionWords)
 	return m
 }()
+
+// markWords adds class to the class of every word of list.
+func markWords[V any](m map[string]wordClass, list map[string]V, class wordClass) {
+	for w := range list {
+		m[w] |= class
+	}
+}

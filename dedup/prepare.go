@@ -683,8 +683,7 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 		}
 		low := strings.ToLower(r.surf)
 		class := wordClasses[low]
-		// A number word run starts with a number word (scales only follow).
-		if n, k := p.numberWordsIf(class, raw, i); k > 0 {
+		if n, k := p.numberWords(class, raw, i); k > 0 {
 			last := raw[i+k-1]
 			out = append(out, etok{key: strconv.Itoa(n), surf: p.prose[r.start:last.end], kind: kNum, edit: "number_word", start: r.start, end: last.end})
 			i += k - 1
@@ -705,7 +704,7 @@ func (p *prepared) canonical(raw []rawTok) []etok {
 			out = append(out, etok{key: unitSymbols[low], surf: r.surf, kind: kUnit, edit: "unit", start: r.start, end: r.end})
 			continue
 		}
-		if n, repl := rawPhraseAtIf(class, raw, i); n > 0 {
+		if n, repl := rawPhraseAt(class, raw, i); n > 0 {
 			last := raw[i+n-1]
 			surf := strings.ToLower(p.prose[r.start:last.end])
 			for _, w := range strings.Fields(repl) {
@@ -770,19 +769,14 @@ func (p *prepared) mathToken(out []etok, raw []rawTok, i int) []etok {
 	return append(out, etok{key: key, surf: r.surf, kind: kMath, edit: edit, start: r.start, end: r.end})
 }
 
-// numberWordsIf is numberWords for a first word of the given class: none
-// unless it is a number word.
-func (p *prepared) numberWordsIf(class wordClass, raw []rawTok, i int) (int, int) {
+// numberWords reads number words at raw[i] ("twenty five", "three
+// hundred", "a dozen"), class being raw[i]'s word class; it returns the
+// value and how many tokens it took (0 when none). A run starts with a
+// number word: scales only follow one.
+func (p *prepared) numberWords(class wordClass, raw []rawTok, i int) (int, int) {
 	if class&inNumberWords == 0 {
 		return 0, 0
 	}
-	return p.numberWords(raw, i)
-}
-
-// numberWords reads number words at raw[i] ("twenty five", "three
-// hundred", "a dozen"); it returns the value and how many tokens it took
-// (0 when none).
-func (p *prepared) numberWords(raw []rawTok, i int) (int, int) {
 	total, cur, k := 0, 0, 0
 	for i+k < len(raw) && raw[i+k].kind == kWord {
 		w := strings.ToLower(raw[i+k].surf)
@@ -853,18 +847,10 @@ func nameCandidates(raw []rawTok) map[int]bool {
 	return out
 }
 
-// rawPhraseAtIf is rawPhraseAt for a first word of the given class.
-func rawPhraseAtIf(class wordClass, raw []rawTok, i int) (int, string) {
-	if class&inPhraseStarts == 0 {
-		return 0, ""
-	}
-	return rawPhraseAt(raw, i)
-}
-
 // rawPhraseAt returns the length and replacement of the longest raw phrase
-// (rawPhrases) at raw[i], or 0.
-func rawPhraseAt(raw []rawTok, i int) (int, string) {
-	if !phraseStarts[strings.ToLower(raw[i].surf)] {
+// (rawPhrases) at raw[i], class being raw[i]'s word class, or 0.
+func rawPhraseAt(class wordClass, raw []rawTok, i int) (int, string) {
+	if class&inPhraseStarts == 0 {
 		return 0, ""
 	}
 	for n := min(5, len(raw)-i); n >= 2; n-- {
