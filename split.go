@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"strings"
 	"time"
-	"unicode"
 )
 
 // Part names one part of a split.
@@ -70,23 +68,15 @@ type ProblemFilter struct {
 	// IncludeContaminated keeps problems that overlap a benchmark; by
 	// default they are left out.
 	IncludeContaminated bool `json:"include_contaminated,omitempty"`
-	// Q keeps problems whose text has every word of Q (PostgreSQL full
-	// text search with the 'simple' configuration: words are lower-cased,
-	// not stemmed, and no word is a stop word), and listings rank them. A
-	// Q with no letter or digit is matched literally, as a substring,
-	// ignoring case.
+	// Q keeps problems whose text has every word of Q (runs of letters
+	// and digits, lower-cased, not stemmed, no stop words: see
+	// SearchWords), and listings rank them (SearchRank). A Q with no
+	// letter or digit is matched literally, as a substring, ignoring case.
 	Q string `json:"q,omitempty"`
 	// Derived says what to do with problems derived from others (recovered
 	// multiple-choice problems): include them (the default, "" or
 	// "include"), "exclude" them, or take "only" them.
 	Derived string `json:"derived,omitempty"`
-}
-
-// Searches reports whether q has a letter or a digit: a word the text
-// index can search (see ProblemFilter.Q). Listings with such a q are
-// ranked.
-func Searches(q string) bool {
-	return strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // ProblemCursor is where a page of problems starts: after the problem ID

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bigmath/bigmath"
@@ -153,7 +154,7 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     solution text, extra jsonb, domain text, difficulty double precision, level text, answer_raw text,
     answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
     text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[],
-    derived_from text, transform text, original_text text
+    derived_from text, transform text, original_text text, search tsvector
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real, edits text[]) ON COMMIT DELETE ROWS;`)
 	if err != nil {
@@ -184,7 +185,23 @@ func stageValues(p *bigmath.Problem) []any {
 	return []any{p.ID, p.RowKey, p.RowIndex, p.RawHash, p.ProblemRaw, p.ProblemNorm, p.Solution, string(extra),
 		p.Domain, p.Difficulty, p.Level, p.Answer.Raw, p.Answer.Canonical, p.Answer.Kind, string(p.Status), string(p.Stage), p.Reason,
 		string(verdicts), p.TextHash, p.Bands, nonNil(p.Overlaps),
-		nullable(p.DerivedFrom), nullable(p.Transform), nullable(p.OriginalText)}
+		nullable(p.DerivedFrom), nullable(p.Transform), nullable(p.OriginalText), searchVector(p)}
+}
+
+// searchVector is the problems.search value of p: the search terms of its
+// normalized text, or of its source's text when there is none (see
+// bigmath.SearchTerms), without positions.
+func searchVector(p *bigmath.Problem) pgtype.TSVector {
+	text := p.ProblemNorm
+	if text == "" {
+		text = p.ProblemRaw
+	}
+	terms := bigmath.SearchTerms(text)
+	v := pgtype.TSVector{Lexemes: make([]pgtype.TSVectorLexeme, len(terms)), Valid: true}
+	for i, t := range terms {
+		v.Lexemes[i].Word = t
+	}
+	return v
 }
 
 // nullable is nil for an empty string: a problem read from its source has
@@ -198,7 +215,7 @@ func nullable(s string) any {
 
 var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
 	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
-	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps", "derived_from", "transform", "original_text"}
+	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps", "derived_from", "transform", "original_text", "search"}
 
 // write stores a batch in one transaction: rows are copied into a staging
 // table and upserted on (source_id, row_key); a stored row is rewritten only
@@ -227,10 +244,10 @@ func (w *ingestWriter) write(ctx context.Context, b bigmath.IngestBatch) (bigmat
 	rows, err := tx.Query(ctx, `
 INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, raw_hash, license, ingest_run_id,
     problem_raw, problem_norm, solution, extra, domain, difficulty, level, answer_raw, answer_canonical, answer_kind,
-    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, derived_from, transform, original_text, cluster_id)
+    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, derived_from, transform, original_text, search, cluster_id)
 SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
     difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps,
-    derived_from, transform, original_text, id
+    derived_from, transform, original_text, search, id
 FROM ingest_stage ORDER BY id
 ON CONFLICT (source_id, row_key) DO UPDATE SET
     source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
@@ -241,7 +258,7 @@ ON CONFLICT (source_id, row_key) DO UPDATE SET
     answer_kind = EXCLUDED.answer_kind, status = EXCLUDED.status, stage = EXCLUDED.stage,
     reason = EXCLUDED.reason, verdicts = EXCLUDED.verdicts, text_hash = EXCLUDED.text_hash,
     lsh_bands = EXCLUDED.lsh_bands, benchmark_overlaps = EXCLUDED.benchmark_overlaps,
-    derived_from = EXCLUDED.derived_from, transform = EXCLUDED.transform, original_text = EXCLUDED.original_text, cluster_id = p.id, duplicate_of = NULL, conflict = false,
+    derived_from = EXCLUDED.derived_from, transform = EXCLUDED.transform, original_text = EXCLUDED.original_text, search = EXCLUDED.search, cluster_id = p.id, duplicate_of = NULL, conflict = false,
     contaminated = '{}', updated_at = now()
 WHERE p.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash
 RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)

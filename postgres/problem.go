@@ -75,7 +75,7 @@ func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
 	case bigmath.FilterAll:
 	}
 	if !f.IncludeContaminated {
-		conds = append(conds, "cardinality(p.contaminated) = 0")
+		conds = append(conds, "p.contaminated = '{}'") // estimable, unlike cardinality()
 	}
 	if len(f.Sources) > 0 {
 		conds = append(conds, "s.name = ANY("+param(f.Sources)+"::text[])")
@@ -107,7 +107,12 @@ func filterSQL(f bigmath.ProblemFilter, args *[]any) string {
 	switch {
 	case f.Q == "":
 	case bigmath.Searches(f.Q):
-		conds = append(conds, "p.search @@ plainto_tsquery('simple', "+param(f.Q)+")")
+		// A word longer than any stored term matches nothing.
+		if words := bigmath.SearchWords(f.Q); len(words) > 0 {
+			conds = append(conds, "p.search @@ "+param(allWords(words))+"::tsquery")
+		} else {
+			conds = append(conds, "false")
+		}
 	default:
 		pat := param("%" + escapeLike(f.Q) + "%")
 		conds = append(conds, "(p.problem_norm ILIKE "+pat+" ESCAPE '\\' OR p.problem_raw ILIKE "+pat+" ESCAPE '\\')")
@@ -124,9 +129,9 @@ func escapeLike(s string) string {
 }
 
 // ListProblems returns up to limit problems that f selects, starting after
-// the cursor after. Without a search (f.Q with a word, see HasSearchWord)
-// they come in id order; with one, by rank (ts_rank over the problem's
-// text index, highest first), then id, and each problem's Rank is set. It
+// the cursor after. Without a search (f.Q with a word, see
+// bigmath.Searches) they come in id order; with one, by rank (highest
+// first, bigmath.SearchRank), then id, and each problem's Rank is set. It
 // returns a *bigmath.ValidationError when f is invalid.
 func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
 	if err := f.Validate(); err != nil {
@@ -135,52 +140,145 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 	if limit <= 0 {
 		return nil, &bigmath.ValidationError{Field: "limit", Reason: "must be positive"}
 	}
+	if f.Q != "" && bigmath.Searches(f.Q) {
+		return s.listRanked(ctx, f, after, limit)
+	}
 	var args []any
 	where := filterSQL(f, &args)
+	if after.ID != "" {
+		args = append(args, after.ID)
+		where += " AND p.id > $" + strconv.Itoa(len(args))
+	}
+	args = append(args, limit)
+	return s.queryProblems(ctx, `SELECT `+problemColumns+`
+		FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE `+where+`
+		ORDER BY p.id
+		LIMIT $`+strconv.Itoa(len(args)), args, 0, nil)
+}
+
+// listRanked is ListProblems with a search. The problems of one rank are
+// those that have every word of the query and a given number of them
+// twice or more, which one tsquery over the stored terms selects (see
+// rankQuery); the ranks are read from the highest down, each in id order
+// (rankPage), until the page is full.
+func (s *Store) listRanked(ctx context.Context, f bigmath.ProblemFilter, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
+	words := bigmath.SearchWords(f.Q)
+	out := []bigmath.Problem{}
+	if len(words) == 0 {
+		return out, nil
+	}
+	rest := f
+	rest.Q = ""
+	for repeated := len(words); repeated >= 0 && len(out) < limit; repeated-- {
+		rank := bigmath.SearchRank(len(words), repeated)
+		var afterID string
+		switch {
+		case after.ID == "" || rank < after.Rank:
+		case rank == after.Rank:
+			afterID = after.ID
+		default:
+			continue
+		}
+		var err error
+		if out, err = s.rankPage(ctx, rest, words, repeated, afterID, limit-len(out), rank, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// rankWindow is how many of the filter's problems, in id order, rankPage
+// reads first for each problem the page still needs (within
+// [minRankWindow, maxRankWindow]).
+const (
+	rankWindow    = 50
+	minRankWindow = 1000
+	maxRankWindow = 20000
+)
+
+// rankPage appends to out up to limit problems of rest, after afterID in id
+// order, that have every one of words with exactly repeated of them twice
+// or more, each with Rank rank.
+//
+// Problem ids are hashes, so the matches of a query are spread evenly over
+// the id order. rankPage first reads a window of the filter's next
+// problems in id order and keeps the matches: a query that many problems
+// match fills the page there, after a few thousand rows at most. When the
+// window does not fill it, the query is rare (fewer than one problem in
+// rankWindow matches), and its matches, taken from the text index, are few
+// enough to sort. The planner cannot choose between the two by itself: it
+// estimates a conjunction of words as if they were independent, and a
+// scan in id order for a rare conjunction it thinks common reads the whole
+// table.
+func (s *Store) rankPage(ctx context.Context, rest bigmath.ProblemFilter, words []string, repeated int, afterID string, limit int, rank float32, out []bigmath.Problem) ([]bigmath.Problem, error) {
+	var args []any
 	param := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	ranked := f.Q != "" && bigmath.Searches(f.Q)
-	var q string
-	if ranked {
-		// Rank narrow (id, rank) rows and keep the page, then read the
-		// page's wide rows: the sort never carries problem texts.
-		rank := "ts_rank(p.search, plainto_tsquery('simple', " + param(f.Q) + "))"
-		if after.ID != "" {
-			r, id := param(after.Rank), param(after.ID)
-			where += ` AND (` + rank + ` < ` + r + `::real OR (` + rank + ` = ` + r + `::real AND p.id > ` + id + `))`
-		}
-		q = `WITH top AS (SELECT p.id, ` + rank + ` AS rank
-				FROM problems p JOIN sources s ON s.id = p.source_id
-				WHERE ` + where + `
-				ORDER BY rank DESC, p.id LIMIT ` + param(limit) + `)
-			SELECT ` + problemColumns + `, top.rank
-			FROM top JOIN problems p ON p.id = top.id JOIN sources s ON s.id = p.source_id
-			ORDER BY top.rank DESC, p.id`
-	} else {
-		if after.ID != "" {
-			where += " AND p.id > " + param(after.ID)
-		}
-		q = `SELECT ` + problemColumns + `
-			FROM problems p JOIN sources s ON s.id = p.source_id
-			WHERE ` + where + `
-			ORDER BY p.id
-			LIMIT ` + param(limit)
+	where := filterSQL(rest, &args)
+	if afterID != "" {
+		where += " AND p.id > " + param(afterID)
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	tsq, marks := rankQuery(words, repeated)
+	match := "search @@ " + param(tsq) + "::tsquery"
+	if marks != nil {
+		match += " AND (SELECT count(*) FROM unnest(" + param(marks) + "::tsquery[]) AS t WHERE search @@ t) = " + param(repeated)
+	}
+	lim := param(limit)
+	// The window is the last parameter: the indexed query has all but it.
+	window := param(min(max(limit*rankWindow, minRankWindow), maxRankWindow))
+	page := func(from string) string {
+		return `SELECT ` + problemColumns + ` FROM (` + from + `) m
+			JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id
+			ORDER BY p.id`
+	}
+	windowed := page(`SELECT id FROM (SELECT p.id, p.search FROM problems p JOIN sources s ON s.id = p.source_id
+			WHERE ` + where + ` ORDER BY p.id LIMIT ` + window + `) m
+		WHERE ` + match + ` ORDER BY id LIMIT ` + lim)
+	n := len(out)
+	out, err := s.queryProblems(ctx, windowed, args, rank, out)
+	if err != nil || len(out)-n == limit {
+		return out, err
+	}
+	// Rare: sort the matches the text index finds. The planner is kept
+	// from the id-order scan it might estimate cheaper, and from compiling
+	// the plan: the costs that keep it away are large enough to call for
+	// JIT, which takes longer than the query.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL jit = off"); err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	indexed := page(`SELECT p.id FROM problems p JOIN sources s ON s.id = p.source_id
+		WHERE ` + where + ` AND p.` + match + ` ORDER BY p.id LIMIT ` + lim)
+	return s.queryProblemsIn(ctx, tx, indexed, args[:len(args)-1], rank, out[:n]) // all but the window
+}
+
+// queryProblems appends the problems q selects to out, with Rank set to
+// rank.
+func (s *Store) queryProblems(ctx context.Context, q string, args []any, rank float32, out []bigmath.Problem) ([]bigmath.Problem, error) {
+	return s.queryProblemsIn(ctx, s.pool, q, args, rank, out)
+}
+
+// queryProblemsIn is queryProblems on db.
+func (s *Store) queryProblemsIn(ctx context.Context, db interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, q string, args []any, rank float32, out []bigmath.Problem) ([]bigmath.Problem, error) {
+	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list problems: %w", interpretError(err))
 	}
 	defer rows.Close()
-	out := make([]bigmath.Problem, 0, min(limit, 1000))
+	if out == nil {
+		out = make([]bigmath.Problem, 0, 16)
+	}
 	for rows.Next() {
-		var rank float32
-		var extra []any
-		if ranked {
-			extra = []any{&rank}
-		}
-		p, err := scanProblem(rows, extra...)
+		p, err := scanProblem(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list problems: %w", interpretError(err))
 		}
@@ -191,6 +289,85 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 		return nil, fmt.Errorf("list problems: %w", interpretError(err))
 	}
 	return out, nil
+}
+
+// maxRankTerms bounds the alternatives of one rank's tsquery (see
+// rankQuery).
+const maxRankTerms = 10
+
+// rankQuery returns the tsquery of the texts that have every one of words
+// and exactly repeated of them twice or more (see bigmath.SearchTerms):
+// one alternative per choice of the repeated words. When there are more
+// than maxRankTerms choices, it returns the tsquery of the texts with every
+// word and at least one repeated, and marks, the per-word tsqueries whose
+// matches the caller counts.
+func rankQuery(words []string, repeated int) (tsq string, marks []string) {
+	once := func(w string) string { return quoteTerm(w) + " & !" + quoteTerm(bigmath.RepeatMark+w) }
+	twice := func(w string) string { return quoteTerm(bigmath.RepeatMark + w) }
+	if choices(len(words), repeated) > maxRankTerms {
+		any := make([]string, len(words))
+		for i, w := range words {
+			any[i] = twice(w)
+		}
+		return allWords(words) + " & (" + strings.Join(any, " | ") + ")", any
+	}
+	var alts []string
+	pick := make([]bool, len(words))
+	var walk func(i, left int)
+	walk = func(i, left int) {
+		if i == len(words) {
+			if left == 0 {
+				parts := make([]string, len(words))
+				for j, w := range words {
+					if pick[j] {
+						parts[j] = twice(w)
+					} else {
+						parts[j] = once(w)
+					}
+				}
+				alts = append(alts, "("+strings.Join(parts, " & ")+")")
+			}
+			return
+		}
+		if left > 0 {
+			pick[i] = true
+			walk(i+1, left-1)
+			pick[i] = false
+		}
+		if len(words)-i > left {
+			walk(i+1, left)
+		}
+	}
+	walk(0, repeated)
+	return strings.Join(alts, " | "), nil
+}
+
+// choices is n choose k, saturating at maxRankTerms+1.
+func choices(n, k int) int {
+	c := 1
+	for i := range k {
+		c = c * (n - i) / (i + 1)
+		if c > maxRankTerms {
+			return maxRankTerms + 1
+		}
+	}
+	return c
+}
+
+// allWords is the tsquery of the texts that have every one of words.
+func allWords(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = quoteTerm(w)
+	}
+	return strings.Join(parts, " & ")
+}
+
+// quoteTerm quotes a search term for tsquery input. Terms are letters
+// and digits, with a leading RepeatMark at most; quotes and backslashes
+// are escaped all the same.
+func quoteTerm(t string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(t) + "'"
 }
 
 // GetProblem returns the problem with the given id, or an error wrapping

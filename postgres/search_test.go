@@ -1,14 +1,19 @@
 package postgres_test
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/internal/testutil"
+	"github.com/bigmath/bigmath/migrations"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -48,7 +53,7 @@ func TestSearchRanked(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
+			if diff := gocmp.Diff(tc.want, ids(got)); diff != "" {
 				t.Errorf("ids (-want +got):\n%s", diff)
 			}
 			for i := 1; i < len(got); i++ {
@@ -76,7 +81,7 @@ func TestSearchRanked(t *testing.T) {
 			last := page[len(page)-1]
 			after = bigmath.ProblemCursor{Rank: last.Rank, ID: last.ID}
 		}
-		if diff := cmp.Diff([]string{"s1", "s2", "s4", "s5"}, all); diff != "" {
+		if diff := gocmp.Diff([]string{"s1", "s2", "s4", "s5"}, all); diff != "" {
 			t.Errorf("pages of one (-want +got):\n%s", diff)
 		}
 	})
@@ -86,7 +91,7 @@ func TestSearchRanked(t *testing.T) {
 			t.Fatal(err)
 		}
 		var plan string
-		rows, err := pool.Query(ctx, `EXPLAIN SELECT id FROM problems WHERE search @@ plainto_tsquery('simple', 'prime')`)
+		rows, err := pool.Query(ctx, `EXPLAIN SELECT id FROM problems WHERE search @@ '''+prime'''::tsquery`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,4 +105,153 @@ func TestSearchRanked(t *testing.T) {
 			t.Errorf("plan does not use problems_search_idx:\n%s", plan)
 		}
 	})
+}
+
+// TestSearchRankOrder checks listings with a search against the rule
+// computed here from bigmath.SearchTerms (every word of the query; rank =
+// words, each counted at most twice; then id), for queries of one to six
+// words that many, few or no problems match, read in pages of several
+// sizes: small pages are served from the window in id order when the
+// words are common, and from the text index when they are rare in it.
+func TestSearchRankOrder(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.NewStore(pool)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 4))
+	common := []string{"apple", "pear", "plum", "fig", "lime", "kiwi"}
+	var fixtures []testutil.Problem
+	texts := map[string]string{}
+	for i := range 1500 {
+		var words []string
+		for _, w := range common {
+			if r.IntN(3) > 0 {
+				for range 1 + r.IntN(3) {
+					words = append(words, w)
+				}
+			}
+		}
+		if r.IntN(100) == 0 {
+			words = append(words, "quince") // rare
+		}
+		if i >= 1400 && r.IntN(4) == 0 {
+			words = append(words, "date", "date") // only late in id order
+		}
+		r.Shuffle(len(words), func(a, b int) { words[a], words[b] = words[b], words[a] })
+		id := fmt.Sprintf("r%04d", i)
+		text := strings.Join(words, " ") + "?"
+		texts[id] = text
+		fixtures = append(fixtures, testutil.Problem{ID: id, Source: "alpha", Text: text})
+	}
+	insertFixtures(t, pool, fixtures)
+	if _, err := pool.Exec(ctx, "ANALYZE problems"); err != nil {
+		t.Fatal(err)
+	}
+	ranks := map[string]float32{}
+	want := func(q string) []string {
+		words := bigmath.SearchWords(q)
+		type hit struct {
+			id   string
+			rank int
+		}
+		var hits []hit
+		for id, text := range texts {
+			terms := bigmath.SearchTerms(text)
+			rank := 0
+			for _, w := range words {
+				if _, ok := slices.BinarySearch(terms, w); !ok {
+					rank = -1
+					break
+				}
+				rank++
+				if _, ok := slices.BinarySearch(terms, bigmath.RepeatMark+w); ok {
+					rank++
+				}
+			}
+			if rank > 0 {
+				hits = append(hits, hit{id, rank})
+				ranks[id] = float32(rank)
+			}
+		}
+		slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(b.rank-a.rank, strings.Compare(a.id, b.id)) })
+		out := []string{}
+		for _, h := range hits {
+			out = append(out, h.id)
+		}
+		return out
+	}
+	queries := []string{"apple", "Plum plum", "quince", "date", "fig lime", "quince apple", "date pear", "apple pear plum",
+		"apple pear plum fig", "apple pear plum fig lime kiwi", "kiwi quince date", "banana"}
+	for _, q := range queries {
+		for _, size := range []int{1, 3, 40, 2000} {
+			if size == 1 && len(want(q)) > 60 {
+				continue // pages of one: only for the short listings
+			}
+			t.Run(fmt.Sprintf("%s/%d", q, size), func(t *testing.T) {
+				wantIDs := want(q)
+				got := []string{}
+				var after bigmath.ProblemCursor
+				for {
+					page, err := store.ListProblems(ctx, bigmath.ProblemFilter{Q: q}, after, size)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range page {
+						if p.Rank != ranks[p.ID] {
+							t.Fatalf("%s has rank %g, want %g", p.ID, p.Rank, ranks[p.ID])
+						}
+					}
+					got = append(got, ids(page)...)
+					if len(page) < size {
+						break
+					}
+					last := page[len(page)-1]
+					after = bigmath.ProblemCursor{Rank: last.Rank, ID: last.ID}
+				}
+				if diff := gocmp.Diff(wantIDs, got); diff != "" {
+					t.Errorf("q=%q in pages of %d (-want +got):\n%s", q, size, diff)
+				}
+			})
+		}
+	}
+}
+
+// TestSearchTermsBackfill checks that the SQL with which migration 007
+// gave the rows stored before it their terms makes bigmath.SearchTerms's
+// terms for ASCII texts.
+func TestSearchTermsBackfill(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	texts := []string{
+		"Find x. FIND y!", `Compute $\frac{1}{2} + \frac{3}{4}$, then x_1 = 3x.`, "well-known 2.5 km; 10km",
+		"The  the THE: a a a b", "?", strings.Repeat("z", 201) + " ok ok",
+	}
+	var fs []testutil.Problem
+	for i, text := range texts {
+		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("b%d", i), Source: "alpha", Text: text})
+	}
+	insertFixtures(t, pool, fs)
+	sql, err := migrations.FS.ReadFile("007_search_terms.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update, _, _ := strings.Cut(string(sql[strings.Index(string(sql), "UPDATE problems SET search"):]), ";\n")
+	if _, err := pool.Exec(ctx, "UPDATE problems SET search = ''; "+update); err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range texts {
+		var got []string
+		if err := pool.QueryRow(ctx, `SELECT tsvector_to_array(search) FROM problems WHERE id = $1`, fmt.Sprintf("b%d", i)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		want := bigmath.SearchTerms(text)
+		if want == nil {
+			want = []string{}
+		}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Errorf("%q (-SearchTerms +migration):\n%s", text, diff)
+		}
+	}
 }

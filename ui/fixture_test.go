@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/api"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
@@ -67,14 +68,15 @@ func insert(tb testing.TB, pool *pgxpool.Pool) {
 		}
 		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, source_revision, row_key, raw_hash, license,
 				problem_raw, problem_norm, solution, domain, difficulty, answer_raw, answer_canonical, answer_kind,
-				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra)
+				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra, search)
 			VALUES ($1, (SELECT id FROM sources WHERE name = $2), 'rev1', 'row-' || $1, '\xbeef', 'MIT',
 				$3 || E'\n', $3, 'Because.', 'algebra', $4, '48', '48', $5,
 				$6, CASE WHEN $6 = 'dropped' THEN 'classify' ELSE '' END, $7, NULLIF($8, ''), NULLIF($9, ''), $10, $11, $12,
 				CASE WHEN $6 = 'dropped' THEN '[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":false,"reason":"proof"}]'::jsonb
 				ELSE '[{"stage":"normalize","pass":true,"reason":""},{"stage":"classify","pass":true,"reason":""},{"stage":"dedup","pass":true,"reason":"canonical copy"}]'::jsonb END,
-				'{"topic":"x"}')`,
-			f.id, f.source, f.text, f.difficulty, kind, status, f.reason, f.dupOf, f.cluster, contaminated, f.attempts, f.correct)
+				'{"topic":"x"}', coalesce(array_to_tsvector($13::text[]), ''))`,
+			f.id, f.source, f.text, f.difficulty, kind, status, f.reason, f.dupOf, f.cluster, contaminated, f.attempts, f.correct,
+			bigmath.SearchTerms(f.text))
 		if err != nil {
 			tb.Fatalf("insert %s: %v", f.id, err)
 		}

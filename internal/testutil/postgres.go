@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bigmath/bigmath"
 )
 
 // CheckAttempts checks the attempt and correct counts of a stored problem
@@ -61,12 +63,12 @@ func InsertProblems(tb testing.TB, pool *pgxpool.Pool, ps []Problem, fill func(*
 		}
 		_, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, source_revision, row_key, raw_hash, license,
 				problem_raw, problem_norm, solution, domain, difficulty, answer_raw, answer_canonical, answer_kind,
-				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra)
+				status, stage, reason, duplicate_of, cluster_id, contaminated, attempts, correct, verdicts, extra, search)
 			VALUES ($1, (SELECT id FROM sources WHERE name = $2), $3, $4, $5, $6, $7 || $8, $7, $9, $10, $11, $12, $13, $14,
-				$15, $16, $17, NULLIF($18, ''), NULLIF($19, ''), $20, $21, $22, $23::jsonb, $24::jsonb)`,
+				$15, $16, $17, NULLIF($18, ''), NULLIF($19, ''), $20, $21, $22, $23::jsonb, $24::jsonb, coalesce(array_to_tsvector($25::text[]), ''))`,
 			p.ID, p.Source, p.Revision, p.RowKey, p.RawHash, p.License, p.Text, p.RawSuffix, p.Solution, p.Domain, p.Difficulty,
 			p.AnswerRaw, p.AnswerCanonical, p.Kind, p.Status, p.Stage, p.Reason, p.DupOf, p.Cluster, p.Contaminated,
-			p.Attempts, p.Correct, cmp.Or(p.Verdicts, "[]"), cmp.Or(p.Extra, "{}"))
+			p.Attempts, p.Correct, cmp.Or(p.Verdicts, "[]"), cmp.Or(p.Extra, "{}"), bigmath.SearchTerms(p.Text))
 		if err != nil {
 			tb.Fatalf("insert %s: %v", p.ID, err)
 		}

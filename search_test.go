@@ -1,0 +1,91 @@
+package bigmath_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bigmath/bigmath"
+)
+
+func TestSearchTerms(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"words lower-cased, sorted, distinct", "Find x. FIND y!", []string{"+find", "find", "x", "y"}},
+		{"digits and letters make one word", "x2 + 3x = 10", []string{"10", "3x", "x2"}},
+		{"LaTeX commands are words", `$\frac{1}{2}$ of $\frac{3}{4}$`, []string{"+frac", "1", "2", "3", "4", "frac", "of"}},
+		{"underscores and hyphens split", "x_1 well-known", []string{"1", "known", "well", "x"}},
+		{"non-ASCII letters", "Ένα ΈΝΑ 如图所示 naïve", []string{"+ένα", "naïve", "ένα", "如图所示"}},
+		{"empty", " ,.;", []string{}},
+		{"a word too long to search is left out", strings.Repeat("a", 201) + " b", []string{"b"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := bigmath.SearchTerms(tc.text)
+			if got == nil {
+				got = []string{}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("SearchTerms(%q) (-want +got):\n%s", tc.text, diff)
+			}
+		})
+	}
+}
+
+func TestSearchWords(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"prime number", []string{"prime", "number"}},
+		{"Prime & PRIME | number!", []string{"prime", "number"}},
+		{"'; DROP TABLE problems; --", []string{"drop", "table", "problems"}},
+		{"+prime", []string{"prime"}},
+		{"  ", []string{}},
+	}
+	for _, tc := range tests {
+		got := bigmath.SearchWords(tc.q)
+		if got == nil {
+			got = []string{}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("SearchWords(%q) (-want +got):\n%s", tc.q, diff)
+		}
+	}
+}
+
+// FuzzSearchTerms checks the terms of any text: sorted and distinct, each
+// a word of the text (letters and digits, lower-cased) or RepeatMark and a
+// word that is also a term; and a query made of the text matches it.
+func FuzzSearchTerms(f *testing.F) {
+	for _, s := range []string{"Find x. FIND y!", `$\frac{1}{2}$`, "如图 a a", "ǅ ǆ İ", "\xff\xfe a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		terms := bigmath.SearchTerms(text)
+		if !slices.IsSorted(terms) || len(slices.Compact(slices.Clone(terms))) != len(terms) {
+			t.Fatalf("terms %q are not sorted and distinct", terms)
+		}
+		for _, term := range terms {
+			w, marked := strings.CutPrefix(term, bigmath.RepeatMark)
+			if w == "" || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) >= 0 {
+				t.Fatalf("term %q of %q is not a word", term, text)
+			}
+			if marked {
+				if _, ok := slices.BinarySearch(terms, w); !ok {
+					t.Fatalf("term %q without %q", term, w)
+				}
+			}
+		}
+		for _, w := range bigmath.SearchWords(text) {
+			if _, ok := slices.BinarySearch(terms, w); !ok && len(w) <= 200 {
+				t.Fatalf("query word %q of %q is not a term of it (%q)", w, text, terms)
+			}
+		}
+	})
+}
