@@ -38,7 +38,7 @@ const (
 // order and distinct: its words, then RepeatMark+word for each word that
 // occurs at least twice.
 func SearchTerms(text string) []string {
-	words := appendWords(nil, text)
+	words := appendWords(make([]string, 0, len(text)/5+1), text)
 	slices.Sort(words)
 	terms := words[:0]
 	var repeated []string

@@ -89,3 +89,12 @@ func FuzzSearchTerms(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSearchTerms times the terms of a problem of a typical size.
+func BenchmarkSearchTerms(b *testing.B) {
+	text := `Natalie has 3 times as many marbles as Owen. If Owen has 14 marbles, how many marbles do they have altogether? Express your answer as $\frac{a}{b}$ where $a$ and $b$ are coprime.`
+	b.ReportAllocs()
+	for b.Loop() {
+		bigmath.SearchTerms(text)
+	}
+}

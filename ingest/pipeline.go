@@ -480,26 +480,24 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 // not depend on what else is stored (a rerun makes the same links).
 type dedupIndex struct {
 	exact       map[[16]byte]int32
-	bands       map[int64]int32
+	bands       *keyTable
 	ids         []string
 	fps         []dedup.Fingerprint
 	docs        []dedup.Doc // text and canonical gold, for dedup.Confirm
 	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
-	storedBands map[int64]int32
+	storedBands *keyTable
 	storedIDs   []string
 }
 
 func newDedupIndex() *dedupIndex {
-	return &dedupIndex{exact: map[[16]byte]int32{}, bands: map[int64]int32{}, storedBands: map[int64]int32{}}
+	return &dedupIndex{exact: map[[16]byte]int32{}, bands: newKeyTable(), storedBands: newKeyTable()}
 }
 
 func (ix *dedupIndex) addStored(id string, bands []int64) {
 	i := int32(len(ix.storedIDs))
 	ix.storedIDs = append(ix.storedIDs, id)
 	for _, k := range bands {
-		if _, ok := ix.storedBands[k]; !ok {
-			ix.storedBands[k] = i
-		}
+		ix.storedBands.firstOrAdd(uint64(k), i)
 	}
 }
 
@@ -523,10 +521,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	ix.exact[pr.exactKey] = i
 	seen := make([]int32, 0, len(pr.row.Bands))
 	for _, k := range pr.row.Bands {
-		c, ok := ix.bands[k]
-		if !ok {
-			ix.bands[k] = i
-		} else if !slices.Contains(seen, c) {
+		if c, ok := ix.bands.firstOrAdd(uint64(k), i); ok && c != i && !slices.Contains(seen, c) {
 			seen = append(seen, c)
 			// Every difference must be an allowed edit (dedup.Explain),
 			// and different golds never merge.
@@ -539,7 +534,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	}
 	seen = seen[:0]
 	for _, k := range pr.row.Bands {
-		if c, ok := ix.storedBands[k]; ok && !slices.Contains(seen, c) {
+		if c, ok := ix.storedBands.get(uint64(k)); ok && !slices.Contains(seen, c) {
 			seen = append(seen, c)
 			b.Candidates = append(b.Candidates, bigmath.Link{A: id, B: ix.storedIDs[c]})
 		}
