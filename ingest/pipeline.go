@@ -481,9 +481,7 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 type dedupIndex struct {
 	exact       map[[16]byte]int32
 	bands       *keyTable
-	ids         []string
-	fps         []dedup.Fingerprint
-	docs        []dedup.Doc // text and canonical gold, for dedup.Confirm
+	rows        keptRows    // id, text, canonical gold and kept fingerprint, for dedup.Confirm
 	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
 	storedBands *keyTable
 	storedIDs   []string
@@ -510,14 +508,11 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	}
 	id := pr.row.ID
 	if e, ok := ix.exact[pr.exactKey]; ok {
-		b.Links = append(b.Links, bigmath.NewLink(id, ix.ids[e], 1))
+		b.Links = append(b.Links, bigmath.NewLink(id, ix.rows.id(e), 1))
 		return
 	}
-	i := int32(len(ix.ids))
-	ix.ids = append(ix.ids, id)
-	ix.fps = append(ix.fps, pr.fp.Kept())
 	doc := dedup.Doc{Text: pr.row.ProblemNorm, Answer: pr.row.Answer.Canonical}
-	ix.docs = append(ix.docs, doc)
+	i := ix.rows.add(id, doc, pr.fp)
 	ix.exact[pr.exactKey] = i
 	seen := make([]int32, 0, len(pr.row.Bands))
 	for _, k := range pr.row.Bands {
@@ -525,9 +520,10 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 			seen = append(seen, c)
 			// Every difference must be an allowed edit (dedup.Explain),
 			// and different golds never merge.
-			if sim, d := dedup.Confirm(ix.fps[c], ix.docs[c], pr.fp, doc, ix.mode); d.Duplicate {
-				l := bigmath.NewLink(id, ix.ids[c], sim)
-				l.Edits = d.LinkEdits(ix.ids[c], id)
+			if sim, d := dedup.Confirm(ix.rows.fingerprint(c), ix.rows.doc(c), pr.fp, doc, ix.mode); d.Duplicate {
+				cid := ix.rows.id(c)
+				l := bigmath.NewLink(id, cid, sim)
+				l.Edits = d.LinkEdits(cid, id)
 				b.Links = append(b.Links, l)
 			}
 		}
