@@ -481,8 +481,8 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 type dedupIndex struct {
 	exact       map[[16]byte]int32
 	bands       *keyTable
-	rows        keptRows    // id, text, canonical gold and kept fingerprint, for dedup.Confirm
-	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
+	rows        keptRows   // id, text, canonical gold and kept fingerprint, for dedup.Confirm
+	mode        dedup.Mode // dedup.Benchmark for a benchmark source
 	storedBands *keyTable
 	storedIDs   []string
 }
