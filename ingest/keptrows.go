@@ -1,6 +1,10 @@
 package ingest
 
-import "github.com/bigmath/bigmath/dedup"
+import (
+	"unsafe"
+
+	"github.com/bigmath/bigmath/dedup"
+)
 
 // keptRows holds what the dedup index keeps of each row of a run (its id,
 // the text and canonical gold that dedup.Confirm compares, and the kept
@@ -9,7 +13,7 @@ import "github.com/bigmath/bigmath/dedup"
 // live object on each cycle, then has a few hundred objects to mark
 // instead of several million, and the rows' own strings are freed once
 // they are written. Reading a row back (fingerprint, doc, id) allocates
-// only the strings, and only the index's candidates are read.
+// nothing.
 type keptRows struct {
 	meta  []keptMeta
 	bytes arena[byte]
@@ -84,13 +88,24 @@ func (k *keptRows) add(id string, doc dedup.Doc, fp dedup.Fingerprint) int32 {
 	return int32(len(k.meta) - 1)
 }
 
+// str returns the bytes of a stored run as a string without copying them:
+// the arena never changes a byte it has stored, and the string keeps its
+// chunk alive.
+func (k *keptRows) str(s span) string {
+	b := k.bytes.get(s)
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
 // id returns row i's id.
-func (k *keptRows) id(i int32) string { return string(k.bytes.get(k.meta[i].id)) }
+func (k *keptRows) id(i int32) string { return k.str(k.meta[i].id) }
 
 // doc returns row i's text and canonical gold.
 func (k *keptRows) doc(i int32) dedup.Doc {
 	m := &k.meta[i]
-	return dedup.Doc{Text: string(k.bytes.get(m.text)), Answer: string(k.bytes.get(m.answer))}
+	return dedup.Doc{Text: k.str(m.text), Answer: k.str(m.answer)}
 }
 
 // fingerprint returns row i's kept fingerprint (as Fingerprint.Kept: no

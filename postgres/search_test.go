@@ -30,6 +30,7 @@ func TestSearchRanked(t *testing.T) {
 		{ID: "s4", Source: "beta", Text: "Is 91 PRIME?"},
 		{ID: "s5", Source: "alpha", Text: "Is 91 prime?"},
 		{ID: "s6", Source: "alpha", Text: "Is 97 prime?", Status: "dropped"},
+		{ID: "s7", Source: "beta", Text: "Is 91 prime ?", DupOf: "s5", Cluster: "s5"},
 	})
 	tests := []struct {
 		name string
@@ -45,6 +46,8 @@ func TestSearchRanked(t *testing.T) {
 		{"a number", bigmath.ProblemFilter{Q: "91"}, []string{"s4", "s5"}},
 		{"with a filter", bigmath.ProblemFilter{Q: "prime", Sources: []string{"beta"}}, []string{"s4"}},
 		{"no stemming", bigmath.ProblemFilter{Q: "primes"}, []string{}},
+		{"dropped problems and copies, which the index leaves out", bigmath.ProblemFilter{Q: "prime", Status: "dropped"}, []string{"s6", "s7"}},
+		{"all", bigmath.ProblemFilter{Q: "prime", Status: "all"}, []string{"s1", "s2", "s4", "s5", "s6", "s7"}},
 		{"punctuation between words is ignored", bigmath.ProblemFilter{Q: "prime & number | !"}, []string{"s1", "s2"}},
 	}
 	for _, tc := range tests {
@@ -91,7 +94,7 @@ func TestSearchRanked(t *testing.T) {
 			t.Fatal(err)
 		}
 		var plan string
-		rows, err := pool.Query(ctx, `EXPLAIN SELECT id FROM problems WHERE search @@ '''+prime'''::tsquery`)
+		rows, err := pool.Query(ctx, `EXPLAIN SELECT id FROM problems WHERE duplicate_of IS NULL AND search @@ '''+prime'''::tsquery`)
 		if err != nil {
 			t.Fatal(err)
 		}
