@@ -42,15 +42,9 @@ func (a *arena[T]) add(vs []T) span {
 	if len(vs) == 0 {
 		return span{}
 	}
-	last := len(a.chunks) - 1
-	if last < 0 || len(a.chunks[last])+len(vs) > cap(a.chunks[last]) {
-		a.chunks = append(a.chunks, make([]T, 0, max(arenaChunk, len(vs))))
-		last++
-	}
-	c := a.chunks[last]
-	s := span{chunk: uint32(last), off: uint32(len(c)), n: uint32(len(vs))}
-	a.chunks[last] = append(c, vs...)
-	return s
+	sp := a.reserve(len(vs))
+	a.chunks[sp.chunk] = append(a.chunks[sp.chunk], vs...)
+	return sp
 }
 
 // addString is add for the bytes of s.
@@ -58,15 +52,20 @@ func addString(a *arena[byte], s string) span {
 	if len(s) == 0 {
 		return span{}
 	}
+	sp := a.reserve(len(s))
+	a.chunks[sp.chunk] = append(a.chunks[sp.chunk], s...)
+	return sp
+}
+
+// reserve returns the span that the next n > 0 values will take, starting
+// a chunk when the last has no room for them; the caller appends them.
+func (a *arena[T]) reserve(n int) span {
 	last := len(a.chunks) - 1
-	if last < 0 || len(a.chunks[last])+len(s) > cap(a.chunks[last]) {
-		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, len(s))))
+	if last < 0 || len(a.chunks[last])+n > cap(a.chunks[last]) {
+		a.chunks = append(a.chunks, make([]T, 0, max(arenaChunk, n)))
 		last++
 	}
-	c := a.chunks[last]
-	sp := span{chunk: uint32(last), off: uint32(len(c)), n: uint32(len(s))}
-	a.chunks[last] = append(c, s...)
-	return sp
+	return span{chunk: uint32(last), off: uint32(len(a.chunks[last])), n: uint32(n)}
 }
 
 // get returns the stored run (nil for an empty one), capped so that an

@@ -22,14 +22,17 @@ func TestKeptRows(t *testing.T) {
 	}
 	var rows []row
 	for i := range 3000 {
+		id := fmt.Sprintf("p_%04d", i)
 		text := fmt.Sprintf("Natalie has %d marbles and Owen has %d. How many do they have altogether?", i, 2*i)
 		switch {
+		case i == 0:
+			id, text = "", "" // empty runs first, before any chunk
 		case i == 7:
 			text = ""
 		case i == 1500:
 			text = strings.Repeat("a long text ", arenaChunk/8)
 		}
-		r := row{id: fmt.Sprintf("p_%04d", i), doc: dedup.Doc{Text: text, Answer: fmt.Sprint(3 * i)}, fp: h.Fingerprint(text)}
+		r := row{id: id, doc: dedup.Doc{Text: text, Answer: fmt.Sprint(3 * i)}, fp: h.Fingerprint(text)}
 		rows = append(rows, r)
 		if got := k.add(r.id, r.doc, r.fp); got != int32(i) {
 			t.Fatalf("add returned %d, want %d", got, i)
