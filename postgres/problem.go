@@ -170,6 +170,9 @@ func (s *Store) listRanked(ctx context.Context, f bigmath.ProblemFilter, after b
 	}
 	rest := f
 	rest.Q = ""
+	if len(words) > maxRankLevels {
+		return s.listRankedAtOnce(ctx, rest, words, after, limit)
+	}
 	for repeated := len(words); repeated >= 0 && len(out) < limit; repeated-- {
 		rank := bigmath.SearchRank(len(words), repeated)
 		var afterID string
@@ -186,6 +189,78 @@ func (s *Store) listRanked(ctx context.Context, f bigmath.ProblemFilter, after b
 		}
 	}
 	return out, nil
+}
+
+// maxRankLevels bounds the words of a query whose ranks listRanked reads
+// one by one (a query of n words has n+1 ranks); a longer query, whose
+// words together are rare, is ranked at once (listRankedAtOnce).
+const maxRankLevels = 8
+
+// listRankedAtOnce is listRanked in one query: every problem that has all
+// of words (from the text index) is ranked by counting its repeated words,
+// and the page is the top of that order.
+func (s *Store) listRankedAtOnce(ctx context.Context, rest bigmath.ProblemFilter, words []string, after bigmath.ProblemCursor, limit int) ([]bigmath.Problem, error) {
+	var args []any
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := filterSQL(rest, &args)
+	marks := make([]string, len(words))
+	for i, w := range words {
+		marks[i] = quoteTerm(bigmath.RepeatMark + w)
+	}
+	rank := `(` + param(len(words)) + `::int + (SELECT count(*) FROM unnest(` + param(marks) + `::tsquery[]) AS t WHERE p.search @@ t))::real`
+	where += " AND p.search @@ " + param(allWords(words)) + "::tsquery"
+	if after.ID != "" {
+		r, id := param(after.Rank), param(after.ID)
+		where += ` AND (` + rank + ` < ` + r + `::real OR (` + rank + ` = ` + r + `::real AND p.id > ` + id + `))`
+	}
+	q := `WITH top AS (SELECT p.id, ` + rank + ` AS rank FROM problems p JOIN sources s ON s.id = p.source_id
+			WHERE ` + where + ` ORDER BY rank DESC, p.id LIMIT ` + param(limit) + `)
+		SELECT ` + problemColumns + `, top.rank FROM top JOIN problems p ON p.id = top.id JOIN sources s ON s.id = p.source_id
+		ORDER BY top.rank DESC, p.id`
+	tx, err := s.indexOnly(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.Background())
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	defer rows.Close()
+	out := []bigmath.Problem{}
+	for rows.Next() {
+		var r float32
+		p, err := scanProblem(rows, &r)
+		if err != nil {
+			return nil, fmt.Errorf("list problems: %w", interpretError(err))
+		}
+		p.Rank = r
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// indexOnly begins a read-only transaction whose planner takes matches
+// from the text index rather than scanning in id order (which it may
+// estimate cheaper for a rare conjunction it thinks common), and does not
+// compile plans: the costs that keep it from the scans are large enough to
+// call for JIT, which takes longer than the query.
+func (s *Store) indexOnly(ctx context.Context) (pgx.Tx, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL jit = off"); err != nil {
+		tx.Rollback(context.Background())
+		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+	}
+	return tx, nil
 }
 
 // rankWindow is how many of the filter's problems, in id order, rankPage
@@ -242,18 +317,12 @@ func (s *Store) rankPage(ctx context.Context, rest bigmath.ProblemFilter, words 
 	if err != nil || len(out)-n == limit {
 		return out, err
 	}
-	// Rare: sort the matches the text index finds. The planner is kept
-	// from the id-order scan it might estimate cheaper, and from compiling
-	// the plan: the costs that keep it away are large enough to call for
-	// JIT, which takes longer than the query.
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	// Rare: sort the matches the text index finds.
+	tx, err := s.indexOnly(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list problems: %w", interpretError(err))
+		return nil, err
 	}
 	defer tx.Rollback(context.Background())
-	if _, err := tx.Exec(ctx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL jit = off"); err != nil {
-		return nil, fmt.Errorf("list problems: %w", interpretError(err))
-	}
 	indexed := page(`SELECT p.id FROM problems p JOIN sources s ON s.id = p.source_id
 		WHERE ` + where + ` AND p.` + match + ` ORDER BY p.id LIMIT ` + lim)
 	return s.queryProblemsIn(ctx, tx, indexed, args[:len(args)-1], rank, out[:n]) // all but the window
