@@ -27,8 +27,8 @@ const RepeatMark = "+"
 
 // maxTermBytes bounds one word of a search (longer runs, which are not
 // words a reader searches for, are left out of the terms), and
-// maxTermsBytes the terms of one text together (PostgreSQL's tsvector holds
-// at most 1 MB).
+// maxTermsBytes the terms of one text together, with their entries
+// (PostgreSQL's tsvector holds at most 1 MB).
 const (
 	maxTermBytes  = 200
 	maxTermsBytes = 512 << 10
@@ -49,7 +49,11 @@ func SearchTerms(text string) []string {
 			j++
 		}
 		w := words[i]
-		if size += len(w) + 1; size > maxTermsBytes {
+		// A tsvector lexeme takes its bytes and a 4-byte entry.
+		if size += len(w) + 4; j-i > 1 {
+			size += len(RepeatMark) + len(w) + 4
+		}
+		if size > maxTermsBytes {
 			break
 		}
 		terms = append(terms, w)

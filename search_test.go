@@ -1,6 +1,7 @@
 package bigmath_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -96,5 +97,22 @@ func BenchmarkSearchTerms(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		bigmath.SearchTerms(text)
+	}
+}
+
+// TestSearchTermsBounded checks that the terms of a huge text of distinct
+// words, each twice, stay within what a tsvector holds.
+func TestSearchTermsBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 300000 {
+		fmt.Fprintf(&b, "w%d w%d ", i, i)
+	}
+	terms := bigmath.SearchTerms(b.String())
+	size := 0
+	for _, term := range terms {
+		size += len(term) + 4
+	}
+	if size > 512<<10 || len(terms) < 10000 {
+		t.Errorf("%d terms of %d bytes with their entries; want many, within 512 KiB", len(terms), size)
 	}
 }

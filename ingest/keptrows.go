@@ -114,6 +114,3 @@ func (k *keptRows) fingerprint(i int32) dedup.Fingerprint {
 	return dedup.Fingerprint{Exact: m.exact, Content: m.content, AuxNumbers: m.auxNumbers,
 		Shingles: k.nums.get(m.shingles), Aux: k.nums.get(m.aux), Numbers: k.nums.get(m.nums)}
 }
-
-// len is the number of rows.
-func (k *keptRows) len() int { return len(k.meta) }

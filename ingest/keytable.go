@@ -57,47 +57,43 @@ func (t *keyTable) firstOrAdd(k uint64, v int32) (int32, bool) {
 		t.grow()
 	}
 	s := stored(k)
-	mask := len(t.keys) - 1
-	for i := t.slot(s); ; i = (i + 1) & mask {
-		switch t.keys[i] {
-		case s:
-			return t.vals[i], true
-		case 0:
-			t.keys[i], t.vals[i] = s, v
-			t.n++
-			return v, false
-		}
+	i := t.find(s)
+	if t.keys[i] == s {
+		return t.vals[i], true
 	}
+	t.keys[i], t.vals[i] = s, v
+	t.n++
+	return v, false
 }
 
 // get returns the value stored for k.
 func (t *keyTable) get(k uint64) (int32, bool) {
 	s := stored(k)
-	mask := len(t.keys) - 1
-	for i := t.slot(s); ; i = (i + 1) & mask {
-		switch t.keys[i] {
-		case s:
-			return t.vals[i], true
-		case 0:
-			return 0, false
-		}
+	if i := t.find(s); t.keys[i] == s {
+		return t.vals[i], true
 	}
+	return 0, false
+}
+
+// find returns the slot of the stored key s, or the empty slot where it
+// would go (the table is never full).
+func (t *keyTable) find(s uint64) int {
+	mask := len(t.keys) - 1
+	i := t.slot(s)
+	for t.keys[i] != s && t.keys[i] != 0 {
+		i = (i + 1) & mask
+	}
+	return i
 }
 
 // grow doubles the table.
 func (t *keyTable) grow() {
 	keys, vals := t.keys, t.vals
 	t.alloc(uint(bits.Len(uint(len(keys)))))
-	mask := len(t.keys) - 1
 	for j, s := range keys {
-		if s == 0 {
-			continue
-		}
-		for i := t.slot(s); ; i = (i + 1) & mask {
-			if t.keys[i] == 0 {
-				t.keys[i], t.vals[i] = s, vals[j]
-				break
-			}
+		if s != 0 {
+			i := t.find(s)
+			t.keys[i], t.vals[i] = s, vals[j]
 		}
 	}
 }

@@ -154,7 +154,7 @@ func (s *Store) ListProblems(ctx context.Context, f bigmath.ProblemFilter, after
 		FROM problems p JOIN sources s ON s.id = p.source_id
 		WHERE `+where+`
 		ORDER BY p.id
-		LIMIT $`+strconv.Itoa(len(args)), args, 0, nil)
+		LIMIT $`+strconv.Itoa(len(args)), args, false, nil)
 }
 
 // listRanked is ListProblems with a search. The problems of one rank are
@@ -225,25 +225,7 @@ func (s *Store) listRankedAtOnce(ctx context.Context, rest bigmath.ProblemFilter
 		return nil, err
 	}
 	defer tx.Rollback(context.Background())
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list problems: %w", interpretError(err))
-	}
-	defer rows.Close()
-	out := []bigmath.Problem{}
-	for rows.Next() {
-		var r float32
-		p, err := scanProblem(rows, &r)
-		if err != nil {
-			return nil, fmt.Errorf("list problems: %w", interpretError(err))
-		}
-		p.Rank = r
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list problems: %w", interpretError(err))
-	}
-	return out, nil
+	return s.queryProblemsIn(ctx, tx, q, args, true, []bigmath.Problem{})
 }
 
 // indexOnly begins a read-only transaction whose planner takes matches
@@ -301,11 +283,11 @@ func (s *Store) rankPage(ctx context.Context, rest bigmath.ProblemFilter, words 
 	if marks != nil {
 		match += " AND (SELECT count(*) FROM unnest(" + param(marks) + "::tsquery[]) AS t WHERE search @@ t) = " + param(repeated)
 	}
-	lim := param(limit)
+	lim, rk := param(limit), param(rank)
 	// The window is the last parameter: the indexed query has all but it.
 	window := param(min(max(limit*rankWindow, minRankWindow), maxRankWindow))
 	page := func(from string) string {
-		return `SELECT ` + problemColumns + ` FROM (` + from + `) m
+		return `SELECT ` + problemColumns + `, ` + rk + `::real FROM (` + from + `) m
 			JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id
 			ORDER BY p.id`
 	}
@@ -313,7 +295,7 @@ func (s *Store) rankPage(ctx context.Context, rest bigmath.ProblemFilter, words 
 			WHERE ` + where + ` ORDER BY p.id LIMIT ` + window + `) m
 		WHERE ` + match + ` ORDER BY id LIMIT ` + lim)
 	n := len(out)
-	out, err := s.queryProblems(ctx, windowed, args, rank, out)
+	out, err := s.queryProblems(ctx, windowed, args, true, out)
 	if err != nil || len(out)-n == limit {
 		return out, err
 	}
@@ -325,19 +307,19 @@ func (s *Store) rankPage(ctx context.Context, rest bigmath.ProblemFilter, words 
 	defer tx.Rollback(context.Background())
 	indexed := page(`SELECT p.id FROM problems p JOIN sources s ON s.id = p.source_id
 		WHERE ` + where + ` AND p.` + match + ` ORDER BY p.id LIMIT ` + lim)
-	return s.queryProblemsIn(ctx, tx, indexed, args[:len(args)-1], rank, out[:n]) // all but the window
+	return s.queryProblemsIn(ctx, tx, indexed, args[:len(args)-1], true, out[:n]) // all but the window
 }
 
-// queryProblems appends the problems q selects to out, with Rank set to
-// rank.
-func (s *Store) queryProblems(ctx context.Context, q string, args []any, rank float32, out []bigmath.Problem) ([]bigmath.Problem, error) {
-	return s.queryProblemsIn(ctx, s.pool, q, args, rank, out)
+// queryProblems appends the problems q selects (problemColumns, then the
+// rank when ranked) to out.
+func (s *Store) queryProblems(ctx context.Context, q string, args []any, ranked bool, out []bigmath.Problem) ([]bigmath.Problem, error) {
+	return s.queryProblemsIn(ctx, s.pool, q, args, ranked, out)
 }
 
 // queryProblemsIn is queryProblems on db.
 func (s *Store) queryProblemsIn(ctx context.Context, db interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, q string, args []any, rank float32, out []bigmath.Problem) ([]bigmath.Problem, error) {
+}, q string, args []any, ranked bool, out []bigmath.Problem) ([]bigmath.Problem, error) {
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list problems: %w", interpretError(err))
@@ -347,7 +329,12 @@ func (s *Store) queryProblemsIn(ctx context.Context, db interface {
 		out = make([]bigmath.Problem, 0, 16)
 	}
 	for rows.Next() {
-		p, err := scanProblem(rows)
+		var rank float32
+		var extra []any
+		if ranked {
+			extra = []any{&rank}
+		}
+		p, err := scanProblem(rows, extra...)
 		if err != nil {
 			return nil, fmt.Errorf("list problems: %w", interpretError(err))
 		}
@@ -436,8 +423,10 @@ func allWords(words []string) string {
 // and digits, with a leading RepeatMark at most; quotes and backslashes
 // are escaped all the same.
 func quoteTerm(t string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(t) + "'"
+	return "'" + termEscaper.Replace(t) + "'"
 }
+
+var termEscaper = strings.NewReplacer(`\`, `\\`, `'`, `''`)
 
 // GetProblem returns the problem with the given id, or an error wrapping
 // bigmath.ErrNotFound.
