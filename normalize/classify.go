@@ -366,24 +366,24 @@ func endsWithQED(s string) bool {
 func firstCue(s string, cues []string) (string, int) {
 	best, at := "", -1
 	for _, c := range cues {
-		for from := 0; from < len(s); {
-			k := strings.Index(s[from:], c)
-			if k < 0 {
-				break
-			}
-			k += from
-			e := k + len(c)
-			endOK := !isLetter(c[len(c)-1]) || e >= len(s) || !isWordByte(s[e])
-			if !wordBefore(s, k) && endOK {
-				if at < 0 || k < at {
-					best, at = c, k
-				}
-				break
-			}
-			from = k + 1
+		if k := nextCue(s, c, 0, false); k >= 0 && (at < 0 || k < at) {
+			best, at = c, k
 		}
 	}
 	return best, at
+}
+
+// nextCue returns the first index at or after from where cue c stands in s
+// as words: not inside a word at its end when it ends in a letter, and not
+// after a letter or digit, unless bare is set and c starts with a
+// non-ASCII character (a CJK cue, which its script writes without spaces).
+// It returns -1 when there is none.
+func nextCue(s, c string, from int, bare bool) int {
+	return indexWhere(s, c, from, func(k int) bool {
+		e := k + len(c)
+		endOK := !isLetter(c[len(c)-1]) || e >= len(s) || !isWordByte(s[e])
+		return endOK && (bare && c[0] >= 0x80 || !wordBefore(s, k))
+	})
 }
 
 func isWordByte(c byte) bool { return isAlnum(c) || c >= 0x80 }

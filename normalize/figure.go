@@ -109,18 +109,8 @@ func figureAsDrawing(sent string) bool {
 func allCues(s string, cues []string) []int {
 	var out []int
 	for _, c := range cues {
-		for from := 0; from < len(s); {
-			k := strings.Index(s[from:], c)
-			if k < 0 {
-				break
-			}
-			k += from
-			e := k + len(c)
-			endOK := c[len(c)-1] >= 0x80 || !isLetter(c[len(c)-1]) || e >= len(s) || !isWordByte(s[e])
-			if (c[0] >= 0x80 || !wordBefore(s, k)) && endOK {
-				out = append(out, k)
-			}
-			from = k + 1
+		for k := nextCue(s, c, 0, true); k >= 0; k = nextCue(s, c, k+1, true) {
+			out = append(out, k)
 		}
 	}
 	return out

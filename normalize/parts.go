@@ -112,37 +112,28 @@ func semicolonParts(s string) (string, bool) {
 // after a letter or digit (f(1), x_(2)), and at a line start (or after a
 // sentence end, ":" or ";") when lineStart.
 func labelIndex(s, label string, lineStart bool, from int) int {
-	for k := from; k < len(s); {
-		j := strings.Index(s[k:], label)
-		if j < 0 {
-			return -1
-		}
-		j += k
-		k = j + 1
+	return indexWhere(s, label, from, func(j int) bool {
 		before := byte(' ')
 		if j > 0 {
 			before = s[j-1]
 		}
 		if isWordByte(before) && label[0] < 0x80 || before == '\\' || before == '_' || before == '^' || before == '.' {
-			continue
+			return false
 		}
 		last := label[len(label)-1]
 		if e := j + len(label); (last == '.' || last == ')' && label[0] != '(') && e < len(s) && (isDigit(s[e]) || isLetter(s[e]) || s[e] == '^' || s[e] == '_') {
-			continue // "1.5", "a.b", "a)b"
+			return false // "1.5", "a.b", "a)b"
 		}
-		if lineStart {
-			i := j - 1
-			for i >= 0 && (s[i] == ' ' || s[i] == '\t') {
-				i--
-			}
-			if !(i < 0 || s[i] == '\n' || s[i] == ':' || s[i] == ';' || s[i] == '.' || s[i] == '?' || s[i] == '§' ||
-				i >= 1 && s[i-1] == 0xc2) {
-				continue
-			}
+		if !lineStart {
+			return true
 		}
-		return j
-	}
-	return -1
+		i := j - 1
+		for i >= 0 && (s[i] == ' ' || s[i] == '\t') {
+			i--
+		}
+		return i < 0 || s[i] == '\n' || s[i] == ':' || s[i] == ';' || s[i] == '.' || s[i] == '?' || s[i] == '§' ||
+			i >= 1 && s[i-1] == 0xc2
+	})
 }
 
 // answerParts are the labels of the first two parts of a gold answer.
@@ -178,21 +169,12 @@ func answerHasParts(a string) bool {
 // A label ending in "." or ":" must be followed by a space ("1. 3", not
 // "1.5").
 func answerLabel(s, label string, from int) int {
-	for k := from; k < len(s); {
-		j := strings.Index(s[k:], label)
-		if j < 0 {
-			return -1
-		}
-		j += k
-		k = j + 1
+	return indexWhere(s, label, from, func(j int) bool {
 		if !(j == 0 || s[j-1] == ' ' || s[j-1] == ';' || s[j-1] == ',' || s[j-1] == '\n' || s[j-1] == '$' || s[j-1] == '{') {
-			continue
+			return false
 		}
 		last := label[len(label)-1]
-		if e := j + len(label); (last == '.' || last == ':') && (e >= len(s) || s[e] != ' ') {
-			continue
-		}
-		return j
-	}
-	return -1
+		e := j + len(label)
+		return !((last == '.' || last == ':') && (e >= len(s) || s[e] != ' '))
+	})
 }

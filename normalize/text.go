@@ -175,29 +175,8 @@ func passAt(s string, depth int, lines bool) string {
 			w.delim()
 		case c == '\\':
 			i = command(&w, s, i)
-		case c == '<':
-			if n := calcNoteLen(s, i); n > 0 {
-				i += n
-				continue
-			}
-			if n, repl, ok := htmlTag(s, i); ok {
-				if repl == " " {
-					w.spaceOut()
-				} else {
-					w.str(repl)
-				}
-				i += n
-				continue
-			}
-			w.byte(c)
-			i++
-		case c == '&':
-			if n, repl, ok := entity(s, i); ok {
-				if strings.TrimSpace(repl) == "" {
-					w.spaceOut()
-				} else {
-					w.str(repl)
-				}
+		case c == '<' || c == '&':
+			if n := w.markup(s, i); n > 0 {
 				i += n
 				continue
 			}
@@ -396,6 +375,35 @@ var htmlTags = map[string]string{
 	"sup": "^{", "/sup": "}", "sub": "_{", "/sub": "}",
 }
 
+// markup writes what the calculator note, HTML tag or HTML entity at s[i]
+// stands for and returns its length; it returns 0 when none is there.
+func (w *writer) markup(s string, i int) int {
+	var (
+		n         int
+		repl      string
+		ok, space bool
+	)
+	if s[i] == '<' {
+		if n := calcNoteLen(s, i); n > 0 {
+			return n
+		}
+		n, repl, ok = htmlTag(s, i)
+		space = repl == " "
+	} else {
+		n, repl, ok = entity(s, i)
+		space = strings.TrimSpace(repl) == ""
+	}
+	switch {
+	case !ok:
+		return 0
+	case space:
+		w.spaceOut()
+	default:
+		w.str(repl)
+	}
+	return n
+}
+
 // htmlTag recognises a known HTML tag at s[i] and returns its length and
 // replacement.
 func htmlTag(s string, i int) (n int, repl string, ok bool) {
@@ -466,6 +474,23 @@ func entity(s string, i int) (n int, repl string, ok bool) {
 		dec = foldUnicode(dec)
 	}
 	return k + 1 - i, dec, true
+}
+
+// indexWhere returns the index of the first occurrence of sub in s at or
+// after from at which ok holds, or -1 when there is none.
+func indexWhere(s, sub string, from int, ok func(j int) bool) int {
+	for from < len(s) {
+		j := strings.Index(s[from:], sub)
+		if j < 0 {
+			return -1
+		}
+		j += from
+		if ok(j) {
+			return j
+		}
+		from = j + 1
+	}
+	return -1
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -9,12 +9,10 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 func TestRecordAttempts(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
+	_, pool, _ := newDB(t)
 	addProblem(t, pool, "p_1", "1", "1", "integer", "kept")
 	addProblem(t, pool, "p_2", "2", "2", "integer", "kept")
 	s := postgres.NewStore(pool)

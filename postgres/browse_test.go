@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,13 +8,10 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 func TestDifficultyCounts(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
+	ctx, pool, _ := newDB(t)
 	insertFixtures(t, pool, []testutil.Problem{
 		{ID: "k1", Source: "s", Difficulty: new(float64(1))},
 		{ID: "k2", Source: "s", Difficulty: new(float64(1.04))}, // rounds to 1
@@ -49,9 +45,7 @@ func TestDifficultyCounts(t *testing.T) {
 }
 
 func TestLinksAmong(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
+	ctx, pool, _ := newDB(t)
 	if _, err := pool.Exec(ctx, `INSERT INTO problem_links (a, b, similarity, edits) VALUES
 		('a', 'b', 0.9, '{rename:Natalie->Maria}'), ('b', 'c', 1, '{}'), ('c', 'd', 0.8, '{stop_words,"synonym:total/altogether"}')`); err != nil {
 		t.Fatal(err)

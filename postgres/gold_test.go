@@ -9,7 +9,6 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 // addProblem inserts a problem with a gold answer (test-only SQL).
@@ -26,8 +25,7 @@ func addProblem(tb testing.TB, pool *pgxpool.Pool, id, raw, canonical, kind, sta
 }
 
 func TestGolds(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
+	_, pool, _ := newDB(t)
 	addProblem(t, pool, "p_1", `\frac{1}{2}`, "1/2", "rational", "kept")
 	addProblem(t, pool, "p_2", "7", "7", "integer", "dropped")
 	s := postgres.NewStore(pool)

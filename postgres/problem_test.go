@@ -34,9 +34,7 @@ func ids(ps []bigmath.Problem) []string {
 }
 
 func TestListProblems(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
+	_, pool, store := newDB(t)
 	insertFixtures(t, pool, []testutil.Problem{
 		{ID: "a1", Source: "alpha", Domain: "algebra", Difficulty: new(1.0), Text: "Solve x+1=2 with 100% effort"},
 		{ID: "a2", Source: "alpha", Domain: "geometry", Difficulty: new(3.0), Kind: "rational", Attempts: 4, Correct: 1},
@@ -113,9 +111,7 @@ func TestListProblems(t *testing.T) {
 }
 
 func TestGetProblem(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
+	_, pool, store := newDB(t)
 	fs := []testutil.Problem{{ID: "c1", Source: "alpha", Cluster: "c1", Difficulty: new(2.0), Attempts: 3, Correct: 2}}
 	for i := range 5 {
 		fs = append(fs, testutil.Problem{ID: fmt.Sprintf("c%d", i+2), Source: "beta", Cluster: "c1", DupOf: "c1", Contaminated: []string{"aime"}})
@@ -147,4 +143,12 @@ func TestGetProblem(t *testing.T) {
 	if diff := cmp.Diff([]string{"c1", "c2", "c4"}, members); diff != "" || total != 5 {
 		t.Errorf("ClusterMembers(c1 except c3, 3) = %v, %d; want 5 in all (-want +got):\n%s", members, total, diff)
 	}
+}
+
+// newDB starts a parallel test on a database of its own: the context, the
+// pool and a store on it.
+func newDB(t *testing.T) (context.Context, *pgxpool.Pool, *postgres.Store) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	return context.Background(), pool, postgres.NewStore(pool)
 }

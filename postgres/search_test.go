@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -14,15 +13,10 @@ import (
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/migrations"
-	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 func TestSearchRanked(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
-	ctx := context.Background()
+	ctx, pool, store := newDB(t)
 	insertFixtures(t, pool, []testutil.Problem{
 		{ID: "s1", Source: "alpha", Text: "Prime, prime, prime: is the number 7 prime?"},
 		{ID: "s2", Source: "alpha", Text: "Let a be a prime number. Find a."},
@@ -117,10 +111,7 @@ func TestSearchRanked(t *testing.T) {
 // sizes: small pages are served from the window in id order when the
 // words are common, and from the text index when they are rare in it.
 func TestSearchRankOrder(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
-	ctx := context.Background()
+	ctx, pool, store := newDB(t)
 	r := rand.New(rand.NewPCG(3, 4))
 	common := []string{"apple", "pear", "plum", "fig", "lime", "kiwi", "mango", "peach", "grape"}
 	var fixtures []testutil.Problem
@@ -227,9 +218,7 @@ func TestSearchRankOrder(t *testing.T) {
 // gave the rows stored before it their terms makes bigmath.SearchTerms's
 // terms for ASCII texts.
 func TestSearchTermsBackfill(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	ctx := context.Background()
+	ctx, pool, _ := newDB(t)
 	texts := []string{
 		"Find x. FIND y!", `Compute $\frac{1}{2} + \frac{3}{4}$, then x_1 = 3x.`, "well-known 2.5 km; 10km",
 		"The  the THE: a a a b", "?", strings.Repeat("z", 201) + " ok ok",

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -10,15 +9,10 @@ import (
 
 	"github.com/bigmath/bigmath"
 	"github.com/bigmath/bigmath/internal/testutil"
-	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 func TestSplits(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
-	ctx := context.Background()
+	ctx, pool, store := newDB(t)
 	// 100 problems of alpha with difficulties 1..100, 50 of beta without one.
 	var fs []testutil.Problem
 	for i := range 100 {

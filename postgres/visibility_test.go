@@ -1,13 +1,10 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/bigmath/bigmath"
-	"github.com/bigmath/bigmath/postgres"
-	"github.com/bigmath/bigmath/postgres/pgtest"
 )
 
 // TestRowsOfUnfinishedRunsHidden: the rows of an ingest run that is
@@ -15,10 +12,7 @@ import (
 // are once a later run of the source completes, which adopts the rows it
 // found unchanged.
 func TestRowsOfUnfinishedRunsHidden(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
-	store := postgres.NewStore(pool)
+	ctx, pool, store := newDB(t)
 	var src int64
 	if err := pool.QueryRow(ctx, `INSERT INTO sources (name, role) VALUES ('s', 'corpus') RETURNING id`).Scan(&src); err != nil {
 		t.Fatal(err)
