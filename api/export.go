@@ -36,26 +36,16 @@ func (h *corpus) exportSplit(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	release, ok := h.exportSlot(c)
+	v, release, ok := h.exportVersion(c)
 	if !ok {
 		return
 	}
 	defer release()
-	n, err := versionParam(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	format := export.FormatJSONL
 	if q.Format != "" {
 		format = export.Format(q.Format)
 	}
 	name := c.Param("name")
-	v, err := h.store.GetSplitVersion(c.Request.Context(), name, n)
-	if err != nil {
-		h.storeError(c, err)
-		return
-	}
 	file := fmt.Sprintf("%s-v%d", name, v.Version)
 	if q.Part != "" {
 		file += "-" + q.Part
@@ -63,15 +53,12 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	if format == export.FormatVerl {
 		file += "-verl"
 	}
-	c.Header("Content-Type", format.ContentType())
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file+format.Extension()))
-	c.Header("X-Content-Type-Options", "nosniff")
-	setVersionHeaders(c, v)
+	download(c, format.ContentType(), file+format.Extension(), v)
 
 	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
 	defer iw.clear() // the connection may serve more requests
 	w := export.NewWriter(iw, format)
-	err = h.store.ExportSplitVersion(c.Request.Context(), name, v.Version, bigmath.Part(q.Part), w.WriteFrozen)
+	err := h.store.ExportSplitVersion(c.Request.Context(), name, v.Version, bigmath.Part(q.Part), w.WriteFrozen)
 	if err == nil {
 		err = w.Close()
 	}
@@ -153,8 +140,32 @@ func (iw *idleWriter) Write(p []byte) (int, error) {
 // clear removes the write deadline.
 func (iw *idleWriter) clear() { _ = iw.rc.SetWriteDeadline(time.Time{}) }
 
-// setVersionHeaders names the version served and its content hash.
-func setVersionHeaders(c *gin.Context, v bigmath.SplitVersion) {
+// exportVersion takes an export slot and looks up the version of the split
+// the request names. When it cannot, it has answered the request and ok is
+// false; else the caller must call release when done.
+func (h *corpus) exportVersion(c *gin.Context) (v bigmath.SplitVersion, release func(), ok bool) {
+	n, err := versionParam(c)
+	if err != nil {
+		respondError(c, err)
+		return v, nil, false
+	}
+	if release, ok = h.exportSlot(c); !ok {
+		return v, nil, false
+	}
+	if v, err = h.store.GetSplitVersion(c.Request.Context(), c.Param("name"), n); err != nil {
+		release()
+		h.storeError(c, err)
+		return v, nil, false
+	}
+	return v, release, true
+}
+
+// download sets the headers of a download of version v as file: its type,
+// its file name, and the version served with its content hash.
+func download(c *gin.Context, contentType, file string, v bigmath.SplitVersion) {
+	c.Header("Content-Type", contentType)
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file))
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("X-Bigmath-Split-Version", strconv.Itoa(v.Version))
 	c.Header("X-Bigmath-Content-Hash", "sha256:"+v.ContentHash)
 }
@@ -165,35 +176,22 @@ func setVersionHeaders(c *gin.Context, v bigmath.SplitVersion) {
 // under "<name>-v<version>/", the same files `bigmath export --dir`
 // writes. It takes an export slot like exportSplit.
 func (h *corpus) exportHub(c *gin.Context) {
-	n, err := versionParam(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	release, ok := h.exportSlot(c)
+	v, release, ok := h.exportVersion(c)
 	if !ok {
 		return
 	}
 	defer release()
 	ctx := c.Request.Context()
 	name := c.Param("name")
-	v, err := h.store.GetSplitVersion(ctx, name, n)
-	if err != nil {
-		h.storeError(c, err)
-		return
-	}
 	root := fmt.Sprintf("%s-v%d", name, v.Version)
-	c.Header("Content-Type", "application/x-tar")
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", root+".tar"))
-	c.Header("X-Content-Type-Options", "nosniff")
-	setVersionHeaders(c, v)
+	download(c, "application/x-tar", root+".tar", v)
 	iw := newIdleWriter(c.Writer, h.d.ExportIdleTimeout)
 	defer iw.clear()
 	tw := tar.NewWriter(iw)
 	rows := func(part bigmath.Part, fn func(*bigmath.FrozenRow) error) error {
 		return h.store.ExportSplitVersion(ctx, name, v.Version, part, fn)
 	}
-	err = export.WriteHub(export.TarSink{W: tw, Prefix: root, ModTime: v.CreatedAt.UTC().Truncate(time.Second)}, v, rows)
+	err := export.WriteHub(export.TarSink{W: tw, Prefix: root, ModTime: v.CreatedAt.UTC().Truncate(time.Second)}, v, rows)
 	if err == nil {
 		err = tw.Close()
 	}

@@ -65,27 +65,10 @@ func newMetrics(d Deps) *metrics {
 	reg.MustRegister(m.requests, m.latency, m.verdicts, m.rejected, m.items,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if rec := d.Recorder; rec != nil {
-		reg.MustRegister(
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "bigmath_record_dropped_total",
-				Help: "Attempts not recorded because the record queue was full.",
-			}, func() float64 { return float64(rec.Stats().Dropped) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "bigmath_record_failed_total",
-				Help: "Attempts lost because writing them to the database failed.",
-			}, func() float64 { return float64(rec.Stats().Failed) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "bigmath_record_written_total",
-				Help: "Attempts written to the database.",
-			}, func() float64 { return float64(rec.Stats().Written) }),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "bigmath_record_queue_length",
-				Help: "Attempts waiting in the record queue.",
-			}, func() float64 { return float64(rec.Stats().Queued) }),
-		)
+		reg.MustRegister(newStatsCollector(rec.Stats, recorderMetrics))
 	}
 	if d.DBStats != nil {
-		reg.MustRegister(newPoolCollector(d.DBStats))
+		reg.MustRegister(newStatsCollector(d.DBStats, poolMetrics))
 	}
 	return m
 }
@@ -118,17 +101,31 @@ func (m *metrics) handler() gin.HandlerFunc {
 	return gin.WrapH(h)
 }
 
-// poolCollector exports DBStats, read at scrape time.
-type poolCollector struct {
-	stats func() DBStats
-	descs map[string]*prometheus.Desc
+// statsCollector exports counts read at scrape time: each metric of a
+// list is one value of the snapshot S that stats returns.
+type statsCollector[S any] struct {
+	stats   func() S
+	metrics []statMetric[S]
+	descs   map[string]*prometheus.Desc
 }
 
-var poolMetrics = []struct {
+// statMetric is one metric of a statsCollector.
+type statMetric[S any] struct {
 	name, help string
 	counter    bool
-	value      func(DBStats) float64
-}{
+	value      func(S) float64
+}
+
+// recorderMetrics are the Recorder's counts.
+var recorderMetrics = []statMetric[RecorderStats]{
+	{"bigmath_record_dropped_total", "Attempts not recorded because the record queue was full.", true, func(s RecorderStats) float64 { return float64(s.Dropped) }},
+	{"bigmath_record_failed_total", "Attempts lost because writing them to the database failed.", true, func(s RecorderStats) float64 { return float64(s.Failed) }},
+	{"bigmath_record_written_total", "Attempts written to the database.", true, func(s RecorderStats) float64 { return float64(s.Written) }},
+	{"bigmath_record_queue_length", "Attempts waiting in the record queue.", false, func(s RecorderStats) float64 { return float64(s.Queued) }},
+}
+
+// poolMetrics are the database pool's counts.
+var poolMetrics = []statMetric[DBStats]{
 	{"bigmath_db_pool_total_conns", "Open database connections.", false, func(s DBStats) float64 { return float64(s.TotalConns) }},
 	{"bigmath_db_pool_acquired_conns", "Database connections in use.", false, func(s DBStats) float64 { return float64(s.AcquiredConns) }},
 	{"bigmath_db_pool_idle_conns", "Idle database connections.", false, func(s DBStats) float64 { return float64(s.IdleConns) }},
@@ -141,29 +138,29 @@ var poolMetrics = []struct {
 	{"bigmath_db_pool_new_conns_total", "Database connections opened.", true, func(s DBStats) float64 { return float64(s.NewConnsCount) }},
 }
 
-func newPoolCollector(stats func() DBStats) *poolCollector {
-	pc := &poolCollector{stats: stats, descs: map[string]*prometheus.Desc{}}
-	for _, pm := range poolMetrics {
-		pc.descs[pm.name] = prometheus.NewDesc(pm.name, pm.help, nil, nil)
+func newStatsCollector[S any](stats func() S, metrics []statMetric[S]) *statsCollector[S] {
+	sc := &statsCollector[S]{stats: stats, metrics: metrics, descs: map[string]*prometheus.Desc{}}
+	for _, m := range metrics {
+		sc.descs[m.name] = prometheus.NewDesc(m.name, m.help, nil, nil)
 	}
-	return pc
+	return sc
 }
 
 // Describe implements prometheus.Collector.
-func (pc *poolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range pc.descs {
+func (sc *statsCollector[S]) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range sc.descs {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
-func (pc *poolCollector) Collect(ch chan<- prometheus.Metric) {
-	s := pc.stats()
-	for _, pm := range poolMetrics {
+func (sc *statsCollector[S]) Collect(ch chan<- prometheus.Metric) {
+	s := sc.stats()
+	for _, m := range sc.metrics {
 		t := prometheus.GaugeValue
-		if pm.counter {
+		if m.counter {
 			t = prometheus.CounterValue
 		}
-		ch <- prometheus.MustNewConstMetric(pc.descs[pm.name], t, pm.value(s))
+		ch <- prometheus.MustNewConstMetric(sc.descs[m.name], t, m.value(s))
 	}
 }

@@ -61,49 +61,51 @@ func tokenEqual(got, want string) bool {
 // token or the admin token. With no API token configured the routes are
 // open.
 func requireAPI(apiToken, adminToken string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if apiToken == "" {
-			c.Next()
-			return
+	return requireToken(apiToken, "send Authorization: Bearer $BIGMATH_API_TOKEN", func(c *gin.Context, tok string) bool {
+		if tokenEqual(tok, apiToken) || adminToken != "" && tokenEqual(tok, adminToken) {
+			return true
 		}
-		tok, ok := bearer(c.Request)
-		if !ok {
-			unauthorized(c, "missing bearer token: send Authorization: Bearer $BIGMATH_API_TOKEN")
-			return
-		}
-		okAPI := tokenEqual(tok, apiToken)
-		okAdmin := adminToken != "" && tokenEqual(tok, adminToken)
-		if !okAPI && !okAdmin {
-			unauthorized(c, "invalid bearer token")
-			return
-		}
-		c.Next()
-	}
+		unauthorized(c, "invalid bearer token")
+		return false
+	})
 }
 
 // requireAdmin guards admin routes (such as POST /v1/splits) with the
 // admin bearer token. With no admin token configured the routes are open,
 // unless off is set: then they answer 404 like a route that does not exist.
 func requireAdmin(adminToken string, off bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if off {
+	if off {
+		return func(c *gin.Context) {
 			writeError(c, http.StatusNotFound, "not_found", "no route "+c.Request.Method+" "+c.Request.URL.Path, "")
-			return
 		}
-		if adminToken == "" {
+	}
+	return requireToken(adminToken, "admin routes need Authorization: Bearer $BIGMATH_ADMIN_TOKEN", func(c *gin.Context, tok string) bool {
+		if tokenEqual(tok, adminToken) {
+			return true
+		}
+		writeError(c, http.StatusForbidden, "forbidden", "this route needs the admin token (BIGMATH_ADMIN_TOKEN)", "")
+		return false
+	})
+}
+
+// requireToken lets a request through when token is "" (the routes are
+// open) or when its bearer token passes check, which answers the request
+// itself when it does not. A request without a bearer token is a 401 whose
+// message ends with how to send one.
+func requireToken(token, how string, check func(c *gin.Context, tok string) bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if token == "" {
 			c.Next()
 			return
 		}
 		tok, ok := bearer(c.Request)
 		if !ok {
-			unauthorized(c, "missing bearer token: admin routes need Authorization: Bearer $BIGMATH_ADMIN_TOKEN")
+			unauthorized(c, "missing bearer token: "+how)
 			return
 		}
-		if !tokenEqual(tok, adminToken) {
-			writeError(c, http.StatusForbidden, "forbidden", "this route needs the admin token (BIGMATH_ADMIN_TOKEN)", "")
-			return
+		if check(c, tok) {
+			c.Next()
 		}
-		c.Next()
 	}
 }
 

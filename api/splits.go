@@ -1,61 +1,15 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/bigmath/bigmath"
 )
-
-// stringList is a JSON list of strings that also accepts one string.
-type stringList []string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*l = stringList{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: typeOfStringList}
-	}
-	*l = many
-	return nil
-}
-
-var typeOfStringList = reflect.TypeOf([]string{})
-
-// jsonKind names the kind of a JSON value for error messages.
-func jsonKind(b []byte) string {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "bool"
-	case 'n':
-		return "null"
-	}
-	return "number"
-}
 
 // filterBody is the filter of a split, in JSON: the parameters of
 // GET /v1/problems without the page.
@@ -112,42 +66,6 @@ type countsJSON struct {
 
 func splitToJSON(s bigmath.Split) splitJSON {
 	return splitJSON{Name: s.Name, Filter: s.Filter, Seed: s.Seed, Fractions: s.Fractions, Stratify: s.Stratify, CreatedAt: s.CreatedAt}
-}
-
-// decodeStrict decodes a JSON object body into dst, rejecting unknown
-// fields (a typo in a filter would silently widen a split) and trailing
-// data, then checks dst's binding tags. Errors are 4xx *requestError values
-// naming the field.
-func decodeStrict(c *gin.Context, dst any) error {
-	b, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "request body is empty: want a JSON object"}
-	}
-	if bytes.TrimSpace(b)[0] != '{' {
-		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "the body must be a JSON object, not " + jsonKind(b)}
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			name = strings.Trim(name, `"`)
-			if name == "" {
-				return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: `a field with an empty name ("")`}
-			}
-			return badRequest(name, "unknown field %q", name)
-		}
-		return jsonError(b, err, "")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &requestError{status: http.StatusBadRequest, code: "invalid_json", message: "malformed JSON: data after the object"}
-	}
-	if err := requestValidator.Struct(dst); err != nil {
-		return validationError(err, "body")
-	}
-	return nil
 }
 
 // createSplit serves POST /v1/splits (admin): it saves a split and answers

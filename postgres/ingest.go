@@ -418,24 +418,9 @@ func (s *Store) CopyRaw(ctx context.Context, keys []string, raws [][]byte) error
 // that is not from source excludeSource, streaming.
 func (s *Store) StoredBands(ctx context.Context, excludeSource int64, fn func(id string, bands []int64) error) error {
 	rows, err := s.pool.Query(ctx, `SELECT id, lsh_bands FROM problems WHERE source_id <> $1 AND lsh_bands IS NOT NULL ORDER BY source_id, row_index, id`, excludeSource)
-	if err != nil {
-		return fmt.Errorf("stored bands: %w", interpretError(err))
-	}
-	defer rows.Close()
 	var id string
 	var bands []int64
-	for rows.Next() {
-		if err := rows.Scan(&id, &bands); err != nil {
-			return fmt.Errorf("stored bands: %w", interpretError(err))
-		}
-		if err := fn(id, bands); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("stored bands: %w", interpretError(err))
-	}
-	return nil
+	return forEachRow(rows, err, "stored bands", []any{&id, &bands}, func() error { return fn(id, bands) })
 }
 
 // DedupTexts returns the given problems by id, with their normalized text
@@ -453,21 +438,29 @@ func dedupTexts(ctx context.Context, q ingestQuerier, ids []string) (map[string]
 	rows, err := q.Query(ctx, `
 SELECT p.id, p.problem_norm, p.answer_canonical, s.role
 FROM problems p JOIN sources s ON s.id = p.source_id WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p bigmath.Problem
-		if err := rows.Scan(&p.ID, &p.ProblemNorm, &p.Answer.Canonical, &p.SourceRole); err != nil {
-			return nil, fmt.Errorf("problem texts: %w", interpretError(err))
-		}
+	var p bigmath.Problem
+	err = forEachRow(rows, err, "problem texts", []any{&p.ID, &p.ProblemNorm, &p.Answer.Canonical, &p.SourceRole}, func() error {
 		out[p.ID] = p
+		return nil
+	})
+	return out, err
+}
+
+// forEachRow scans each row of the answer to a query (rows and err, as
+// Query returns them) into dst and calls fn after each. An error of the
+// database is wrapped with what; fn's error is returned as it is.
+func forEachRow(rows pgx.Rows, err error, what string, dst []any, fn func() error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, interpretError(err))
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("problem texts: %w", interpretError(err))
+	var fnErr error
+	if _, err := pgx.ForEachRow(rows, dst, func() error { fnErr = fn(); return fnErr }); err != nil {
+		if fnErr != nil {
+			return fnErr
+		}
+		return fmt.Errorf("%s: %w", what, interpretError(err))
 	}
-	return out, nil
+	return nil
 }
 
 func nonNil(s []string) []string {
@@ -483,23 +476,8 @@ func (s *Store) BenchmarkTexts(ctx context.Context, fn func(benchmark, norm stri
 	rows, err := s.pool.Query(ctx, `
 SELECT s.name, p.problem_norm FROM problems p JOIN sources s ON s.id = p.source_id
 WHERE s.role = 'benchmark' AND p.problem_norm <> '' ORDER BY s.name, p.row_index, p.id`)
-	if err != nil {
-		return fmt.Errorf("benchmark texts: %w", interpretError(err))
-	}
-	defer rows.Close()
 	var name, norm string
-	for rows.Next() {
-		if err := rows.Scan(&name, &norm); err != nil {
-			return fmt.Errorf("benchmark texts: %w", interpretError(err))
-		}
-		if err := fn(name, norm); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("benchmark texts: %w", interpretError(err))
-	}
-	return nil
+	return forEachRow(rows, err, "benchmark texts", []any{&name, &norm}, func() error { return fn(name, norm) })
 }
 
 // BenchmarkFingerprint identifies the stored set of benchmark problems: it

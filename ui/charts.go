@@ -111,6 +111,22 @@ type histBin struct {
 	N     int64
 }
 
+// barScale returns the length of a bar of n in a chart of bins whose
+// longest bar is full long: at least 1 when n is not 0.
+func barScale(bins []histBin) func(n int64, full int) int {
+	var most int64 = 1
+	for _, b := range bins {
+		most = max(most, b.N)
+	}
+	return func(n int64, full int) int {
+		l := int(math.Round(float64(n) / float64(most) * float64(full)))
+		if n > 0 {
+			l = max(l, 1)
+		}
+		return l
+	}
+}
+
 // Layout of the histograms.
 const (
 	histBarWidth = 36
@@ -120,17 +136,11 @@ const (
 )
 
 func histogramOf(bins []histBin) histogram {
-	var most int64 = 1
-	for _, b := range bins {
-		most = max(most, b.N)
-	}
+	scale := barScale(bins)
 	h := histogram{Width: max(len(bins), 1)*(histBarWidth+histGap) + histGap, Base: histTop + histPlot}
 	h.Height = h.Base + 34
 	for i, b := range bins {
-		bh := int(math.Round(float64(b.N) / float64(most) * histPlot))
-		if b.N > 0 {
-			bh = max(bh, 1)
-		}
+		bh := scale(b.N, histPlot)
 		x := histGap + i*(histBarWidth+histGap)
 		h.Bars = append(h.Bars, bar{Class: "kept", Label: b.Label, X: x, Y: h.Base - bh, W: histBarWidth, H: bh, Value: b.N,
 			TextX: x + histBarWidth/2, TextY: h.Base - bh - 3})
@@ -229,16 +239,10 @@ const (
 )
 
 func hbarsOf(bins []histBin) hbarChart {
-	var most int64 = 1
-	for _, b := range bins {
-		most = max(most, b.N)
-	}
+	scale := barScale(bins)
 	h := hbarChart{Width: hbarLabel + hbarWidth + 60, Height: len(bins)*(hbarHeight+hbarGap) + hbarGap}
 	for i, b := range bins {
-		w := int(math.Round(float64(b.N) / float64(most) * hbarWidth))
-		if b.N > 0 {
-			w = max(w, 1)
-		}
+		w := scale(b.N, hbarWidth)
 		y := hbarGap + i*(hbarHeight+hbarGap)
 		h.Bars = append(h.Bars, bar{Class: "kept", Label: b.Label, X: hbarLabel, Y: y, W: w, H: hbarHeight, Value: b.N,
 			TextX: hbarLabel + w + 4, TextY: y + hbarHeight - 3})

@@ -17,8 +17,14 @@ import (
 // classCmd is `bigmath classify`: it classifies JSON Lines of problems offline: keep, or the reason
 // a problem is not a single-answer, machine-checkable problem.
 type classCmd struct {
-	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\"?, \"solution\"?} per line; - is standard input. Without \"answer\", the gold is taken from \"solution\" as ingest takes it (its boxed answer, all boxes when the problem asks for all, or its \"####\" line); a null answer is no answer."`
-	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"keep\", \"reason\", \"evidence\"} per input line, in input order, with \"reformulated\": {\"problem\", \"answer\"} for a multiple-choice problem recovered as an open-ended one; - is standard output."`
+	lineFiles `embed:""`
+}
+
+// Help implements kong.HelpProvider: the lines read and written.
+func (c *classCmd) Help() string {
+	return `Each input line is {"id", "problem", "answer"?, "solution"?}. Without "answer", the gold is taken from "solution" as ingest takes it (its boxed answer, all boxes when the problem asks for all, or its "####" line); a null answer is no answer.
+
+Each output line is {"id", "keep", "reason", "evidence"}, with "reformulated": {"problem", "answer"} for a multiple-choice problem recovered as an open-ended one.`
 }
 
 // maxJSONLLine caps one input line of classify and dedup; a longer line

@@ -35,6 +35,14 @@ type cli struct {
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
+// lineFiles are the files of a command that reads JSON Lines and writes one
+// line for each line it reads, in the same order; the command's Help says
+// what the lines hold.
+type lineFiles struct {
+	In  string `default:"-" placeholder:"FILE|-" help:"JSON Lines input; - is standard input."`
+	Out string `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one line per input line, in input order; - is standard output."`
+}
+
 // env is what every command gets: the process's streams, environment and
 // logger, injected so that tests can run commands in-process.
 type env struct {

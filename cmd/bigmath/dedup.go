@@ -13,9 +13,15 @@ import (
 // dedupCmd clusters JSON Lines of problems into exact and near-duplicate
 // clusters offline.
 type dedupCmd struct {
-	In        string  `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"problem\", \"answer\" (optional gold)} per line; - is standard input."`
-	Out       string  `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one {\"id\", \"cluster\", \"duplicate_of\", \"similarity\", \"exact\", \"edits\", \"cut_off\"} per input line, in input order: cluster is the id of the cluster's first member, duplicate_of is null for it and similarity (to duplicate_of) is 0; - is standard output."`
+	lineFiles `embed:""`
 	Threshold float64 `default:"0.8" help:"Jaccard similarity of token 3-gram shingles from which two problems are near duplicates, in (0, 1]. The LSH bands are tuned for 0.8: pairs below about 0.75 are rarely found as candidates."`
+}
+
+// Help implements kong.HelpProvider: the lines read and written.
+func (c *dedupCmd) Help() string {
+	return `Each input line is {"id", "problem", "answer"}, the answer an optional gold.
+
+Each output line is {"id", "cluster", "duplicate_of", "similarity", "exact", "edits", "cut_off"}: cluster is the id of the cluster's first member, duplicate_of is null for it and similarity (to duplicate_of) is 0.`
 }
 
 // dedupInput is one input line.

@@ -19,12 +19,16 @@ import (
 // verifyCmd grades a JSON Lines file of gold answers and model responses
 // with the verify package. It needs no database.
 type verifyCmd struct {
-	In      string        `default:"-" placeholder:"FILE|-" help:"JSON Lines input, one {\"id\", \"gold\", \"response\"} (or \"answer\" for an already extracted answer) per line; - is standard input."`
-	Out     string        `default:"-" placeholder:"FILE|-" help:"JSON Lines output, one verdict per input line in input order; - is standard output."`
-	Workers int           `default:"0" help:"Checks run in parallel; 0 uses every core."`
-	Timeout time.Duration `default:"0s" help:"Time limit of one check; 0 means the verifier's default (50ms)."`
+	lineFiles `embed:""`
+	Workers   int           `default:"0" help:"Checks run in parallel; 0 uses every core."`
+	Timeout   time.Duration `default:"0s" help:"Time limit of one check; 0 means the verifier's default (50ms)."`
 	// CPUProfile is for measuring, as ingest's.
 	CPUProfile string `hidden:"" name:"cpuprofile" type:"path" help:"Write a CPU profile to this file."`
+}
+
+// Help implements kong.HelpProvider: the lines read and written.
+func (c *verifyCmd) Help() string {
+	return `Each input line is {"id", "gold", "response"}, or "answer" in place of "response" for an already extracted answer; each output line is its verdict.`
 }
 
 // Limits of the verify stream.
