@@ -2,19 +2,18 @@ package api_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/bigmath/bigmath/api"
+	"github.com/bigmath/bigmath/internal/testutil"
 	"github.com/bigmath/bigmath/postgres"
 	"github.com/bigmath/bigmath/postgres/pgtest"
 )
@@ -31,50 +30,30 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 	return c, err
 }
 
-// lockedBuffer is a bytes.Buffer for a logger that handlers write to from
-// several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// TestExportIdleCutOff: an export whose reader stops reading is cut off
-// after ExportIdleTimeout, with one warning in the log, and its slot is
-// free again; a slow reader that
-// keeps reading gets the whole export.
-func TestExportIdleCutOff(t *testing.T) {
-	t.Parallel()
-	pool := pgtest.New(t)
-	ctx := context.Background()
-	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ('s1', 'corpus', 'MIT')`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, status)
-		SELECT 'p' || lpad(g::text, 6, '0'), (SELECT id FROM sources), 'r' || g, '\x00', repeat('What is ' || g || '? ', 20), repeat('what is ' || g || '? ', 20), g::text, g::text, 'integer', 'kept'
-		FROM generate_series(1, 3000) g`); err != nil {
-		t.Fatal(err)
-	}
-	const idle = time.Second
+// exportServer serves a corpus of n problems whose texts repeat a
+// sentence times times, with split "s" of them all, on a listener (wrapped by
+// wrap) at a free address of the loopback, exports cut off after idle; it returns the server's base URL and
+// its log of warnings.
+func exportServer(t *testing.T, n, times int, idle time.Duration, wrap func(net.Listener) net.Listener) (string, *testutil.LockedBuffer) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logged lockedBuffer
-	logger := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if _, err = pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ('s1', 'corpus', 'MIT')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, status)
+		SELECT 'p' || lpad(g::text, 6, '0'), (SELECT id FROM sources), 'r' || g, '\x00', repeat('What is ' || g || '? ', $2), repeat('what is ' || g || '? ', $2), g::text, g::text, 'integer', 'kept'
+		FROM generate_series(1, $1::int) g`, n, times); err != nil {
+		t.Fatal(err)
+	}
+	logged := new(testutil.LockedBuffer)
+	logger := slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle, Logger: logger})}
-	go srv.Serve(smallBuffers{ln})
+	go srv.Serve(wrap(ln))
 	t.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String()
 	resp, err := http.Post(base+"/v1/splits", "application/json", strings.NewReader(`{"name":"s","seed":1,"fractions":{"train":1}}`))
@@ -85,6 +64,17 @@ func TestExportIdleCutOff(t *testing.T) {
 	if resp.StatusCode != 201 {
 		t.Fatalf("create split: %d", resp.StatusCode)
 	}
+	return base, logged
+}
+
+// TestExportIdleCutOff: an export whose reader stops reading is cut off
+// after ExportIdleTimeout, with one warning in the log, and its slot is
+// free again; a slow reader that
+// keeps reading gets the whole export.
+func TestExportIdleCutOff(t *testing.T) {
+	t.Parallel()
+	const idle = time.Second
+	base, logged := exportServer(t, 3000, 20, idle, func(ln net.Listener) net.Listener { return smallBuffers{ln} })
 	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 	}}
@@ -99,7 +89,7 @@ func TestExportIdleCutOff(t *testing.T) {
 	}
 
 	// The stalled reader.
-	resp = open()
+	resp := open()
 	br := bufio.NewReaderSize(resp.Body, 512)
 	if _, err := br.ReadString('\n'); err != nil {
 		t.Fatal(err)
@@ -147,34 +137,10 @@ func TestExportIdleCutOff(t *testing.T) {
 // sender in steps of tens of kilobytes.)
 func TestExportSlowReaderDefaultBuffers(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	ctx := context.Background()
-	if _, err := pool.Exec(ctx, `INSERT INTO sources (name, role, license) VALUES ('s1', 'corpus', 'MIT')`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, problem_norm, answer_raw, answer_canonical, answer_kind, status)
-		SELECT 'p' || lpad(g::text, 6, '0'), (SELECT id FROM sources), 'r' || g, '\x00', repeat('What is ' || g || '? ', 100), repeat('what is ' || g || '? ', 100), g::text, g::text, 'integer', 'kept'
-		FROM generate_series(1, 20000) g`); err != nil {
-		t.Fatal(err)
-	}
 	const idle = 2 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logged lockedBuffer
-	logger := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Handler: api.NewRouter(api.Deps{Corpus: postgres.NewStore(pool), ExportIdleTimeout: idle, Logger: logger})}
-	go srv.Serve(api.Listener(ln))
-	t.Cleanup(func() { srv.Close() })
-	base := "http://" + ln.Addr().String()
-	resp, err := http.Post(base+"/v1/splits", "application/json", strings.NewReader(`{"name":"s","seed":1,"fractions":{"train":1}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	base, logged := exportServer(t, 20000, 100, idle, api.Listener)
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	resp, err = client.Get(base + "/v1/splits/s/export?format=jsonl")
+	resp, err := client.Get(base + "/v1/splits/s/export?format=jsonl")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("export: %v %v", resp, err)
 	}

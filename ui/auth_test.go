@@ -14,8 +14,7 @@ const (
 
 func TestLoginNeededWithAPIToken(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, tokens{api: apiTok, admin: adminTok})
-	b := newBrowser(t, srv)
+	_, b := tokensBrowser(t)
 	for _, path := range []string{"/ui/", "/ui/problems?q=clips", "/ui/problems/p_a1", "/ui/splits", "/ui/playground", "/ui/download/splits/x/export"} {
 		r := b.get(path)
 		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/ui/login?next=") {
@@ -51,8 +50,7 @@ func TestLoginNeededWithAPIToken(t *testing.T) {
 
 func TestSessionCookie(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, tokens{api: apiTok, admin: adminTok})
-	b := newBrowser(t, srv)
+	srv, b := tokensBrowser(t)
 	r := b.post("/ui/login", url.Values{"csrf": {b.csrf("/ui/login")}, "token": {apiTok}, "next": {"/ui/problems?q=clips"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/ui/problems?q=clips" {
 		t.Fatalf("login = %d Location %q", r.status, r.header.Get("Location"))
@@ -106,8 +104,7 @@ func TestSessionCookie(t *testing.T) {
 
 func TestAdminCreatesSplit(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, tokens{api: apiTok, admin: adminTok})
-	b := newBrowser(t, srv)
+	srv, b := tokensBrowser(t)
 	b.login(adminTok)
 	form := url.Values{"name": {"ui-split"}, "seed": {"7"}, "train": {"0.5"}, "validation": {"0"}, "test": {"0.5"}, "source": {"alpha,beta"}}
 	if r := b.post("/ui/splits", form); r.status != http.StatusForbidden {

@@ -127,14 +127,6 @@ func barScale(bins []histBin) func(n int64, full int) int {
 	}
 }
 
-// Layout of the histograms.
-const (
-	histBarWidth = 36
-	histGap      = 6
-	histPlot     = 160
-	histTop      = 16
-)
-
 func histogramOf(bins []histBin) histogram {
 	scale := barScale(bins)
 	h := histogram{Width: max(len(bins), 1)*(histBarWidth+histGap) + histGap, Base: histTop + histPlot}
@@ -230,8 +222,13 @@ type hbarChart struct {
 	Bars          []bar
 }
 
-// Layout of hbarChart.
+// Layout of the histograms and of hbarChart.
 const (
+	histBarWidth = 36
+	histGap      = 6
+	histPlot     = 160
+	histTop      = 16
+
 	hbarLabel  = 110
 	hbarWidth  = 260
 	hbarHeight = 14

@@ -116,6 +116,13 @@ type browser struct {
 	client *http.Client
 }
 
+// tokensBrowser returns a server that has both an API and an admin token,
+// and a browser on it.
+func tokensBrowser(tb testing.TB) (*httptest.Server, *browser) {
+	srv := newServer(tb, tokens{api: apiTok, admin: adminTok})
+	return srv, newBrowser(tb, srv)
+}
+
 func newBrowser(tb testing.TB, srv *httptest.Server) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{tb: tb, srv: srv, client: &http.Client{Jar: jar,

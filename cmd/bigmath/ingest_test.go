@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -115,6 +114,17 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// command returns bin to run with args, in this process's environment with
+// the variables of env set on top.
+func command(bin string, env map[string]string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
 // TestIngestKilledAndRerun kills `bigmath ingest` with SIGKILL in the middle
 // of a source, runs it again, and compares the database with an
 // uninterrupted run's; then runs it a third time and checks that nothing
@@ -126,9 +136,7 @@ func TestIngestKilledAndRerun(t *testing.T) {
 	spec := writeSynthSources(t, rows)
 	bin := buildBinary(t)
 	ingestCmd := func(url string) *exec.Cmd {
-		cmd := exec.Command(bin, "ingest", "--sources", spec, "--batch-size", "500")
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BIGMATH_LOG_LEVEL=warn")
-		return cmd
+		return command(bin, map[string]string{"DATABASE_URL": url, "BIGMATH_LOG_LEVEL": "warn"}, "ingest", "--sources", spec, "--batch-size", "500")
 	}
 	run := func(url string) {
 		t.Helper()
@@ -165,7 +173,7 @@ func TestIngestKilledAndRerun(t *testing.T) {
 		// The schema may not be migrated yet.
 		conn.QueryRow(ctx, `SELECT count(*) FROM problems`).Scan(&stored)
 	}
-	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Process.Kill()
 	cmd.Wait()
 	var running int64
 	conn.QueryRow(ctx, `SELECT count(*) FROM problems`).Scan(&stored)

@@ -6,9 +6,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/bigmath/bigmath/internal/testutil"
 )
 
 // served is `bigmath serve` running in-process, started by a test.
@@ -18,23 +19,11 @@ type served struct {
 	exited chan struct{}      // closed once run has returned
 	code   int                // run's exit code, once exited is closed
 
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write takes serve's stderr.
-func (s *served) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
+	testutil.LockedBuffer // serve's stderr
 }
 
 // stderr returns what serve has written to stderr so far.
-func (s *served) stderr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
+func (s *served) stderr() string { return s.String() }
 
 // runServe starts `bigmath serve` in-process with env (BIGMATH_ADDR among
 // it); the end of the test stops it and waits for it to return.

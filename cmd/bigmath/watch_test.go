@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -29,8 +27,7 @@ func TestKilledServeStopsItsCluster(t *testing.T) {
 	serveAndKill := func() {
 		t.Helper()
 		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "--addr", addr)
-		cmd.Env = append(os.Environ(), "BIGMATH_DATA_DIR="+dir, "BIGMATH_LOG_LEVEL=info", "DATABASE_URL=")
+		cmd := command(bin, map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "info", "DATABASE_URL": ""}, "serve", "--addr", addr)
 		// Read only after Wait, which ends the copy into it.
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
@@ -68,7 +65,7 @@ func TestKilledServeStopsItsCluster(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Process.Kill()
 		<-exited
 	}
 
@@ -99,20 +96,13 @@ func TestKilledIngestStopsItsCluster(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	spec := writeSynthSources(t, 200000)
-	dir, err := os.MkdirTemp("", "bigmath-watch-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // reachable by the unprivileged user when tests run as root
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	env := map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn"}
+	dir, env := dataDirEnv(t, "bigmath-watch-")
 	t.Cleanup(func() { runCmd(t, context.Background(), env, "db", "stop") })
 	status := func() string {
 		_, out, _ := runCmd(t, context.Background(), env, "db", "status")
 		return out
 	}
-	cmd := exec.Command(bin, "ingest", "--sources", spec, "--batch-size", "500")
-	cmd.Env = append(os.Environ(), "BIGMATH_DATA_DIR="+dir, "BIGMATH_LOG_LEVEL=warn", "DATABASE_URL=")
+	cmd := command(bin, map[string]string{"BIGMATH_DATA_DIR": dir, "BIGMATH_LOG_LEVEL": "warn", "DATABASE_URL": ""}, "ingest", "--sources", spec, "--batch-size", "500")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +117,7 @@ func TestKilledIngestStopsItsCluster(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // into the source
-	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Process.Kill()
 	if err := <-exited; err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("ingest ended by itself (%v) before the kill: the test needs a longer source", err)
 	}

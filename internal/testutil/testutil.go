@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -118,4 +119,25 @@ func CheckStrings(t *testing.T, name string, f func(string) string, cases [][2]s
 			t.Errorf("%s(%q) = %q, want %q", name, c[0], got, c[1])
 		}
 	}
+}
+
+// LockedBuffer is a bytes.Buffer that several goroutines may write to (a
+// logger's handlers, a process's output) while a test reads it.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written so far.
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
