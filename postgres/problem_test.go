@@ -152,3 +152,125 @@ func newDB(t *testing.T) (context.Context, *pgxpool.Pool, *postgres.Store) {
 	pool := pgtest.New(t)
 	return context.Background(), pool, postgres.NewStore(pool)
 }
+
+func TestDifficultyCounts(t *testing.T) {
+	ctx, pool, _ := newDB(t)
+	insertFixtures(t, pool, []testutil.Problem{
+		{ID: "k1", Source: "s", Difficulty: new(float64(1))},
+		{ID: "k2", Source: "s", Difficulty: new(float64(1.04))}, // rounds to 1
+		{ID: "k3", Source: "s", Difficulty: new(float64(2.5))},
+		{ID: "k4", Source: "s"},
+		{ID: "dup", Source: "s", Difficulty: new(float64(2.5)), DupOf: "k3", Cluster: "k3"},
+		{ID: "dropped", Source: "s", Difficulty: new(float64(9)), Status: "dropped"},
+		{ID: "contaminated", Source: "s", Difficulty: new(float64(9)), Contaminated: []string{"b"}},
+	})
+	// A row of a run that has not finished is not counted.
+	var src int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM sources WHERE name = 's'`).Scan(&src); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	run, err := store.BeginRun(ctx, src, "rev2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, answer_raw, status, difficulty, ingest_run_id)
+		VALUES ('running', $1, 'running', '\x00', 'New?', '2', 'kept', 7, $2)`, src, run); err != nil {
+		t.Fatal(err)
+	}
+	got, unknown, err := store.DifficultyCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[float64]int64{1: 2, 2.5: 1}, got); diff != "" || unknown != 1 {
+		t.Errorf("counts (-want +got):\n%s; unknown %d, want 1", diff, unknown)
+	}
+}
+
+func TestLinksAmong(t *testing.T) {
+	ctx, pool, _ := newDB(t)
+	if _, err := pool.Exec(ctx, `INSERT INTO problem_links (a, b, similarity, edits) VALUES
+		('a', 'b', 0.9, '{rename:Natalie->Maria}'), ('b', 'c', 1, '{}'), ('c', 'd', 0.8, '{stop_words,"synonym:total/altogether"}')`); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	tests := []struct {
+		ids  []string
+		want []bigmath.Link
+	}{
+		{nil, nil},
+		{[]string{"a"}, nil},
+		{[]string{"a", "b"}, []bigmath.Link{{A: "a", B: "b", Similarity: 0.9, Edits: []string{"rename:Natalie->Maria"}}}},
+		{[]string{"d", "c", "a"}, []bigmath.Link{{A: "c", B: "d", Similarity: 0.8, Edits: []string{"stop_words", "synonym:total/altogether"}}}},
+		{[]string{"b", "c"}, []bigmath.Link{{A: "b", B: "c", Similarity: 1, Edits: []string{}}}},
+	}
+	for _, tc := range tests {
+		got, err := store.LinksAmong(ctx, tc.ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("LinksAmong(%v) (-want +got):\n%s", tc.ids, diff)
+		}
+	}
+}
+
+// TestRowsOfUnfinishedRunsHidden: the rows of an ingest run that is
+// running, or was killed, are not listed, fetched or used as golds; they
+// are once a later run of the source completes, which adopts the rows it
+// found unchanged.
+func TestRowsOfUnfinishedRunsHidden(t *testing.T) {
+	ctx, pool, store := newDB(t)
+	var src int64
+	if err := pool.QueryRow(ctx, `INSERT INTO sources (name, role) VALUES ('s', 'corpus') RETURNING id`).Scan(&src); err != nil {
+		t.Fatal(err)
+	}
+	killed, err := store.BeginRun(ctx, src, "rev1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO problems (id, source_id, row_key, raw_hash, problem_raw, answer_raw, status, ingest_run_id)
+		VALUES ('p_old', $1, 'old', '\x00', 'Old?', '1', 'kept', NULL), ('p_new', $1, 'new', '\x00', 'New?', '2', 'kept', $2)`, src, killed); err != nil {
+		t.Fatal(err)
+	}
+	visible := func() map[string]bool {
+		t.Helper()
+		ps, err := store.ListProblems(ctx, bigmath.ProblemFilter{}, bigmath.ProblemCursor{}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, p := range ps {
+			got[p.ID] = true
+		}
+		_, err = store.GetProblem(ctx, "p_new")
+		golds, gerr := store.Golds(ctx, []string{"p_new"})
+		if gerr != nil {
+			t.Fatal(gerr)
+		}
+		if _, ok := golds["p_new"]; ok != got["p_new"] || (err == nil) != got["p_new"] {
+			t.Errorf("p_new listed %v, but GetProblem err %v and gold found %v", got["p_new"], err, ok)
+		}
+		if err != nil && !errors.Is(err, bigmath.ErrNotFound) {
+			t.Errorf("GetProblem of a hidden row: %v, want not found", err)
+		}
+		return got
+	}
+	if got := visible(); !got["p_old"] || got["p_new"] {
+		t.Errorf("while the run runs: visible %v, want p_old only", got)
+	}
+	// The process dies; the next run marks it failed and starts.
+	rerun, err := store.BeginRun(ctx, src, "rev1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := visible(); got["p_new"] {
+		t.Errorf("killed run's row visible before the rerun completes: %v", got)
+	}
+	if err := store.FinishRun(ctx, rerun, bigmath.RunResult{Succeeded: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := visible(); !got["p_old"] || !got["p_new"] {
+		t.Errorf("after the rerun completed: visible %v, want both", got)
+	}
+}

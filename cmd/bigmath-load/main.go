@@ -379,12 +379,6 @@ type batchResult struct {
 	failures
 }
 
-func (r batchResult) print(w io.Writer, name string) {
-	fmt.Fprintf(w, "  %s: %d requests, %d items in %.1fs: %.0f items/s; request latency p50 %.1f ms, p99 %.1f ms; %d errors\n",
-		name, r.Requests, r.Items, r.Seconds, r.ItemsPerSecond, r.P50Ms, r.P99Ms, r.Errors)
-	r.printFirst(w)
-}
-
 // runBatch posts batch bodies back to back from clients goroutines until d
 // has passed.
 func runBatch(ctx context.Context, base string, bodies [][]byte, size, clients int, d time.Duration) batchResult {
@@ -432,6 +426,13 @@ func runBatch(ctx context.Context, base string, bodies [][]byte, size, clients i
 	return res
 }
 
+// print writes the result as one line named name, and the first error.
+func (r batchResult) print(w io.Writer, name string) {
+	fmt.Fprintf(w, "  %s: %d requests, %d items in %.1fs: %.0f items/s; request latency p50 %.1f ms, p99 %.1f ms; %d errors\n",
+		name, r.Requests, r.Items, r.Seconds, r.ItemsPerSecond, r.P50Ms, r.P99Ms, r.Errors)
+	r.printFirst(w)
+}
+
 func postBatch(ctx context.Context, client *http.Client, u string, body []byte, size int) (int, error) {
 	req, _ := http.NewRequestWithContext(ctx, "POST", u, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -464,12 +465,6 @@ type rateResult struct {
 	P999Ms   float64 `json:"p99_9_ms"`
 	MaxMs    float64 `json:"max_ms"`
 	failures
-}
-
-func (r rateResult) print(w io.Writer, name string) {
-	fmt.Fprintf(w, "  %s: %d requests at %d/s in %.1fs: latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d errors\n",
-		name, r.Requests, r.Rate, r.Seconds, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs, r.Errors)
-	r.printFirst(w)
 }
 
 // runRate sends rate requests per second for d, open loop: request i is due
@@ -507,6 +502,13 @@ func runRate(ctx context.Context, u string, bodies [][]byte, rate int, d time.Du
 	lat = lat[:sent]
 	res.P50Ms, res.P90Ms, res.P99Ms, res.P999Ms, res.MaxMs = percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), percentile(lat, 99.9), percentile(lat, 100)
 	return res
+}
+
+// print writes the result as one line named name, and the first error.
+func (r rateResult) print(w io.Writer, name string) {
+	fmt.Fprintf(w, "  %s: %d requests at %d/s in %.1fs: latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d errors\n",
+		name, r.Requests, r.Rate, r.Seconds, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs, r.Errors)
+	r.printFirst(w)
 }
 
 func postOne(ctx context.Context, client *http.Client, u string, body []byte) error {
