@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -46,6 +48,18 @@ func corpusServer(tb testing.TB, tweak func(*api.Deps)) (*httptest.Server, *pgxp
 	}
 	srv := httptest.NewServer(api.NewRouter(d))
 	tb.Cleanup(srv.Close)
+	return srv, pool
+}
+
+// splitServer serves splitFixtures with the split that body (a POST
+// /v1/splits body) creates.
+func splitServer(t *testing.T, body string) (*httptest.Server, *pgxpool.Pool) {
+	t.Helper()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, splitFixtures())
+	if r := do(t, srv, post("/v1/splits", body)); r.status != http.StatusCreated {
+		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
+	}
 	return srv, pool
 }
 
@@ -269,9 +283,7 @@ func TestCorpusRoutesNeedTheAPIToken(t *testing.T) {
 		r := do(t, srv, badGet(path))
 		r.wantError(t, "GET "+path+" without a token", http.StatusUnauthorized, "unauthorized", "")
 	}
-	c := get("/v1/problems")
-	c.header = map[string]string{"Authorization": "Bearer reader"}
-	if r := do(t, srv, c); r.status != http.StatusOK {
+	if r := do(t, srv, get("/v1/problems").auth("Bearer reader")); r.status != http.StatusOK {
 		t.Errorf("GET /v1/problems with the token = %d %s", r.status, r.body)
 	}
 }
@@ -334,5 +346,114 @@ func TestProblemsRouteDerived(t *testing.T) {
 	r = do(t, srv, badGet("/v1/problems?derived=some"))
 	if code, field, _ := r.errorOf(t); r.status != http.StatusBadRequest || code != "invalid_request" || field != "derived" {
 		t.Errorf("GET /v1/problems?derived=some = %d %s, want 400 on derived", r.status, r.body)
+	}
+}
+
+func TestProblemsSearchRoute(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, []testutil.Problem{
+		{ID: "s1", Source: "alpha", Text: "Prime, prime, prime: is the number 7 prime?"},
+		{ID: "s2", Source: "alpha", Text: "Let a be a prime number. Find a."},
+		{ID: "s3", Source: "beta", Text: "The number seven is odd."},
+		{ID: "s4", Source: "beta", Text: "Is 91 prime?"},
+	})
+	var got []string
+	var ranks []float64
+	path := "/v1/problems?limit=1&q=" + url.QueryEscape("prime")
+	for next := ""; ; {
+		p := path
+		if next != "" {
+			p += "&cursor=" + next
+		}
+		r := do(t, srv, get(p))
+		if r.status != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", p, r.status, r.body)
+		}
+		body := r.json(t)
+		for _, pr := range body["problems"].([]any) {
+			m := pr.(map[string]any)
+			got = append(got, m["id"].(string))
+			rank, _ := m["rank"].(float64)
+			ranks = append(ranks, rank)
+		}
+		n, ok := body["next_cursor"].(string)
+		if !ok || len(got) > 10 {
+			break
+		}
+		next = n
+	}
+	if diff := cmp.Diff([]string{"s1", "s2", "s4"}, got); diff != "" {
+		t.Errorf("pages of q=prime (-want +got):\n%s", diff)
+	}
+	if len(ranks) != 3 || ranks[0] <= ranks[1] || ranks[1] != ranks[2] || ranks[2] <= 0 {
+		t.Errorf("ranks %v: want s1 first, s2 and s4 tied", ranks)
+	}
+	// A cursor of an unranked listing is no cursor of a search.
+	plain := base64.RawURLEncoding.EncodeToString([]byte("s1"))
+	if r := do(t, srv, badGet("/v1/problems?q=prime&cursor="+plain)); r.status != http.StatusBadRequest {
+		t.Errorf("q=prime with an id cursor = %d %s, want 400", r.status, r.body)
+	}
+	if r := do(t, srv, get("/v1/problems?q=seven")); len(problemIDs(t, r)) != 1 {
+		t.Errorf("q=seven = %s", r.body)
+	}
+	if r := do(t, srv, get("/v1/problems")); r.json(t)["problems"].([]any)[0].(map[string]any)["rank"] != nil {
+		t.Error("an unranked listing has ranks")
+	}
+}
+
+// TestBadParameters sends NUL bytes, bytes that are not UTF-8 and a garbage
+// cursor in every kind of parameter, to the real router on a real database:
+// each is a 400 naming the parameter, never a 500.
+func TestBadParameters(t *testing.T) {
+	t.Parallel()
+	srv, pool := corpusServer(t, nil)
+	insertCorpus(t, pool, []testutil.Problem{{ID: "p1", Source: "s1"}})
+	garbage := base64.RawURLEncoding.EncodeToString([]byte("\x00\xff\xfe"))
+	tests := []struct {
+		name, path, field string
+	}{
+		{"NUL in q", "/v1/problems?q=a%00b", "q"},
+		{"invalid UTF-8 in q", "/v1/problems?q=%ff%fe", "q"},
+		{"NUL in source", "/v1/problems?source=s%001", "source"},
+		{"invalid UTF-8 in source", "/v1/problems?source=%c3%28", "source"},
+		{"NUL in a problem id", "/v1/problems/p%001", "id"},
+		{"invalid UTF-8 in a problem id", "/v1/problems/%ff", "id"},
+		{"NUL in a split name", "/v1/splits/s%00", "name"},
+		{"invalid UTF-8 in a split name", "/v1/splits/%80x", "name"},
+		{"NUL in a split export", "/v1/splits/s%00/export", "name"},
+		{"garbage cursor", "/v1/problems?cursor=" + garbage, "cursor"},
+		{"cursor not percent-decodable", "/v1/problems?cursor=%%%", "cursor"},
+		{"name not percent-decodable", "/v1/problems?%zz=1", "%zz"},
+		{"NUL in a parameter name", "/v1/problems?a%00=1", "a\x00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.Get(srv.URL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct {
+				Error struct{ Code, Message, Field string }
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatalf("GET %s: status %d, body not the JSON error shape: %v", tc.path, resp.StatusCode, err)
+			}
+			if resp.StatusCode != http.StatusBadRequest || body.Error.Field != tc.field {
+				t.Errorf("GET %s = %d field %q (%s); want 400 naming %q", tc.path, resp.StatusCode, body.Error.Field, body.Error.Message, tc.field)
+			}
+		})
+	}
+	// The good forms still work.
+	for _, path := range []string{"/v1/problems?q=What&source=s1", "/v1/problems/p1", "/v1/problems?q=%C3%A9"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, resp.StatusCode)
+		}
 	}
 }

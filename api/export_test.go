@@ -57,11 +57,7 @@ type verlRow struct {
 
 func TestExportRoute(t *testing.T) {
 	t.Parallel()
-	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, splitFixtures())
-	if r := do(t, srv, post("/v1/splits", `{"name":"s","seed":9,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)); r.status != http.StatusCreated {
-		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
-	}
+	srv, _ := splitServer(t, `{"name":"s","seed":9,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)
 
 	// jsonl of every part: the reference for the other formats.
 	r := do(t, srv, get("/v1/splits/s/export?format=jsonl"))

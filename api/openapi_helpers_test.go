@@ -62,6 +62,14 @@ type call struct {
 	validRequest bool
 }
 
+// auth returns the call with the Authorization header value v ("" for none).
+func (c call) auth(v string) call {
+	if v != "" {
+		c.header = map[string]string{"Authorization": v}
+	}
+	return c
+}
+
 // reply is the answer to a call.
 type reply struct {
 	status int

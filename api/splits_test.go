@@ -200,29 +200,18 @@ func TestCreateSplitNeedsTheAdminToken(t *testing.T) {
 		{"the admin token", "Bearer admin-secret", http.StatusCreated},
 	}
 	for _, tc := range tests {
-		c := post("/v1/splits", body)
-		if tc.auth != "" {
-			c.header = map[string]string{"Authorization": tc.auth}
-		}
-		r := do(t, srv, c)
-		if r.status != tc.status {
+		if r := do(t, srv, post("/v1/splits", body).auth(tc.auth)); r.status != tc.status {
 			t.Errorf("POST /v1/splits with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
 		}
 	}
 	// So does freezing a new version.
 	for _, tc := range tests {
-		c := post("/v1/splits/s/versions", ``)
-		if tc.auth != "" {
-			c.header = map[string]string{"Authorization": tc.auth}
-		}
-		if r := do(t, srv, c); r.status != tc.status {
+		if r := do(t, srv, post("/v1/splits/s/versions", ``).auth(tc.auth)); r.status != tc.status {
 			t.Errorf("POST /v1/splits/s/versions with %s = %d %s, want %d", tc.name, r.status, r.body, tc.status)
 		}
 	}
 	// Reading splits needs only the read token.
-	c := get("/v1/splits/s")
-	c.header = map[string]string{"Authorization": "Bearer reader"}
-	if r := do(t, srv, c); r.status != http.StatusOK {
+	if r := do(t, srv, get("/v1/splits/s").auth("Bearer reader")); r.status != http.StatusOK {
 		t.Errorf("GET /v1/splits/s with the read token = %d %s", r.status, r.body)
 	}
 }

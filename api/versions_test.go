@@ -16,11 +16,7 @@ import (
 
 func TestSplitVersionRoutes(t *testing.T) {
 	t.Parallel()
-	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, splitFixtures())
-	if r := do(t, srv, post("/v1/splits", `{"name":"s","seed":5,"fractions":{"train":0.5,"validation":0.25,"test":0.25}}`)); r.status != http.StatusCreated {
-		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
-	}
+	srv, pool := splitServer(t, `{"name":"s","seed":5,"fractions":{"train":0.5,"validation":0.25,"test":0.25}}`)
 	v1 := do(t, srv, get("/v1/splits/s/export"))
 	// The corpus changes: a member is dropped, and 20 problems arrive.
 	if _, err := pool.Exec(context.Background(), `UPDATE problems SET status = 'dropped', stage = 'verify', reason = 'proof' WHERE id = 'a001'`); err != nil {
@@ -86,11 +82,7 @@ func TestSplitVersionRoutes(t *testing.T) {
 
 func TestHubTarRoute(t *testing.T) {
 	t.Parallel()
-	srv, pool := corpusServer(t, nil)
-	insertCorpus(t, pool, splitFixtures())
-	if r := do(t, srv, post("/v1/splits", `{"name":"s","seed":2,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)); r.status != http.StatusCreated {
-		t.Fatalf("POST /v1/splits = %d %s", r.status, r.body)
-	}
+	srv, _ := splitServer(t, `{"name":"s","seed":2,"fractions":{"train":0.6,"validation":0.2,"test":0.2}}`)
 	c := counts(t, do(t, srv, get("/v1/splits/s")))
 	r := do(t, srv, get("/v1/splits/s/hub"))
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/x-tar" || r.header.Get("X-Bigmath-Split-Version") != "1" ||

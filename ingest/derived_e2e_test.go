@@ -2,8 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,25 +27,12 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 		{"id": "mc3", "problem": bench + "\n$\\textbf{(A)}\\ 25\\qquad\\textbf{(B)}\\ 100\\qquad\\textbf{(C)}\\ 625\\qquad\\textbf{(D)}\\ 2500$", "answer": "625"},
 	}
 	dir := t.TempDir()
-	var b []byte
-	for _, r := range rows {
-		line, _ := json.Marshal(r)
-		b = append(append(b, line...), '\n')
-	}
-	if err := os.WriteFile(filepath.Join(dir, "corpus.jsonl"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := json.Marshal(map[string]any{"id": "b0", "problem": bench, "answer": "625"})
-	if err := os.WriteFile(filepath.Join(dir, "bench.jsonl"), append(line, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	specs, err := ingest.ParseSpecs([]byte(`sources:
+	writeJSONL(t, filepath.Join(dir, "corpus.jsonl"), rows)
+	writeJSONL(t, filepath.Join(dir, "bench.jsonl"), []map[string]any{{"id": "b0", "problem": bench, "answer": "625"}})
+	specs := parseSpecs(t, dir, `sources:
   - {name: bench, role: benchmark, path: bench.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 100}
   - {name: corpus, role: corpus, path: corpus.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
-`), filepath.Join(dir, "sources.yaml"), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	ctx := context.Background()
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
@@ -179,14 +164,7 @@ func TestIngestDerivesMultipleChoice(t *testing.T) {
 	// The row changes so that it is no longer recoverable (its key names
 	// no option): its derived problem goes.
 	rows[0]["answer"] = "E"
-	b = nil
-	for _, r := range rows {
-		line, _ := json.Marshal(r)
-		b = append(append(b, line...), '\n')
-	}
-	if err := os.WriteFile(filepath.Join(dir, "corpus.jsonl"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeJSONL(t, filepath.Join(dir, "corpus.jsonl"), rows)
 	if _, err := p.Ingest(ctx, specs); err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -25,20 +23,10 @@ func TestMATHLevelIsDifficulty(t *testing.T) {
 		{"problem": "How many ways can 7 distinct beads be placed on a bracelet, up to rotation and reflection?", "answer": "360", "type": "Counting & Probability", "level": "Level 5"},
 		{"problem": "Solve for $x$: $5x - 9 = 41$.", "answer": "10", "type": "Algebra", "level": "Level ?"},
 	}
-	var b []byte
-	for _, r := range rows {
-		line, _ := json.Marshal(r)
-		b = append(append(b, line...), '\n')
-	}
-	if err := os.WriteFile(filepath.Join(dir, "math.jsonl"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	specs, err := ingest.ParseSpecs([]byte(`sources:
+	writeJSONL(t, filepath.Join(dir, "math.jsonl"), rows)
+	specs := parseSpecs(t, dir, `sources:
   - {name: math-like, role: corpus, path: math.jsonl, fields: {problem: problem, answer: answer, domain: type, level: level}}
-`), filepath.Join(dir, "sources.yaml"), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	pool := pgtest.New(t)
 	store := postgres.NewStore(pool)
 	ctx := context.Background()

@@ -37,6 +37,32 @@ func ingestShared(t *testing.T) (*pgxpool.Pool, []ingest.RunReport) {
 	return pool, reps
 }
 
+// parseSpecs parses yml as the sources file dir/sources.yaml.
+func parseSpecs(t *testing.T, dir, yml string) []ingest.Spec {
+	t.Helper()
+	specs, err := ingest.ParseSpecs([]byte(yml), filepath.Join(dir, "sources.yaml"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return specs
+}
+
+// writeJSONL writes rows to path as JSON Lines.
+func writeJSONL[T any](t *testing.T, path string, rows []T) {
+	t.Helper()
+	var b []byte
+	for _, r := range rows {
+		line, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(append(b, line...), '\n')
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int64 {
 	t.Helper()
 	var n int64
@@ -253,24 +279,18 @@ func TestBenchmarkContainment(t *testing.T) {
 	}
 	dir := t.TempDir()
 	write := func(name string, lines ...string) {
-		var b []byte
+		var rows []map[string]any
 		for i, l := range lines {
-			row, _ := json.Marshal(map[string]any{"id": name + strconv.Itoa(i), "problem": l, "answer": "625"})
-			b = append(append(b, row...), '\n')
+			rows = append(rows, map[string]any{"id": name + strconv.Itoa(i), "problem": l, "answer": "625"})
 		}
-		if err := os.WriteFile(filepath.Join(dir, name+".jsonl"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeJSONL(t, filepath.Join(dir, name+".jsonl"), rows)
 	}
 	write("bench", bench)
 	write("corpus", corpus...)
-	specs, err := ingest.ParseSpecs([]byte(`sources:
+	specs := parseSpecs(t, dir, `sources:
   - {name: corpus, role: corpus, path: corpus.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
   - {name: bench, role: benchmark, path: bench.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 100}
-`), filepath.Join(dir, "sources.yaml"), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, order := range [][]ingest.Spec{{specs[0], specs[1]}, {specs[1], specs[0]}} {
 		t.Run(order[0].Name+" first", func(t *testing.T) {
 			t.Parallel()

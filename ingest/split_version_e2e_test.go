@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,14 +144,7 @@ func frozenFixture(t *testing.T) ([]map[string]any, func(string, []map[string]an
 	}
 	dir := t.TempDir()
 	write := func(name string, rows []map[string]any) {
-		var b []byte
-		for _, r := range rows {
-			line, _ := json.Marshal(r)
-			b = append(append(b, line...), '\n')
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".jsonl"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeJSONL(t, filepath.Join(dir, name+".jsonl"), rows)
 	}
 	write("alpha", base[:40])
 	var beta []map[string]any
@@ -161,13 +153,10 @@ func frozenFixture(t *testing.T) ([]map[string]any, func(string, []map[string]an
 	}
 	beta = append(beta, base[40:60]...)
 	write("beta", beta)
-	specs, err := ingest.ParseSpecs([]byte(`sources:
+	specs := parseSpecs(t, dir, `sources:
   - {name: alpha, role: corpus, path: alpha.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 10}
   - {name: beta, role: corpus, path: beta.jsonl, fields: {problem: problem, answer: answer, id: id}, priority: 90}
-`), filepath.Join(dir, "sources.yaml"), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	return base, write, specs
 }
 
