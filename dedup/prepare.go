@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,15 +158,10 @@ func (p *prepared) blankFormatPhrases(s string) string {
 	if !strings.Contains(s, "lowest") && !strings.Contains(s, "simplest") && !strings.Contains(s, "reduced") {
 		return s
 	}
-	low := strings.ToLower(s)
+	low := lowerASCII(s) // the same byte offsets as s, unlike strings.ToLower
 	var b []byte
 	for _, f := range formatPhrases {
-		for from := 0; ; {
-			k := strings.Index(low[from:], f)
-			if k < 0 {
-				break
-			}
-			k += from
+		for k := range occurrences(low, f) {
 			if b == nil {
 				b = []byte(s)
 			}
@@ -173,13 +169,38 @@ func (p *prepared) blankFormatPhrases(s string) string {
 				b[m] = ' '
 			}
 			p.format = append(p.format, strings.TrimSpace(f))
-			from = k + len(f)
 		}
 	}
 	if b == nil {
 		return s
 	}
 	return string(b)
+}
+
+// lowerASCII lower-cases the ASCII letters of s and leaves every other
+// byte as it is, so that an index into the result is one into s.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// occurrences yields the index of each occurrence of sub in s, each after
+// the end of the one before.
+func occurrences(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for from := 0; from <= len(s); {
+			k := strings.Index(s[from:], sub)
+			if k < 0 || !yield(from+k) {
+				return
+			}
+			from += k + len(sub)
+		}
+	}
 }
 
 // rewriteOver rewrites TeX's {a \over b} as \frac{a}{b}.

@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"iter"
+	"slices"
 	"strings"
 )
 
@@ -30,18 +32,11 @@ func multipleChoice(p prose, ans string, hasAnswer bool) (string, bool) {
 	raw := optionText(withoutFigureCode(p.raw))
 	answerIsLabel := hasAnswer && isOptionAnswer(ans)
 	for _, st := range optionStyles {
-		first := -1
-		n := 0
-		labelPositions(raw, "ABCDE", st, func(j int) bool {
-			if first < 0 {
-				first = j
-			}
-			n++
-			return true
-		})
-		if n < 3 {
+		pos := slices.Collect(labelPositions(raw, "ABCDE", st))
+		if len(pos) < 3 {
 			continue
 		}
+		first := pos[0]
 		// "satisfy the following conditions: (A) ... (B) ..." labels
 		// conditions, not options, unless the gold is a label.
 		if !answerIsLabel && containsAny(strings.ToLower(raw[:first]), []string{"following condition", "these conditions", "conditions:"}) {
@@ -215,33 +210,25 @@ func optionTextMap(s string, wantMap bool) (string, []int) {
 // appear in s in the given style, each after the previous one.
 func countLabelsInOrder(s, labels string, st labelStyle) int {
 	n := 0
-	labelPositions(s, labels, st, func(int) bool { n++; return true })
+	for range labelPositions(s, labels, st) {
+		n++
+	}
 	return n
 }
 
-// labelPositions calls yield with the index of each label of labels found in
-// order in s in style st, until one is missing or yield returns false.
-func labelPositions(s, labels string, st labelStyle, yield func(int) bool) {
-	from := 0
-	for _, l := range labels {
-		tok := st.open + string(l) + st.close
-		found := -1
-		for k := from; k < len(s); {
-			j := strings.Index(s[k:], tok)
-			if j < 0 {
-				break
+// labelPositions yields the index of each label of labels found in order
+// in s in style st, until one is missing.
+func labelPositions(s, labels string, st labelStyle) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		from := 0
+		for _, l := range labels {
+			tok := st.open + string(l) + st.close
+			found := indexWhere(s, tok, from, func(j int) bool { return labelContext(s, j, len(tok), st) })
+			if found < 0 || !yield(found) {
+				return
 			}
-			j += k
-			if labelContext(s, j, len(tok), st) {
-				found = j
-				break
-			}
-			k = j + 1
+			from = found + len(tok)
 		}
-		if found < 0 || !yield(found) {
-			return
-		}
-		from = found + len(tok)
 	}
 }
 
@@ -295,11 +282,7 @@ func labelFollow(s string, after int, close string) bool {
 // same word name things ("Team A: 5, Team B: 3, ...") and are not options.
 func inlineOptions(s string) (labelStyle, bool) {
 	for _, st := range []labelStyle{{"", ":", false}, {"", ".", false}, {"", ")", false}, {"", "．", false}, {"", "、", false}} {
-		var pos []int
-		labelPositions(s, "ABCD", st, func(j int) bool {
-			pos = append(pos, j)
-			return true
-		})
+		pos := slices.Collect(labelPositions(s, "ABCD", st))
 		if len(pos) < 4 {
 			continue
 		}
@@ -346,11 +329,7 @@ func wordBefore2(s string, j int) string {
 // after "satisfies the following:" is not options).
 func lowerCaseOptions(p prose, raw, ans string, answerIsLabel bool) (string, bool) {
 	for _, st := range []labelStyle{{"(", ")", false}, {"", ")", true}, {"", ".", true}} {
-		var pos []int
-		labelPositions(raw, "abcde", st, func(j int) bool {
-			pos = append(pos, j)
-			return true
-		})
+		pos := slices.Collect(labelPositions(raw, "abcde", st))
 		if len(pos) < 3 {
 			continue
 		}

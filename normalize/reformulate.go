@@ -3,6 +3,7 @@ package normalize
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bigmath/bigmath/verify"
@@ -58,25 +59,31 @@ type optionsBlock struct {
 	start, end int // byte offsets in the problem text: first label, end of the last option's line
 }
 
-// recoverStyles are the label styles looked for, in order; min is the
-// number of labels in a row (from A) that make an options block.
-var recoverStyles = []struct {
+// recoverStyle is a label style looked for, with the number of labels in
+// a row (from the first letter) that make an options block.
+type recoverStyle struct {
 	st      labelStyle
 	letters string
 	min     int
-}{
-	{labelStyle{"(", ")", false}, "ABCDEFGH", 3},
-	{labelStyle{"", ".", true}, "ABCDEFGH", 3},
-	{labelStyle{"", ")", true}, "ABCDEFGH", 3},
-	{labelStyle{"", ":", true}, "ABCDEFGH", 3},
-	{labelStyle{"", "、", true}, "ABCDEFGH", 3},
-	{labelStyle{"", ":", false}, "ABCDEFGH", 4},
-	{labelStyle{"", ".", false}, "ABCDEFGH", 4},
-	{labelStyle{"", ")", false}, "ABCDEFGH", 4},
-	{labelStyle{"", "、", false}, "ABCDEFGH", 4},
-	{labelStyle{"(", ")", false}, "abcdefgh", 3},
-	{labelStyle{"", ")", true}, "abcdefgh", 3},
-	{labelStyle{"", ".", true}, "abcdefgh", 3},
+}
+
+// recoverStyles are the label styles looked for, in order: capital labels
+// in parentheses or at line starts from three in a row, inline ones from
+// four, then lower-case labels.
+var recoverStyles = slices.Concat(
+	stylesOf("ABCDEFGH", 3, labelStyle{"(", ")", false}, labelStyle{"", ".", true}, labelStyle{"", ")", true},
+		labelStyle{"", ":", true}, labelStyle{"", "、", true}),
+	stylesOf("ABCDEFGH", 4, labelStyle{"", ":", false}, labelStyle{"", ".", false}, labelStyle{"", ")", false},
+		labelStyle{"", "、", false}),
+	stylesOf("abcdefgh", 3, labelStyle{"(", ")", false}, labelStyle{"", ")", true}, labelStyle{"", ".", true}),
+)
+
+func stylesOf(letters string, min int, sts ...labelStyle) []recoverStyle {
+	out := make([]recoverStyle, len(sts))
+	for i, st := range sts {
+		out[i] = recoverStyle{st, letters, min}
+	}
+	return out
 }
 
 // Reformulate turns a multiple-choice problem into an open-ended one when
@@ -795,19 +802,12 @@ func checkStem(stem string) (Reformulation, bool) {
 	}
 	q := lastSentence(p.text)
 	for _, cue := range questionChangeCues {
-		for from := 0; ; {
-			k := strings.Index(q[from:], cue)
-			if k < 0 {
-				break
-			}
-			k += from
-			from = k + 1
-			if containsAny(q[k:], []string{"be written", "be expressed", "be represented"}) && strings.HasPrefix(q[k:], "can be") {
-				continue
-			}
-			if !containsAny(q, extremalWords) {
-				return notRecovered(QuestionChanges, "several answers fit: "+cue), true
-			}
+		// "can be written as" is a form, not a choice among answers.
+		k := indexWhere(q, cue, 0, func(k int) bool {
+			return !strings.HasPrefix(q[k:], "can be") || !containsAny(q[k:], []string{"be written", "be expressed", "be represented"})
+		})
+		if k >= 0 && !containsAny(q, extremalWords) {
+			return notRecovered(QuestionChanges, "several answers fit: "+cue), true
 		}
 	}
 	if runOn(stem) {
