@@ -12,51 +12,40 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-func TestSearchTerms(t *testing.T) {
+// TestSearchWords checks the terms of texts (SearchTerms) and the words of
+// queries (SearchWords): a case is a function, its input and the strings
+// it should give.
+func TestSearchWords(t *testing.T) {
+	terms, words := bigmath.SearchTerms, bigmath.SearchWords
 	tests := []struct {
-		name, text string
-		want       []string
+		name string
+		f    func(string) []string
+		in   string
+		want []string
 	}{
-		{"words lower-cased, sorted, distinct", "Find x. FIND y!", []string{"+find", "find", "x", "y"}},
-		{"digits and letters make one word", "x2 + 3x = 10", []string{"10", "3x", "x2"}},
-		{"LaTeX commands are words", `$\frac{1}{2}$ of $\frac{3}{4}$`, []string{"+frac", "1", "2", "3", "4", "frac", "of"}},
-		{"underscores and hyphens split", "x_1 well-known", []string{"1", "known", "well", "x"}},
-		{"non-ASCII letters", "Ένα ΈΝΑ 如图所示 naïve", []string{"+ένα", "naïve", "ένα", "如图所示"}},
-		{"empty", " ,.;", []string{}},
-		{"a word too long to search is left out", strings.Repeat("a", 201) + " b", []string{"b"}},
+		{"terms: words lower-cased, sorted, distinct", terms, "Find x. FIND y!", []string{"+find", "find", "x", "y"}},
+		{"terms: digits and letters make one word", terms, "x2 + 3x = 10", []string{"10", "3x", "x2"}},
+		{"terms: LaTeX commands are words", terms, `$\frac{1}{2}$ of $\frac{3}{4}$`, []string{"+frac", "1", "2", "3", "4", "frac", "of"}},
+		{"terms: underscores and hyphens split", terms, "x_1 well-known", []string{"1", "known", "well", "x"}},
+		{"terms: non-ASCII letters", terms, "Ένα ΈΝΑ 如图所示 naïve", []string{"+ένα", "naïve", "ένα", "如图所示"}},
+		{"terms: empty", terms, " ,.;", []string{}},
+		{"terms: a word too long to search is left out", terms, strings.Repeat("a", 201) + " b", []string{"b"}},
+		{"words: in query order", words, "prime number", []string{"prime", "number"}},
+		{"words: case and operators", words, "Prime & PRIME | number!", []string{"prime", "number"}},
+		{"words: SQL is text", words, "'; DROP TABLE problems; --", []string{"drop", "table", "problems"}},
+		{"words: no repeat mark", words, "+prime", []string{"prime"}},
+		{"words: blank", words, "  ", []string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := bigmath.SearchTerms(tc.text)
+			got := tc.f(tc.in)
 			if got == nil {
 				got = []string{}
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("SearchTerms(%q) (-want +got):\n%s", tc.text, diff)
+				t.Errorf("%q (-want +got):\n%s", tc.in, diff)
 			}
 		})
-	}
-}
-
-func TestSearchWords(t *testing.T) {
-	tests := []struct {
-		q    string
-		want []string
-	}{
-		{"prime number", []string{"prime", "number"}},
-		{"Prime & PRIME | number!", []string{"prime", "number"}},
-		{"'; DROP TABLE problems; --", []string{"drop", "table", "problems"}},
-		{"+prime", []string{"prime"}},
-		{"  ", []string{}},
-	}
-	for _, tc := range tests {
-		got := bigmath.SearchWords(tc.q)
-		if got == nil {
-			got = []string{}
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("SearchWords(%q) (-want +got):\n%s", tc.q, diff)
-		}
 	}
 }
 

@@ -25,6 +25,20 @@ func insertFixtures(tb testing.TB, pool *pgxpool.Pool, fs []testutil.Problem) {
 	})
 }
 
+// checkList checks the ids of the first 100 problems f selects, and returns
+// the problems.
+func checkList(t *testing.T, store *postgres.Store, f bigmath.ProblemFilter, want []string) []bigmath.Problem {
+	t.Helper()
+	got, err := store.ListProblems(context.Background(), f, bigmath.ProblemCursor{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, ids(got)); diff != "" {
+		t.Errorf("ListProblems(%+v) ids (-want +got):\n%s", f, diff)
+	}
+	return got
+}
+
 func ids(ps []bigmath.Problem) []string {
 	out := []string{}
 	for _, p := range ps {
@@ -71,13 +85,7 @@ func TestListProblems(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := store.ListProblems(ctx, tc.f, bigmath.ProblemCursor{}, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
-				t.Errorf("ListProblems(%+v) ids (-want +got):\n%s", tc.f, diff)
-			}
+			checkList(t, store, tc.f, tc.want)
 		})
 	}
 

@@ -46,13 +46,7 @@ func TestSearchRanked(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := store.ListProblems(ctx, tc.f, bigmath.ProblemCursor{}, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := gocmp.Diff(tc.want, ids(got)); diff != "" {
-				t.Errorf("ids (-want +got):\n%s", diff)
-			}
+			got := checkList(t, store, tc.f, tc.want)
 			for i := 1; i < len(got); i++ {
 				a, b := got[i-1], got[i]
 				if a.Rank < b.Rank || a.Rank == b.Rank && a.ID > b.ID || b.Rank <= 0 {

@@ -52,13 +52,20 @@ func copiedRun(note, text string) bool {
 	return false
 }
 
-// problemLabels reads testdata/problems.tsv.
-func problemLabels(t *testing.T) []ProblemLabel {
+// testdata reads the file of testdata/ named name with read.
+func testdata[T any](t *testing.T, read func(path string) (T, error), name string) T {
 	t.Helper()
-	labels, err := ReadProblemLabels(filepath.Join("testdata", "problems.tsv"))
+	v, err := read(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+// problemLabels reads testdata/problems.tsv.
+func problemLabels(t *testing.T) []ProblemLabel {
+	t.Helper()
+	labels := testdata(t, ReadProblemLabels, "problems.tsv")
 	return labels
 }
 
@@ -171,10 +178,7 @@ func TestMCLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	written, err := ReadMCWritten(filepath.Join("testdata", "mc_written.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	written := testdata(t, ReadMCWritten, "mc_written.jsonl")
 	if len(written) < 40 {
 		t.Errorf("%d written problems, want at least 40", len(written))
 	}
@@ -238,10 +242,7 @@ func hasOptionLabel(problem, key string) bool {
 
 func TestMCConsistentWithProblems(t *testing.T) {
 	problems := problemLabels(t)
-	mc, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	mc := testdata(t, ReadMCLabels, "mc.tsv")
 	inMC := map[Ref]bool{}
 	for _, l := range mc {
 		inMC[l.Ref] = true

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -132,10 +131,7 @@ func TestClassifyMultipleChoiceAudit(t *testing.T) {
 		}
 	}
 	t.Run("written", func(t *testing.T) {
-		rows, err := ReadMCWritten(filepath.Join("testdata", "mc_written.jsonl"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := testdata(t, ReadMCWritten, "mc_written.jsonl")
 		var ins []normalize.ClassifyInput
 		var ids []string
 		for _, r := range rows {
@@ -145,10 +141,7 @@ func TestClassifyMultipleChoiceAudit(t *testing.T) {
 		check(t, "mc_written.jsonl", ins, ids)
 	})
 	t.Run("shared", func(t *testing.T) {
-		labels, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		labels := testdata(t, ReadMCLabels, "mc.tsv")
 		idx := index(sharedRows(t))
 		var ins []normalize.ClassifyInput
 		var ids []string

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/bigmath/bigmath/dedup"
@@ -22,10 +21,7 @@ const minPairAccuracy = 0.95
 // fails below 95% pair accuracy with golds, and on any merged hard negative
 // (a pair that differs in one word, number, operator or name).
 func TestDedupAudit(t *testing.T) {
-	pairs, err := ReadPairLabels(filepath.Join("testdata", "pairs.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pairs := testdata(t, ReadPairLabels, "pairs.tsv")
 	idx := index(sharedRows(t))
 	canon := func(a string) string {
 		if a == "" {

@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -29,14 +28,8 @@ type mcCase struct {
 // testdata/mc_written.jsonl.
 func mcCases(t *testing.T) []mcCase {
 	t.Helper()
-	labels, err := ReadMCLabels(filepath.Join("testdata", "mc.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	written, err := ReadMCWritten(filepath.Join("testdata", "mc_written.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	labels := testdata(t, ReadMCLabels, "mc.tsv")
+	written := testdata(t, ReadMCWritten, "mc_written.jsonl")
 	idx := index(sharedRows(t))
 	var out []mcCase
 	for _, l := range labels {
