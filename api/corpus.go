@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"reflect"
@@ -129,9 +130,14 @@ func (h *corpus) storeError(c *gin.Context, err error) {
 var requestValidator = newRequestValidator()
 
 func newRequestValidator() *validator.Validate {
-	v := validator.New()
+	// An embedded struct (problemsQuery's filterParams) adds no name to a
+	// field's path: the tag-name function names it "".
+	v := validator.New(validator.WithTagNameFuncBlankOmit())
 	v.SetTagName("binding")
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		if f.Anonymous {
+			return ""
+		}
 		for _, tag := range []string{"form", "json"} {
 			if name, _, _ := strings.Cut(f.Tag.Get(tag), ","); name != "" && name != "-" {
 				return name
@@ -175,7 +181,9 @@ func queryParams(t reflect.Type) map[string]queryParam {
 	out := map[string]queryParam{}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if name := f.Tag.Get("form"); name != "" {
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			maps.Copy(out, queryParams(f.Type))
+		} else if name := f.Tag.Get("form"); name != "" {
 			out[name] = queryParam{name: name, multi: f.Type.Kind() == reflect.Slice}
 		}
 	}

@@ -11,22 +11,6 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-// filterBody is the filter of a split, in JSON: the parameters of
-// GET /v1/problems without the page.
-type filterBody struct {
-	Source              stringList `json:"source"`
-	Domain              stringList `json:"domain"`
-	Kind                stringList `json:"kind"`
-	MinDifficulty       *float64   `json:"min_difficulty"`
-	MaxDifficulty       *float64   `json:"max_difficulty"`
-	MinPassRate         *float64   `json:"min_pass_rate" binding:"omitempty,gte=0,lte=1"`
-	MaxPassRate         *float64   `json:"max_pass_rate" binding:"omitempty,gte=0,lte=1"`
-	Status              string     `json:"status" binding:"omitempty,oneof=kept dropped pending all"`
-	IncludeContaminated bool       `json:"include_contaminated"`
-	Q                   string     `json:"q" binding:"max=500"`
-	Derived             string     `json:"derived" binding:"omitempty,oneof=include exclude only"`
-}
-
 // fractionsBody is the partition of a split; omitted fractions are 0.
 type fractionsBody struct {
 	Train      float64 `json:"train" binding:"gte=0,lte=1"`
@@ -37,7 +21,7 @@ type fractionsBody struct {
 // splitRequest is the body of POST /v1/splits.
 type splitRequest struct {
 	Name      string         `json:"name" binding:"required,max=64"`
-	Filter    filterBody     `json:"filter"`
+	Filter    filterParams   `json:"filter"`
 	Seed      int64          `json:"seed"`
 	Fractions *fractionsBody `json:"fractions" binding:"required"`
 	Stratify  string         `json:"stratify" binding:"omitempty,oneof=source difficulty"`
@@ -76,15 +60,9 @@ func (h *corpus) createSplit(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	f := req.Filter
 	sp := bigmath.Split{
-		Name: req.Name,
-		Filter: bigmath.ProblemFilter{
-			Sources: f.Source, Domains: f.Domain, Kinds: f.Kind,
-			MinDifficulty: f.MinDifficulty, MaxDifficulty: f.MaxDifficulty,
-			MinPassRate: f.MinPassRate, MaxPassRate: f.MaxPassRate,
-			Status: f.Status, IncludeContaminated: f.IncludeContaminated, Q: f.Q, Derived: f.Derived,
-		},
+		Name:      req.Name,
+		Filter:    req.Filter.filter(),
 		Seed:      req.Seed,
 		Fractions: bigmath.Fractions{Train: req.Fractions.Train, Validation: req.Fractions.Validation, Test: req.Fractions.Test},
 		Stratify:  req.Stratify,
