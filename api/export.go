@@ -15,12 +15,6 @@ import (
 	"github.com/bigmath/bigmath/export"
 )
 
-// exportQuery is the query of GET /v1/splits/{name}/export.
-type exportQuery struct {
-	Format string `form:"format" binding:"omitempty,oneof=jsonl parquet verl"`
-	Part   string `form:"part" binding:"omitempty,oneof=train validation test"`
-}
-
 // exportSplit serves GET /v1/splits/{name}/versions/{version}/export and
 // GET /v1/splits/{name}/export (the latest version): the version's frozen
 // rows (one part, or all) streamed as they are read, in the version's

@@ -11,22 +11,6 @@ import (
 	"github.com/bigmath/bigmath"
 )
 
-// fractionsBody is the partition of a split; omitted fractions are 0.
-type fractionsBody struct {
-	Train      float64 `json:"train" binding:"gte=0,lte=1"`
-	Validation float64 `json:"validation" binding:"gte=0,lte=1"`
-	Test       float64 `json:"test" binding:"gte=0,lte=1"`
-}
-
-// splitRequest is the body of POST /v1/splits.
-type splitRequest struct {
-	Name      string         `json:"name" binding:"required,max=64"`
-	Filter    filterParams   `json:"filter"`
-	Seed      int64          `json:"seed"`
-	Fractions *fractionsBody `json:"fractions" binding:"required"`
-	Stratify  string         `json:"stratify" binding:"omitempty,oneof=source difficulty"`
-}
-
 // splitJSON is a split definition in answers.
 type splitJSON struct {
 	Name      string                `json:"name"`
