@@ -53,24 +53,28 @@ func (h *corpus) exportSplit(c *gin.Context) {
 	defer iw.clear() // the connection may serve more requests
 	w := export.NewWriter(iw, format)
 	err := h.store.ExportSplitVersion(c.Request.Context(), name, v.Version, bigmath.Part(q.Part), w.WriteFrozen)
+	h.endDownload(c, iw, err, w.Close, func() []any { return []any{"split", name, "format", format, "rows", w.Rows()} })
+}
+
+// endDownload ends a streamed download whose rows ended with err (nil when
+// all were written). It closes the stream; on an error, when no byte was
+// written yet it answers JSON, else it logs why the download broke off
+// (with what describes it) and aborts the response: net/http then closes
+// the connection without ending the chunked body, so the client sees an
+// error.
+func (h *corpus) endDownload(c *gin.Context, iw *idleWriter, err error, close func() error, what func() []any) {
 	if err == nil {
-		err = w.Close()
+		err = close()
 	}
-	if err == nil {
-		return
-	}
-	if h.failUnwritten(c, err) {
+	if err == nil || h.failUnwritten(c, err) {
 		return
 	}
 	switch {
 	case iw.cutOff:
-		h.d.Logger.Warn("export cut off: the reader took no bytes for the idle time", "split", name, "format", format,
-			"rows", w.Rows(), "idle", iw.idle.String(), "client", c.ClientIP())
+		h.d.Logger.Warn("export cut off: the reader took no bytes for the idle time", append(what(), "idle", iw.idle.String(), "client", c.ClientIP())...)
 	case c.Request.Context().Err() == nil:
-		h.d.Logger.Error("export cut short", "split", name, "format", format, "rows", w.Rows(), "err", err)
+		h.d.Logger.Error("export cut short", append(what(), "err", err)...)
 	}
-	// Abort the response: net/http closes the connection without ending
-	// the chunked body, so the client sees an error.
 	panic(http.ErrAbortHandler)
 }
 
@@ -186,19 +190,7 @@ func (h *corpus) exportHub(c *gin.Context) {
 		return h.store.ExportSplitVersion(ctx, name, v.Version, part, fn)
 	}
 	err := export.WriteHub(export.TarSink{W: tw, Prefix: root, ModTime: v.CreatedAt.UTC().Truncate(time.Second)}, v, rows)
-	if err == nil {
-		err = tw.Close()
-	}
-	if err == nil {
-		return
-	}
-	if h.failUnwritten(c, err) {
-		return
-	}
-	if ctx.Err() == nil {
-		h.d.Logger.Error("hub export cut short", "split", name, "version", v.Version, "err", err)
-	}
-	panic(http.ErrAbortHandler)
+	h.endDownload(c, iw, err, tw.Close, func() []any { return []any{"split", name, "format", "hub", "version", v.Version} })
 }
 
 // failUnwritten answers err as a JSON error, without the download's
