@@ -112,12 +112,17 @@ type Problem struct {
 	Reason   string // why
 	Verdicts []StageVerdict
 
-	TextHash     []byte
-	Bands        []int64  // the dedup LSH band keys of its normalized text
-	Overlaps     []string // benchmarks whose problems its text embeds
-	ClusterID    string   // the id of the canonical member of its duplicate cluster
-	DuplicateOf  string   // the canonical member, empty when this is canonical
-	Conflict     bool     // a duplicate of it has a different gold answer
+	TextHash []byte
+	Bands    []int64  // the dedup LSH band keys of its normalized text
+	Overlaps []string // benchmarks whose problems its text embeds
+	// ClusterID is the id of the canonical member of its duplicate
+	// cluster, and DuplicateOf that member when this problem is not it. An
+	// ingest writes each row with the state its links to earlier rows of
+	// the run suggest (empty ClusterID: a cluster of its own); cluster
+	// resolution then settles every problem's state.
+	ClusterID    string
+	DuplicateOf  string
+	Conflict     bool // a duplicate of it has a different gold answer
 	Contaminated []string
 
 	// DerivedFrom is the id of the problem this one was derived from by a

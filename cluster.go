@@ -32,11 +32,13 @@ type ClusterMember struct {
 	// Answer is the canonical gold answer ("" when the problem has none).
 	Answer string
 
-	// The stored cluster state.
+	// The stored cluster state, and the reason of its stored dedup
+	// verdict ("unique", "canonical" or "duplicate"; "" for none).
 	ClusterID    string
 	DuplicateOf  string
 	Conflict     bool
 	Contaminated []string
+	DedupReason  string
 	// Overlaps are the benchmarks whose problems the problem embeds.
 	Overlaps []string
 }

@@ -28,6 +28,12 @@ func DefaultTail(benchmark bool) []bigmath.StageVerdict {
 	return []bigmath.StageVerdict{{Stage: bigmath.StageDedup, Pass: true, Reason: ReasonUnique}, d}
 }
 
+// DuplicateVerdict is the dedup verdict of a problem that is a copy of
+// its cluster's canonical member.
+func DuplicateVerdict() bigmath.StageVerdict {
+	return bigmath.StageVerdict{Stage: bigmath.StageDedup, Reason: ReasonDuplicate}
+}
+
 // Clusters returns the updates that bring members to the cluster state
 // that links imply (only the members whose state changes, in id order),
 // and the number of clusters of two or more members.
@@ -225,14 +231,15 @@ func split(members []bigmath.ClusterMember, comp []int32, adj map[int32][]int32,
 }
 
 // singleton returns the update of a problem that is in no cluster, if its
-// stored state differs.
+// stored state differs (a stored "canonical" verdict differs: the problem
+// lost its copies).
 func singleton(m *bigmath.ClusterMember) (bigmath.ClusterUpdate, bool) {
 	bench := m.Role == bigmath.RoleBenchmark
 	var cont []string
 	if !bench {
 		cont = m.Overlaps
 	}
-	if m.ClusterID == m.ID && m.DuplicateOf == "" && !m.Conflict && slices.Equal(cont, m.Contaminated) {
+	if m.ClusterID == m.ID && m.DuplicateOf == "" && !m.Conflict && slices.Equal(cont, m.Contaminated) && m.DedupReason != ReasonCanonical {
 		return bigmath.ClusterUpdate{}, false
 	}
 	tail := DefaultTail(bench)
@@ -243,7 +250,7 @@ func singleton(m *bigmath.ClusterMember) (bigmath.ClusterUpdate, bool) {
 }
 
 // cluster returns the updates of the members of one cluster whose stored
-// state differs; benches are the benchmarks of the whole component (a
+// state, dedup reason included, differs; benches are the benchmarks of the whole component (a
 // split keeps them).
 func cluster(members []bigmath.ClusterMember, comp []int32, benches []string, cut map[string]bool) []bigmath.ClusterUpdate {
 	slices.SortFunc(comp, func(a, b int32) int { return orderCut(&members[a], &members[b], cut) })
@@ -258,7 +265,7 @@ func cluster(members []bigmath.ClusterMember, comp []int32, benches []string, cu
 			dedupV.Reason = ReasonUnique
 		case m != canon:
 			u.DuplicateOf = canon.ID
-			dedupV = bigmath.StageVerdict{Stage: bigmath.StageDedup, Reason: ReasonDuplicate}
+			dedupV = DuplicateVerdict()
 		}
 		contV := bigmath.StageVerdict{Stage: bigmath.StageDecontaminate, Pass: true, Reason: ReasonClean}
 		switch {
@@ -268,7 +275,7 @@ func cluster(members []bigmath.ClusterMember, comp []int32, benches []string, cu
 			u.Contaminated = union(benches, m.Overlaps)
 			contV = bigmath.StageVerdict{Stage: bigmath.StageDecontaminate, Reason: ReasonContaminated}
 		}
-		if u.ClusterID == m.ClusterID && u.DuplicateOf == m.DuplicateOf && u.Conflict == m.Conflict && slices.Equal(u.Contaminated, m.Contaminated) {
+		if u.ClusterID == m.ClusterID && u.DuplicateOf == m.DuplicateOf && u.Conflict == m.Conflict && slices.Equal(u.Contaminated, m.Contaminated) && m.DedupReason == dedupV.Reason {
 			continue
 		}
 		u.Tail = []bigmath.StageVerdict{dedupV, contV}

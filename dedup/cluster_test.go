@@ -10,7 +10,7 @@ import (
 func TestClusters(t *testing.T) {
 	t.Parallel()
 	m := func(id string, source int64, name, role string, prio int, row int64, status, answer string) bigmath.ClusterMember {
-		return bigmath.ClusterMember{ID: id, SourceID: source, SourceName: name, Role: bigmath.SourceRole(role), Priority: prio, RowIndex: row, Status: bigmath.Status(status), Answer: answer, ClusterID: id}
+		return bigmath.ClusterMember{ID: id, SourceID: source, SourceName: name, Role: bigmath.SourceRole(role), Priority: prio, RowIndex: row, Status: bigmath.Status(status), Answer: answer, ClusterID: id, DedupReason: ReasonUnique}
 	}
 	members := []bigmath.ClusterMember{
 		m("a1", 1, "corpus-a", "corpus", 10, 0, "kept", "5"),
@@ -25,8 +25,11 @@ func TestClusters(t *testing.T) {
 		m("a4", 1, "corpus-a", "corpus", 10, 7, "kept", "1"),
 		m("a5", 1, "corpus-a", "corpus", 10, 4, "kept", "1"),
 		// previously in a cluster, now alone: reset
-		{ID: "old", SourceID: 1, Role: "corpus", Status: "kept", ClusterID: "a1", DuplicateOf: "a1", Contaminated: []string{"bench"}},
+		{ID: "old", SourceID: 1, Role: "corpus", Status: "kept", ClusterID: "a1", DuplicateOf: "a1", Contaminated: []string{"bench"}, DedupReason: ReasonDuplicate},
+		// the canonical copy of a cluster that lost its copies: unique again
+		{ID: "lone", SourceID: 1, Role: "corpus", Status: "kept", ClusterID: "lone", DedupReason: ReasonCanonical},
 	}
+	members[3].DedupReason = ReasonCanonical // a2 is stored as its cluster's canonical copy
 	links := []bigmath.Link{{A: "a1", B: "b1"}, {A: "b1", B: "bench1"}, {A: "a2", B: "b2"}, {A: "a3", B: "b2"}, {A: "a4", B: "a5"}, {A: "a1", B: "missing"}}
 	updates, clusters := Clusters(links, members)
 	if clusters != 3 {
@@ -40,6 +43,13 @@ func TestClusters(t *testing.T) {
 		cluster, dup string
 		conflict     bool
 		cont         string
+	}
+	// A canonical copy stored as "unique" (it was written before its
+	// copies) is told it is canonical; one that lost its copies is unique.
+	for id, reason := range map[string]string{"bench1": ReasonCanonical, "a5": ReasonCanonical, "a4": ReasonDuplicate, "lone": ReasonUnique} {
+		if u, ok := got[id]; !ok || len(u.Tail) == 0 || u.Tail[0].Reason != reason {
+			t.Errorf("%s: update %+v (found %v), want dedup reason %q", id, u, ok, reason)
+		}
 	}
 	for id, w := range map[string]want{
 		"bench1": {"bench1", "", false, ""},
@@ -76,6 +86,7 @@ func TestClusters(t *testing.T) {
 	for i := range members {
 		if u, ok := got[members[i].ID]; ok {
 			members[i].ClusterID, members[i].DuplicateOf, members[i].Conflict, members[i].Contaminated = u.ClusterID, u.DuplicateOf, u.Conflict, u.Contaminated
+			members[i].DedupReason = u.Tail[0].Reason
 		}
 	}
 	if again, _ := Clusters(links, members); len(again) != 0 {
@@ -154,6 +165,9 @@ func TestClustersSplit(t *testing.T) {
 			for i := range tc.members {
 				u := state[tc.members[i].ID]
 				tc.members[i].ClusterID, tc.members[i].DuplicateOf, tc.members[i].Contaminated = u.ClusterID, u.DuplicateOf, u.Contaminated
+				if len(u.Tail) > 0 {
+					tc.members[i].DedupReason = u.Tail[0].Reason
+				}
 			}
 			if again, _ := Clusters(tc.links, tc.members); len(again) != 0 {
 				t.Errorf("second pass: %+v, want no updates", again)

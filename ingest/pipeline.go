@@ -481,8 +481,9 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 type dedupIndex struct {
 	exact       map[[16]byte]int32
 	bands       *keyTable
-	rows        keptRows   // id, text, canonical gold and kept fingerprint, for dedup.Confirm
-	mode        dedup.Mode // dedup.Benchmark for a benchmark source
+	rows        keptRows    // id, text, canonical gold and kept fingerprint, for dedup.Confirm
+	clusters    provisional // the run's clusters so far, over rows
+	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
 	storedBands *keyTable
 	storedIDs   []string
 }
@@ -502,6 +503,8 @@ func (ix *dedupIndex) addStored(id string, bands []int64) {
 // add indexes one row: it appends the links it makes with earlier rows of
 // the run to b.Links, and its candidates among stored problems of other
 // sources to b.Candidates (confirmed by the writer if the row changed).
+// A row that its links make a copy of a better earlier row is marked as
+// its duplicate (see provisional).
 func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	if !pr.dedup {
 		return
@@ -509,10 +512,14 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	id := pr.row.ID
 	if e, ok := ix.exact[pr.exactKey]; ok {
 		b.Links = append(b.Links, bigmath.NewLink(id, ix.rows.id(e), 1))
+		if c := ix.clusters.bestOf(e); !orderOf(&pr.row).before(ix.clusters.member(c, ix.rows.id(c))) {
+			markDuplicate(&pr.row, ix.rows.id(c), ix.rows.doc(c).Answer)
+		}
 		return
 	}
 	doc := dedup.Doc{Text: pr.row.ProblemNorm, Answer: pr.row.Answer.Canonical}
 	i := ix.rows.add(id, doc, pr.fp)
+	ix.clusters.add(&pr.row)
 	ix.exact[pr.exactKey] = i
 	seen := make([]int32, 0, len(pr.row.Bands))
 	for _, k := range pr.row.Bands {
@@ -525,8 +532,12 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 				l := bigmath.NewLink(id, cid, sim)
 				l.Edits = d.LinkEdits(cid, id)
 				b.Links = append(b.Links, l)
+				ix.clusters.union(i, c, &ix.rows)
 			}
 		}
+	}
+	if c := ix.clusters.bestOf(i); c != i {
+		markDuplicate(&pr.row, ix.rows.id(c), ix.rows.doc(c).Answer)
 	}
 	seen = seen[:0]
 	for _, k := range pr.row.Bands {

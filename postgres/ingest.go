@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -154,7 +155,7 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     solution text, extra jsonb, domain text, difficulty double precision, level text, answer_raw text,
     answer_canonical text, answer_kind text, status text, stage text, reason text, verdicts jsonb,
     text_hash bytea, lsh_bands bigint[], benchmark_overlaps text[],
-    derived_from text, transform text, original_text text, search tsvector
+    derived_from text, transform text, original_text text, search tsvector, cluster_id text, duplicate_of text
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS ingest_links_stage (a text, b text, similarity real, edits text[]) ON COMMIT DELETE ROWS;`)
 	if err != nil {
@@ -185,7 +186,8 @@ func stageValues(p *bigmath.Problem) []any {
 	return []any{p.ID, p.RowKey, p.RowIndex, p.RawHash, p.ProblemRaw, p.ProblemNorm, p.Solution, string(extra),
 		p.Domain, p.Difficulty, p.Level, p.Answer.Raw, p.Answer.Canonical, p.Answer.Kind, string(p.Status), string(p.Stage), p.Reason,
 		string(verdicts), p.TextHash, p.Bands, nonNil(p.Overlaps),
-		nullable(p.DerivedFrom), nullable(p.Transform), nullable(p.OriginalText), searchVector(p)}
+		nullable(p.DerivedFrom), nullable(p.Transform), nullable(p.OriginalText), searchVector(p),
+		cmp.Or(p.ClusterID, p.ID), nullable(p.DuplicateOf)}
 }
 
 // searchVector is the problems.search value of p: the search terms of its
@@ -215,7 +217,8 @@ func nullable(s string) any {
 
 var stageColumns = []string{"id", "row_key", "row_index", "raw_hash", "problem_raw", "problem_norm", "solution", "extra",
 	"domain", "difficulty", "level", "answer_raw", "answer_canonical", "answer_kind", "status", "stage", "reason",
-	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps", "derived_from", "transform", "original_text", "search"}
+	"verdicts", "text_hash", "lsh_bands", "benchmark_overlaps", "derived_from", "transform", "original_text", "search",
+	"cluster_id", "duplicate_of"}
 
 // write stores a batch in one transaction: rows are copied into a staging
 // table and upserted on (source_id, row_key); a stored row is rewritten only
@@ -244,10 +247,11 @@ func (w *ingestWriter) write(ctx context.Context, b bigmath.IngestBatch) (bigmat
 	rows, err := tx.Query(ctx, `
 INSERT INTO problems AS p (id, source_id, source_revision, row_key, row_index, raw_hash, license, ingest_run_id,
     problem_raw, problem_norm, solution, extra, domain, difficulty, level, answer_raw, answer_canonical, answer_kind,
-    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, derived_from, transform, original_text, search, cluster_id)
+    status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps, derived_from, transform, original_text, search,
+    cluster_id, duplicate_of)
 SELECT id, $1, $2, row_key, row_index, raw_hash, $3, $4, problem_raw, problem_norm, solution, extra, domain,
     difficulty, level, answer_raw, answer_canonical, answer_kind, status, stage, reason, verdicts, text_hash, lsh_bands, benchmark_overlaps,
-    derived_from, transform, original_text, search, id
+    derived_from, transform, original_text, search, cluster_id, duplicate_of
 FROM ingest_stage ORDER BY id
 ON CONFLICT (source_id, row_key) DO UPDATE SET
     source_revision = EXCLUDED.source_revision, row_index = EXCLUDED.row_index, raw_hash = EXCLUDED.raw_hash,
@@ -258,7 +262,8 @@ ON CONFLICT (source_id, row_key) DO UPDATE SET
     answer_kind = EXCLUDED.answer_kind, status = EXCLUDED.status, stage = EXCLUDED.stage,
     reason = EXCLUDED.reason, verdicts = EXCLUDED.verdicts, text_hash = EXCLUDED.text_hash,
     lsh_bands = EXCLUDED.lsh_bands, benchmark_overlaps = EXCLUDED.benchmark_overlaps,
-    derived_from = EXCLUDED.derived_from, transform = EXCLUDED.transform, original_text = EXCLUDED.original_text, search = EXCLUDED.search, cluster_id = p.id, duplicate_of = NULL, conflict = false,
+    derived_from = EXCLUDED.derived_from, transform = EXCLUDED.transform, original_text = EXCLUDED.original_text, search = EXCLUDED.search,
+    cluster_id = EXCLUDED.cluster_id, duplicate_of = EXCLUDED.duplicate_of, conflict = false,
     contaminated = '{}', updated_at = now()
 WHERE p.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash
 RETURNING p.id, (xmax = 0)`, b.SourceID, b.Revision, b.License, b.RunID)
@@ -354,10 +359,10 @@ func (w *ingestWriter) finishBatch(ctx context.Context, tx pgx.Tx, b bigmath.Ing
 
 // copyFresh copies a batch straight into problems (see IngestBatch.Fresh).
 func (w *ingestWriter) copyFresh(ctx context.Context, tx pgx.Tx, b bigmath.IngestBatch) (bigmath.BatchResult, error) {
-	cols := append([]string{"source_id", "source_revision", "license", "ingest_run_id", "cluster_id"}, stageColumns...)
+	cols := append([]string{"source_id", "source_revision", "license", "ingest_run_id"}, stageColumns...)
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, cols, pgx.CopyFromSlice(len(b.Problems), func(i int) ([]any, error) {
 		p := &b.Problems[i]
-		return append([]any{b.SourceID, b.Revision, b.License, b.RunID, p.ID}, stageValues(p)...), nil
+		return append([]any{b.SourceID, b.Revision, b.License, b.RunID}, stageValues(p)...), nil
 	}))
 	if err != nil {
 		return bigmath.BatchResult{}, fmt.Errorf("copy rows: %w", interpretError(err))

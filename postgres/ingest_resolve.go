@@ -13,7 +13,7 @@ import (
 // ClusterState loads every duplicate link, and every problem that is in a
 // link, overlaps a benchmark, or whose stored cluster state is not the
 // singleton default (cluster_id = id, no duplicate_of, no conflict, not
-// contaminated).
+// contaminated, a dedup verdict other than "canonical").
 func (s *Store) ClusterState(ctx context.Context) ([]bigmath.Link, []bigmath.ClusterMember, error) {
 	var links []bigmath.Link
 	rows, err := s.pool.Query(ctx, `SELECT a, b, similarity, edits FROM problem_links`)
@@ -34,11 +34,13 @@ func (s *Store) ClusterState(ctx context.Context) ([]bigmath.Link, []bigmath.Clu
 	}
 	rows, err = s.pool.Query(ctx, `
 SELECT p.id, p.source_id, s.name, s.role, s.priority, p.row_index, p.status, p.answer_canonical,
-    coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated, p.benchmark_overlaps
+    coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated, p.benchmark_overlaps,
+    coalesce((SELECT v->>'reason' FROM jsonb_array_elements(p.verdicts) v WHERE v->>'stage' = 'dedup' LIMIT 1), '')
 FROM (SELECT a AS id FROM problem_links
       UNION SELECT b FROM problem_links
       UNION SELECT id FROM problems
-            WHERE cluster_id IS DISTINCT FROM id OR duplicate_of IS NOT NULL OR conflict OR contaminated <> '{}' OR benchmark_overlaps <> '{}') m
+            WHERE cluster_id IS DISTINCT FROM id OR duplicate_of IS NOT NULL OR conflict OR contaminated <> '{}' OR benchmark_overlaps <> '{}'
+                OR verdicts @> '[{"stage": "dedup", "reason": "canonical"}]') m
 JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
@@ -49,7 +51,7 @@ JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 		var m bigmath.ClusterMember
 		var role, status string
 		if err := rows.Scan(&m.ID, &m.SourceID, &m.SourceName, &role, &m.Priority, &m.RowIndex, &status,
-			&m.Answer, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated, &m.Overlaps); err != nil {
+			&m.Answer, &m.ClusterID, &m.DuplicateOf, &m.Conflict, &m.Contaminated, &m.Overlaps, &m.DedupReason); err != nil {
 			return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 		}
 		m.Role, m.Status = bigmath.SourceRole(role), bigmath.Status(status)
@@ -108,8 +110,10 @@ UPDATE problems p SET cluster_id = t.cluster_id, duplicate_of = t.duplicate_of, 
                          WHERE v->>'stage' NOT IN ('dedup', 'decontaminate')), '[]'::jsonb) || t.tail,
     updated_at = now()
 FROM cluster_stage t
-WHERE p.id = t.id AND (p.cluster_id, p.duplicate_of, p.conflict, p.contaminated)
-    IS DISTINCT FROM (t.cluster_id, t.duplicate_of, t.conflict, t.contaminated)`)
+WHERE p.id = t.id AND (p.cluster_id, p.duplicate_of, p.conflict, p.contaminated,
+        (SELECT v->>'reason' FROM jsonb_array_elements(p.verdicts) v WHERE v->>'stage' = 'dedup' LIMIT 1))
+    IS DISTINCT FROM (t.cluster_id, t.duplicate_of, t.conflict, t.contaminated,
+        (SELECT v->>'reason' FROM jsonb_array_elements(t.tail) v WHERE v->>'stage' = 'dedup' LIMIT 1))`)
 	if err != nil {
 		return 0, fmt.Errorf("update clusters: %w", interpretError(err))
 	}

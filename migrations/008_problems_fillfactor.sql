@@ -1,0 +1,11 @@
+-- Room on each page of problems for a second version of its rows.
+--
+-- Cluster resolution rewrites the dedup verdict of each cluster's
+-- canonical copy ("unique" becomes "canonical": the copy was written before
+-- its duplicates were read), about one problem in eight of a large corpus.
+-- No indexed column changes, so PostgreSQL can keep the new version on the
+-- same page and leave the nine indexes alone (a HOT update) when the page
+-- has room; COPY fills pages to the brim by default. With 15% of each page
+-- free, resolving a 1M-row ingest took 18.7 s instead of 28.6 s.
+-- Applies to pages written from now on.
+ALTER TABLE problems SET (fillfactor = 85);
