@@ -522,15 +522,33 @@ func (d Decision) LinkEdits(a, b string) []string {
 // returns the shingle similarity of the pair (for the link) and the
 // decision. Use mode Benchmark when one of the two is a benchmark problem.
 func Confirm(fa Fingerprint, a Doc, fb Fingerprint, b Doc, mode Mode) (float64, Decision) {
+	var h Hasher
+	return h.Confirm(fa, a, fb, b, mode)
+}
+
+// Confirm is the package's Confirm that reads the texts with the given
+// fingerprints (their figure sample and figure numbers) instead of
+// fingerprinting them again, and keeps the stems it computes for the next
+// call. The decision is the same; h must not be shared between goroutines.
+func (h *Hasher) Confirm(fa Fingerprint, a Doc, fb Fingerprint, b Doc, mode Mode) (float64, Decision) {
 	if a.Text != b.Text && !numbersCompatible(fa.Numbers, fb.Numbers) && mode == Corpus {
 		return 0, Decision{Difference: "numbers differ"}
 	}
-	d := Explain(a, b, mode)
+	var d Decision
+	switch {
+	case mode == Corpus && a.Answer != "" && b.Answer != "" && a.Answer != b.Answer:
+		d = Explain(a, b, mode)
+	case a.Text == b.Text:
+		return 1, Decision{Duplicate: true}
+	default:
+		if h.stems == nil {
+			h.stems = map[string]string{}
+		}
+		d = explainPrepared(prepareWith(a.Text, fa, h.stems), prepareWith(b.Text, fb, h.stems), mode,
+			a.Answer != "" && b.Answer != "" && mode == Corpus)
+	}
 	if !d.Duplicate {
 		return 0, d
-	}
-	if a.Text == b.Text {
-		return 1, d
 	}
 	return Jaccard(fa.Shingles, fb.Shingles), d
 }

@@ -32,7 +32,9 @@ import (
 //     benchmarks for a corpus source);
 //   - one goroutine puts the chunks back in input order and links
 //     duplicates within the source (exact key, then LSH band candidates
-//     confirmed with dedup.Compare), and collects candidates among the
+//     confirmed with dedup.Hasher.Confirm), marks a row its links make a
+//     copy of a better earlier row as that row's duplicate (provisional: it
+//     spares Resolve rewriting it), and collects candidates among the
 //     stored problems of other sources;
 //   - Writers connections write batches of BatchSize rows, each in one
 //     transaction: COPY into a staging table and INSERT ... ON CONFLICT
@@ -481,9 +483,10 @@ func countStages(stages map[bigmath.Stage]*StageCount, pr *processedRow) {
 type dedupIndex struct {
 	exact       map[[16]byte]int32
 	bands       *keyTable
-	rows        keptRows    // id, text, canonical gold and kept fingerprint, for dedup.Confirm
-	clusters    provisional // the run's clusters so far, over rows
-	mode        dedup.Mode  // dedup.Benchmark for a benchmark source
+	rows        keptRows     // id, text, canonical gold and kept fingerprint, for dedup.Confirm
+	clusters    provisional  // the run's clusters so far, over rows
+	confirm     dedup.Hasher // confirms candidate pairs, keeping its stems
+	mode        dedup.Mode   // dedup.Benchmark for a benchmark source
 	storedBands *keyTable
 	storedIDs   []string
 }
@@ -527,7 +530,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 			seen = append(seen, c)
 			// Every difference must be an allowed edit (dedup.Explain),
 			// and different golds never merge.
-			if sim, d := dedup.Confirm(ix.rows.fingerprint(c), ix.rows.doc(c), pr.fp, doc, ix.mode); d.Duplicate {
+			if sim, d := ix.confirm.Confirm(ix.rows.fingerprint(c), ix.rows.doc(c), pr.fp, doc, ix.mode); d.Duplicate {
 				cid := ix.rows.id(c)
 				l := bigmath.NewLink(id, cid, sim)
 				l.Edits = d.LinkEdits(cid, id)
@@ -574,7 +577,7 @@ func confirmCandidates(rows []bigmath.Problem, mode dedup.Mode) func(cands []big
 			if st.SourceRole == bigmath.RoleBenchmark {
 				m = dedup.Benchmark
 			}
-			if sim, d := dedup.Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(bd.Text), bd, m); d.Duplicate {
+			if sim, d := h.Confirm(h.Fingerprint(a.Text), a, h.Fingerprint(bd.Text), bd, m); d.Duplicate {
 				l := bigmath.NewLink(c.A, c.B, sim)
 				l.Edits = d.LinkEdits(c.A, c.B)
 				out = append(out, l)
