@@ -1,11 +1,8 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bigmath/bigmath/ingest"
@@ -25,19 +22,7 @@ import (
 // "unique".
 func TestProvisionalClusterState(t *testing.T) {
 	t.Parallel()
-	var gen bytes.Buffer
-	counts, err := synth.Generate(&gen, synth.Options{N: 1500, Seed: 11})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var alpha []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(gen.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatal(err)
-		}
-		alpha = append(alpha, m)
-	}
+	alpha, counts := synthRows(t, synth.Options{N: 1500, Seed: 11})
 	// An earlier copy without an answer (dropped) and a later one with
 	// the same text and an answer (kept).
 	for _, r := range []struct{ key, text, answer string }{

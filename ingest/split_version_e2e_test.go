@@ -130,18 +130,7 @@ func TestSplitVersionFrozenAcrossIngests(t *testing.T) {
 // alpha and beta (beta has the higher priority, so its copies win).
 func frozenFixture(t *testing.T) ([]map[string]any, func(string, []map[string]any), []ingest.Spec) {
 	t.Helper()
-	var gen bytes.Buffer
-	if _, err := synth.Generate(&gen, synth.Options{N: 60, Seed: 3, ExactRate: -1, NearRate: -1}); err != nil {
-		t.Fatal(err)
-	}
-	var base []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(gen.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatal(err)
-		}
-		base = append(base, m)
-	}
+	base, _ := synthRows(t, synth.Options{N: 60, Seed: 3, ExactRate: -1, NearRate: -1})
 	dir := t.TempDir()
 	write := func(name string, rows []map[string]any) {
 		writeJSONL(t, filepath.Join(dir, name+".jsonl"), rows)
@@ -193,4 +182,23 @@ func partsOf(t *testing.T, store *postgres.Store, name string, version int) map[
 		t.Fatal(err)
 	}
 	return out
+}
+
+// synthRows returns the rows synth.Generate writes for opt, and its counts.
+func synthRows(t *testing.T, opt synth.Options) ([]map[string]any, synth.Counts) {
+	t.Helper()
+	var gen bytes.Buffer
+	counts, err := synth.Generate(&gen, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(gen.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, m)
+	}
+	return rows, counts
 }
