@@ -87,9 +87,24 @@ func (t *keyTable) find(s uint64) int {
 }
 
 // grow doubles the table.
-func (t *keyTable) grow() {
+func (t *keyTable) grow() { t.rehash(uint(bits.Len(uint(len(t.keys))))) }
+
+// reserve makes room for n keys in all, so that adding them rehashes no
+// more (one rehash now instead of one per doubling).
+func (t *keyTable) reserve(n int) {
+	b := uint(bits.Len(uint(len(t.keys)))) - 1
+	for n*10 > (1<<b)*9 {
+		b++
+	}
+	if 1<<b > len(t.keys) {
+		t.rehash(b)
+	}
+}
+
+// rehash moves the keys into a table of 1<<b slots.
+func (t *keyTable) rehash(b uint) {
 	keys, vals := t.keys, t.vals
-	t.alloc(uint(bits.Len(uint(len(keys)))))
+	t.alloc(b)
 	for j, s := range keys {
 		if s != 0 {
 			i := t.find(s)

@@ -51,6 +51,34 @@ func TestKeyTable(t *testing.T) {
 	}
 }
 
+// TestKeyTableReserve checks that reserve keeps the keys and makes room for
+// the keys it was told of, and never shrinks the table.
+func TestKeyTableReserve(t *testing.T) {
+	tab := newKeyTable()
+	for i := range 5000 {
+		tab.firstOrAdd(uint64(i)*7919, int32(i))
+	}
+	slots := len(tab.keys)
+	tab.reserve(100)
+	if len(tab.keys) != slots {
+		t.Errorf("reserve(100) with 5000 keys: %d slots, want the %d it had", len(tab.keys), slots)
+	}
+	tab.reserve(300000)
+	slots = len(tab.keys)
+	if slots*9 < 300000*10 {
+		t.Fatalf("reserve(300000): %d slots, too few for 300000 keys at 90%%", slots)
+	}
+	for i := range 300000 {
+		v, found := tab.firstOrAdd(uint64(i)*7919, int32(i))
+		if want := i < 5000; found != want || (found && v != int32(i)) {
+			t.Fatalf("key %d after reserve: %d, %v; want %d, %v", i, v, found, i, want)
+		}
+	}
+	if len(tab.keys) != slots {
+		t.Errorf("the table grew from %d to %d slots after reserving room for the keys added", slots, len(tab.keys))
+	}
+}
+
 // BenchmarkKeyTable times firstOrAdd over sixteen million random keys (a
 // million rows' band keys), against a Go map used as the index used it.
 func BenchmarkKeyTable(b *testing.B) {

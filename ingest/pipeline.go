@@ -222,6 +222,7 @@ func (p *Pipeline) stream(ctx context.Context, r *Reader, s Spec, sourceID int64
 	dd := newDedupStage(ix, cmp.Or(max(p.BatchSize, 0), 5000), func() bigmath.IngestBatch {
 		return bigmath.IngestBatch{SourceID: sourceID, Revision: r.Revision(), License: s.License, RunID: rep.RunID, Fresh: !hasRows}
 	})
+	dd.size = r.Size
 	wr := &writeStage{pipeline: p, spec: s, reader: r, rep: rep}
 	hashers := sync.Pool{New: func() any { return dedup.NewHasher() }}
 
@@ -341,7 +342,15 @@ type dedupStage struct {
 	// reformulate counts the multiple-choice rows (In), those recovered as
 	// derived problems (Passed) and why the others were not (Dropped).
 	reformulate *StageCount
+	// size reports the bytes of the source read so far and in all (see
+	// Reader.Size), for sizing the index once (reserve); nil for none.
+	size     func() (done, total int64)
+	reserved bool
 }
+
+// reserveAfter is the number of rows after which the dedup index's band
+// table is sized for the whole source, from the keys per byte so far.
+const reserveAfter = 50000
 
 func newDedupStage(ix *dedupIndex, batchSize int, newBatch func() bigmath.IngestBatch) *dedupStage {
 	d := &dedupStage{ix: ix, batchSize: batchSize, newBatch: newBatch, batch: newBatch(), stages: map[bigmath.Stage]*StageCount{}}
@@ -369,11 +378,26 @@ func (d *dedupStage) add(ctx context.Context, c *chunk, out chan<- bigmath.Inges
 		d.batch.Problems = append(d.batch.Problems, pr.row)
 		d.rows++
 	}
+	if !d.reserved && d.rows >= reserveAfter && d.size != nil {
+		d.reserved = true
+		d.reserve()
+	}
 	d.time += time.Since(t)
 	if len(d.batch.Problems) >= d.batchSize {
 		return d.flush(ctx, out)
 	}
 	return nil
+}
+
+// reserve sizes the band table for the source's keys, estimated from the
+// keys per byte read so far, a little under (the reader is ahead of the
+// rows indexed, and a later grow is cheaper than room never used).
+func (d *dedupStage) reserve() {
+	done, total := d.size()
+	if done <= 0 || total <= done {
+		return
+	}
+	d.ix.bands.reserve(int(float64(d.ix.bands.len()) * float64(total) / float64(done) * 0.9))
 }
 
 // flush sends the batch being filled, if it has rows.
