@@ -231,15 +231,15 @@ func split(members []bigmath.ClusterMember, comp []int32, adj map[int32][]int32,
 }
 
 // singleton returns the update of a problem that is in no cluster, if its
-// stored state differs (a stored "canonical" verdict differs: the problem
-// lost its copies).
+// stored state, dedup reason included, differs (a stored "canonical": the
+// problem lost its copies).
 func singleton(m *bigmath.ClusterMember) (bigmath.ClusterUpdate, bool) {
 	bench := m.Role == bigmath.RoleBenchmark
 	var cont []string
 	if !bench {
 		cont = m.Overlaps
 	}
-	if m.ClusterID == m.ID && m.DuplicateOf == "" && !m.Conflict && slices.Equal(cont, m.Contaminated) && m.DedupReason != ReasonCanonical {
+	if m.ClusterID == m.ID && m.DuplicateOf == "" && !m.Conflict && slices.Equal(cont, m.Contaminated) && m.DedupReason == ReasonUnique {
 		return bigmath.ClusterUpdate{}, false
 	}
 	tail := DefaultTail(bench)
@@ -250,8 +250,8 @@ func singleton(m *bigmath.ClusterMember) (bigmath.ClusterUpdate, bool) {
 }
 
 // cluster returns the updates of the members of one cluster whose stored
-// state, dedup reason included, differs; benches are the benchmarks of the whole component (a
-// split keeps them).
+// state, dedup reason included, differs; benches are the benchmarks of the
+// whole component (a split keeps them).
 func cluster(members []bigmath.ClusterMember, comp []int32, benches []string, cut map[string]bool) []bigmath.ClusterUpdate {
 	slices.SortFunc(comp, func(a, b int32) int { return orderCut(&members[a], &members[b], cut) })
 	canon := &members[comp[0]]

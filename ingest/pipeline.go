@@ -539,7 +539,7 @@ func (ix *dedupIndex) add(pr *processedRow, b *bigmath.IngestBatch) {
 	id := pr.row.ID
 	if e, ok := ix.exact[pr.exactKey]; ok {
 		b.Links = append(b.Links, bigmath.NewLink(id, ix.rows.id(e), 1))
-		if c := ix.clusters.bestOf(e); !orderOf(&pr.row).before(ix.clusters.member(c, ix.rows.id(c))) {
+		if c := ix.clusters.bestOf(e); !orderOf(&pr.row).before(ix.clusters.key(c, ix.rows.id(c))) {
 			markDuplicate(&pr.row, ix.rows.id(c), ix.rows.doc(c).Answer)
 		}
 		return

@@ -63,7 +63,7 @@ func (pv *provisional) union(a, b int32, rows *keptRows) {
 		return
 	}
 	pv.parent[ra] = rb
-	if ba, bb := pv.best[ra], pv.best[rb]; pv.member(ba, rows.id(ba)).before(pv.member(bb, rows.id(bb))) {
+	if ba, bb := pv.best[ra], pv.best[rb]; pv.key(ba, rows.id(ba)).before(pv.key(bb, rows.id(bb))) {
 		pv.best[rb] = ba
 	}
 }
@@ -71,8 +71,8 @@ func (pv *provisional) union(a, b int32, rows *keptRows) {
 // bestOf returns the best row of row i's component.
 func (pv *provisional) bestOf(i int32) int32 { return pv.best[pv.find(i)] }
 
-// member is what orders kept row i among the run's rows.
-func (pv *provisional) member(i int32, id string) orderKey {
+// key is kept row i's place in the canonical order.
+func (pv *provisional) key(i int32, id string) orderKey {
 	return orderKey{status: statuses[pv.status[i]], row: pv.row[i], id: id}
 }
 

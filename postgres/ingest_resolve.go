@@ -35,7 +35,7 @@ func (s *Store) ClusterState(ctx context.Context) ([]bigmath.Link, []bigmath.Clu
 	rows, err = s.pool.Query(ctx, `
 SELECT p.id, p.source_id, s.name, s.role, s.priority, p.row_index, p.status, p.answer_canonical,
     coalesce(p.cluster_id, ''), coalesce(p.duplicate_of, ''), p.conflict, p.contaminated, p.benchmark_overlaps,
-    coalesce((SELECT v->>'reason' FROM jsonb_array_elements(p.verdicts) v WHERE v->>'stage' = 'dedup' LIMIT 1), '')
+    coalesce(`+dedupReason("p.verdicts")+`, '')
 FROM (SELECT a AS id FROM problem_links
       UNION SELECT b FROM problem_links
       UNION SELECT id FROM problems
@@ -61,6 +61,12 @@ JOIN problems p ON p.id = m.id JOIN sources s ON s.id = p.source_id`)
 		return nil, nil, fmt.Errorf("load cluster members: %w", interpretError(err))
 	}
 	return links, members, nil
+}
+
+// dedupReason is the SQL of the reason of the dedup verdict in the jsonb
+// array of verdicts col (NULL when it has none).
+func dedupReason(col string) string {
+	return `(SELECT v->>'reason' FROM jsonb_array_elements(` + col + `) v WHERE v->>'stage' = 'dedup' LIMIT 1)`
 }
 
 // ApplyClusters writes cluster updates in one transaction and returns how
@@ -111,9 +117,9 @@ UPDATE problems p SET cluster_id = t.cluster_id, duplicate_of = t.duplicate_of, 
     updated_at = now()
 FROM cluster_stage t
 WHERE p.id = t.id AND (p.cluster_id, p.duplicate_of, p.conflict, p.contaminated,
-        (SELECT v->>'reason' FROM jsonb_array_elements(p.verdicts) v WHERE v->>'stage' = 'dedup' LIMIT 1))
+        `+dedupReason("p.verdicts")+`)
     IS DISTINCT FROM (t.cluster_id, t.duplicate_of, t.conflict, t.contaminated,
-        (SELECT v->>'reason' FROM jsonb_array_elements(t.tail) v WHERE v->>'stage' = 'dedup' LIMIT 1))`)
+        `+dedupReason("t.tail")+`)`)
 	if err != nil {
 		return 0, fmt.Errorf("update clusters: %w", interpretError(err))
 	}
